@@ -1,0 +1,426 @@
+"""Fixtures for the package tests: rendered workbooks and zip inspection."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+from pathlib import Path
+
+import xlsxwriter
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS_XLSX = CORPUS / "xlsx"
+MANIFEST = CORPUS / "MANIFEST.tsv"
+
+SHEETS = ("Sammanställning", "Resultaträkning", "Avstämning")
+
+# what the rendered sheets hold: sheet -> {cell: value}; formulas carry cached values
+EXPECTED = {
+    "Sammanställning": {"A1": "Enhet", "B1": "Budget", "C1": "Utfall", "D1": "Avvikelse",
+                        "A2": "Halmstad", "B2": 1200.0, "C2": 1000.5, "D2": 199.5,
+                        "A3": "  Kungsbacka ", "B3": 800.0, "C3": 950.0, "D3": -150.0,
+                        "A4": "Summa", "B4": 2000.0, "C4": 1950.5, "D4": 49.5},
+    "Resultaträkning": {"A1": "Konto", "B1": "Belopp", "A2": "3010 Intäkter", "B2": 12345.67,
+                        "A3": "Andel", "B3": 0.25},
+    "Avstämning": {"A1": "Status", "A2": "OK <&> \"citat\"", "A3": "Fet och kursiv"},
+}
+
+
+def make_rendered(sheets: tuple[str, ...] = SHEETS, variant: int = 0) -> bytes:
+    """An XlsxWriter workbook like the toolkit's renderer writes."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    money = book.add_format({"num_format": "#,##0"})
+    red = book.add_format({"num_format": "#,##0;[Red]-#,##0", "italic": True})
+    pct = book.add_format({"num_format": "0 %"})
+    dec = book.add_format({"num_format": "#,##0.00", "font_name": "Arial", "font_size": 9 + variant})
+    alarm = book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+    for name in sheets:
+        ws = book.add_worksheet(name)
+        data = EXPECTED.get(name, {"A1": name})
+        if name == "Sammanställning":
+            ws.write_row("A1", ["Enhet", "Budget", "Utfall", "Avvikelse"], bold)
+            ws.write_row("A2", ["Halmstad", 1200, 1000.5], money)
+            ws.write_row("A3", ["  Kungsbacka ", 800, 950], money)
+            ws.write_formula("D2", "=B2-C2", red, 199.5)
+            ws.write_formula("D3", "=B3-C3", red, -150)
+            ws.write("A4", "Summa", bold)
+            ws.write_formula("B4", "=SUM(B2:B3)", money, 2000)
+            ws.write_formula("C4", "=SUM(C2:C3)", money, 1950.5)
+            ws.write_formula("D4", "=B4-C4", red, 49.5)
+            ws.conditional_format("D2:D4", {"type": "cell", "criteria": "<", "value": 0, "format": alarm})
+            ws.freeze_panes(1, 1)
+            ws.set_column("A:A", 18)
+            ws.set_column("B:D", 12, money)
+            ws.merge_range("F1:G1", "Sammanfattat", bold)
+            ws.repeat_rows(0)
+            ws.set_landscape()
+            ws.fit_to_pages(1, 0)
+            ws.set_header("&CBudgetuppföljning")
+            ws.set_footer("&RSida &P av &N")
+            data = dict(data, F1="Sammanfattat")
+        elif name == "Resultaträkning":
+            ws.write_row("A1", ["Konto", "Belopp"], bold)
+            ws.write("A2", "3010 Intäkter")
+            ws.write("B2", 12345.67, dec)
+            ws.write("A3", "Andel")
+            ws.write("B3", 0.25, pct)
+            ws.print_area("A1:B3")
+            ws.activate()
+        elif name == "Avstämning":
+            ws.write("A1", "Status")
+            ws.write("A2", "OK <&> \"citat\"")
+            ws.write_rich_string("A3", bold, "Fet", " och ", book.add_format({"italic": True}), "kursiv")
+        else:
+            ws.write("A1", name)
+    book.close()
+    return buffer.getvalue()
+
+
+def expected_values(name: str) -> dict[str, object]:
+    values = dict(EXPECTED.get(name, {"A1": name}))
+    if name == "Sammanställning":
+        values["F1"] = "Sammanfattat"
+    return values
+
+
+def raw_entries(path_or_bytes) -> dict[str, tuple[int, int, int, bytes]]:
+    """name -> (CRC, compress_size, method, raw compressed bytes) read via local headers."""
+    data = Path(path_or_bytes).read_bytes() if not isinstance(path_or_bytes, bytes) else path_or_bytes
+    result = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            name_len, extra_len = struct.unpack("<HH", data[info.header_offset + 26: info.header_offset + 30])
+            begin = info.header_offset + 30 + name_len + extra_len
+            result[info.filename] = (info.CRC, info.compress_size, info.compress_type,
+                                     data[begin: begin + info.compress_size])
+    return result
+
+
+def contents(path_or_bytes) -> dict[str, bytes]:
+    data = Path(path_or_bytes).read_bytes() if not isinstance(path_or_bytes, bytes) else path_or_bytes
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {info.filename: zf.read(info) for info in zf.infolist()}
+
+
+def manifest_features() -> dict[str, set[str]]:
+    if not MANIFEST.exists():
+        return {}
+    lines = MANIFEST.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    col = header.index("features")
+    return {row.split("\t")[0]: set(row.split("\t")[col].split(",")) - {"-"} for row in lines[1:] if row}
+
+
+# -- user workbooks ---------------------------------------------------------------
+
+def tiny_png() -> bytes:
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+            + chunk(b"IEND", b""))
+
+
+def make_user_book(*, xlsm: bool = False, extra_sheet: str | None = None, locked: str | None = None) -> bytes:
+    """A user's workbook: two sheets with shared strings, an image, a defined
+    name, a print area, a formula pointing at a later toolkit sheet, optionally VBA."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    money = book.add_format({"num_format": "#,##0 kr", "bold": True})
+    ws = book.add_worksheet("Utfall")
+    ws.write_row("A1", ["Konto", "Belopp"])
+    ws.write_row("A2", ["3010", 500], money)
+    ws.write_formula("C2", "=B2*2", money, 1000)
+    ws.insert_image("E2", "bild.png", {"image_data": io.BytesIO(tiny_png())})
+    ws.write_comment("A1", "Användarens kommentar")
+    ws.print_area("A1:C10")
+    ws2 = book.add_worksheet("Budget")
+    ws2.write("A1", "Budget 2024")
+    ws2.write_number("B1", 42)
+    if extra_sheet:
+        book.add_worksheet(extra_sheet).write("A1", "användarens eget blad")
+    book.define_name("Konton", "=Utfall!$A$2:$A$10")
+    if xlsm:
+        book.add_vba_project(io.BytesIO(b"VBA-PROJECT-BYTES" * 10), is_stream=True)
+        book.set_vba_name("ThisWorkbook")
+    book.close()
+    data = buffer.getvalue()
+    if locked is not None:
+        data = rewrite(data, "xl/workbook.xml", lambda x: x.replace(
+            b"<bookViews>", b"<workbookProtection" + locked.encode() + b"/><bookViews>"))
+    return data
+
+
+def rewrite(data: bytes, member: str, change, *, stored: frozenset = frozenset(), descriptors: bool = False,
+            drop: frozenset = frozenset()) -> bytes:
+    """Copy a zip, changing one member's content; optionally store some members
+    uncompressed, write data descriptors (non-seekable output) or drop members."""
+
+    class Stream(io.RawIOBase):
+        def __init__(self):
+            self.buffer = bytearray()
+
+        def writable(self):
+            return True
+
+        def write(self, b):
+            self.buffer += b
+            return len(b)
+
+    target = Stream() if descriptors else io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(target, "w") as out:
+        for info in src.infolist():
+            if info.filename in drop:
+                continue
+            content = src.read(info)
+            if info.filename == member:
+                content = change(content)
+            new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            new.compress_type = zipfile.ZIP_STORED if info.filename in stored else zipfile.ZIP_DEFLATED
+            if descriptors:
+                with out.open(new, "w") as handle:
+                    handle.write(content)
+            else:
+                out.writestr(new, content)
+    return bytes(target.buffer) if descriptors else target.getvalue()
+
+
+# -- invariants ---------------------------------------------------------------------
+
+REL_TYPES_INDEX = ("/officeDocument",)
+
+
+def _et(data: bytes):
+    from defusedxml import ElementTree
+
+    return ElementTree.fromstring(data)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def index_parts(data: bytes) -> dict[str, str]:
+    """role -> member name of the parts write_sheets may edit, found independently."""
+    import posixpath
+    from urllib.parse import unquote
+
+    files = contents(data)
+    lower = {n.lower(): n for n in files}
+
+    def resolve(source: str, target: str) -> str | None:
+        target = unquote(target)
+        path = target if target.startswith("/") else posixpath.join("/", posixpath.dirname(source), target)
+        return lower.get(posixpath.normpath(path).lstrip("/").lower())
+
+    roles = {"content_types": "[Content_Types].xml"}
+    for rel in _et(files["_rels/.rels"]):
+        if rel.get("Type", "").endswith("/officeDocument"):
+            roles["workbook"] = resolve("", rel.get("Target"))
+            break
+    wb = roles["workbook"]
+    folder, name = posixpath.split(wb)
+    rels_name = lower.get(posixpath.join(folder, "_rels", name + ".rels").lower())
+    if rels_name:
+        roles["workbook_rels"] = rels_name
+        for rel in _et(files[rels_name]):
+            kind = rel.get("Type", "").rsplit("/", 1)[-1]
+            if kind in ("styles", "calcChain") and rel.get("TargetMode") != "External":
+                part = resolve(wb, rel.get("Target"))
+                if part:
+                    roles[kind] = part
+    return roles
+
+
+def _signatures(root, skip) -> list:
+    out = []
+
+    def walk(el, path):
+        here = (*path, el.tag)
+        attrs = tuple(sorted((k, v) for k, v in el.attrib.items() if k != "count"))
+        if not skip(el):
+            out.append((here, attrs, (el.text or "").strip()))
+        for child in el:
+            walk(child, here)
+
+    walk(root, ())
+    return out
+
+
+def _is_calc_chain(el) -> bool:
+    return "calcchain" in (el.get("Type", "") + el.get("PartName", "") + el.get("Target", "")).lower()
+
+
+def _root_head(data: bytes) -> bytes:
+    import re
+
+    body = re.sub(rb"<\?.*?\?>", b"", data, flags=re.S)
+    return re.search(rb"<[^!?][^>]*>", body).group(0)
+
+
+def check_ignorable_declared(data: bytes) -> None:
+    import re
+
+    head = _root_head(data)
+    match = re.search(rb'Ignorable="([^"]*)"', head)
+    if match:
+        for prefix in match.group(1).split():
+            assert b"xmlns:" + prefix + b"=" in head, f"mc:Ignorable prefix {prefix!r} not declared"
+
+
+def check_graft(original: bytes, output: bytes, sheet_names, *, replaced=()) -> None:
+    """The invariants of write_sheets for one grafted package (first run unless ``replaced``)."""
+    import collections
+
+    roles = index_parts(original)
+    editable = set(roles.values())
+    before, after = raw_entries(original), raw_entries(output)
+    with zipfile.ZipFile(io.BytesIO(output)) as zf:
+        assert zf.testzip() is None
+    old_files, new_files = contents(original), contents(output)
+    for name in before:
+        if name == roles.get("calcChain"):
+            continue
+        assert name in after, f"{name} lost"
+        if name not in editable and name not in replaced:
+            assert after[name] == before[name], f"{name} not copied raw"
+            assert new_files[name] == old_files[name]
+    assert [n for n in after if n in before] == [n for n in before if n in after], "member order changed"
+    assert list(after)[: len([n for n in before if n in after])] == [n for n in before if n in after]
+    for role, name in roles.items():
+        if role == "calcChain" or name in replaced:
+            continue
+        old, new = old_files[name], new_files[name]
+        assert _root_head(new) == _root_head(old), f"{name}: root start tag changed"
+        check_ignorable_declared(new)
+        old_sigs = collections.Counter(_signatures(_et(old), _is_calc_chain))
+        new_sigs = collections.Counter(_signatures(_et(new), lambda el: False))
+        missing = old_sigs - new_sigs
+        assert not missing, f"{name}: lost {list(missing)[:3]}"
+    # order of sheets and style entries: originals are a prefix
+    old_wb, new_wb = _et(old_files[roles["workbook"]]), _et(new_files[roles["workbook"]])
+
+    def sheets(root):
+        found = [el for el in root.iter() if _local(el.tag) == "sheet"]
+        return [(el.get("name"), el.get("sheetId"), tuple(sorted(el.attrib.items()))) for el in found]
+
+    old_sheets, new_sheets = sheets(old_wb), sheets(new_wb)
+    assert new_sheets[: len(old_sheets)] == old_sheets
+    wanted = [n.lower() for n in sheet_names]
+    existing = {s[0].lower() for s in old_sheets}
+    appended = [s[0].lower() for s in new_sheets[len(old_sheets):]]
+    assert appended == [n for n in wanted if n not in existing]
+    ids = [int(s[1]) for s in new_sheets if s[1] and s[1].isdigit()]
+    assert len(ids) == len(set(ids))
+    if "styles" in roles:
+        old_st, new_st = _et(old_files[roles["styles"]]), _et(new_files[roles["styles"]])
+        for container in ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "dxfs", "cellStyles"):
+            old_c = [el for el in old_st if _local(el.tag) == container]
+            new_c = [el for el in new_st if _local(el.tag) == container]
+            if not old_c:
+                continue
+            old_items = [_signatures(c, lambda el: False) for c in old_c[0]]
+            new_items = [_signatures(c, lambda el: False) for c in new_c[0]]
+            assert new_items[: len(old_items)] == old_items, f"styles {container} reordered"
+            if old_c[0].get("count") == str(len(old_items)):
+                assert new_c[0].get("count") == str(len(new_items))
+        xfs = [el for el in new_st if _local(el.tag) == "cellXfs"]
+        n_xfs = len(list(xfs[0])) if xfs else 0
+        n_dxfs = sum(len(list(el)) for el in new_st if _local(el.tag) == "dxfs")
+    else:
+        n_xfs = n_dxfs = None
+    # the grafted sheets: inline strings only, style indexes in range, no tabSelected
+    ct = _et(new_files["[Content_Types].xml"])
+    overrides = {el.get("PartName", "").lstrip("/").lower(): el.get("ContentType") for el in ct
+                 if _local(el.tag) == "Override"}
+    for part in grafted_parts(output, sheet_names):
+        assert overrides.get(part.lower(), "").endswith("worksheet+xml"), f"{part}: no Override"
+        xml = new_files[part]
+        root = _et(xml)
+        for el in root.iter():
+            tag = _local(el.tag)
+            if tag == "c":
+                assert el.get("t") != "s", "shared string left in grafted sheet"
+                if n_xfs is not None and el.get("s") is not None:
+                    assert int(el.get("s")) < n_xfs, "style index beyond cellXfs"
+            if tag == "cfRule" and el.get("dxfId") is not None and n_dxfs is not None:
+                assert int(el.get("dxfId")) < n_dxfs
+            assert el.get("tabSelected") is None
+    # VBA and macro-enabled main content type are kept
+    old_ct = {el.get("PartName"): el.get("ContentType") for el in _et(old_files["[Content_Types].xml"])}
+    new_ct = {el.get("PartName"): el.get("ContentType") for el in ct}
+    for key, value in old_ct.items():
+        if key and "calcchain" not in key.lower():
+            assert new_ct.get(key) == value
+
+
+def grafted_parts(data: bytes, sheet_names) -> list[str]:
+    """Member names of the named sheets, resolved through the package's relationships."""
+    import posixpath
+    from urllib.parse import unquote
+
+    files = contents(data)
+    lower = {n.lower(): n for n in files}
+    roles = index_parts(data)
+    wb = roles["workbook"]
+    rels = {el.get("Id"): el.get("Target") for el in _et(files[roles["workbook_rels"]])}
+    wanted = {n.lower() for n in sheet_names}
+    parts = []
+    for el in _et(files[wb]).iter():
+        if _local(el.tag) == "sheet" and (el.get("name") or "").lower() in wanted:
+            rid = next(v for k, v in el.attrib.items() if _local(k) == "id")
+            target = unquote(rels[rid])
+            path = target if target.startswith("/") else posixpath.join("/", posixpath.dirname(wb), target)
+            parts.append(lower[posixpath.normpath(path).lstrip("/").lower()])
+    return parts
+
+
+def read_openpyxl(data: bytes, names) -> dict[str, dict[str, object]]:
+    """sheet -> {cell: value} (cached values for formulas) via openpyxl."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    try:
+        return {name: {c.coordinate: c.value for row in wb[name].iter_rows() for c in row
+                       if getattr(c, "value", None) is not None} for name in names}
+    finally:
+        wb.close()
+
+
+def read_calamine(data: bytes, names) -> dict[str, dict[str, object]]:
+    """sheet -> {cell: value} via python-calamine."""
+    from openpyxl.utils import get_column_letter
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    result = {}
+    for name in names:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        result[name] = {f"{get_column_letter(c + 1)}{r + 1}": v for r, row in enumerate(rows)
+                        for c, v in enumerate(row) if v not in ("", None)}
+    return result
+
+
+def same_values(found: dict, expected: dict) -> bool:
+    if set(found) != set(expected):
+        return False
+    for key, value in expected.items():
+        if isinstance(value, float):
+            if not isinstance(found[key], (int, float)) or abs(found[key] - value) > 1e-9:
+                return False
+        elif found[key] != value:
+            return False
+    return True
+
+
+def sheet_names(data: bytes) -> list[str]:
+    """Sheet names in workbook order, read independently of the toolkit."""
+    files = contents(data)
+    wb = _et(files[index_parts(data)["workbook"]])
+    return [el.get("name") for el in wb.iter() if _local(el.tag) == "sheet"]

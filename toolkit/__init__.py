@@ -1,0 +1,3 @@
+"""reconcile — monthly budget follow-up for Swedish public-sector units."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,66 @@
+"""The figures of one row of the report, and how rows add up.
+
+Every ``Figures`` is kept in its row's own sign: a cost line shows costs as
+positive amounts, an income line shows income as positive amounts. Adding a
+child into a parent of the other type subtracts it, so a cost total is net
+cost (costs − income). Variances are favourable-positive whatever the type,
+which is why a parent's variance is always the plain sum of its children's.
+Amounts are ``Fraction`` of öre: exact, rounded only for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+ZERO = Fraction(0)
+
+
+@dataclass(frozen=True)
+class Figures:
+    income: bool
+    budget: Fraction = ZERO  # annual budget (helår)
+    phased: Fraction = ZERO  # periodiserad budget for months 1..P
+    actual: Fraction = ZERO  # utfall for months 1..P
+    forecast: Fraction = ZERO  # prognos helår
+    committed: Fraction = ZERO  # intecknat
+
+    @property
+    def variance(self) -> Fraction:
+        """Avvikelse (periodiserad): positive = favourable."""
+        return self.actual - self.phased if self.income else self.phased - self.actual
+
+    @property
+    def forecast_variance(self) -> Fraction:
+        """Avvikelse budget–prognos: positive = favourable."""
+        return self.forecast - self.budget if self.income else self.budget - self.forecast
+
+    @property
+    def available(self) -> Fraction:
+        """Kvar att disponera = budget − utfall − intecknat."""
+        return self.budget - self.actual - self.committed
+
+    @property
+    def actual_share(self) -> Fraction | None:
+        """Utfall % as a fraction; None when the budget is 0."""
+        return None if self.budget == 0 else self.actual / self.budget
+
+    def as_sign(self, income: bool) -> Figures:
+        """The same figures seen from a row of type ``income``."""
+        if income == self.income:
+            return self
+        return Figures(income, -self.budget, -self.phased, -self.actual, -self.forecast, -self.committed)
+
+
+def combine(parts: Iterable[Figures], income: bool) -> Figures:
+    """Σ of ``parts`` in the sign of a row of type ``income``."""
+    budget = phased = actual = forecast = committed = ZERO
+    for part in parts:
+        p = part.as_sign(income)
+        budget += p.budget
+        phased += p.phased
+        actual += p.actual
+        forecast += p.forecast
+        committed += p.committed
+    return Figures(income, budget, phased, actual, forecast, committed)

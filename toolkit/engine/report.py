@@ -1,0 +1,221 @@
+"""From typed inputs to the Report that the sheets show.
+
+``reconcile()`` is the engine's one entry point: it is pure (no files).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from ..errors import InputError
+from ..findings import Finding
+from ..money import format_kr
+from .figures import Figures, combine
+from .forecast import forecast
+from .mapping import UNBUDGETED, assign
+from .model import BudgetLine, Key, Ledger, Settings
+from .periodisation import share, ytd
+from .tree import Node, build_tree
+
+UNBUDGETED_LABEL = "Ej budgeterat"
+MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+@dataclass
+class LeftOut:
+    reason: str  # "annat år" | "efter perioden"
+    period: int  # yyyymm
+    rows: int
+    amount: int  # öre
+
+
+@dataclass
+class UnbudgetedItem:
+    codes: dict[str, str]
+    rows: int
+    amount: int  # öre, debit positive
+    example: str  # position of one row
+
+
+@dataclass
+class TieOut:
+    source: str
+    layout: str
+    rows_read: int
+    rows_in_period: int
+    sum_in_period: int  # öre, debit positive
+    sum_lines: int
+    sum_unbudgeted: int
+    unbudgeted: list[UnbudgetedItem] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
+    dimensions: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def difference(self) -> int:
+        return self.sum_in_period - self.sum_lines - self.sum_unbudgeted
+
+
+@dataclass
+class Report:
+    unit: str
+    year: int
+    period: int  # closing month, 0 = nothing booked yet
+    show_in: str
+    method: str
+    roots: list[Node]
+    unbudgeted: Figures | None
+    total: Figures
+    assignments: list[tuple[str, Figures]]  # result sign (income +, cost −)
+    tieout: TieOut
+    findings: list[Finding]
+    shares: dict[int, tuple] = field(default_factory=dict)
+
+    @property
+    def period_label(self) -> str:
+        """'jan–aug'; for period 0 the plan's year: '2025, 0 mån'."""
+        if self.period == 0:
+            return f"{self.year}, 0 mån"
+        if self.period == 1:
+            return "jan"
+        return f"jan–{MONTHS[self.period - 1]}"
+
+    def nodes(self):
+        for root in self.roots:
+            yield from root.walk()
+
+    def leaves(self):
+        return [n for n in self.nodes() if n.is_leaf]
+
+
+def resolve_period(settings: Settings, ledger: Ledger, file: str) -> tuple[int, int]:
+    periods = ledger.frame["period"].to_numpy()
+    year = settings.year
+    if year is None:
+        if len(periods) == 0:
+            raise InputError("huvudboken är tom och året är okänt; ange År på bladet Inställningar", file=file)
+        year = int(periods.max() // 100)
+    if settings.period is not None:
+        return year, settings.period
+    in_year = periods[periods // 100 == year]
+    return year, int(in_year.max() % 100) if len(in_year) else 0
+
+
+def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings: Settings, *,
+              budget_file: str, findings: list[Finding] | None = None) -> Report:
+    findings = list(findings or [])
+    year, period = resolve_period(settings, ledger, budget_file)
+    roots, tree_findings = build_tree(lines, keys, year, budget_file)
+    findings += tree_findings
+    frame = ledger.frame
+    periods = frame["period"].to_numpy()
+    in_year = periods // 100 == year
+    in_period = in_year & (periods % 100 <= period)
+    current = frame[in_period]
+    leaves = [n for r in roots for n in r.leaves()]
+    owner = assign(current, leaves, ledger, budget_file)
+
+    amounts = current["amount"].to_numpy()
+    sums = np.bincount(owner + 1, weights=None, minlength=len(leaves) + 1)
+    totals = _exact_sums(owner + 1, amounts, len(leaves) + 1)
+    for i, leaf in enumerate(leaves):
+        leaf.ledger_rows = int(sums[i + 1])
+        leaf.ledger_sum = totals[i + 1]
+        if leaf.line is not None and not leaf.patterns:
+            findings.append(Finding("rad-utan-monster", leaf.where,
+                                    f"raden \"{leaf.label}\" har inga mönster och får därför inga huvudboksrader",
+                                    "info"))
+
+    scale = 1  # figures are kept in öre
+    fell_back: list[Node] = []
+    shares: dict[int, tuple] = {}
+    for leaf in leaves:
+        part, whole = ytd(leaf.key.weights, period)
+        s = share(leaf.key.weights, period)
+        shares[id(leaf)] = (part, whole)
+        budget = Fraction(leaf.budget * scale)
+        phased = budget * s
+        actual = Fraction(-leaf.ledger_sum if leaf.income else leaf.ledger_sum)
+        manual = leaf.line.forecast if leaf.line is not None else None
+        value, fb = forecast(settings.method, budget=budget, phased=phased, actual=actual, share=s,
+                             manual=Fraction(manual) if manual is not None else None)
+        if fb:
+            fell_back.append(leaf)
+        committed = Fraction(leaf.line.committed or 0) if leaf.line is not None else Fraction(0)
+        leaf.figures = Figures(leaf.income, budget, phased, actual, value, committed)
+    if fell_back and period > 0:
+        for leaf in fell_back:
+            findings.append(Finding("trend-utan-andel", leaf.where,
+                                    f"nyckeln {leaf.key.name} har ingen andel i perioden; prognosen för "
+                                    f"\"{leaf.label}\" är budgeten", "info"))
+
+    def roll_up(node: Node) -> Figures:
+        if node.is_leaf:
+            return node.figures
+        node.figures = combine([roll_up(c) for c in node.children], node.income)
+        return node.figures
+
+    for root in roots:
+        roll_up(root)
+
+    unbudgeted_sum = int(totals[0])
+    unbudgeted = None
+    if (owner == UNBUDGETED).any():
+        actual = Fraction(unbudgeted_sum)
+        unbudgeted = Figures(False, actual=actual, forecast=actual)
+    total = combine([r.figures for r in roots] + ([unbudgeted] if unbudgeted else []), income=False)
+
+    assignments: dict[str, list[Figures]] = {}
+    for root in roots:
+        for leaf in root.leaves():
+            assignments.setdefault(leaf.assignment or root.label, []).append(leaf.figures)
+    groups = [(name, combine(parts, income=True)) for name, parts in assignments.items()]
+    if unbudgeted:
+        groups.append((UNBUDGETED_LABEL, unbudgeted.as_sign(True)))
+
+    tie = _tieout(ledger, current, owner, in_year, in_period, year, period, totals, unbudgeted_sum)
+    if tie.unbudgeted:
+        n = sum(item.rows for item in tie.unbudgeted)
+        findings.append(Finding("ej-budgeterat", f"{ledger.source}",
+                                f"{n} huvudboksrader ({format_kr(unbudgeted_sum)} kr) matchar ingen budgetrad "
+                                f"och redovisas som Ej budgeterat"))
+    for item in tie.left_out:
+        findings.append(Finding("utanfor-perioden", ledger.source,
+                                f"{item.rows} rader i period {item.period // 100}-{item.period % 100:02d} "
+                                f"({format_kr(item.amount)} kr) är {item.reason} och ingår inte", "info"))
+    return Report(settings.unit, year, period, settings.show_in, settings.method, roots, unbudgeted, total,
+                  groups, tie, findings, shares)
+
+
+def _exact_sums(groups: np.ndarray, amounts: np.ndarray, size: int) -> list[int]:
+    """Σ amounts per group, exactly (int64 arithmetic, no floats)."""
+    out = np.zeros(size, dtype=np.int64)
+    np.add.at(out, groups, amounts.astype(np.int64))
+    return [int(x) for x in out]
+
+
+def _tieout(ledger: Ledger, current, owner, in_year, in_period, year, period, totals, unbudgeted_sum) -> TieOut:
+    frame = ledger.frame
+    sum_in_period = int(current["amount"].to_numpy().astype(np.int64).sum()) if len(current) else 0
+    tie = TieOut(ledger.source, ledger.layout, ledger.rows_read, len(current), sum_in_period,
+                 sum(totals[1:]), unbudgeted_sum, dimensions=list(ledger.dimensions), labels=dict(ledger.labels))
+    if (owner == UNBUDGETED).any():
+        rows = current[owner == UNBUDGETED]
+        dims = list(ledger.dimensions)
+        grouped = rows.groupby(dims, sort=True, dropna=False) if dims else [((), rows)]
+        for codes, part in grouped:
+            codes = codes if isinstance(codes, tuple) else (codes,)
+            first = part.iloc[0]
+            tie.unbudgeted.append(UnbudgetedItem(
+                dict(zip(dims, codes)), len(part), int(part["amount"].sum()),
+                ledger.locate(int(first["row"]), int(first["col"]))))
+    outside = frame[~in_period]
+    if len(outside):
+        reason = np.where(outside["period"].to_numpy() // 100 == year, "efter bokslutsperioden", "från ett annat år")
+        summary = outside.assign(reason=reason).groupby(["reason", "period"], sort=True)["amount"].agg(["size", "sum"])
+        for (why, p), row in summary.iterrows():
+            tie.left_out.append(LeftOut(why, int(p), int(row["size"]), int(row["sum"])))
+    return tie

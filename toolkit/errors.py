@@ -1,0 +1,45 @@
+"""The few exception classes of the toolkit.
+
+Every fatal problem is a ``ReconcileError``. Its ``str()`` is the one line the
+CLI prints: ``Halmstad.xlsx: Utfall!G17: "12,3,4" är inte ett belopp``.
+Messages are Swedish (the economist reads them); the code is English.
+"""
+
+from __future__ import annotations
+
+
+class ReconcileError(Exception):
+    """Base class: a problem that stops the run. ``exit_code`` is the CLI's."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, file: str | None = None, where: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.where = where
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.file, self.where) if p]
+        return ": ".join([*parts, self.message])
+
+    def in_file(self, file: str) -> ReconcileError:
+        """Attach the file name if it is not set yet; returns self for ``raise … from``."""
+        if self.file is None:
+            self.file = file
+        return self
+
+
+class InputError(ReconcileError):
+    """Bad input: a cell, a CSV line, a setting. Nothing is written."""
+
+
+class WorkbookError(ReconcileError):
+    """The workbook package itself cannot be read or safely extended
+    (not a zip, encrypted, protected structure, foreign sheet in the way …)."""
+
+
+class LockedError(ReconcileError):
+    """The workbook is open in Excel/LibreOffice or cannot be replaced."""
+
+    exit_code = 3

@@ -1,0 +1,31 @@
+"""Findings: problems that do not stop the run. They are data, shown on the
+Avstämning sheet and in ``--json``; each has a stable slug and a position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: slug → short Swedish title (used as a legend on Avstämning)
+SLUGS = {
+    "ej-budgeterat": "Huvudboksrader som ingen budgetrad täcker",
+    "utanfor-perioden": "Huvudboksrader utanför året eller efter bokslutsperioden",
+    "overfordelat": "Underraderna är större än den överordnade radens budget",
+    "prognos-pa-overordnad": "Prognos eller intecknat på en överordnad rad",
+    "trend-utan-andel": "Trendprognos utan periodiserad andel",
+    "rad-utan-monster": "Budgetrad utan mönster får inga huvudboksrader",
+    "okand-installning": "Okänd inställning",
+    "tom-rad-i-budget": "Budgetrad utan namn",
+    "okand-kolumn": "Kolumn som inte används",
+    "arbetsbok-olasbar": "Arbetsboken kunde inte läsas; inställningarna togs från budgetfilen",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    slug: str
+    where: str
+    message: str
+    severity: str = "varning"  # "varning" | "info"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"slug": self.slug, "severity": self.severity, "where": self.where, "message": self.message}

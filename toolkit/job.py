@@ -1,0 +1,153 @@
+"""One monthly run: which files to read, and the order of the layers.
+
+read (settings, budget, keys, ledger) → engine.reconcile → render → package.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from .engine.report import Report
+from .errors import InputError, WorkbookError
+from .findings import Finding
+from .money import format_amount
+
+
+@dataclass
+class Result:
+    path: Path
+    report: Report
+    written: Path | None
+    sheets: list[str] = field(default_factory=list)
+
+    def period_text(self) -> str:
+        r = self.report
+        return f"{r.period_label} {r.year}" if r.period else f"{r.year}, inget utfall ännu"
+
+    def summary_line(self) -> str:
+        r = self.report
+        unit = r.show_in
+        parts = [
+            self.period_text(),
+            f"utfall {format_amount(r.total.actual, unit)}",
+            f"avvikelse {format_amount(r.total.variance, unit, signed=True)}",
+            f"prognos {format_amount(r.total.forecast, unit)}",
+        ]
+        if self.written is None:
+            parts.append("kontroll, inget skrivet")
+        else:
+            n = len(self.sheets)
+            text = f"{n} blad skrivna" if n != 1 else "1 blad skrivet"
+            if self.written != self.path:
+                text += f" till {self.written}"
+            parts.append(text)
+        return f"{self.path}: " + " · ".join(parts)
+
+    def as_dict(self) -> dict:
+        r = self.report
+
+        def kr(value: Fraction | int) -> float:
+            return round(float(Fraction(value) / 100), 2)
+
+        t = r.total
+        return {
+            "file": str(self.path),
+            "status": "written" if self.written else "checked",
+            "written": str(self.written) if self.written else None,
+            "unit": r.unit,
+            "year": r.year,
+            "period": r.period,
+            "period_label": r.period_label,
+            "method": r.method,
+            "totals_kr": {
+                "budget": kr(t.budget), "periodised_budget": kr(t.phased), "actual": kr(t.actual),
+                "variance": kr(t.variance), "forecast": kr(t.forecast),
+                "forecast_variance": kr(t.forecast_variance), "committed": kr(t.committed),
+            },
+            "tieout_kr": {
+                "rows_read": r.tieout.rows_read, "rows_in_period": r.tieout.rows_in_period,
+                "ledger_in_period": kr(r.tieout.sum_in_period), "lines": kr(r.tieout.sum_lines),
+                "unbudgeted": kr(r.tieout.sum_unbudgeted), "difference": kr(r.tieout.difference),
+            },
+            "findings": [f.as_dict() for f in r.findings],
+            "sheets": self.sheets,
+        }
+
+
+class Job:
+    def __init__(self, path: Path, *, period: str | None = None, output: Path | None = None,
+                 budget_file: Path | None = None, ledger_file: Path | None = None):
+        self.path = Path(path)
+        self.period = period
+        self.output = output
+        self.budget_file = budget_file
+        self.ledger_file = ledger_file
+
+    def reconcile(self) -> Report:
+        from .engine.report import reconcile
+        from .read.budget import mapping_columns, read_budget
+        from .read.keys import read_keys
+        from .read.ledger import read_ledger
+        from .read.settings import parse_closing_period, read_settings
+        from .read.workbook import Source
+
+        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise InputError("arbetsboken måste vara en .xlsx- eller .xlsm-fil", file=str(self.path))
+        notes: list[Finding] = []
+        try:
+            book: Source | None = Source(self.path, str(self.path))
+        except WorkbookError as exc:
+            # With budget and ledger from other files, the workbook only has to be
+            # extended (the package layer decides whether it can be); its settings
+            # are then taken from the budget file.
+            if not (self.budget_file and self.ledger_file) or not self.path.exists():
+                raise
+            book = None
+            notes.append(Finding("arbetsbok-olasbar", str(self.path),
+                                 f"arbetsboken kunde inte läsas ({exc.message}); inställningarna lästes från "
+                                 f"{self.budget_file}"))
+        budget_src = Source(self.budget_file, str(self.budget_file)) if self.budget_file else book
+        ledger_src = Source(self.ledger_file, str(self.ledger_file)) if self.ledger_file else book
+
+        settings_book = book if book is not None else budget_src
+        settings_sheet = None if settings_book.is_csv else (
+            settings_book.find("Inställningar") or settings_book.find("Settings"))
+        settings, findings = read_settings(settings_book.grid(settings_sheet) if settings_sheet else None,
+                                           self.path.stem)
+        findings = notes + findings
+        if self.period:
+            try:
+                year, month = parse_closing_period(self.period)
+            except ValueError:
+                raise InputError(f"--period {self.period}: ange perioden som 2025-08 eller 8",
+                                 file=str(self.path)) from None
+            settings = dataclasses.replace(settings, period=month, year=year or settings.year)
+
+        budget_grid = budget_src.grid("Budget")
+        ledger_grid = ledger_src.grid("Utfall" if ledger_src.is_csv or not ledger_src.find("Ledger") else "Ledger")
+        wanted = mapping_columns(budget_grid)
+        ledger = read_ledger(ledger_grid, settings.year, wanted)
+        scale = 1000 if settings.amounts_in == "tkr" else 1
+        lines, budget_findings = read_budget(budget_grid, set(ledger.dimensions), scale)
+        keys = []
+        for src in dict.fromkeys(s for s in (budget_src, book) if s is not None):
+            if not src.is_csv and src.find("Periodisering"):
+                keys = read_keys(src.grid("Periodisering"))
+                break
+        return reconcile(lines, keys, ledger, settings, budget_file=budget_grid.file,
+                         findings=findings + budget_findings)
+
+    def run(self, write: bool = True) -> Result:
+        report = self.reconcile()
+        if not write:
+            return Result(self.path, report, None)
+        from .package import write_sheets
+        from .render import render
+
+        rendered = render(report)
+        dest = self.output or self.path
+        sheets = write_sheets(self.path, rendered, dest)
+        return Result(self.path, report, Path(dest), list(sheets))

@@ -1,0 +1,57 @@
+"""Writing the toolkit's sheets into the user's own .xlsx/.xlsm package.
+
+The user's workbook is never loaded and re-saved by a spreadsheet library
+(that would drop images, VBA, slicers, extLst, cached values).  Instead the
+rendered sheets are grafted into the package part by part: the index parts
+are edited by splicing (see ``xmlspan``), untouched members are copied with
+their compressed bytes (``zipcopy``), and the file is replaced atomically
+(``atomic``).  Sheets created by the toolkit carry a marker (``marker``) so
+that the next run replaces them in place.
+
+    write_sheets(source, rendered, dest=None) -> list[str]
+    toolkit_sheet_names(source) -> list[str]
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import LockedError, WorkbookError
+from .atomic import write_atomic
+from .merge import graft, toolkit_sheets
+
+__all__ = ["write_sheets", "toolkit_sheet_names"]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise WorkbookError("filen finns inte", file=path.name) from exc
+    except PermissionError as exc:
+        raise LockedError("filen går inte att läsa (öppen i ett annat program?)", file=path.name) from exc
+    except OSError as exc:
+        raise WorkbookError(f"filen går inte att läsa ({exc.strerror or exc})", file=path.name) from exc
+
+
+def write_sheets(source: str | os.PathLike, rendered: bytes, dest: str | os.PathLike | None = None) -> list[str]:
+    """Graft every sheet of ``rendered`` (an XlsxWriter .xlsx as bytes) into the
+    workbook ``source`` and write the result atomically to ``dest`` (default:
+    ``source``).  A sheet of the same name that the toolkit made earlier is
+    replaced in place; any other sheet of that name is a ``WorkbookError``.
+    Returns the names of the sheets written, as they are in the workbook."""
+    source = Path(source)
+    dest = source if dest is None else Path(dest)
+    data = _read(source)
+    out, names = graft(data, rendered, source.name)
+    if out == data and dest.exists() and os.path.samefile(source, dest):
+        return names  # nothing changed: leave the file (and its mtime) alone
+    write_atomic(dest, out, like=source)
+    return names
+
+
+def toolkit_sheet_names(source: str | os.PathLike) -> list[str]:
+    """Names of the sheets in ``source`` that the toolkit created."""
+    source = Path(source)
+    return toolkit_sheets(_read(source), source.name)

@@ -1,0 +1,235 @@
+"""Grafting rendered sheets into the user's package, part by part.
+
+Only the index parts are edited (``[Content_Types].xml``, the workbook part
+and its relationships, the styles part); grafted sheets are added or replace
+an earlier sheet of ours in place; ``calcChain.xml`` is dropped (Excel
+rebuilds it); every other member is copied raw.  ``docProps/app.xml`` is left
+untouched: its TitlesOfParts is informational and Excel rewrites it on save.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from ..errors import WorkbookError
+from . import opc
+from .content_types import PART as CT_PART
+from .content_types import STYLES, WORKSHEET, ContentTypes
+from .rendered import read_rendered
+from .sheet_graft import graft_sheet
+from .styles import StyleMerge
+from .workbook_part import MAIN, REL, STRICT_MAIN, STRICT_REL, Sheet, WorkbookPart
+from .xmlspan import XmlError
+from .zipcopy import Member, ZipError, new_member, write_members
+
+NOT_XLSX = "är inte en .xlsx-arbetsbok (krypterad eller .xls?); spara den som .xlsx i Excel och kör igen"
+BROKEN = "arbetsboken går inte att läsa ({}); öppna och spara den i Excel och kör igen"
+LOCKED = "arbetsbokens struktur är skyddad (Granska › Skydda arbetsbok); ta bort skyddet och kör igen"
+FOREIGN = 'bladet "{}" finns redan och skapades inte av reconcile; byt namn på det eller ta bort det och kör igen'
+
+STRICT_URIS = {MAIN: STRICT_MAIN, REL: STRICT_REL}
+WORKSHEET_REL = {False: REL + "/worksheet", True: STRICT_REL + "/worksheet"}
+STYLES_REL = {False: REL + "/styles", True: STRICT_REL + "/styles"}
+EMPTY_STYLES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{}">'
+                '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+                '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+                '</styleSheet>')
+
+
+@dataclass
+class Opened:
+    """The parts of a user's package that locate and describe its sheets."""
+
+    pkg: opc.Package
+    content_types: ContentTypes
+    workbook: WorkbookPart
+    rels: opc.Relationships
+    rels_name: str
+
+
+def open_package(data: bytes, file: str) -> Opened:
+    if data[:4] == opc.OLE_MAGIC:
+        raise WorkbookError(NOT_XLSX, file=file)
+    try:
+        pkg = opc.Package(data)
+    except ZipError as exc:
+        raise WorkbookError(NOT_XLSX, file=file) from exc
+    try:
+        ct_data = pkg.read(CT_PART)
+        root_rels = pkg.read("_rels/.rels")
+        if ct_data is None or root_rels is None:
+            raise WorkbookError(NOT_XLSX, file=file)
+        documents = opc.Relationships("", root_rels).of_type(opc.OFFICE_DOCUMENT)
+        wb_data = pkg.read(documents[0].part) if documents else None
+        if wb_data is None:
+            raise WorkbookError(NOT_XLSX, file=file)
+        wb_name = pkg.member(documents[0].part).name
+        workbook = WorkbookPart(wb_name, wb_data)
+        rels_member = pkg.member(opc.rels_part(wb_name))
+        if rels_member is None:
+            rels, rels_name = opc.new_rels(wb_name), opc.rels_part(wb_name)
+        else:
+            rels, rels_name = opc.Relationships(wb_name, pkg.read(rels_member.name)), rels_member.name
+        return Opened(pkg, ContentTypes(ct_data), workbook, rels, rels_name)
+    except (ZipError, XmlError, ValueError) as exc:
+        raise WorkbookError(BROKEN.format(exc), file=file) from exc
+
+
+def toolkit_sheets(data: bytes, file: str) -> list[str]:
+    book = open_package(data, file).workbook
+    return [s.name for s in book.sheets if book.is_ours(s)]
+
+
+@dataclass
+class _Target:
+    name: str
+    position: int
+    part: str
+    like: Member | None
+
+
+class _Graft:
+    def __init__(self, data: bytes, rendered: bytes, file: str):
+        self.file = file
+        opened = open_package(data, file)
+        self.pkg, self.ct, self.book = opened.pkg, opened.content_types, opened.workbook
+        self.rels, self.rels_name = opened.rels, opened.rels_name
+        if self.book.structure_locked():
+            raise WorkbookError(LOCKED, file=file)
+        self.rendered = read_rendered(rendered)
+        self.uri_map = STRICT_URIS if self.book.strict else {}
+        self.used_parts = {m.name.lower() for m in self.pkg.members} | set(self.ct.overrides)
+        self.used_parts |= {r.part.lower() for r in self.rels.items if r.part}
+        self.used_rids = {r.id for r in self.rels.items} | self.book.used_rids()
+        self.changed: dict[str, bytes] = {}  # lower part name -> new content
+        self.removed: set[str] = set()
+        self.added: list[tuple[str, bytes]] = []
+
+    def run(self) -> tuple[bytes, list[str]]:
+        targets = self._plan_sheets()
+        xf_map, dxf_map = self._merge_styles()
+        names = []
+        for target, sheet in zip(targets, self.rendered.sheets):
+            xml = graft_sheet(sheet.xml, self.rendered.shared, xf_map, dxf_map, self.uri_map)
+            if target.like is None:
+                self.added.append((target.part, xml))
+            else:
+                self.changed[target.part.lower()] = xml
+                self.removed.add(opc.rels_part(target.part).lower())
+            names.append((target.position, sheet.names))
+        self.book.write_names(names, self.uri_map)
+        self._drop_calc_chain()
+        self.changed[self.book.part.lower()] = self.book.result()
+        self.changed[CT_PART.lower()] = self.ct.result()
+        rels = self.rels.result()
+        if self.pkg.has(self.rels_name):
+            self.changed[self.rels_name.lower()] = rels
+        else:
+            self.added.append((self.rels_name, rels))
+        return self._write(), [t.name for t in targets]
+
+    # -- sheets ------------------------------------------------------------
+
+    def _plan_sheets(self) -> list[_Target]:
+        worksheet_rels = self.rels.of_type("/worksheet")
+        rel_type = worksheet_rels[0].type if worksheet_rels else WORKSHEET_REL[self.book.strict]
+        next_id = self.book.next_sheet_id()
+        position = len(self.book.sheets)
+        targets = []
+        for sheet in self.rendered.sheets:
+            existing = self.book.find_sheet(sheet.name)
+            if existing is not None:
+                targets.append(self._existing(existing))
+                continue
+            part = self._fresh_part("worksheets/sheet{}.xml")
+            rid = self._fresh_rid()
+            self.book.add_sheet(sheet.name, next_id, rid)
+            self.rels.add(rid, rel_type, part)
+            self.ct.add_override(part, WORKSHEET)
+            targets.append(_Target(sheet.name, position, part, None))
+            next_id += 1
+            position += 1
+        return targets
+
+    def _existing(self, sheet: Sheet) -> _Target:
+        if not self.book.is_ours(sheet):
+            raise WorkbookError(FOREIGN.format(sheet.name), file=self.file)
+        rel = self.rels.by_id(sheet.rid)
+        if rel is None or rel.external or not rel.type.endswith("/worksheet"):
+            raise WorkbookError(FOREIGN.format(sheet.name), file=self.file)
+        member = self.pkg.member(rel.part)
+        if member is None:  # dangling: write the part where the relationship points
+            if self.ct.type_of(rel.part) != WORKSHEET:
+                self.ct.add_override(rel.part, WORKSHEET)
+            return _Target(sheet.name, sheet.position, rel.part, None)
+        return _Target(sheet.name, sheet.position, member.name, member)
+
+    def _fresh_part(self, stem: str, first: str | None = None) -> str:
+        """An unused part name in the workbook's folder: ``first``, else ``stem`` numbered from 1."""
+        folder = posixpath.dirname(self.book.part)
+        candidates = ([first] if first else []) + [stem.format(n) for n in range(1, len(self.used_parts) + 2)]
+        for candidate in candidates:
+            part = posixpath.join(folder, candidate)
+            if part.lower() not in self.used_parts:
+                self.used_parts.add(part.lower())
+                return part
+        raise AssertionError("unreachable")
+
+    def _fresh_rid(self) -> str:
+        rid = opc.fresh_id(self.used_rids)
+        self.used_rids.add(rid)
+        return rid
+
+    # -- styles ------------------------------------------------------------
+
+    def _merge_styles(self) -> tuple[list[int], list[int]]:
+        if self.rendered.styles is None:
+            return [], []
+        found = [r for r in self.rels.of_type("/styles") if r.part and self.pkg.has(r.part)]
+        if found:
+            part = self.pkg.member(found[0].part).name
+            merge = StyleMerge(self.pkg.read(part), self.rendered.styles, self.uri_map)
+            self.changed[part.lower()] = merge.result()
+            return merge.xf_map, merge.dxf_map
+        base = EMPTY_STYLES.format(self.book.ns).encode()
+        merge = StyleMerge(base, self.rendered.styles, self.uri_map)
+        part = self._fresh_part("styles{}.xml", first="styles.xml")
+        self.rels.add(self._fresh_rid(), STYLES_REL[self.book.strict], part)
+        self.ct.add_override(part, STYLES)
+        self.added.append((part, merge.result()))
+        return merge.xf_map, merge.dxf_map
+
+    # -- the rest ----------------------------------------------------------
+
+    def _drop_calc_chain(self) -> None:
+        for rel in self.rels.of_type("/calcChain"):
+            self.rels.remove(rel)
+            if rel.part:
+                self.ct.remove_override(rel.part)
+                self.removed.add(rel.part.lower())
+
+    def _write(self) -> bytes:
+        members = []
+        for member in self.pkg.members:
+            key = member.name.lower()
+            if key in self.removed and key not in self.changed:
+                continue
+            content = self.changed.get(key)
+            if content is None or content == self.pkg.read(member.name):
+                members.append(member)
+            else:
+                members.append(new_member(member.name, content, like=member))
+        members.extend(new_member(name, content) for name, content in self.added)
+        try:
+            return write_members(members)
+        except ZipError as exc:
+            raise WorkbookError(BROKEN.format(exc), file=self.file) from exc
+
+
+def graft(data: bytes, rendered: bytes, file: str) -> tuple[bytes, list[str]]:
+    """The new package bytes and the names of the grafted sheets."""
+    try:
+        return _Graft(data, rendered, file).run()
+    except (ZipError, XmlError) as exc:
+        raise WorkbookError(BROKEN.format(exc), file=file) from exc

@@ -1,0 +1,1 @@
+"""Reading: workbook sheets and CSV files → typed tables with positions."""

@@ -1,0 +1,116 @@
+"""The Budget sheet: one row per line of the report tree."""
+
+from __future__ import annotations
+
+import re
+
+from ..engine.model import COST, INCOME, BudgetLine
+from ..errors import InputError
+from ..findings import Finding
+from ..money import parse_ore
+from .grid import Grid, cell_text, normalise_header
+from .headers import DIMENSIONS, canonical, find_header
+
+_TYPES = {
+    "intäkt": INCOME, "intäkter": INCOME, "income": INCOME, "revenue": INCOME,
+    "kostnad": COST, "kostnader": COST, "cost": COST, "costs": COST, "expense": COST,
+}
+_FIELDS = ("rad", "överordnad", "typ", "budget", "periodisering", "nyckel", "uppdrag", "prognos",
+           "intecknat", "kommentar")
+_TOTAL_LABEL = re.compile(r"^(summa|totalt|total)\b", re.IGNORECASE)
+
+
+def read_budget(grid: Grid, ledger_columns: set[str], scale: int) -> tuple[list[BudgetLine], list[Finding]]:
+    """Budget lines in sheet order. ``scale`` is 1 for kr, 1000 for tkr."""
+    header = find_header(grid, ("rad", "budget"), what="budgeten")
+    cols = header.columns
+    findings: list[Finding] = []
+    mapping: dict[str, int] = {}
+    for c, label in sorted(header.labels.items()):
+        name = canonical(label)
+        if name in _FIELDS:
+            continue
+        if name in DIMENSIONS or name in ledger_columns:
+            mapping.setdefault(name, c)
+        else:
+            findings.append(Finding("okand-kolumn", grid.where(header.row, c),
+                                    f"kolumnen \"{label}\" finns inte i huvudboken och används inte", "info"))
+    key_col = cols.get("periodisering", cols.get("nyckel"))
+
+    def text(r: int, name: str) -> str:
+        c = key_col if name == "periodisering" else cols.get(name)
+        return cell_text(grid.value(r, c)) if c is not None else ""
+
+    def money(r: int, name: str) -> int | None:
+        c = cols.get(name)
+        if c is None:
+            return None
+        value = grid.value(r, c)
+        try:
+            return parse_ore(value, scale)
+        except ValueError:
+            raise InputError(f"\"{cell_text(value)}\" är inte ett belopp", file=grid.file,
+                             where=grid.where(r, c)) from None
+
+    lines: list[BudgetLine] = []
+    seen: dict[str, BudgetLine] = {}
+    rc = cols["rad"]
+    for r in range(header.row + 1, len(grid.rows)):
+        row = grid.rows[r]
+        if all(cell_text(v) == "" for v in row):
+            continue
+        label = text(r, "rad")
+        if not label:
+            raise InputError("raden saknar namn i kolumnen Rad (varje budgetrad behöver ett unikt namn)",
+                             file=grid.file, where=grid.where(r, rc))
+        if _TOTAL_LABEL.match(label):
+            raise InputError(f"\"{label}\" ser ut som en summarad; summor räknas ut av reconcile, ta bort raden",
+                             file=grid.file, where=grid.where(r, rc))
+        norm = normalise_header(label)
+        if norm in seen:
+            raise InputError(f"raden \"{label}\" finns redan på {seen[norm].where}; varje rad behöver ett unikt namn",
+                             file=grid.file, where=grid.where(r, rc))
+        type_text = text(r, "typ")
+        line_type = None
+        if type_text:
+            line_type = _TYPES.get(normalise_header(type_text))
+            if line_type is None:
+                raise InputError(f"\"{type_text}\" är inte en typ (Intäkt eller Kostnad)", file=grid.file,
+                                 where=grid.where(r, cols["typ"]))
+        cells = {"rad": grid.where(r, rc)}
+        for name in ("budget", "prognos", "intecknat", "överordnad", "typ", "uppdrag"):
+            if name in cols:
+                cells[name] = grid.where(r, cols[name])
+        if key_col is not None:
+            cells["periodisering"] = grid.where(r, key_col)
+        patterns = {}
+        for name, c in mapping.items():
+            pattern = cell_text(grid.value(r, c))
+            if pattern:
+                patterns[name] = pattern
+                cells[name] = grid.where(r, c)
+        line = BudgetLine(
+            label=label,
+            where=grid.where(r, rc),
+            parent=text(r, "överordnad") or None,
+            type=line_type,
+            budget=money(r, "budget"),
+            patterns=patterns,
+            key=text(r, "periodisering") or None,
+            assignment=text(r, "uppdrag") or None,
+            forecast=money(r, "prognos"),
+            committed=money(r, "intecknat"),
+            comment=text(r, "kommentar") or None,
+            cells=cells,
+        )
+        seen[norm] = line
+        lines.append(line)
+    if not lines:
+        raise InputError("budgeten har inga rader", file=grid.file, where=grid.name)
+    return lines, findings
+
+
+def mapping_columns(grid: Grid) -> set[str]:
+    """The canonical names of the Budget sheet's columns (to read only those of the ledger)."""
+    header = find_header(grid, ("rad", "budget"), what="budgeten")
+    return {canonical(label) for label in header.labels.values()}

@@ -1,0 +1,70 @@
+"""The Periodisering sheet: ``Nyckel`` then ``Jan``…``Dec`` weights."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..engine.model import Key
+from ..errors import InputError
+from ..money import parse_decimal
+from .grid import Grid, cell_text, normalise_header
+from .headers import find_header
+
+MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+_MONTH_NAMES = {
+    **{m: i for i, m in enumerate(MONTHS, 1)},
+    **{m: i for i, m in enumerate(("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+                                   "september", "oktober", "november", "december"), 1)},
+    **{m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                   "september", "october", "november", "december"), 1)},
+    "may": 5, "oct": 10, "sept": 9,
+}
+
+
+def month_of_header(header: object) -> int | None:
+    """'Jan', 'januari', 'January' → 1; anything else → None."""
+    return _MONTH_NAMES.get(normalise_header(header).rstrip("."))
+
+
+def month_columns(labels: dict[int, str]) -> dict[int, int]:
+    """column → month (1..12) for headers that name a month."""
+    found = {c: month_of_header(text) for c, text in labels.items()}
+    return {c: m for c, m in found.items() if m is not None}
+
+
+def read_keys(grid: Grid) -> list[Key]:
+    header = find_header(grid, ("nyckel",), what="periodiseringsnycklar",
+                         accept=lambda cols: "nyckel" in cols and len(month_columns_of(cols)) == 12)
+    months = month_columns(header.labels)
+    by_month = {m: c for c, m in sorted(months.items(), reverse=True)}
+    nc = header.columns["nyckel"]
+    keys: list[Key] = []
+    for r in range(header.row + 1, len(grid.rows)):
+        name = cell_text(grid.value(r, nc))
+        if not name:
+            if any(cell_text(grid.value(r, c)) for c in by_month.values()):
+                raise InputError("nyckeln saknar namn", file=grid.file, where=grid.where(r, nc))
+            continue
+        weights = []
+        for m in range(1, 13):
+            c = by_month[m]
+            value = grid.value(r, c)
+            try:
+                w = parse_decimal(value)
+            except ValueError:
+                raise InputError(f"\"{cell_text(value)}\" är inte en vikt", file=grid.file,
+                                 where=grid.where(r, c)) from None
+            w = Decimal(0) if w is None else w
+            if w < 0:
+                raise InputError(f"nyckeln {name} har en negativ vikt ({w})", file=grid.file,
+                                 where=grid.where(r, c))
+            weights.append(w)
+        if sum(weights) == 0:
+            raise InputError(f"nyckeln {name} har bara nollor; vikterna måste summera till mer än 0",
+                             file=grid.file, where=grid.where(r, nc))
+        keys.append(Key(name, tuple(weights), grid.where(r, nc)))
+    return keys
+
+
+def month_columns_of(columns: dict[str, int]) -> set[int]:
+    return {m for name in columns if (m := month_of_header(name)) is not None}

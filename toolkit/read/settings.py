@@ -1,0 +1,129 @@
+"""The Inställningar sheet: ``Inställning`` / ``Värde`` pairs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..engine.model import METHODS, Settings
+from ..errors import InputError
+from ..findings import Finding
+from .grid import Grid, cell_text, normalise_header
+from .headers import find_header
+
+_NAMES = {
+    "enhet": "unit", "unit": "unit", "namn": "unit",
+    "år": "year", "year": "year", "budgetår": "year",
+    "period": "period", "bokslutsperiod": "period", "closing period": "period",
+    "belopp i": "amounts_in", "amounts in": "amounts_in",
+    "visa i": "show_in", "show in": "show_in",
+    "prognosmetod": "method", "forecast method": "method",
+}
+_METHOD_ALIASES = {
+    "budget": "budget", "utfall enligt budget": "budget",
+    "rest": "rest", "rest enligt budget": "rest",
+    "trend": "trend",
+}
+
+
+def parse_year(value: object) -> int:
+    text = cell_text(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year
+    if text.isdigit() and 1900 <= int(text) <= 2200:
+        return int(text)
+    raise ValueError(value)
+
+
+def parse_closing_period(value: object) -> tuple[int | None, int]:
+    """'8', '2022-08', '202208', 2208 → (year or None, month)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.year, value.month
+    text = cell_text(value).replace("/", "-")
+    digits = text.replace("-", "")
+    if text.isdigit() and 0 <= int(text) <= 12:
+        return None, int(text)
+    if "-" in text and len(parts := text.split("-")) == 2 and all(p.isdigit() for p in parts) \
+            and len(parts[0]) == 4 and len(parts[1]) <= 2:  # 2022-08, 2022-8
+        year, month = int(parts[0]), int(parts[1])
+        if 0 <= month <= 12:
+            return year, month
+        raise ValueError(value)
+    if digits.isdigit():
+        if len(digits) == 6:
+            year, month = int(digits[:4]), int(digits[4:])
+        elif len(digits) == 4 and "-" not in text:
+            year, month = 2000 + int(digits[:2]), int(digits[2:])
+        else:
+            raise ValueError(value)
+        if 0 <= month <= 12:
+            return year, month
+    raise ValueError(value)
+
+
+def unit_choice(value: object) -> str:
+    text = normalise_header(value).replace(".", "")
+    if text in ("kr", "kronor", "sek"):
+        return "kr"
+    if text in ("tkr", "tusen kronor", "ksek"):
+        return "tkr"
+    raise ValueError(value)
+
+
+def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[Finding]]:
+    values: dict[str, object] = {}
+    where: dict[str, str] = {}
+    findings: list[Finding] = []
+    if grid is not None:
+        header = find_header(grid, ("inställning", "värde"), what="inställningar")
+        kc, vc = header.columns["inställning"], header.columns["värde"]
+        for r in range(header.row + 1, len(grid.rows)):
+            name = normalise_header(grid.value(r, kc))
+            if not name:
+                continue
+            key = _NAMES.get(name)
+            if key is None:
+                findings.append(Finding("okand-installning", grid.where(r, kc),
+                                        f"inställningen \"{grid.value(r, kc)}\" är okänd och används inte"))
+                continue
+            values[key] = grid.value(r, vc)
+            where[key] = grid.where(r, vc)
+
+    def bad(key: str, expected: str) -> InputError:
+        return InputError(f"\"{cell_text(values[key])}\" är inte {expected}", file=grid.file if grid else None,
+                          where=where.get(key))
+
+    unit = cell_text(values.get("unit")) or default_unit
+    year = period = None
+    if cell_text(values.get("year")):
+        try:
+            year = parse_year(values["year"])
+        except ValueError:
+            raise bad("year", "ett år (t.ex. 2025)") from None
+    if cell_text(values.get("period")):
+        try:
+            p_year, period = parse_closing_period(values["period"])
+        except ValueError:
+            raise bad("period", "en period (1–12 eller 2025-08)") from None
+        if p_year is not None:
+            if year is not None and year != p_year:
+                raise InputError(f"perioden {cell_text(values['period'])} hör inte till året {year}",
+                                 file=grid.file if grid else None, where=where["period"])
+            year = p_year
+    amounts_in, show_in, method = "kr", "tkr", "budget"
+    for key, default in (("amounts_in", "kr"), ("show_in", "tkr")):
+        if cell_text(values.get(key)):
+            try:
+                choice = unit_choice(values[key])
+            except ValueError:
+                raise bad(key, "kr eller tkr") from None
+        else:
+            choice = default
+        if key == "amounts_in":
+            amounts_in = choice
+        else:
+            show_in = choice
+    if cell_text(values.get("method")):
+        method = _METHOD_ALIASES.get(normalise_header(values["method"]), "")
+        if method not in METHODS:
+            raise bad("method", "en prognosmetod (budget, rest eller trend)")
+    return Settings(unit, year, period, amounts_in, show_in, method, where), findings

@@ -1,0 +1,159 @@
+"""Sammanställning: the tree of lines with budget, utfall, periodised
+variance, forecast and (when any) commitments.
+
+Summa/Totalt rows, Utfall % and the variance columns are formulas with their
+computed values stored, so every reader sees numbers and Excel recomputes the
+same. A leaf's periodised variance shows its key in the formula:
+``=B7*8/12-C7`` (cost) or ``=C7-B7*8/12`` (income).
+"""
+
+from __future__ import annotations
+
+from ..engine.figures import Figures
+from ..engine.report import UNBUDGETED_LABEL, Report
+from ..engine.tree import Node
+from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, display, fit_width, page_setup
+from .text import headline, title, unit_note
+
+HEADER_ROW = 3
+
+
+def columns(report: Report) -> list[str]:
+    cols = ["Rad", f"Budget {report.year}", f"Utfall {report.period_label}", "Utfall %",
+            "Avvikelse (periodiserad)", "Prognos", "Avvikelse budget–prognos"]
+    if any(n.figures.committed for n in report.leaves()):
+        cols += ["Intecknat", "Kvar att disponera"]
+    return cols + ["Kommentar"]
+
+
+def write_summary(sheet, report: Report, fmt) -> None:
+    cols = columns(report)
+    has_committed = "Intecknat" in cols
+    unit = report.show_in
+    L = {name: chr(ord("A") + i) for i, name in enumerate(["rad", "budget", "utfall", "pct", "avv", "prognos",
+                                                             "avvbp"] + (["int", "kvar"] if has_committed else [])
+                                                            + ["kommentar"])}
+    sheet.write(0, 0, title(report, "Ekonomiskt resultat"), fmt.get(bold=True, size=14))
+    sheet.write(1, 0, unit_note(report), fmt.get(italic=True))
+    for c, name in enumerate(cols):
+        sheet.write(HEADER_ROW, c, name, fmt.get(bold=True, bottom=1, wrap=True, valign="bottom",
+                                                 align=None if c == 0 else "right"))
+    sheet.set_row(HEADER_ROW, 30)
+
+    row = HEADER_ROW + 1
+    labels = []
+
+    def amount_formats(bold: bool, top: int):
+        return (fmt.get(num=AMOUNT, bold=bold, top=top), fmt.get(num=VARIANCE, bold=bold, top=top),
+                fmt.get(num=PERCENT, bold=bold, top=top))
+
+    def write_figures(r: int, f: Figures, *, bold: bool, top: int, formulas: dict[str, str]) -> None:
+        amt, var, pct = amount_formats(bold, top)
+        n = r + 1
+
+        def put(key: str, value, style):
+            col = ord(L[key]) - ord("A")
+            if key in formulas:
+                sheet.write_formula(r, col, formulas[key], style, value)
+            else:
+                sheet.write_number(r, col, value, style)
+
+        put("budget", display(f.budget, unit), amt)
+        put("utfall", display(f.actual, unit), amt)
+        share = f.actual_share
+        col = ord(L["pct"]) - ord("A")
+        if share is None:
+            sheet.write_blank(r, col, None, pct)
+        else:
+            sheet.write_formula(r, col, f"={L['utfall']}{n}/{L['budget']}{n}", pct, float(share))
+        put("avv", display(f.variance, unit), var)
+        put("prognos", display(f.forecast, unit), amt)
+        bp = f"={L['budget']}{n}-{L['prognos']}{n}" if not f.income else f"={L['prognos']}{n}-{L['budget']}{n}"
+        sheet.write_formula(r, ord(L["avvbp"]) - ord("A"), bp, var, display(f.forecast_variance, unit))
+        if has_committed:
+            put("int", display(f.committed, unit), amt)
+            sheet.write_formula(r, ord(L["kvar"]) - ord("A"),
+                                f"={L['budget']}{n}-{L['utfall']}{n}-{L['int']}{n}", amt,
+                                display(f.available, unit))
+
+    def sum_formula(col: str, refs: list[tuple[int, int]]) -> str:
+        """refs: (row index, sign) → '=B5+B9-B12'."""
+        parts = []
+        for i, (r, sign) in enumerate(refs):
+            op = "-" if sign < 0 else ("+" if i else "")
+            parts.append(f"{op}{col}{r + 1}")
+        return "=" + "".join(parts) if parts else "=0"
+
+    def totals_formulas(refs_signed: list[tuple[int, int]]) -> dict[str, str]:
+        plain = [(r, 1) for r, _ in refs_signed]
+        out = {key: sum_formula(L[key], refs_signed) for key in ("budget", "utfall", "prognos")}
+        out["avv"] = sum_formula(L["avv"], plain)
+        if has_committed:
+            out["int"] = sum_formula(L["int"], refs_signed)
+        return out
+
+    comment_col = cols.index("Kommentar")
+    plain_text = fmt.get()
+
+    def write_node(node: Node) -> int:
+        """Writes the node's rows; returns the row holding its figures."""
+        nonlocal row
+        indent = node.depth
+        if node.is_leaf:
+            r = row
+            sheet.write_string(r, 0, node.label, fmt.get(indent=indent))
+            labels.append("  " * indent + node.label)
+            part, whole = report.shares[id(node)]
+            n = r + 1
+            phased = f"{L['budget']}{n}*{decimal_text(part)}/{decimal_text(whole)}"
+            avv = f"={L['utfall']}{n}-{phased}" if node.income else f"={phased}-{L['utfall']}{n}"
+            write_figures(r, node.figures, bold=False, top=0, formulas={"avv": avv})
+            if node.comment:
+                sheet.write_string(r, comment_col, node.comment, plain_text)
+            row += 1
+            return r
+        sheet.write_string(row, 0, node.label, fmt.get(bold=True, indent=indent))
+        labels.append("  " * indent + node.label)
+        if node.comment:
+            sheet.write_string(row, comment_col, node.comment, plain_text)
+        row += 1
+        refs = [(write_node(child), 1 if child.income == node.income else -1) for child in node.children]
+        r = row
+        label = f"Summa {node.label}"
+        sheet.write_string(r, 0, label, fmt.get(bold=True, indent=indent, top=1))
+        labels.append("  " * indent + label)
+        write_figures(r, node.figures, bold=True, top=1, formulas=totals_formulas(refs))
+        sheet.write_blank(r, comment_col, None, fmt.get(top=1))
+        row += 1
+        return r
+
+    top_refs = []
+    for root in report.roots:
+        top_refs.append((write_node(root), -1 if root.income else 1))
+    if report.unbudgeted is not None:
+        r = row
+        sheet.write_string(r, 0, UNBUDGETED_LABEL, fmt.get(italic=True))
+        labels.append(UNBUDGETED_LABEL)
+        write_figures(r, report.unbudgeted, bold=False, top=0,
+                      formulas={"avv": f"=-{L['utfall']}{r + 1}"})
+        sheet.write_string(r, comment_col, "Se bladet Avstämning", plain_text)
+        top_refs.append((r, 1))
+        row += 1
+    r = row
+    sheet.write_string(r, 0, "Totalt", fmt.get(bold=True, top=6))
+    labels.append("Totalt")
+    write_figures(r, report.total, bold=True, top=6, formulas=totals_formulas(top_refs))
+    sheet.write_blank(r, comment_col, None, fmt.get(top=6))
+    last = r
+    sheet.write_string(last + 2, 0, headline(report), fmt.get(italic=True))
+
+    sheet.set_column(0, 0, fit_width(labels + [cols[0]], minimum=24, maximum=50))
+    sheet.set_column(1, comment_col - 1, 13)
+    sheet.set_column(comment_col, comment_col, 40)
+    sheet.freeze_panes(HEADER_ROW + 1, 1)
+    page_setup(sheet, report.unit, _period_text(report), HEADER_ROW)
+    sheet.print_area(0, 0, last, comment_col)
+
+
+def _period_text(report: Report) -> str:
+    return f"{report.period_label} {report.year}" if report.period else f"Budget {report.year}"
