@@ -272,3 +272,16 @@ def test_an_explicit_closing_period_excludes_later_rows():
     r = run([BUDGET, line("Kurs", 60, "7050")], ledger, period=3, amounts_in="tkr")
     assert node(r, "Kurs").figures.actual == 100
     assert [(x.period, x.rows) for x in r.tieout.left_out] == [(202504, 1)]
+
+
+def test_an_income_budget_typed_in_ledger_sign_is_read_as_income():
+    negative = [BUDGET,
+                line("Kurs och konferens", 60, "7050", typ="Kostnad", uppdrag="Politik"),
+                line("Utvecklingsmedel", 240, "4*", typ="Kostnad", key="Utveckling", uppdrag="Utvecklingsmedel"),
+                line("Avgifter", -120, "3*", typ="Intäkt", uppdrag="Politik", prognos=-130)]
+    report = example(budget=negative)
+    f = node(report, "Avgifter").figures
+    assert tkr(f.budget) == 120 and tkr(f.phased) == 80 and tkr(f.variance) == -10
+    assert tkr(f.forecast) == 130
+    assert "negativ-intaktsbudget" in slugs(report)
+    assert report.total.budget == example().total.budget

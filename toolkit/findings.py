@@ -16,6 +16,7 @@ SLUGS = {
     "okand-installning": "Okänd inställning",
     "tom-rad-i-budget": "Budgetrad utan namn",
     "okand-kolumn": "Kolumn som inte används",
+    "negativ-intaktsbudget": "Intäktsrad med negativ budget, läst som intäkt",
     "arbetsbok-olasbar": "Arbetsboken kunde inte läsas; inställningarna togs från budgetfilen",
 }
 

@@ -140,11 +140,15 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
         phased = budget * s
         actual = Fraction(-leaf.ledger_sum if leaf.income else leaf.ledger_sum)
         manual = leaf.line.forecast if leaf.line is not None else None
+        if manual is not None and leaf.ledger_sign:
+            manual = -manual
         value, fb = forecast(settings.method, budget=budget, phased=phased, actual=actual, share=s,
                              manual=Fraction(manual) if manual is not None else None)
         if fb:
             fell_back.append(leaf)
         committed = Fraction(leaf.line.committed or 0) if leaf.line is not None else Fraction(0)
+        if leaf.ledger_sign:
+            committed = -committed
         leaf.figures = Figures(leaf.income, budget, phased, actual, value, committed)
     if fell_back and period > 0:
         for leaf in fell_back:

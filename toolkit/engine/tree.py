@@ -39,6 +39,7 @@ class Node:
     patterns: dict[str, Pattern] = field(default_factory=dict)  # what the line matches
     scope: dict[str, Pattern] = field(default_factory=dict)  # what its children inherit
     budget: int = 0  # öre, leaves: own; parents: Σ children
+    ledger_sign: bool = False  # an income line whose amounts were typed negative (as in the ledger)
     figures: Figures | None = None
     ledger_rows: int = 0
     ledger_sum: int = 0  # öre, debit positive
@@ -167,10 +168,27 @@ def build_tree(lines: list[BudgetLine], keys: list[Key], year: int, file: str) -
     for root in roots:
         set_type(root, None, False)
 
+    def own_budget(node: Node) -> int | None:
+        """The line's Budget in its own sign. An income line typed negative — the
+        ledger's sign, as budget exports from the ERP often are — is read as income."""
+        line = node.line
+        if line is None or line.budget is None:
+            return None
+        if node.income and line.budget < 0:
+            from ..money import format_kr
+
+            node.ledger_sign = True
+            findings.append(Finding(
+                "negativ-intaktsbudget", line.cells.get("budget", line.where),
+                f"intäktsraden \"{node.label}\" har en negativ budget; den läses som en intäkt på "
+                f"{format_kr(-line.budget)} kr (intäkter anges annars som positiva belopp)", "info"))
+            return -line.budget
+        return line.budget
+
     def allocate(node: Node) -> int:
         line = node.line
         if node.is_leaf:
-            node.budget = (line.budget or 0) if line else node.budget
+            node.budget = (own_budget(node) or 0) if line else node.budget
             return node.budget
         children_sum = sum(allocate(child) * (1 if child.income == node.income else -1)
                            for child in list(node.children))
@@ -179,7 +197,7 @@ def build_tree(lines: list[BudgetLine], keys: list[Key], year: int, file: str) -
                 findings.append(Finding("prognos-pa-overordnad", line.cells.get(name, line.where),
                                         f"{name.capitalize()} på den överordnade raden \"{node.label}\" används inte; "
                                         f"ange den på raderna under den"))
-        own = line.budget
+        own = own_budget(node)
         if own is not None and own > children_sum:
             extra = Node(UNALLOCATED, None, parent=node, income=node.income, key=node.key,
                          assignment=node.assignment, patterns=dict(node.patterns), scope=dict(node.patterns),

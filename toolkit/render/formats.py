@@ -7,7 +7,7 @@ from fractions import Fraction
 
 AMOUNT = "#,##0"
 VARIANCE = "#,##0;[Red]-#,##0"  # unfavourable (negative) variances stand out in red
-PERCENT = '0" %"'
+PERCENT = "0 %"  # an unquoted % multiplies by 100: 0.57 shows "57 %"
 KR = "#,##0.00"
 
 FONT = "Calibri"

@@ -22,7 +22,7 @@ def write_result_statement(sheet, report: Report, fmt) -> None:
     head_right = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom", align="right")
     for c, name in enumerate(headers):
         sheet.write(HEADER_ROW, c, name, head if c == 0 else head_right)
-    sheet.set_row(HEADER_ROW, 30)
+    sheet.set_row(HEADER_ROW, 45)
     amt, var = fmt.get(num=AMOUNT), fmt.get(num=VARIANCE)
     row = HEADER_ROW + 1
     first = row
@@ -64,6 +64,6 @@ def write_result_statement(sheet, report: Report, fmt) -> None:
 
     sheet.set_column(0, 0, fit_width([n for n, _ in report.assignments] + ["Ackumulerad budgetavvikelse"],
                                      minimum=20))
-    sheet.set_column(1, 5, 14)
+    sheet.set_column(1, 5, 17)
     sheet.freeze_panes(HEADER_ROW + 1, 1)
     page_setup(sheet, report.unit, f"{plabel} {report.year}", HEADER_ROW)

@@ -16,6 +16,8 @@ from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, display, fit_width
 from .text import headline, title, unit_note
 
 HEADER_ROW = 3
+COMMENT_WIDTH = 50
+COMMENT_CHARS_PER_LINE = 48
 
 
 def columns(report: Report) -> list[str]:
@@ -36,9 +38,10 @@ def write_summary(sheet, report: Report, fmt) -> None:
     sheet.write(0, 0, title(report, "Ekonomiskt resultat"), fmt.get(bold=True, size=14))
     sheet.write(1, 0, unit_note(report), fmt.get(italic=True))
     for c, name in enumerate(cols):
+        text_column = c == 0 or name == "Kommentar"
         sheet.write(HEADER_ROW, c, name, fmt.get(bold=True, bottom=1, wrap=True, valign="bottom",
-                                                 align=None if c == 0 else "right"))
-    sheet.set_row(HEADER_ROW, 30)
+                                                 align=None if text_column else "right"))
+    sheet.set_row(HEADER_ROW, 45)
 
     row = HEADER_ROW + 1
     labels = []
@@ -93,7 +96,17 @@ def write_summary(sheet, report: Report, fmt) -> None:
         return out
 
     comment_col = cols.index("Kommentar")
-    plain_text = fmt.get()
+    plain_text = fmt.get(wrap=True, valign="top")
+
+    def write_comment(r: int, text: str) -> None:
+        """A comment wraps within its column; the row is made tall enough (Excel
+        and LibreOffice do not grow rows for wrapped text on their own)."""
+        if not text:
+            return
+        sheet.write_string(r, comment_col, text, plain_text)
+        lines = -(-len(text) // COMMENT_CHARS_PER_LINE)
+        if lines > 1:
+            sheet.set_row(r, 15 * lines)
 
     def write_node(node: Node) -> int:
         """Writes the node's rows; returns the row holding its figures."""
@@ -108,14 +121,12 @@ def write_summary(sheet, report: Report, fmt) -> None:
             phased = f"{L['budget']}{n}*{decimal_text(part)}/{decimal_text(whole)}"
             avv = f"={L['utfall']}{n}-{phased}" if node.income else f"={phased}-{L['utfall']}{n}"
             write_figures(r, node.figures, bold=False, top=0, formulas={"avv": avv})
-            if node.comment:
-                sheet.write_string(r, comment_col, node.comment, plain_text)
+            write_comment(r, node.comment)
             row += 1
             return r
         sheet.write_string(row, 0, node.label, fmt.get(bold=True, indent=indent))
         labels.append("  " * indent + node.label)
-        if node.comment:
-            sheet.write_string(row, comment_col, node.comment, plain_text)
+        write_comment(row, node.comment)
         row += 1
         refs = [(write_node(child), 1 if child.income == node.income else -1) for child in node.children]
         r = row
@@ -148,8 +159,8 @@ def write_summary(sheet, report: Report, fmt) -> None:
     sheet.write_string(last + 2, 0, headline(report), fmt.get(italic=True))
 
     sheet.set_column(0, 0, fit_width(labels + [cols[0]], minimum=24, maximum=50))
-    sheet.set_column(1, comment_col - 1, 13)
-    sheet.set_column(comment_col, comment_col, 40)
+    sheet.set_column(1, comment_col - 1, 14)
+    sheet.set_column(comment_col, comment_col, COMMENT_WIDTH)
     sheet.freeze_panes(HEADER_ROW + 1, 1)
     page_setup(sheet, report.unit, _period_text(report), HEADER_ROW)
     sheet.print_area(0, 0, last, comment_col)
