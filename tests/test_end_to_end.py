@@ -77,6 +77,9 @@ def test_figures_agree_with_an_independent_sum_of_the_ledger(halmstad):
     assert kk[col["Utfall jan–aug"]] == pytest.approx(course_kr / 1000, abs=1e-9)
     assert kk[col["Avvikelse (periodiserad)"]] == pytest.approx(60 * 8 / 12 - course_kr / 1000, abs=1e-9)
     assert kk[col["Utfall %"]] == pytest.approx(course_kr / 60000, abs=1e-9)
+    pct_cell = next(c for c in ws[1 + next(i for i, r in enumerate(ws.iter_rows(values_only=True))
+                                           if r[0] == "Kurs och konferens")] if c.column == col["Utfall %"] + 1)
+    assert pct_cell.number_format == "0 %"  # a real percent format: 0.73 shows "73 %"
     # the generated remainder of the development funds: 450 000 − 350 000
     assert rows["Ofördelat"][col["Budget 2025"]] == pytest.approx(100)
     assert rows["Summa Utvecklingsmedel"][col["Budget 2025"]] == pytest.approx(450)

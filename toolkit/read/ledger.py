@@ -141,6 +141,15 @@ def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) ->
         except ValueError:
             raise fail(r, c, f"\"{cell_text(value)}\" är inte ett belopp") from None
 
+    def append(period: int, amount: int, r: int, c: int, codes: list[str], text: str) -> None:
+        periods.append(period)
+        amounts.append(amount)
+        rows.append(r)
+        amount_cols.append(c)
+        for (name, _), code in zip(dim_cols, codes):
+            data[name].append(code)
+        data["text"].append(text)
+
     matrix = not _is_rows(cols)
     month_cols: list[tuple[int, int]] = []
     if matrix:
@@ -162,13 +171,7 @@ def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) ->
                 value = row[c] if c < len(row) else ""
                 if cell_text(value) == "":
                     continue
-                periods.append(p)
-                amounts.append(amount_of(value, r, c))
-                rows.append(r)
-                amount_cols.append(c)
-                for (name, _), code in zip(dim_cols, codes):
-                    data[name].append(code)
-                data["text"].append(text)
+                append(p, amount_of(value, r, c), r, c, codes, text)
             continue
         pc, bc = cols["period"], cols["belopp"]
         pvalue = row[pc] if pc < len(row) else ""
@@ -182,13 +185,7 @@ def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) ->
                 row_year = int(Decimal(cell_text(grid.value(r, year_col))))
             except Exception:
                 raise fail(r, year_col, f"\"{cell_text(grid.value(r, year_col))}\" är inte ett år") from None
-        periods.append(period_of(pvalue, r, pc, row_year))
-        amounts.append(amount_of(bvalue, r, bc))
-        rows.append(r)
-        amount_cols.append(bc)
-        for (name, _), code in zip(dim_cols, codes):
-            data[name].append(code)
-        data["text"].append(text)
+        append(period_of(pvalue, r, pc, row_year), amount_of(bvalue, r, bc), r, bc, codes, text)
 
     frame = pd.DataFrame({
         "period": pd.array(periods, dtype="int64"),

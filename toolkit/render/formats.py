@@ -20,32 +20,20 @@ class Formats:
         self.book = book
         self._cache: dict[tuple, object] = {}
 
-    def get(self, *, num: str | None = None, bold: bool = False, indent: int = 0, top: int = 0, bottom: int = 0,
-            size: int | None = None, wrap: bool = False, italic: bool = False, color: str | None = None,
-            align: str | None = None, valign: str | None = None):
-        key = (num, bold, indent, top, bottom, size, wrap, italic, color, align, valign)
+    #: keyword of ``get`` → XlsxWriter format property
+    _PROPERTIES = {"num": "num_format", "bold": "bold", "italic": "italic", "indent": "indent", "top": "top",
+                   "bottom": "bottom", "wrap": "text_wrap", "color": "font_color", "align": "align",
+                   "valign": "valign"}
+
+    def get(self, *, size: int | None = None, **options):
+        """A format with the given options (see ``_PROPERTIES``), created once."""
+        unknown = set(options) - set(self._PROPERTIES)
+        if unknown:
+            raise TypeError(f"unknown format options {sorted(unknown)}")
+        key = (size, tuple(sorted((k, v) for k, v in options.items() if v)))
         if key not in self._cache:
             spec: dict[str, object] = {"font_name": FONT, "font_size": size or 11}
-            if num:
-                spec["num_format"] = num
-            if bold:
-                spec["bold"] = True
-            if italic:
-                spec["italic"] = True
-            if indent:
-                spec["indent"] = indent
-            if top:
-                spec["top"] = top
-            if bottom:
-                spec["bottom"] = bottom
-            if wrap:
-                spec["text_wrap"] = True
-            if color:
-                spec["font_color"] = color
-            if align:
-                spec["align"] = align
-            if valign:
-                spec["valign"] = valign
+            spec.update({self._PROPERTIES[k]: v for k, v in key[1]})
             self._cache[key] = self.book.add_format(spec)
         return self._cache[key]
 
