@@ -210,3 +210,14 @@ def test_a_budget_without_ledger_rows_gives_every_table_for_the_plans_year(runne
     result_rows = {r[0]: r for r in book["Resultaträkning"].iter_rows(values_only=True) if r[0]}
     assert result_rows["Ackumulerad budgetavvikelse"][1:4] == (0, 0, 0)
     assert result_rows["Prognos budgetavvikelse"][1:4] == (-180, -180, 0)
+
+
+@pytest.mark.parametrize("owner", ["~$Test.xlsx", ".~lock.Test.xlsx#"])
+def test_a_workbook_open_in_excel_or_libreoffice_is_not_written(runner, book, owner):
+    (book.parent / owner).write_bytes(b"owner")
+    before = book.read_bytes()
+    result = run(runner, "Test.xlsx")
+    assert result.exit_code == 3
+    program = "Excel" if owner.startswith("~$") else "LibreOffice"
+    assert result.stderr == f"Test.xlsx: arbetsboken är öppen i {program} ({owner}); stäng den och kör igen — inget skrevs\n"
+    assert book.read_bytes() == before

@@ -145,9 +145,11 @@ class Job:
         if not write:
             return Result(self.path, report, None)
         from .package import write_sheets
+        from .package.locks import ensure_not_open
         from .render import render
 
-        rendered = render(report)
         dest = self.output or self.path
+        ensure_not_open(dest, str(dest))
+        rendered = render(report)
         sheets = write_sheets(self.path, rendered, dest)
         return Result(self.path, report, Path(dest), list(sheets))
