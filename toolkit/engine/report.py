@@ -129,14 +129,13 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
                                     f"raden \"{leaf.label}\" har inga mönster och får därför inga huvudboksrader",
                                     "info"))
 
-    scale = 1  # figures are kept in öre
     fell_back: list[Node] = []
     shares: dict[int, tuple] = {}
     for leaf in leaves:
         part, whole = ytd(leaf.key.weights, period)
         s = share(leaf.key.weights, period)
         shares[id(leaf)] = (part, whole)
-        budget = Fraction(leaf.budget * scale)
+        budget = Fraction(leaf.budget)  # öre
         phased = budget * s
         actual = Fraction(-leaf.ledger_sum if leaf.income else leaf.ledger_sum)
         manual = leaf.line.forecast if leaf.line is not None else None

@@ -22,7 +22,6 @@ def write_tieout(sheet, report: Report, fmt) -> None:
     sheet.write(row, 0, "Huvudbok", head)
     sheet.write(row, 1, "", head)
     row += 1
-    first = row
     layout = " (månadsmatris)" if tie.layout == "månadsmatris" else ""
     facts = [
         ("Källa", f"{tie.source}{layout}", None),
@@ -47,7 +46,6 @@ def write_tieout(sheet, report: Report, fmt) -> None:
     sheet.write_formula(row, 1, f"=ROUND(B{sums + 1}-B{sums + 2}-B{sums + 3},2)", fmt.get(num=KR, bold=True),
                         kr(tie.difference))
     row += 2
-    del first
 
     # per line
     sheet.write_row(row, 0, ["Budgetrad", "Σ huvudbok", "Antal rader"], head)
