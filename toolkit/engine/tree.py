@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..findings import Finding
+from ..money import format_kr
 from ..read.grid import normalise_header
 from .figures import Figures
 from .model import INCOME, BudgetLine, Key
@@ -175,8 +176,6 @@ def build_tree(lines: list[BudgetLine], keys: list[Key], year: int, file: str) -
         if line is None or line.budget is None:
             return None
         if node.income and line.budget < 0:
-            from ..money import format_kr
-
             node.ledger_sign = True
             findings.append(Finding(
                 "negativ-intaktsbudget", line.cells.get("budget", line.where),
@@ -205,8 +204,6 @@ def build_tree(lines: list[BudgetLine], keys: list[Key], year: int, file: str) -
             node.children.append(extra)
             children_sum = own
         elif own is not None and own < children_sum:
-            from ..money import format_kr
-
             findings.append(Finding(
                 "overfordelat", line.cells.get("budget", line.where),
                 f"raderna under \"{node.label}\" har {format_kr(children_sum)} kr i budget, mer än radens egen "
