@@ -243,7 +243,9 @@ def _signatures(root, skip) -> list:
 
     def walk(el, path):
         here = (*path, el.tag)
-        attrs = tuple(sorted((k, v) for k, v in el.attrib.items() if k != "count"))
+        # counts are updated when entries are appended; calcPr gains fullCalcOnLoad="1" (checked separately)
+        attrs = tuple(sorted((k, v) for k, v in el.attrib.items()
+                             if k != "count" and not (k == "fullCalcOnLoad" and _local(el.tag) == "calcPr")))
         if not skip(el):
             out.append((here, attrs, (el.text or "").strip()))
         for child in el:
@@ -310,6 +312,8 @@ def check_graft(original: bytes, output: bytes, sheet_names, *, replaced=()) -> 
         found = [el for el in root.iter() if _local(el.tag) == "sheet"]
         return [(el.get("name"), el.get("sheetId"), tuple(sorted(el.attrib.items()))) for el in found]
 
+    calc = [el for el in new_wb if _local(el.tag) == "calcPr"]
+    assert len(calc) == 1 and calc[0].get("fullCalcOnLoad") in ("1", "true"), "no full recalculation on load"
     old_sheets, new_sheets = sheets(old_wb), sheets(new_wb)
     assert new_sheets[: len(old_sheets)] == old_sheets
     wanted = [n.lower() for n in sheet_names]
@@ -358,6 +362,60 @@ def check_graft(original: bytes, output: bytes, sheet_names, *, replaced=()) -> 
     for key, value in old_ct.items():
         if key and "calcchain" not in key.lower():
             assert new_ct.get(key) == value
+    check_index_kept(original, output, roles, old_files, new_files)
+
+
+def _kept_prefix(old: list, new: list, what: str) -> None:
+    """The original entries are still there, in their old order, before anything added."""
+    assert new[: len(old)] == old, f"{what}: original entries changed or moved: " + next(
+        (f"#{i}: {o!r} -> {n!r}" for i, (o, n) in enumerate(zip(old, new)) if o != n),
+        f"{len(new)} entries, {len(old)} before")
+
+
+def check_index_kept(original: bytes, output: bytes, roles: dict[str, str], old_files: dict[str, bytes],
+                     new_files: dict[str, bytes]) -> None:
+    """The index parts changed only by adding: every original content-type entry,
+    workbook relationship (Id, Type, Target, TargetMode) and defined name (with its
+    localSheetId, attributes and formula) is still there at its old position; the
+    shared strings part is copied raw.  Only the calcChain entries may go."""
+
+    def entries(root, local: str | None = None) -> list:
+        return [(_local(el.tag), tuple(sorted(el.attrib.items())), (el.text or "").strip())
+                for el in (root.iter() if local else root) if local is None or _local(el.tag) == local]
+
+    ct_old = [e for e in entries(_et(old_files["[Content_Types].xml"])) if not _is_calc_chain(dict(e[1]))]
+    _kept_prefix(ct_old, entries(_et(new_files["[Content_Types].xml"])), "[Content_Types].xml")
+    if "workbook_rels" in roles:
+        name = roles["workbook_rels"]
+        rels_old = [e for e in entries(_et(old_files[name])) if not _is_calc_chain(dict(e[1]))]
+        _kept_prefix(rels_old, entries(_et(new_files[name])), name)
+    workbook = roles["workbook"]
+    _kept_prefix(entries(_et(old_files[workbook]), "definedName"), entries(_et(new_files[workbook]), "definedName"),
+                 f"{workbook} definedNames")
+    for part in related_parts(original, "sharedStrings"):
+        assert raw_entries(output).get(part) == raw_entries(original)[part], f"{part} not copied raw"
+
+
+def related_parts(data: bytes, kind: str) -> list[str]:
+    """Member names of the workbook's internal relationships of type ``…/kind``."""
+    import posixpath
+    from urllib.parse import unquote
+
+    files = contents(data)
+    lower = {n.lower(): n for n in files}
+    roles = index_parts(data)
+    if "workbook_rels" not in roles:
+        return []
+    found = []
+    for rel in _et(files[roles["workbook_rels"]]):
+        if rel.get("Type", "").rsplit("/", 1)[-1] == kind and rel.get("TargetMode") != "External":
+            target = unquote(rel.get("Target", ""))
+            wb = roles["workbook"]
+            path = target if target.startswith("/") else posixpath.join("/", posixpath.dirname(wb), target)
+            part = lower.get(posixpath.normpath(path).lstrip("/").lower())
+            if part:
+                found.append(part)
+    return found
 
 
 def grafted_parts(data: bytes, sheet_names) -> list[str]:

@@ -221,3 +221,27 @@ def test_a_workbook_open_in_excel_or_libreoffice_is_not_written(runner, book, ow
     program = "Excel" if owner.startswith("~$") else "LibreOffice"
     assert result.stderr == f"Test.xlsx: arbetsboken är öppen i {program} ({owner}); stäng den och kör igen — inget skrevs\n"
     assert book.read_bytes() == before
+
+
+def test_a_settings_sheet_of_the_users_own_is_not_read_as_settings(runner, tmp_path, monkeypatch):
+    """A workbook may have a "Settings" sheet of its own (the English alias): without the
+    Inställning/Värde header it is left alone and noted, not an error."""
+    monkeypatch.chdir(tmp_path)
+    write_workbook(tmp_path / "Test.xlsx", {"Settings": [["Projekt", "Start"], ["Gantt", 45000]],
+                                            "Budget": BUDGET, "Periodisering": KEYS, "Utfall": LEDGER})
+    result = run(runner, "Test.xlsx", "--json", "--check", "--period", "8")
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.stdout)["findings"]
+    assert {"slug": "ej-installningar", "severity": "info", "where": "Test.xlsx",
+            "message": "bladet Settings har inte kolumnerna Inställning och Värde och lästes inte som "
+                       "inställningar"} in findings
+
+
+def test_an_installningar_sheet_without_its_header_says_what_to_do(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    small_workbook(tmp_path / "Test.xlsx", Inställningar=[["Enhet", "Testnämnd"]])
+    result = run(runner, "Test.xlsx")
+    assert result.exit_code == 1
+    assert result.stderr == ("Test.xlsx: Inställningar: hittar ingen rubrikrad för inställningar (kolumnerna "
+                             "Inställning, Värde) på de första 10 raderna; skriv rubrikerna ovanför tabellen och "
+                             "kör igen\n")

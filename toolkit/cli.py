@@ -49,16 +49,40 @@ def main() -> None:
 @click.option("--utfall", "ledger_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
               help="Läs huvudboken (Utfall) från en annan arbetsbok eller en CSV-fil.")
 @click.option("--check", is_flag=True, help="Stäm av och rapportera, men skriv ingenting.")
+@click.option("--backup", "backup_dir", type=click.Path(file_okay=False, path_type=Path), metavar="MAPP",
+              help="Spara tidigare versioner i MAPP (Halmstad.20251123-021500.xlsx) i stället för Halmstad.xlsx.bak.")
+@click.option("--keep-backups", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
+              help="Antal versioner som sparas i --backup-mappen.")
+@click.option("--no-backup", is_flag=True, help="Spara ingen kopia av den tidigare versionen.")
+@click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SEK",
+              help="Om arbetsboken är öppen: försök igen i upp till SEK sekunder (för schemalagda körningar).")
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
 def run(path: Path, period: str | None, output: Path | None, budget_file: Path | None, ledger_file: Path | None,
-        check: bool, as_json: bool, debug: bool) -> None:
-    """Stäm av arbetsboken PATH och skriv tillbaka bladen."""
-    from .job import Job
+        check: bool, backup_dir: Path | None, keep_backups: int, no_backup: bool, wait: float, as_json: bool,
+        debug: bool) -> None:
+    """Stäm av arbetsboken PATH och skriv tillbaka bladen.
 
-    job = Job(path, period=period, output=output, budget_file=budget_file, ledger_file=ledger_file)
+    Den tidigare versionen sparas som PATH.bak (eller i --backup-mappen) innan
+    arbetsboken ersätts; en körning som inte ändrar något skriver ingenting."""
+    from .job import Job
+    from .package.backup import Backup
+
+    if no_backup and backup_dir:
+        raise click.UsageError("--no-backup och --backup kan inte användas samtidigt")
+    backup = None if no_backup else Backup(backup_dir, keep_backups)
+    job = Job(path, period=period, output=output, budget_file=budget_file, ledger_file=ledger_file,
+              backup=backup, wait=wait)
+
+    told = []
+
+    def waiting(exc: ReconcileError) -> None:
+        if not told and sys.stderr.isatty() and not as_json:
+            click.echo(f"{exc.file or path}: {exc.message.split(';')[0]}; väntar upp till {wait:g} s …", err=True)
+            told.append(exc)
+
     try:
-        result = job.run(write=not check)
+        result = job.run(write=not check, on_wait=waiting)
     except ReconcileError as exc:
         _fail(exc, debug, as_json, path)
         return

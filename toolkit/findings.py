@@ -14,10 +14,13 @@ SLUGS = {
     "trend-utan-andel": "Trendprognos utan periodiserad andel",
     "rad-utan-monster": "Budgetrad utan mönster får inga huvudboksrader",
     "okand-installning": "Okänd inställning",
+    "ej-installningar": "Ett blad Settings som inte är en inställningstabell lästes inte",
     "tom-rad-i-budget": "Budgetrad utan namn",
     "okand-kolumn": "Kolumn som inte används",
     "negativ-intaktsbudget": "Intäktsrad med negativ budget, läst som intäkt",
     "arbetsbok-olasbar": "Arbetsboken kunde inte läsas; inställningarna togs från budgetfilen",
+    "kommentar-utan-rad": "Egen text på Sammanställning utan rad; den står kvar under tabellen",
+    "kommentar-behallen": "Kommentaren på Sammanställning behölls framför Budgets kommentar",
 }
 
 

@@ -6,14 +6,20 @@ read (settings, budget, keys, ledger) → engine.reconcile → render → packag
 from __future__ import annotations
 
 import dataclasses
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from .engine.report import Report
-from .errors import InputError, WorkbookError
+from .errors import InputError, LockedError, WorkbookError
 from .findings import Finding
 from .money import format_amount
+from .package.backup import Backup
+
+WAIT_POLL = 1.0  # seconds between attempts while the workbook is open elsewhere
+DEFAULT_BACKUP = Backup()  # the previous version as NAME.bak beside the workbook
 
 
 @dataclass
@@ -79,19 +85,23 @@ class Result:
 
 class Job:
     def __init__(self, path: Path, *, period: str | None = None, output: Path | None = None,
-                 budget_file: Path | None = None, ledger_file: Path | None = None):
+                 budget_file: Path | None = None, ledger_file: Path | None = None,
+                 backup: Backup | None = DEFAULT_BACKUP, wait: float = 0.0):
         self.path = Path(path)
         self.period = period
         self.output = output
         self.budget_file = budget_file
         self.ledger_file = ledger_file
+        self.backup = backup
+        self.wait = wait
 
     def reconcile(self) -> Report:
         from .engine.report import reconcile
         from .read.budget import mapping_columns, read_budget
         from .read.keys import read_keys
         from .read.ledger import read_ledger
-        from .read.settings import parse_closing_period, read_settings
+        from .read.notes import read_notes
+        from .read.settings import looks_like_settings, parse_closing_period, read_settings
         from .read.workbook import Source
 
         if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -113,10 +123,20 @@ class Job:
         ledger_src = Source(self.ledger_file, str(self.ledger_file)) if self.ledger_file else book
 
         settings_book = book if book is not None else budget_src
-        settings_sheet = None if settings_book.is_csv else (
-            settings_book.find("Inställningar") or settings_book.find("Settings"))
-        settings, findings = read_settings(settings_book.grid(settings_sheet) if settings_sheet else None,
-                                           self.path.stem)
+        settings_grid = None
+        if not settings_book.is_csv:
+            if settings_book.find("Inställningar"):
+                settings_grid = settings_book.grid("Inställningar")
+            elif settings_book.find("Settings"):
+                # English alias; a workbook may well have a "Settings" sheet of its own
+                candidate = settings_book.grid("Settings")
+                if looks_like_settings(candidate):
+                    settings_grid = candidate
+                else:
+                    notes.append(Finding("ej-installningar", candidate.file,
+                                         f"bladet {candidate.name} har inte kolumnerna Inställning och Värde och "
+                                         "lästes inte som inställningar", "info"))
+        settings, findings = read_settings(settings_grid, self.path.stem)
         findings = notes + findings
         if self.period:
             try:
@@ -137,19 +157,43 @@ class Job:
             if not src.is_csv and src.find("Periodisering"):
                 keys = read_keys(src.grid("Periodisering"))
                 break
+        notes = read_notes(self.path, str(self.path)) if book is not None else None
         return reconcile(lines, keys, ledger, settings, budget_file=budget_grid.file,
-                         findings=findings + budget_findings)
+                         findings=findings + budget_findings, notes=notes)
 
-    def run(self, write: bool = True) -> Result:
-        report = self.reconcile()
+    def run(self, write: bool = True, on_wait: Callable[[LockedError], None] | None = None) -> Result:
+        """Reconcile and write. While the workbook is open elsewhere (or cannot be
+        replaced) the whole run is retried — read again, so nothing saved in the
+        meantime is lost — for up to ``wait`` seconds."""
         if not write:
-            return Result(self.path, report, None)
+            return Result(self.path, self.reconcile(), None)
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                return self._write_once()
+            except LockedError as exc:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    if self.wait:
+                        exc.message += f" (väntade {_seconds(self.wait)})"
+                    raise
+                if on_wait is not None:
+                    on_wait(exc)
+                time.sleep(min(WAIT_POLL, left))
+
+    def _write_once(self) -> Result:
         from .package import write_sheets
         from .package.locks import ensure_not_open
         from .render import render
 
         dest = self.output or self.path
         ensure_not_open(dest, str(dest))
+        report = self.reconcile()
         rendered = render(report)
-        sheets = write_sheets(self.path, rendered, dest)
+        ensure_not_open(dest, str(dest))
+        sheets = write_sheets(self.path, rendered, dest, backup=self.backup)
         return Result(self.path, report, Path(dest), list(sheets))
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s".replace(".", ",")

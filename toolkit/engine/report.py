@@ -17,6 +17,7 @@ from .figures import Figures, combine
 from .forecast import forecast
 from .mapping import UNBUDGETED, assign
 from .model import BudgetLine, Key, Ledger, Settings
+from .notes import NoteRow, Notes, attach, node_key, summary_keys
 from .periodisation import share, ytd
 from .tree import Node, build_tree
 
@@ -73,6 +74,10 @@ class Report:
     tieout: TieOut
     findings: list[Finding]
     shares: dict[int, tuple] = field(default_factory=dict)
+    notes: dict[tuple[str, ...], NoteRow] = field(default_factory=dict)  # the economist's cells per row key
+    note_orphans: list[NoteRow] = field(default_factory=list)  # kept under the table
+    note_headers: dict[int, str] = field(default_factory=dict)
+    note_widths: dict[int, float] = field(default_factory=dict)
 
     @property
     def period_label(self) -> str:
@@ -105,7 +110,7 @@ def resolve_period(settings: Settings, ledger: Ledger, file: str) -> tuple[int, 
 
 
 def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings: Settings, *,
-              budget_file: str, findings: list[Finding] | None = None) -> Report:
+              budget_file: str, findings: list[Finding] | None = None, notes: Notes | None = None) -> Report:
     findings = list(findings or [])
     year, period = resolve_period(settings, ledger, budget_file)
     roots, tree_findings = build_tree(lines, keys, year, budget_file)
@@ -189,8 +194,15 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
         findings.append(Finding("utanfor-perioden", ledger.source,
                                 f"{item.rows} rader i period {item.period // 100}-{item.period % 100:02d} "
                                 f"({format_kr(item.amount)} kr) är {item.reason} och ingår inte", "info"))
-    return Report(settings.unit, year, period, settings.show_in, settings.method, roots, unbudgeted, total,
-                  groups, tie, findings, shares)
+    report = Report(settings.unit, year, period, settings.show_in, settings.method, roots, unbudgeted, total,
+                    groups, tie, findings, shares)
+    if notes:
+        comments = {node_key(n): n.comment for r in roots for n in r.walk() if n.comment}
+        report.notes, report.note_orphans, carried = attach(notes, summary_keys(roots, unbudgeted is not None),
+                                                            comments)
+        report.findings += carried
+        report.note_headers, report.note_widths = dict(notes.headers), dict(notes.widths)
+    return report
 
 
 def _exact_sums(groups: np.ndarray, amounts: np.ndarray, size: int) -> list[int]:

@@ -8,7 +8,7 @@ their compressed bytes (``zipcopy``), and the file is replaced atomically
 (``atomic``).  Sheets created by the toolkit carry a marker (``marker``) so
 that the next run replaces them in place.
 
-    write_sheets(source, rendered, dest=None) -> list[str]
+    write_sheets(source, rendered, dest=None, backup=None) -> list[str]
     toolkit_sheet_names(source) -> list[str]
 """
 
@@ -19,14 +19,20 @@ from pathlib import Path
 
 from ..errors import LockedError, WorkbookError
 from .atomic import write_atomic
+from .backup import Backup, keep_previous
 from .merge import graft, toolkit_sheets
 
-__all__ = ["write_sheets", "toolkit_sheet_names"]
+__all__ = ["Backup", "write_sheets", "toolkit_sheet_names"]
 
 
 def _read(path: Path) -> bytes:
+    from . import limits
+
     try:
+        limits.check_file(path)  # the size on disk, before reading it
         return path.read_bytes()
+    except limits.Refusal as exc:
+        raise WorkbookError(exc.message, file=path.name) from exc
     except FileNotFoundError as exc:
         raise WorkbookError("filen finns inte", file=path.name) from exc
     except PermissionError as exc:
@@ -35,11 +41,13 @@ def _read(path: Path) -> bytes:
         raise WorkbookError(f"filen går inte att läsa ({exc.strerror or exc})", file=path.name) from exc
 
 
-def write_sheets(source: str | os.PathLike, rendered: bytes, dest: str | os.PathLike | None = None) -> list[str]:
+def write_sheets(source: str | os.PathLike, rendered: bytes, dest: str | os.PathLike | None = None,
+                 backup: Backup | None = None) -> list[str]:
     """Graft every sheet of ``rendered`` (an XlsxWriter .xlsx as bytes) into the
     workbook ``source`` and write the result atomically to ``dest`` (default:
     ``source``).  A sheet of the same name that the toolkit made earlier is
     replaced in place; any other sheet of that name is a ``WorkbookError``.
+    With ``backup``, the file that ``dest`` replaces is kept first (see ``backup``).
     Returns the names of the sheets written, as they are in the workbook."""
     source = Path(source)
     dest = source if dest is None else Path(dest)
@@ -47,7 +55,8 @@ def write_sheets(source: str | os.PathLike, rendered: bytes, dest: str | os.Path
     out, names = graft(data, rendered, source.name)
     if out == data and dest.exists() and os.path.samefile(source, dest):
         return names  # nothing changed: leave the file (and its mtime) alone
-    write_atomic(dest, out, like=source)
+    keep = None if backup is None else (lambda: keep_previous(dest, backup))
+    write_atomic(dest, out, like=source, before_replace=keep)
     return names
 
 

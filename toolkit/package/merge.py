@@ -13,7 +13,7 @@ import posixpath
 from dataclasses import dataclass
 
 from ..errors import WorkbookError
-from . import opc
+from . import limits, opc
 from .content_types import PART as CT_PART
 from .content_types import STYLES, WORKSHEET, ContentTypes
 from .rendered import read_rendered
@@ -23,8 +23,8 @@ from .workbook_part import MAIN, REL, STRICT_MAIN, STRICT_REL, Sheet, WorkbookPa
 from .xmlspan import XmlError
 from .zipcopy import Member, ZipError, new_member, write_members
 
-NOT_XLSX = "är inte en .xlsx-arbetsbok (krypterad eller .xls?); spara den som .xlsx i Excel och kör igen"
-BROKEN = "arbetsboken går inte att läsa ({}); öppna och spara den i Excel och kör igen"
+NOT_XLSX = limits.NO_WORKBOOK
+BROKEN = limits.BROKEN
 LOCKED = "arbetsbokens struktur är skyddad (Granska › Skydda arbetsbok); ta bort skyddet och kör igen"
 FOREIGN = 'bladet "{}" finns redan och skapades inte av reconcile; byt namn på det eller ta bort det och kör igen'
 
@@ -49,19 +49,22 @@ class Opened:
 
 
 def open_package(data: bytes, file: str) -> Opened:
-    if data[:4] == opc.OLE_MAGIC:
-        raise WorkbookError(NOT_XLSX, file=file)
+    """The package's index parts, once the container is within ``limits``
+    (what the file is, entries, sizes, ratios); untouched members stay
+    compressed."""
     try:
+        limits.check_package(data)
         pkg = opc.Package(data)
     except ZipError as exc:
-        raise WorkbookError(NOT_XLSX, file=file) from exc
+        raise limits.workbook_error(exc, file) from exc
+    parsed = limits.MAX_PARSED_PART  # the index parts are parsed whole (xmlspan)
     try:
-        ct_data = pkg.read(CT_PART)
-        root_rels = pkg.read("_rels/.rels")
+        ct_data = pkg.read(CT_PART, parsed)
+        root_rels = pkg.read("_rels/.rels", parsed)
         if ct_data is None or root_rels is None:
             raise WorkbookError(NOT_XLSX, file=file)
         documents = opc.Relationships("", root_rels).of_type(opc.OFFICE_DOCUMENT)
-        wb_data = pkg.read(documents[0].part) if documents else None
+        wb_data = pkg.read(documents[0].part, parsed) if documents else None
         if wb_data is None:
             raise WorkbookError(NOT_XLSX, file=file)
         wb_name = pkg.member(documents[0].part).name
@@ -70,10 +73,10 @@ def open_package(data: bytes, file: str) -> Opened:
         if rels_member is None:
             rels, rels_name = opc.new_rels(wb_name), opc.rels_part(wb_name)
         else:
-            rels, rels_name = opc.Relationships(wb_name, pkg.read(rels_member.name)), rels_member.name
+            rels, rels_name = opc.Relationships(wb_name, pkg.read(rels_member.name, parsed)), rels_member.name
         return Opened(pkg, ContentTypes(ct_data), workbook, rels, rels_name)
     except (ZipError, XmlError, ValueError) as exc:
-        raise WorkbookError(BROKEN.format(exc), file=file) from exc
+        raise limits.workbook_error(exc, file) from exc
 
 
 def toolkit_sheets(data: bytes, file: str) -> list[str]:
@@ -119,6 +122,7 @@ class _Graft:
                 self.removed.add(opc.rels_part(target.part).lower())
             names.append((target.position, sheet.names))
         self.book.write_names(names, self.uri_map)
+        self.book.request_full_calc()
         self._drop_calc_chain()
         self.changed[self.book.part.lower()] = self.book.result()
         self.changed[CT_PART.lower()] = self.ct.result()
@@ -189,7 +193,7 @@ class _Graft:
         found = [r for r in self.rels.of_type("/styles") if r.part and self.pkg.has(r.part)]
         if found:
             part = self.pkg.member(found[0].part).name
-            merge = StyleMerge(self.pkg.read(part), self.rendered.styles, self.uri_map)
+            merge = StyleMerge(self.pkg.read(part, limits.MAX_PARSED_PART), self.rendered.styles, self.uri_map)
             self.changed[part.lower()] = merge.result()
             return merge.xf_map, merge.dxf_map
         base = EMPTY_STYLES.format(self.book.ns).encode()
@@ -224,7 +228,7 @@ class _Graft:
         try:
             return write_members(members)
         except ZipError as exc:
-            raise WorkbookError(BROKEN.format(exc), file=self.file) from exc
+            raise limits.workbook_error(exc, self.file) from exc
 
 
 def graft(data: bytes, rendered: bytes, file: str) -> tuple[bytes, list[str]]:
@@ -232,4 +236,4 @@ def graft(data: bytes, rendered: bytes, file: str) -> tuple[bytes, list[str]]:
     try:
         return _Graft(data, rendered, file).run()
     except (ZipError, XmlError) as exc:
-        raise WorkbookError(BROKEN.format(exc), file=file) from exc
+        raise limits.workbook_error(exc, file) from exc

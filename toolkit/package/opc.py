@@ -13,12 +13,12 @@ import posixpath
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from . import limits
 from .xmlspan import Editor, Element, Writer, parse
-from .zipcopy import Member, inflate, read_members
+from .zipcopy import Member, read_members
 
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOCUMENT = "/officeDocument"  # suffix of the Transitional and Strict types
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 class Package:
@@ -31,9 +31,12 @@ class Package:
     def member(self, part: str) -> Member | None:
         return self._index.get(part.lstrip("/").lower())
 
-    def read(self, part: str) -> bytes | None:
+    def read(self, part: str, max_size: int = limits.MAX_PART_SIZE) -> bytes | None:
+        """A part's content, to be parsed: inflated through the capped stream,
+        CRC-checked, no DTD before its root (``limits.read_member``); a part
+        larger than ``max_size`` is refused."""
         member = self.member(part)
-        return None if member is None else inflate(member)
+        return None if member is None else limits.read_member(member, max_size)
 
     def has(self, part: str) -> bool:
         return part.lstrip("/").lower() in self._index

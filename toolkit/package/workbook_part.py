@@ -17,6 +17,9 @@ STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 STRICT_REL = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
+# CT_Workbook children that follow <calcPr>
+_AFTER_CALC_PR = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
+                  "fileRecoveryPr", "webPublishObjects", "extLst")
 # CT_Workbook children that may precede <definedNames>
 _BEFORE_DEFINED_NAMES = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews",
                          "sheets", "functionGroups", "externalReferences")
@@ -137,6 +140,25 @@ class WorkbookPart:
         container = Writer(self.root).element(self.ns, "definedNames", [], b"".join(appended))
         anchor = [c for c in self.root.children if c.ns == self.ns and c.local in _BEFORE_DEFINED_NAMES]
         self.editor.insert(anchor[-1].end, container)
+
+    def request_full_calc(self) -> None:
+        """Ask the spreadsheet program to recalculate every formula when it opens
+        the file (``calcPr/@fullCalcOnLoad``): the user's own formulas that point
+        at our sheets hold cached values from the previous refresh, and Excel
+        would otherwise show those until the next manual recalculation.  Excel
+        clears the flag when it saves.  Call after ``write_names`` (a new
+        ``definedNames`` must come before ``calcPr``)."""
+        calc = self.root.find("calcPr")
+        if calc is not None:
+            if (calc.get("fullCalcOnLoad") or "").strip().lower() not in ("1", "true"):
+                self.editor.set_attrs(calc, {b"fullCalcOnLoad": "1"})
+            return
+        text = Writer(self.root).element(self.ns, "calcPr", [("", "fullCalcOnLoad", "1")])
+        later = [c for c in self.root.children if c.ns == self.ns and c.local in _AFTER_CALC_PR]
+        if later:
+            self.editor.insert(later[0].start, text)
+        else:
+            self.editor.append_children(self.root, text)
 
     def result(self) -> bytes:
         return self.editor.result()

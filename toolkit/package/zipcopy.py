@@ -15,6 +15,11 @@ local headers and central directory:
 
 Same input bytes give the same output bytes.  Zip64 is not written: packages
 of 4 GiB or more are refused.
+
+Inflating is capped (``inflate_stream``): a member is inflated in chunks and
+never yields more than its declared size + 1 byte, so a directory entry that
+lies about the size costs no more than what it declares.  The bounds
+themselves (how large a declared size may be) live in ``limits``.
 """
 
 from __future__ import annotations
@@ -23,14 +28,29 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 EPOCH = (1980, 1, 1, 0, 0, 0)
 _LIMIT = 0xFFFFFFFF
+CHUNK = 1 << 20  # bytes inflated per step: the memory a streamed member costs
 
 
 class ZipError(ValueError):
     """The container cannot be read or written (corrupt, encrypted, too large)."""
+
+
+class CorruptMember(ZipError):
+    """A member's bytes do not match its directory entry.  ``kind`` is one of
+    ``crc``, ``size`` (more or fewer bytes than declared), ``data`` (not a
+    valid deflate stream), ``method`` (unsupported compression); the wording
+    the user reads is in ``limits``."""
+
+    def __init__(self, name: str, kind: str, detail: str = ""):
+        super().__init__(f"{name}: {kind}" + (f" ({detail})" if detail else ""))
+        self.name = name
+        self.kind = kind
+        self.detail = detail
 
 
 @dataclass
@@ -63,12 +83,12 @@ def read_members(data: bytes) -> list[Member]:
         offset = info.header_offset
         header = data[offset : offset + 30]
         if len(header) < 30 or header[:4] != b"PK\x03\x04":
-            raise ZipError(f"bad local header for {info.filename}")
+            raise CorruptMember(info.filename, "header")
         name_len, extra_len = struct.unpack("<HH", header[26:30])
         begin = offset + 30 + name_len + extra_len
         raw = data[begin : begin + info.compress_size]
         if len(raw) != info.compress_size:
-            raise ZipError(f"{info.filename} is truncated")
+            raise CorruptMember(info.filename, "truncated")
         encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
         try:
             name_bytes = info.orig_filename.encode(encoding)
@@ -81,20 +101,71 @@ def read_members(data: bytes) -> list[Member]:
     return members
 
 
-def inflate(member: Member) -> bytes:
-    """The member's uncompressed content, CRC-checked."""
-    if member.method == zipfile.ZIP_STORED:
-        content = member.raw
-    elif member.method == zipfile.ZIP_DEFLATED:
+def inflate_stream(name: str, method: int, raw: Iterable[bytes], file_size: int, crc: int,
+                   chunk: int = CHUNK) -> Iterator[bytes]:
+    """The content of a member, in pieces of at most ``chunk`` bytes, from its
+    compressed bytes ``raw`` (any split).  Never produces more than
+    ``file_size`` + 1 bytes in all: one byte beyond the declared size is proof
+    enough that the entry lies.  The CRC and the size are checked at the end;
+    a mismatch raises ``CorruptMember`` (after the pieces already yielded)."""
+    total = 0
+    check = 0
+    if method == zipfile.ZIP_STORED:
+        for block in raw:
+            for start in range(0, len(block), chunk):
+                piece = bytes(block[start : start + chunk])
+                total += len(piece)
+                if total > file_size:
+                    raise CorruptMember(name, "size", f"more than the declared {file_size} bytes")
+                check = zlib.crc32(piece, check)
+                yield piece
+    elif method == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
         try:
-            content = zlib.decompress(member.raw, -15)
+            for block in raw:
+                data = bytes(block)
+                while True:
+                    # max_length is never 0 (which would mean "no limit")
+                    before = len(data)
+                    piece = inflater.decompress(data, min(chunk, file_size + 1 - total))
+                    data = inflater.unconsumed_tail
+                    if not piece and data and len(data) == before and not inflater.eof:
+                        raise CorruptMember(name, "data", "no progress")
+                    total += len(piece)
+                    if total > file_size:
+                        raise CorruptMember(name, "size", f"more than the declared {file_size} bytes")
+                    if piece:
+                        check = zlib.crc32(piece, check)
+                        yield piece
+                    if inflater.eof or (not data and not piece):
+                        break
+                if inflater.eof:
+                    break
+            while not inflater.eof:  # output zlib still holds for input already consumed
+                piece = inflater.decompress(b"", min(chunk, file_size + 1 - total))
+                if not piece:
+                    break
+                total += len(piece)
+                if total > file_size:
+                    raise CorruptMember(name, "size", f"more than the declared {file_size} bytes")
+                check = zlib.crc32(piece, check)
+                yield piece
         except zlib.error as exc:
-            raise ZipError(f"{member.name}: {exc}") from exc
+            raise CorruptMember(name, "data", str(exc)) from exc
+        if not inflater.eof:
+            raise CorruptMember(name, "data", "the deflate stream ends early")
     else:
-        raise ZipError(f"{member.name}: unsupported compression method {member.method}")
-    if zlib.crc32(content) != member.crc or len(content) != member.file_size:
-        raise ZipError(f"{member.name}: CRC or size mismatch")
-    return content
+        raise CorruptMember(name, "method", str(method))
+    if total != file_size:
+        raise CorruptMember(name, "size", f"{total} bytes, {file_size} declared")
+    if check != crc:
+        raise CorruptMember(name, "crc")
+
+
+def inflate(member: Member) -> bytes:
+    """The member's uncompressed content, CRC-checked, inflated through the
+    capped stream: never more than the declared size (+ 1 byte) is produced."""
+    return b"".join(inflate_stream(member.name, member.method, (member.raw,), member.file_size, member.crc))
 
 
 def new_member(name: str, content: bytes, like: Member | None = None) -> Member:

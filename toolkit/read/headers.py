@@ -86,7 +86,8 @@ def find_header(grid: Grid, required: tuple[str, ...], *, what: str, accept=None
             return HeaderRow(r, columns, labels)
     names = ", ".join(ALIASES[n][0].capitalize() for n in required)
     raise InputError(
-        f"hittar ingen rubrikrad för {what} (kolumnerna {names}) på de första {HEADER_SEARCH_ROWS} raderna",
+        f"hittar ingen rubrikrad för {what} (kolumnerna {names}) på de första {HEADER_SEARCH_ROWS} raderna; "
+        "skriv rubrikerna ovanför tabellen och kör igen",
         file=grid.file,
         where=grid.name,
     )

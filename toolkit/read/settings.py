@@ -69,6 +69,15 @@ def unit_choice(value: object) -> str:
     raise ValueError(value)
 
 
+def looks_like_settings(grid: Grid) -> bool:
+    """Has the sheet the settings table's header row (Inställning, Värde)?"""
+    try:
+        find_header(grid, ("inställning", "värde"), what="inställningar")
+    except InputError:
+        return False
+    return True
+
+
 def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[Finding]]:
     values: dict[str, object] = {}
     where: dict[str, str] = {}

@@ -1,13 +1,23 @@
 """Opening the user's workbook (or a CSV file) for reading, and handing out
 its sheets as ``Grid``s. python-calamine reads the values (cached formula
-results included) without loading the package into an object model."""
+results included) without loading the package into an object model.
+
+Before calamine sees the file, ``toolkit.package.limits`` bounds what it may
+cost: the file's size, what it is (a password-protected or .xls file, not a
+zip, a truncated zip), the zip entries' number, sizes and ratios; then the
+parts calamine parses when it opens the workbook are inflated through a
+capped stream and checked (CRC, no DTD or entities), and so is the worksheet
+of each sheet, lazily, just before it is read (also: its cells may not span
+far more than they fill).  Sheets that are never read are never inflated."""
 
 from __future__ import annotations
 
 import os
+import posixpath
 from pathlib import Path
 
 from ..errors import InputError, WorkbookError
+from ..package import limits
 from .grid import Grid, normalise_header
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -33,6 +43,7 @@ class Source:
                 f"filtypen {suffix or '(ingen)'} stöds inte; använd .xlsx, .xlsm eller .csv",
                 file=self.display,
             )
+        self._package = _Package(self.path, self.display)
         from python_calamine import CalamineWorkbook
 
         try:
@@ -62,6 +73,7 @@ class Source:
         if real is None:
             raise InputError(f"arbetsboken saknar bladet {name}", file=self.display)
         if real not in self._grids:
+            self._package.verify_sheet(real)
             try:
                 sheet = self._book.get_sheet_by_name(real)
                 rows = sheet.to_python(skip_empty_area=False)
@@ -71,14 +83,82 @@ class Source:
         return self._grids[real]
 
 
+class _Package:
+    """The workbook's zip container under ``limits``: checked when the
+    workbook is opened, and the parts calamine parses verified before it
+    does (the worksheets one by one, on demand)."""
+
+    def __init__(self, path: Path, display: str):
+        self.display = display
+        self._verified: set[str] = set()
+        try:
+            self.guard = limits.Guarded(path)
+            self.sheets = self._sheet_parts()
+            for part in self._open_parts:
+                self.guard.verify(part)
+        except OSError as exc:
+            raise WorkbookError(f"filen kan inte läsas ({exc.strerror or exc})", file=display) from exc
+        except ValueError as exc:  # ZipError (Refusal, CorruptMember), XmlError, a workbook part without sheets
+            raise limits.workbook_error(exc, display) from exc
+
+    def _sheet_parts(self) -> dict[str, str]:
+        """Sheet name -> worksheet part, through the workbook part and its
+        relationships; also notes the parts calamine reads on opening."""
+        from ..package import opc
+        from ..package.content_types import PART as CONTENT_TYPES
+        from ..package.workbook_part import WorkbookPart
+
+        root = self.guard.read("_rels/.rels")
+        documents = opc.Relationships("", root).of_type(opc.OFFICE_DOCUMENT) if root is not None else []
+        entry = self.guard.entry(documents[0].part) if documents and documents[0].part else None
+        if entry is None:
+            raise limits.Refusal(limits.NO_WORKBOOK)
+        book = WorkbookPart(entry.name, self.guard.read(entry.name))
+        rels_name = opc.rels_part(entry.name)
+        rels_data = self.guard.read(rels_name)
+        rels = opc.Relationships(entry.name, rels_data) if rels_data is not None else None
+        folder = posixpath.dirname(entry.name)
+        self._open_parts = [CONTENT_TYPES, posixpath.join(folder, "sharedStrings.xml"),
+                            posixpath.join(folder, "styles.xml")]
+        sheets: dict[str, str] = {}
+        if rels is None:
+            return sheets
+        self._open_parts += [r.part for r in rels.items
+                             if r.part and not r.external and r.type.endswith(("/sharedStrings", "/styles"))]
+        for sheet in book.sheets:
+            rel = rels.by_id(sheet.rid)
+            if rel is not None and rel.part and not rel.external:
+                sheets[sheet.name] = rel.part
+        return sheets
+
+    def verify_sheet(self, name: str) -> None:
+        """Verify the worksheet of sheet ``name`` (once) before calamine reads it.
+        Should calamine find a sheet where the relationships lead nowhere, every
+        worksheet in the package is verified instead."""
+        part = self.sheets.get(name)
+        if part is not None and self.guard.entry(part) is not None:
+            todo = [(part, f'bladet "{name}" ({part})')]
+        else:
+            todo = [(e.name, e.name) for e in self.guard.entries if "/worksheets/" in "/" + e.name.lower()]
+        for part, label in todo:
+            if part.lower() in self._verified:
+                continue
+            try:
+                self.guard.verify(part, label=label, sheet=True)
+            except OSError as exc:
+                raise WorkbookError(f"filen kan inte läsas ({exc.strerror or exc})", file=self.display) from exc
+            except ValueError as exc:
+                raise limits.workbook_error(exc, self.display) from exc
+            self._verified.add(part.lower())
+
+
 def _unreadable(path: Path, exc: Exception) -> str:
+    """The message for a workbook calamine cannot open, worded as ``limits`` words it."""
     try:
-        head = path.read_bytes()[:8]
+        with open(path, "rb") as fh:
+            limits.check_zip(fh)
+    except limits.Refusal as refusal:
+        return refusal.message
     except OSError as os_exc:
-        return f"filen kan inte läsas ({os_exc.strerror})"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return ("filen är krypterad (lösenordsskyddad) eller en gammal .xls-fil; "
-                "spara den som .xlsx utan lösenord och kör igen")
-    if not head.startswith(b"PK"):
-        return "filen är inte en .xlsx-arbetsbok (inte ett zip-paket)"
-    return f"arbetsboken kan inte läsas ({exc})"
+        return f"filen kan inte läsas ({os_exc.strerror or os_exc})"
+    return limits.BROKEN.format(exc)

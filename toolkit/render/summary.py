@@ -10,6 +10,7 @@ same. A leaf's periodised variance shows its key in the formula:
 from __future__ import annotations
 
 from ..engine.figures import Figures
+from ..engine.notes import ORPHAN_HEADING, PATH_SEPARATOR, TOTAL_KEY, UNBUDGETED_COMMENT, UNBUDGETED_KEY, node_key, sum_key
 from ..engine.report import UNBUDGETED_LABEL, Report
 from ..engine.tree import Node
 from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, display, fit_width, page_setup
@@ -97,16 +98,32 @@ def write_summary(sheet, report: Report, fmt) -> None:
 
     comment_col = cols.index("Kommentar")
     plain_text = fmt.get(wrap=True, valign="top")
+    own_columns = max([*report.note_headers, 0,
+                       *(c.offset for n in [*report.notes.values(), *report.note_orphans] for c in n.cells)])
+    for offset, heading in report.note_headers.items():
+        sheet.write_string(HEADER_ROW, comment_col + offset, heading,
+                           fmt.get(bold=True, bottom=1, wrap=True, valign="bottom"))
 
-    def write_comment(r: int, text: str) -> None:
-        """A comment wraps within its column; the row is made tall enough (Excel
-        and LibreOffice do not grow rows for wrapped text on their own)."""
-        if not text:
-            return
-        sheet.write_string(r, comment_col, text, plain_text)
-        lines = -(-len(text) // COMMENT_CHARS_PER_LINE)
-        if lines > 1:
-            sheet.set_row(r, 15 * lines)
+    def write_notes(r: int, key: tuple[str, ...], text: str, blank=None) -> None:
+        """The Kommentar (the economist's own, carried from the last refresh, else
+        the Budget sheet's) and the economist's own columns. A comment wraps within
+        its column; the row is made tall enough (Excel and LibreOffice do not grow
+        rows for wrapped text on their own)."""
+        carried = report.notes.get(key)
+        cells = {c.offset: c for c in carried.cells} if carried else {}
+        typed = cells.get(0)
+        if typed is not None and typed.formula is None and typed.value not in (None, ""):
+            text = str(typed.value)
+            cells.pop(0)
+        if text:
+            sheet.write_string(r, comment_col, text, plain_text)
+            lines = -(-len(text) // COMMENT_CHARS_PER_LINE)
+            if lines > 1:
+                sheet.set_row(r, 15 * lines)
+        elif blank is not None and 0 not in cells:
+            sheet.write_blank(r, comment_col, None, blank)
+        for offset, cell in sorted(cells.items()):
+            write_carried(sheet, r, comment_col + offset, cell, fmt, plain_text)
 
     def write_node(node: Node) -> int:
         """Writes the node's rows; returns the row holding its figures."""
@@ -121,12 +138,12 @@ def write_summary(sheet, report: Report, fmt) -> None:
             phased = f"{L['budget']}{n}*{decimal_text(part)}/{decimal_text(whole)}"
             avv = f"={L['utfall']}{n}-{phased}" if node.income else f"={phased}-{L['utfall']}{n}"
             write_figures(r, node.figures, bold=False, top=0, formulas={"avv": avv})
-            write_comment(r, node.comment)
+            write_notes(r, node_key(node), node.comment)
             row += 1
             return r
         sheet.write_string(row, 0, node.label, fmt.get(bold=True, indent=indent))
         labels.append("  " * indent + node.label)
-        write_comment(row, node.comment)
+        write_notes(row, node_key(node), node.comment)
         row += 1
         refs = [(write_node(child), 1 if child.income == node.income else -1) for child in node.children]
         r = row
@@ -134,7 +151,7 @@ def write_summary(sheet, report: Report, fmt) -> None:
         sheet.write_string(r, 0, label, fmt.get(bold=True, indent=indent, top=1))
         labels.append("  " * indent + label)
         write_figures(r, node.figures, bold=True, top=1, formulas=totals_formulas(refs))
-        sheet.write_blank(r, comment_col, None, fmt.get(top=1))
+        write_notes(r, sum_key(node), "", blank=fmt.get(top=1))
         row += 1
         return r
 
@@ -147,23 +164,62 @@ def write_summary(sheet, report: Report, fmt) -> None:
         labels.append(UNBUDGETED_LABEL)
         write_figures(r, report.unbudgeted, bold=False, top=0,
                       formulas={"avv": f"=-{L['utfall']}{r + 1}"})
-        sheet.write_string(r, comment_col, "Se bladet Avstämning", plain_text)
+        write_notes(r, UNBUDGETED_KEY, UNBUDGETED_COMMENT)
         top_refs.append((r, 1))
         row += 1
     r = row
     sheet.write_string(r, 0, "Totalt", fmt.get(bold=True, top=6))
     labels.append("Totalt")
     write_figures(r, report.total, bold=True, top=6, formulas=totals_formulas(top_refs))
-    sheet.write_blank(r, comment_col, None, fmt.get(top=6))
+    write_notes(r, TOTAL_KEY, "", blank=fmt.get(top=6))
     last = r
     sheet.write_string(last + 2, 0, headline(report), fmt.get(italic=True))
+    if report.note_orphans:
+        r = last + 4
+        sheet.write_string(r, 0, ORPHAN_HEADING, fmt.get(bold=True, italic=True))
+        for orphan in report.note_orphans:
+            r += 1
+            sheet.write_string(r, 0, PATH_SEPARATOR.join(orphan.key), fmt.get(italic=True))
+            for cell in orphan.cells:
+                write_carried(sheet, r, comment_col + cell.offset, cell, fmt, plain_text)
 
     sheet.set_column(0, 0, fit_width(labels + [cols[0]], minimum=24, maximum=50))
     sheet.set_column(1, comment_col - 1, 14)
-    sheet.set_column(comment_col, comment_col, COMMENT_WIDTH)
+    widths = {offset: as_set(width) for offset, width in report.note_widths.items()}
+    sheet.set_column(comment_col, comment_col, widths.get(0, COMMENT_WIDTH))
+    for offset in range(1, own_columns + 1):
+        sheet.set_column(comment_col + offset, comment_col + offset, widths.get(offset, COMMENT_WIDTH / 2))
     sheet.freeze_panes(HEADER_ROW + 1, 1)
     page_setup(sheet, report.unit, _period_text(report), HEADER_ROW)
-    sheet.print_area(0, 0, last, comment_col)
+    sheet.print_area(0, 0, last, comment_col + own_columns)
+
+
+def as_set(stored: float) -> float:
+    """The width to give XlsxWriter so that it stores ``stored`` again (it adds
+    5 pixels of padding to a width in characters of 7 pixels)."""
+    pixels = round(stored * 7) - 5
+    return pixels / 7 if pixels >= 7 else stored
+
+
+def write_carried(sheet, r: int, c: int, cell, fmt, text_style) -> None:
+    """One of the economist's cells, written where its row is now. A formula is
+    moved with its row (relative references follow, as when Excel moves a row)."""
+    style = fmt.get(num=cell.num_format, valign="top") if cell.num_format else text_style
+    if cell.formula is not None:
+        from openpyxl.formula.translate import Translator
+        from openpyxl.utils import get_column_letter
+
+        formula = Translator("=" + cell.formula, origin=cell.origin).translate_formula(f"{get_column_letter(c + 1)}{r + 1}")
+        value = cell.value if isinstance(cell.value, (int, float, str, bool)) else 0
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # stored as "0", as read back: a refresh that changes nothing stays byte-identical
+        sheet.write_formula(r, c, formula, style, value)
+    elif isinstance(cell.value, bool):
+        sheet.write_boolean(r, c, cell.value, style)
+    elif isinstance(cell.value, (int, float)):
+        sheet.write_number(r, c, cell.value, style)
+    elif cell.value not in (None, ""):
+        sheet.write_string(r, c, str(cell.value), style)
 
 
 def _period_text(report: Report) -> str:

@@ -1,0 +1,124 @@
+"""Reading the economist's notes from the previous Sammanställning.
+
+The sheet is ours (it carries the toolkit's marker), so its layout is known:
+a heading row with ``Rad`` … ``Kommentar``, then one row per line down to
+``Totalt``.  What the economist may have typed is the Kommentar column and any
+column to the right of it; everything else on the sheet is recomputed.  The
+notes that lost their line last time stand under the table below
+``ORPHAN_HEADING``, one row per note with its label path in column A; they are
+read back as rows of that path.  Text found anywhere else on the sheet (below
+the table, beside the title) becomes a row ``Utanför tabellen (A40)`` so that
+it is kept and reported rather than lost.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..engine.notes import (
+    ORPHAN_HEADING,
+    OUTSIDE,
+    PATH_SEPARATOR,
+    SHEET,
+    TOTAL_KEY,
+    UNBUDGETED_COMMENT,
+    UNBUDGETED_KEY,
+    NoteCell,
+    NoteRow,
+    Notes,
+    keys_from_labels,
+)
+from ..errors import WorkbookError
+
+HEADING_SEARCH_ROWS = 30
+
+
+def read_notes(path: str | os.PathLike, display: str | None = None) -> Notes | None:
+    """The notes on the workbook's Sammanställning written by an earlier run, or
+    None when there is no such sheet (first run, or the file is not a package)."""
+    from ..package.previous import read_previous
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        sheet = read_previous(data, display or path.name, SHEET)
+    except WorkbookError:
+        return None  # the package layer reports what is wrong when it writes
+    return None if sheet is None else notes_from_cells(sheet)
+
+
+def notes_from_cells(sheet) -> Notes:
+    """``sheet``: a ``package.previous.PreviousSheet``."""
+    notes = Notes()
+    heading, comment_col = _heading(sheet)
+    if heading is None:  # not our layout any more (heading row removed): nothing to carry
+        return notes
+    labels, rows = [], []
+    r = heading + 1
+    while sheet.text(r, 0):
+        labels.append(sheet.text(r, 0))
+        rows.append(r)
+        if labels[-1] == TOTAL_KEY[0]:
+            break
+        r += 1
+    keys = keys_from_labels(labels)
+    line_rows = dict(zip(rows, keys))
+    last = rows[-1] if rows else heading
+    ours = {(0, 0), (1, 0), (last + 2, 0)} | {(heading, c) for c in range(comment_col + 1)}
+    ours |= {(row, c) for row in rows for c in range(comment_col)}
+    kept = _kept_block(sheet, last)
+    line_rows.update(kept)
+    if kept:
+        ours |= {(row, 0) for row in kept} | {(min(kept) - 1, 0)}
+    for col, width in sheet.widths.items():
+        if col >= comment_col:
+            notes.widths[col - comment_col] = width
+    cells_by_row: dict[int, list[NoteCell]] = {}
+    stray: list[NoteRow] = []
+    for (row, col), cell in sorted(sheet.cells.items()):
+        if (row, col) in ours:
+            continue
+        if row == heading and col > comment_col:
+            notes.headers[col - comment_col] = str(cell.value if cell.value is not None else "")
+            continue
+        note = _note(cell, col - comment_col)
+        if row in line_rows and col >= comment_col:
+            if line_rows[row] == UNBUDGETED_KEY and note.offset == 0 and note.value == UNBUDGETED_COMMENT:
+                continue  # the toolkit's own pointer, written again when the row is there
+            cells_by_row.setdefault(row, []).append(note)
+        else:
+            stray.append(NoteRow((OUTSIDE.format(cell.ref),), [_note(cell, 0)]))
+    notes.rows = [NoteRow(line_rows[row], cells) for row, cells in sorted(cells_by_row.items())] + stray
+    return notes
+
+
+def _kept_block(sheet, last: int) -> dict[int, tuple[str, ...]]:
+    """Rows under ``ORPHAN_HEADING`` (below the table): row -> the label path they belong to."""
+    top = max((r for r, _ in sheet.cells), default=0)
+    for row in range(last + 1, top + 1):
+        if sheet.text(row, 0) == ORPHAN_HEADING:
+            block = {}
+            r = row + 1
+            while sheet.text(r, 0):
+                block[r] = tuple(sheet.text(r, 0).split(PATH_SEPARATOR))
+                r += 1
+            return block
+    return {}
+
+
+def _heading(sheet) -> tuple[int | None, int]:
+    for row in range(HEADING_SEARCH_ROWS):
+        if sheet.text(row, 0) != "Rad":
+            continue
+        for col in range(1, 64):
+            if sheet.text(row, col) == "Kommentar":
+                return row, col
+    return None, 0
+
+
+def _note(cell, offset: int) -> NoteCell:
+    return NoteCell(offset, cell.value, cell.formula, cell.ref, cell.num_format)
