@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from ..errors import WorkbookError
+from ..read.grid import column_letter
 from .zipcopy import CHUNK, CorruptMember, Member, ZipError, inflate_stream
 
 # -- the bounds ---------------------------------------------------------------------------------------
@@ -203,11 +204,7 @@ def cell_name(row: int, col: int) -> str:
     """1-based row and column → 'XFD1048576' (columns beyond XFD are shown as numbers)."""
     if col > 18_278:  # ZZZ
         return f"R{row}C{col}"
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
+    return f"{column_letter(col - 1)}{row}"
 
 
 # -- 1. the file on disk --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from defusedxml import ElementTree
 
+from ..read.grid import column_letter
 from .merge import open_package
 
 _REF = re.compile(r"([A-Z]+)(\d+)$")
@@ -54,15 +55,6 @@ class PreviousSheet:
         if cell is None or cell.value is None:
             return ""
         return str(cell.value).strip() if isinstance(cell.value, str) else str(cell.value)
-
-
-def column_letter(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def column_index(letters: str) -> int:

@@ -13,6 +13,7 @@ from ..engine.figures import Figures
 from ..engine.notes import ORPHAN_HEADING, PATH_SEPARATOR, TOTAL_KEY, UNBUDGETED_COMMENT, UNBUDGETED_KEY, node_key, sum_key
 from ..engine.report import UNBUDGETED_LABEL, Report
 from ..engine.tree import Node
+from ..read.grid import column_letter
 from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, display, fit_width, page_setup
 from .text import headline, title, unit_note
 
@@ -207,9 +208,8 @@ def write_carried(sheet, r: int, c: int, cell, fmt, text_style) -> None:
     style = fmt.get(num=cell.num_format, valign="top") if cell.num_format else text_style
     if cell.formula is not None:
         from openpyxl.formula.translate import Translator
-        from openpyxl.utils import get_column_letter
 
-        formula = Translator("=" + cell.formula, origin=cell.origin).translate_formula(f"{get_column_letter(c + 1)}{r + 1}")
+        formula = Translator("=" + cell.formula, origin=cell.origin).translate_formula(f"{column_letter(c)}{r + 1}")
         value = cell.value if isinstance(cell.value, (int, float, str, bool)) else 0
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # stored as "0", as read back: a refresh that changes nothing stays byte-identical
