@@ -21,7 +21,7 @@ line with a small budget and ledger built here.  A file is
   original either, so only LibreOffice checks the figures;
 * **failed**: anything else.
 
-When calamine cannot open a workbook, the toolkit takes the settings from the
+When the toolkit cannot open a workbook, it takes the settings from the
 budget file and notes it on Avstämning: that finding (and its legend line) is
 expected there, and the unit is the budget file's.  The summary test prints the
 counts and the refused files; failed must be 0.
@@ -90,7 +90,7 @@ LEDGER = [
     [202505, 7000, 110, "Okänt konto", 999.99],
     [202412, 5011, 110, "Fjolåret", 777],
 ]
-UNREADABLE_SLUG = "arbetsbok-olasbar"  # the Avstämning finding when calamine cannot open the workbook itself
+UNREADABLE_SLUG = "arbetsbok-olasbar"  # the Avstämning finding when the toolkit cannot open the workbook itself
 OWN_SETTINGS_SLUG = "ej-installningar"  # the workbook has a "Settings" sheet of its own, not read as settings
 
 # -- sheets as rows --------------------------------------------------------------------
@@ -167,14 +167,16 @@ def _quiet(reader, *args):
         return reader(*args)
 
 
-def calamine_opens(path: Path) -> bool:
-    """Whether python-calamine opens the workbook: the toolkit reads a workbook's own
-    settings with it, and takes them from the budget file when it cannot."""
-    from python_calamine import CalamineWorkbook
+def workbook_opens(path: Path) -> bool:
+    """Whether the toolkit opens the workbook itself (its package, sheets and
+    relationships): it reads the workbook's own settings then, and takes them
+    from the budget file when it cannot."""
+    from toolkit.errors import WorkbookError
+    from toolkit.read.workbook import Source
 
     try:
-        CalamineWorkbook.from_path(str(path))
-    except Exception:  # noqa: BLE001 - calamine raises several error types
+        Source(path, path.name)
+    except WorkbookError:
         return False
     return True
 
@@ -272,7 +274,7 @@ class CorpusRun:
         check_graft(original, out, SHEETS)
         if path.suffix.lower() == ".xlsm":
             check_macros_kept(original, out)
-        readable = calamine_opens(CORPUS_XLSX / name)
+        readable = workbook_opens(CORPUS_XLSX / name)
         unit = path.stem if readable else BUDGET_UNIT
         unreadable = {}
         for lib, reader in (("openpyxl", read_openpyxl), ("calamine", read_calamine)):
@@ -297,7 +299,7 @@ class CorpusRun:
     def sheets_problem(self, found: dict[str, Rows], unit: str, with_finding: bool, path: Path,
                        tolerance: float = 0.0) -> str | None:
         """How the three sheets read differ from the reference (None: they don't). When
-        calamine cannot open the workbook itself, Avstämning carries the finding
+        the toolkit cannot open the workbook itself, Avstämning carries the finding
         ``arbetsbok-olasbar`` (and its legend line) and the unit is the budget file's."""
         for sheet in SHEETS:
             if sheet not in found:

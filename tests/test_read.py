@@ -22,8 +22,7 @@ def ledger_of(rows, year=2025, wanted=None, name="Utfall"):
 
 
 def records(ledger) -> list[tuple]:
-    f = ledger.frame
-    return list(zip(f["period"], f["konto"], f["amount"]))
+    return list(zip(ledger.period.tolist(), ledger.codes["konto"].values(), ledger.amount.tolist()))
 
 
 # --- headers ------------------------------------------------------------------------------------------------
@@ -33,7 +32,7 @@ def test_header_on_row_5_under_a_title():
             LEDGER, [202501, "4010", "100", "Bok", 100], [202502, "4020", "100", "", "1 234,50"]]
     led = ledger_of(rows)
     assert records(led) == [(202501, "4010", 10000), (202502, "4020", 123450)]
-    assert list(led.frame["row"]) == [5, 6]
+    assert led.row.tolist() == [5, 6]
     assert led.locate(6, 4) == "Utfall!E7"
     assert led.dimensions == ["konto", "ansvar"]
 
@@ -55,7 +54,7 @@ def test_english_and_oddly_cased_headers():
             [dt.datetime(2025, 3, 14), 4010.0, 100.0, "x", 5.5]]
     led = ledger_of(rows)
     assert records(led) == [(202503, "4010", 550)]
-    assert list(led.frame["ansvar"]) == ["100"]
+    assert led.codes["ansvar"].values() == ["100"]
     assert led.labels["belopp"] == "AMOUNT"
 
 
@@ -117,7 +116,7 @@ def test_tree_errors_at_the_cell(rows, where):
 ])
 def test_amounts(text, ore):
     led = ledger_of([LEDGER, [202501, "4010", "", "", text]])
-    assert list(led.frame["amount"]) == [ore]
+    assert led.amount.tolist() == [ore]
 
 
 def test_a_bad_amount_names_its_exact_cell():
@@ -149,12 +148,12 @@ def test_not_periods(value):
 def test_period_formats_in_a_ledger():
     rows = [LEDGER, [202208, "1", "", "", 1], ["2208", "1", "", "", 1], ["2022-08", "1", "", "", 1],
             [dt.datetime(2022, 8, 3), "1", "", "", 1], [8, "1", "", "", 1]]
-    assert set(ledger_of(rows, year=2022).frame["period"]) == {202208}
+    assert set(ledger_of(rows, year=2022).period.tolist()) == {202208}
 
 
 def test_month_numbers_with_a_year_column():
     rows = [["År", "Månad", "Konto", "Belopp"], [2024, 12, "4010", 1], [2025.0, 1, "4010", 2]]
-    assert list(ledger_of(rows, year=None).frame["period"]) == [202412, 202501]
+    assert ledger_of(rows, year=None).period.tolist() == [202412, 202501]
 
 
 def test_month_number_without_year_is_an_error_at_the_cell():
@@ -172,7 +171,7 @@ def test_bad_period_is_an_error_at_the_cell():
 
 def test_missing_period_is_an_error_and_blank_rows_are_skipped():
     led = ledger_of([LEDGER, [None, None, None, None, None], [202501, "4010", "", "", 1]])
-    assert len(led.frame) == 1
+    assert len(led) == 1
     with pytest.raises(InputError) as info:
         ledger_of([LEDGER, [202501, "4010", "", "", 1], [None, None, None, "Summa", 1]])
     assert info.value.where == "Utfall!A3" and "summarad" in info.value.message
@@ -224,8 +223,8 @@ def test_monthly_matrix_gives_the_same_figures_as_rows(headers):
 def test_monthly_matrix_under_a_title_and_with_a_text_column():
     rows = [["Saldolista"], ["Konto", "Text", *MONTHS], ["4010", "Porto", *([1] * 12)]]
     led = ledger_of(rows)
-    assert led.layout == "månadsmatris" and len(led.frame) == 12
-    assert list(led.frame["period"]) == [202500 + m for m in range(1, 13)]
+    assert led.layout == "månadsmatris" and len(led) == 12
+    assert led.period.tolist() == [202500 + m for m in range(1, 13)]
 
 
 def test_monthly_matrix_bad_amount_and_missing_year():
@@ -284,8 +283,8 @@ def test_csv_exports(tmp_path, encoding, bom):
     assert g.is_csv and g.rows[0][0] == "Period"  # no BOM left on the first header
     led = read_ledger(g, 2025)
     assert records(led) == [(202501, "4010", 123450), (202502, "4010", -123450), (202503, "3010", -7000000)]
-    assert list(led.frame["ansvar"]) == ["0100"] * 3  # codes keep their leading zeros
-    assert list(led.frame["text"])[:2] == ['Försäljning "kaffe"', "Hyra; februari"]
+    assert led.codes["ansvar"].values() == ["0100"] * 3  # codes keep their leading zeros
+    assert [g.rows[r][3] for r in led.row.tolist()[:2]] == ['Försäljning "kaffe"', "Hyra; februari"]  # quoting
     assert led.locate(2, 4) == "rad 3 (Belopp)"
 
 

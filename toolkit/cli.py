@@ -57,22 +57,25 @@ def main() -> None:
 @click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SEK",
               help="Om arbetsboken är öppen: försök igen i upp till SEK sekunder (för schemalagda körningar).")
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="Visa inga förloppsrader (de visas bara i en terminal).")
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
 def run(path: Path, period: str | None, output: Path | None, budget_file: Path | None, ledger_file: Path | None,
         check: bool, backup_dir: Path | None, keep_backups: int, no_backup: bool, wait: float, as_json: bool,
-        debug: bool) -> None:
+        quiet: bool, debug: bool) -> None:
     """Stäm av arbetsboken PATH och skriv tillbaka bladen.
 
     Den tidigare versionen sparas som PATH.bak (eller i --backup-mappen) innan
     arbetsboken ersätts; en körning som inte ändrar något skriver ingenting."""
     from .job import Job
     from .package.backup import Backup
+    from .progress import for_terminal
 
     if no_backup and backup_dir:
         raise click.UsageError("--no-backup och --backup kan inte användas samtidigt")
     backup = None if no_backup else Backup(backup_dir, keep_backups)
+    progress = for_terminal(quiet or as_json)
     job = Job(path, period=period, output=output, budget_file=budget_file, ledger_file=ledger_file,
-              backup=backup, wait=wait)
+              backup=backup, wait=wait, progress=progress)
 
     told = []
 
@@ -82,7 +85,11 @@ def run(path: Path, period: str | None, output: Path | None, budget_file: Path |
             told.append(exc)
 
     try:
-        result = job.run(write=not check, on_wait=waiting)
+        try:
+            result = job.run(write=not check, on_wait=waiting)
+        finally:
+            if progress is not None:
+                progress.clear()
     except ReconcileError as exc:
         _fail(exc, debug, as_json, path)
         return

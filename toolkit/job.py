@@ -17,6 +17,7 @@ from .errors import InputError, LockedError, WorkbookError
 from .findings import Finding
 from .money import format_amount
 from .package.backup import Backup
+from .progress import Report as ProgressReport
 
 WAIT_POLL = 1.0  # seconds between attempts while the workbook is open elsewhere
 DEFAULT_BACKUP = Backup()  # the previous version as NAME.bak beside the workbook
@@ -86,7 +87,7 @@ class Result:
 class Job:
     def __init__(self, path: Path, *, period: str | None = None, output: Path | None = None,
                  budget_file: Path | None = None, ledger_file: Path | None = None,
-                 backup: Backup | None = DEFAULT_BACKUP, wait: float = 0.0):
+                 backup: Backup | None = DEFAULT_BACKUP, wait: float = 0.0, progress: ProgressReport | None = None):
         self.path = Path(path)
         self.period = period
         self.output = output
@@ -94,12 +95,13 @@ class Job:
         self.ledger_file = ledger_file
         self.backup = backup
         self.wait = wait
+        self.progress = progress  # hears of long work (reading the ledger, writing the package)
 
     def reconcile(self) -> Report:
         from .engine.report import reconcile
         from .read.budget import mapping_columns, read_budget
         from .read.keys import read_keys
-        from .read.ledger import read_ledger
+        from .read.ledger import read_ledger_sheet
         from .read.notes import read_notes
         from .read.settings import looks_like_settings, parse_closing_period, read_settings
         from .read.workbook import Source
@@ -147,9 +149,9 @@ class Job:
             settings = dataclasses.replace(settings, period=month, year=year or settings.year)
 
         budget_grid = budget_src.grid("Budget")
-        ledger_grid = ledger_src.grid("Utfall" if ledger_src.is_csv or not ledger_src.find("Ledger") else "Ledger")
         wanted = mapping_columns(budget_grid)
-        ledger = read_ledger(ledger_grid, settings.year, wanted)
+        ledger = read_ledger_sheet(ledger_src, "Utfall" if ledger_src.is_csv or not ledger_src.find("Ledger")
+                                   else "Ledger", settings.year, wanted, self.progress)
         scale = 1000 if settings.amounts_in == "tkr" else 1
         lines, budget_findings = read_budget(budget_grid, set(ledger.dimensions), scale)
         keys = []
@@ -191,7 +193,7 @@ class Job:
         report = self.reconcile()
         rendered = render(report)
         ensure_not_open(dest, str(dest))
-        sheets = write_sheets(self.path, rendered, dest, backup=self.backup)
+        sheets = write_sheets(self.path, rendered, dest, backup=self.backup, progress=self.progress)
         return Result(self.path, report, Path(dest), list(sheets))
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
-from .model import Ledger
-from .patterns import Pattern
+from .model import Ledger, factorize
+from .patterns import CodeTable, Pattern
 from .tree import Node
 
 UNBUDGETED = -1
@@ -34,10 +34,10 @@ def specificity(patterns: dict[str, Pattern], order: list[str]) -> tuple:
     return (-len(patterns), tuple(patterns[c].narrowness if c in patterns else _MISSING for c in order))
 
 
-def assign(frame, leaves: list[Node], ledger: Ledger, budget_file: str) -> np.ndarray:
-    """For each row of ``frame`` (a slice of ``ledger.frame``), the index into
+def assign(ledger: Ledger, leaves: list[Node], budget_file: str) -> np.ndarray:
+    """For each row of ``ledger`` (a selection of the ledger), the index into
     ``leaves`` of its line, or UNBUDGETED."""
-    n = len(frame)
+    n = len(ledger)
     if n == 0:
         return np.empty(0, dtype=np.int64)
     order = column_order(ledger.dimensions)
@@ -54,20 +54,12 @@ def assign(frame, leaves: list[Node], ledger: Ledger, budget_file: str) -> np.nd
         return np.full(n, UNBUDGETED, dtype=np.int64)
     candidates.sort(key=lambda i: (specificity(leaves[i].patterns, order), i))
     used = sorted({c for i in candidates for c in leaves[i].patterns}, key=order.index)
-    if used:
-        codes = frame[used]
-        group = codes.groupby(used, sort=False, dropna=False).ngroup().to_numpy()
-        combos = codes.drop_duplicates()
-    else:
-        group = np.zeros(n, dtype=np.int64)
-        combos = frame.iloc[:1][[]]
-    m = len(combos)
-    matrix = np.ones((m, len(candidates)), dtype=bool)
+    group, combos = combinations([ledger.codes[c].index for c in used], [len(ledger.codes[c].texts) for c in used])
+    tables = {c: CodeTable(ledger.codes[c].texts) for c in used}
+    matrix = np.ones((len(combos), len(candidates)), dtype=bool)
     for j, i in enumerate(candidates):
         for column, pattern in leaves[i].patterns.items():
-            values = combos[column]
-            hits = {code: pattern.matches(code) for code in values.unique()}
-            matrix[:, j] &= values.map(hits).to_numpy(dtype=bool)
+            matrix[:, j] &= pattern.mask(tables[column])[combos[:, used.index(column)]]
     has = matrix.any(axis=1)
     first = matrix.argmax(axis=1)
     keys = [specificity(leaves[i].patterns, order) for i in candidates]
@@ -79,21 +71,44 @@ def assign(frame, leaves: list[Node], ledger: Ledger, budget_file: str) -> np.nd
         if clash.any():
             combo = int(np.flatnonzero(clash)[0])
             other = next(k for k in same if k != j and matrix[combo, k])
-            _raise_tie(leaves[candidates[j]], leaves[candidates[other]], frame, group, combo, used, ledger,
-                       budget_file)
+            _raise_tie(leaves[candidates[j]], leaves[candidates[other]], ledger, group, combo, used, budget_file)
     chosen = np.where(has, np.asarray(candidates, dtype=np.int64)[first], UNBUDGETED)
     return chosen[group]
 
 
-def _raise_tie(a: Node, b: Node, frame, group, combo: int, used: list[str], ledger: Ledger, file: str):
-    row = frame.iloc[int(np.flatnonzero(group == combo)[0])]
-    codes = ", ".join(f"{ledger.labels.get(c, c.capitalize())} {row[c]}" for c in used if row[c] != "")
-    where = ledger.locate(int(row["row"]), int(row["col"]))
+def combinations(columns: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct combinations of codes across ``columns`` (code indexes,
+    ``sizes`` distinct values each): each row's combination number, and the
+    combinations (one row of code indexes each), in the order first seen."""
+    n = len(columns[0]) if columns else 0
+    if not columns:
+        return np.zeros(n, dtype=np.int64), np.zeros((1, 0), dtype=np.int64)
+    if np.prod([float(max(s, 1)) for s in sizes]) < 2.0**62:  # one number per combination (mixed radix)
+        key = np.zeros(n, dtype=np.int64)
+        for index, size in zip(columns, sizes):
+            key = key * max(size, 1) + index
+        distinct, group = factorize(key)
+        first = np.full(len(distinct), n, dtype=np.int64)
+        np.minimum.at(first, group, np.arange(n))
+    else:
+        distinct, first, group = np.unique(np.stack(columns, axis=1), axis=0, return_index=True,
+                                           return_inverse=True)
+    seen = np.argsort(first, kind="stable")  # number the combinations in the order first seen
+    renumber = np.empty_like(seen)
+    renumber[seen] = np.arange(len(seen))
+    combos = np.stack([index[first[seen]] for index in columns], axis=1)
+    return renumber[group.ravel()], combos
+
+
+def _raise_tie(a: Node, b: Node, ledger: Ledger, group: np.ndarray, combo: int, used: list[str], file: str):
+    i = int(np.flatnonzero(group == combo)[0])
+    texts = {c: ledger.codes[c].texts[int(ledger.codes[c].index[i])] for c in used}
+    codes = ", ".join(f"{ledger.labels.get(c, c.capitalize())} {texts[c]}" for c in used if texts[c] != "")
 
     def name(n: Node) -> str:  # the generated Ofördelat is named with its parent
         return n.path if n.generated else n.label
 
     raise InputError(
         f"raderna \"{name(a)}\" ({a.where}) och \"{name(b)}\" ({b.where}) matchar samma huvudboksrader lika "
-        f"specifikt, t.ex. {where} ({codes}); gör det ena mönstret snävare",
+        f"specifikt, t.ex. {ledger.where(i)} ({codes}); gör det ena mönstret snävare",
         file=file, where=None)

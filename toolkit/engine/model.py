@@ -3,9 +3,12 @@ strings shown to the user (``Budget!D7``, ``rad 17 (Belopp)``)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+import numpy as np
 
 INCOME = "Intäkt"
 COST = "Kostnad"
@@ -46,13 +49,56 @@ class Key:
     where: str
 
 
+def factorize(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of non-negative ``codes`` (sorted) and each code's
+    index among them: through a table when the codes are small, as tokens
+    are, else by sorting."""
+    if not len(codes):
+        return codes, codes
+    top = int(codes.max())
+    if top > 4 * len(codes) + 1024:
+        distinct, index = np.unique(codes, return_inverse=True)
+        return distinct, index.ravel()
+    present = np.zeros(top + 1, dtype=bool)
+    present[codes] = True
+    distinct = np.flatnonzero(present)
+    rank = np.cumsum(present) - 1
+    return distinct, rank[codes]
+
+
+@dataclass
+class Codes:
+    """A text column of the ledger as integer codes: ``texts[index[i]]`` is
+    row i's code ('' where blank).  The rules run once per distinct text."""
+
+    index: np.ndarray  # int64, one per row
+    texts: list[str]
+
+    def take(self, rows: np.ndarray) -> Codes:
+        return Codes(self.index[rows], self.texts)
+
+    def values(self) -> list[str]:
+        return [self.texts[i] for i in self.index.tolist()]
+
+    @classmethod
+    def of(cls, values: list[str]) -> Codes:
+        """From one text per row (the straightforward readers)."""
+        seen: dict[str, int] = {}
+        index = np.fromiter((seen.setdefault(v, len(seen)) for v in values), dtype=np.int64, count=len(values))
+        return cls(index, list(seen))
+
+
 @dataclass
 class Ledger:
-    """The ledger as a DataFrame: ``period`` (yyyymm int), one text column per
-    dimension (``konto``, ``ansvar`` …, codes as text), ``text``, ``amount``
-    (öre, debit positive), ``row``/``col`` (source position)."""
+    """The ledger as columns: ``period`` (yyyymm), ``amount`` (öre, debit
+    positive), ``row``/``col`` (source position), and one ``Codes`` per
+    dimension column (``konto``, ``ansvar`` …, codes as text)."""
 
-    frame: object  # pandas.DataFrame
+    period: np.ndarray  # int64
+    amount: np.ndarray  # int64
+    row: np.ndarray  # int64
+    col: np.ndarray  # int64
+    codes: dict[str, Codes]
     dimensions: list[str]  # canonical dimension columns present, in source order
     labels: dict[str, str]  # canonical column → header as written
     source: str  # e.g. "Utfall" or "export.csv"
@@ -60,3 +106,15 @@ class Ledger:
     locate: Callable[[int, int], str]  # (row, col) → position text
     rows_read: int = 0
     layout: str = "rader"  # "rader" | "månadsmatris"
+
+    def __len__(self) -> int:
+        return len(self.period)
+
+    def take(self, rows: np.ndarray) -> Ledger:
+        """The ledger rows selected by ``rows`` (a mask or indexes)."""
+        return dataclasses.replace(self, period=self.period[rows], amount=self.amount[rows], row=self.row[rows],
+                                   col=self.col[rows], codes={k: c.take(rows) for k, c in self.codes.items()})
+
+    def where(self, i: int) -> str:
+        """The source position of row i (of this ledger)."""
+        return self.locate(int(self.row[i]), int(self.col[i]))

@@ -14,10 +14,17 @@ import fnmatch
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 SINGLE, LIST, RANGE, WILDCARD, ANY = 0, 1, 2, 3, 4
 _BIG = 10**18
 _RANGE = re.compile(r"^\s*([^-\s][^-]*?)\s*-\s*([^-\s].*?)\s*$")
 _CODED = re.compile(r"^(\D*)(\d+)$")
+
+
+def _numeric(text: str) -> bool:
+    """Digits 0-9 only (str.isdigit also takes '²' and other scripts' digits)."""
+    return text.isascii() and text.isdigit()
 
 
 class PatternError(ValueError):
@@ -38,18 +45,45 @@ class Item:
         if self.kind == WILDCARD:
             return code != "" and fnmatch.fnmatchcase(code, self.low)
         lo, hi = self.low, self.high
-        if lo.isdigit() and hi.isdigit() and code.isdigit():
+        if _numeric(lo) and _numeric(hi) and _numeric(code):
             if len(lo) == len(hi) and len(code) > len(lo):
                 code = code[: len(lo)]
             return int(lo) <= int(code) <= int(hi)
         return lo <= code <= hi
+
+    def mask(self, table: CodeTable) -> np.ndarray:
+        """``matches`` for every distinct code of a column at once."""
+        if self.kind == SINGLE:
+            out = np.zeros(len(table), dtype=bool)
+            if self.low in table.position:
+                out[table.position[self.low]] = True
+            return out
+        if self.kind == ANY:
+            return table.length > 0
+        if self.kind == WILDCARD:
+            match = re.compile(fnmatch.translate(self.low)).match
+            return np.fromiter((bool(t) and match(t) is not None for t in table.texts), dtype=bool,
+                               count=len(table))
+        lo, hi = self.low, self.high
+        if not (_numeric(lo) and _numeric(hi)):
+            return (table.array >= lo) & (table.array <= hi)
+        # digit bounds: digit codes compare as numbers, on their first len(lo) digits when longer
+        out = (table.array >= lo) & (table.array <= hi) & ~table.digit
+        width = len(lo)
+        cut = table.digit & (table.length > width) if len(lo) == len(hi) else np.zeros(len(table), dtype=bool)
+        exact = table.digit & (table.length <= 18)
+        value = np.where(cut, table.number // 10 ** np.clip(table.length - width, 0, 18), table.number)
+        out |= exact & (int(lo) <= value) & (value <= int(hi))
+        for i in np.flatnonzero(table.digit & ~exact):  # more than 18 digits: one by one
+            out[i] = self.matches(table.texts[i])
+        return out
 
     @property
     def width(self) -> int:
         if self.kind == SINGLE:
             return 1
         if self.kind == RANGE:
-            if self.low.isdigit() and self.high.isdigit():
+            if _numeric(self.low) and _numeric(self.high):
                 return int(self.high) - int(self.low) + 1
             lo, hi = _CODED.match(self.low), _CODED.match(self.high)
             if lo and hi and lo.group(1) == hi.group(1):  # P100-P199: same letters, then digits
@@ -68,6 +102,13 @@ class Pattern:
 
     def matches(self, code: str) -> bool:
         return any(item.matches(code) for item in self.items)
+
+    def mask(self, table: CodeTable) -> np.ndarray:
+        """``matches`` for every distinct code of a column at once."""
+        out = np.zeros(len(table), dtype=bool)
+        for item in self.items:
+            out |= item.mask(table)
+        return out
 
     @property
     def narrowness(self) -> tuple[int, int, int]:
@@ -95,6 +136,23 @@ class Pattern:
         return True
 
 
+class CodeTable:
+    """The distinct codes of a ledger column, ready for ``Pattern.mask``: as
+    a numpy string array (for ranges of text), and digit codes as numbers."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        self.position = {t: i for i, t in enumerate(texts)}
+        self.array = np.array(texts if texts else [""], dtype=str)[: len(texts)]
+        self.length = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        self.digit = np.fromiter((_numeric(t) for t in texts), dtype=bool, count=len(texts))
+        self.number = np.fromiter((int(t) if d and len(t) <= 18 else 0 for t, d in zip(texts, self.digit)),
+                                  dtype=np.int64, count=len(texts))
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
 def parse_pattern(text: str) -> Pattern:
     items = []
     text = text.replace("\u2013", "-").replace("\u2212", "-")  # en dash / minus typed by AutoCorrect
@@ -108,7 +166,7 @@ def parse_pattern(text: str) -> Pattern:
             items.append(Item(WILDCARD, part))
         elif (m := _RANGE.match(part)) and not part.startswith("-"):
             low, high = m.group(1), m.group(2)
-            if low.isdigit() and high.isdigit():
+            if _numeric(low) and _numeric(high):
                 if int(low) > int(high):
                     raise PatternError(f"intervallet {part} går baklänges")
             elif low > high:

@@ -15,7 +15,7 @@ from ..findings import Finding
 from ..money import format_kr
 from .figures import Figures, combine
 from .forecast import forecast
-from .mapping import UNBUDGETED, assign
+from .mapping import UNBUDGETED, assign, combinations
 from .model import BudgetLine, Key, Ledger, Settings
 from .notes import NoteRow, Notes, attach, node_key, summary_keys
 from .periodisation import share, ytd
@@ -97,7 +97,7 @@ class Report:
 
 
 def resolve_period(settings: Settings, ledger: Ledger, file: str) -> tuple[int, int]:
-    periods = ledger.frame["period"].to_numpy()
+    periods = ledger.period
     year = settings.year
     if year is None:
         if len(periods) == 0:
@@ -115,15 +115,14 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     year, period = resolve_period(settings, ledger, budget_file)
     roots, tree_findings = build_tree(lines, keys, year, budget_file)
     findings += tree_findings
-    frame = ledger.frame
-    periods = frame["period"].to_numpy()
+    periods = ledger.period
     in_year = periods // 100 == year
     in_period = in_year & (periods % 100 <= period)
-    current = frame[in_period]
+    current = ledger.take(in_period)
     leaves = [n for r in roots for n in r.leaves()]
-    owner = assign(current, leaves, ledger, budget_file)
+    owner = assign(current, leaves, budget_file)
 
-    amounts = current["amount"].to_numpy()
+    amounts = current.amount
     sums = np.bincount(owner + 1, weights=None, minlength=len(leaves) + 1)
     totals = _exact_sums(owner + 1, amounts, len(leaves) + 1)
     for i, leaf in enumerate(leaves):
@@ -212,25 +211,31 @@ def _exact_sums(groups: np.ndarray, amounts: np.ndarray, size: int) -> list[int]
     return [int(x) for x in out]
 
 
-def _tieout(ledger: Ledger, current, owner, in_year, in_period, year, period, totals, unbudgeted_sum) -> TieOut:
-    frame = ledger.frame
-    sum_in_period = int(current["amount"].to_numpy().astype(np.int64).sum()) if len(current) else 0
+def _tieout(ledger: Ledger, current: Ledger, owner, in_year, in_period, year, period, totals,
+            unbudgeted_sum) -> TieOut:
+    sum_in_period = int(current.amount.sum())
     tie = TieOut(ledger.source, ledger.layout, ledger.rows_read, len(current), sum_in_period,
                  sum(totals[1:]), unbudgeted_sum, dimensions=list(ledger.dimensions), labels=dict(ledger.labels))
     if (owner == UNBUDGETED).any():
-        rows = current[owner == UNBUDGETED]
+        rows = current.take(owner == UNBUDGETED)
         dims = list(ledger.dimensions)
-        grouped = rows.groupby(dims, sort=True, dropna=False) if dims else [((), rows)]
-        for codes, part in grouped:
-            codes = codes if isinstance(codes, tuple) else (codes,)
-            first = part.iloc[0]
-            tie.unbudgeted.append(UnbudgetedItem(
-                dict(zip(dims, codes)), len(part), int(part["amount"].sum()),
-                ledger.locate(int(first["row"]), int(first["col"]))))
-    outside = frame[~in_period]
-    if len(outside):
-        reason = np.where(outside["period"].to_numpy() // 100 == year, "efter bokslutsperioden", "från ett annat år")
-        summary = outside.assign(reason=reason).groupby(["reason", "period"], sort=True)["amount"].agg(["size", "sum"])
-        for (why, p), row in summary.iterrows():
-            tie.left_out.append(LeftOut(why, int(p), int(row["size"]), int(row["sum"])))
+        columns = [rows.codes[d] for d in dims]
+        group, combos = combinations([c.index for c in columns], [len(c.texts) for c in columns])
+        counts = np.bincount(group, minlength=len(combos))
+        sums = _exact_sums(group, rows.amount, len(combos))
+        first = np.full(len(combos), len(group), dtype=np.int64)
+        np.minimum.at(first, group, np.arange(len(group)))
+        items = []
+        for g in range(len(combos)):
+            codes = {d: columns[k].texts[int(combos[g, k])] for k, d in enumerate(dims)}
+            items.append(UnbudgetedItem(codes, int(counts[g]), sums[g], rows.where(int(first[g]))))
+        tie.unbudgeted = sorted(items, key=lambda item: tuple(item.codes[d] for d in dims))
+    outside = ~in_period
+    if outside.any():
+        periods, index = np.unique(ledger.period[outside], return_inverse=True)
+        counts = np.bincount(index.ravel(), minlength=len(periods))
+        sums = _exact_sums(index.ravel(), ledger.amount[outside], len(periods))
+        left = [LeftOut("efter bokslutsperioden" if p // 100 == year else "från ett annat år", int(p), int(c), s)
+                for p, c, s in zip(periods.tolist(), counts.tolist(), sums)]
+        tie.left_out = sorted(left, key=lambda item: (item.reason, item.period))
     return tie

@@ -18,11 +18,14 @@ import os
 from pathlib import Path
 
 from ..errors import LockedError, WorkbookError
+from ..progress import Report
 from .atomic import write_atomic
 from .backup import Backup, keep_previous
 from .merge import graft, toolkit_sheets
 
 __all__ = ["Backup", "write_sheets", "toolkit_sheet_names"]
+
+WRITING = "skriver arbetsboken"  # the progress stage
 
 
 def _read(path: Path) -> bytes:
@@ -42,21 +45,27 @@ def _read(path: Path) -> bytes:
 
 
 def write_sheets(source: str | os.PathLike, rendered: bytes, dest: str | os.PathLike | None = None,
-                 backup: Backup | None = None) -> list[str]:
+                 backup: Backup | None = None, progress: Report | None = None) -> list[str]:
     """Graft every sheet of ``rendered`` (an XlsxWriter .xlsx as bytes) into the
     workbook ``source`` and write the result atomically to ``dest`` (default:
     ``source``).  A sheet of the same name that the toolkit made earlier is
     replaced in place; any other sheet of that name is a ``WorkbookError``.
     With ``backup``, the file that ``dest`` replaces is kept first (see ``backup``).
-    Returns the names of the sheets written, as they are in the workbook."""
+    Returns the names of the sheets written, as they are in the workbook.
+    ``progress`` hears of the steps (read, merged, written)."""
     source = Path(source)
     dest = source if dest is None else Path(dest)
+    report = progress or (lambda stage, done, total: None)
+    report(WRITING, 0, 3)
     data = _read(source)
+    report(WRITING, 1, 3)
     out, names = graft(data, rendered, source.name)
+    report(WRITING, 2, 3)
     if out == data and dest.exists() and os.path.samefile(source, dest):
         return names  # nothing changed: leave the file (and its mtime) alone
     keep = None if backup is None else (lambda: keep_previous(dest, backup))
     write_atomic(dest, out, like=source, before_replace=keep)
+    report(WRITING, 3, 3)
     return names
 
 

@@ -50,7 +50,7 @@ import os
 import re
 import struct
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -672,6 +672,28 @@ class Extent:
             raise Refusal(SPARSE.format(label, cell, _group(rows), _group(cols)))
 
 
+class Prolog:
+    """The check that an XML part declares no DTD or entities before its root
+    element, fed piece by piece (``verify`` does it; so does a reader that
+    peeks at the start of a part)."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.head = b""
+        self.done = False
+
+    def feed(self, piece: bytes) -> None:
+        if not self.done:
+            self.head += piece[:MAX_PROLOG]
+            self.done = _prolog(self.head, self.label, final=False)
+            if self.done:
+                self.head = b""
+
+    def close(self) -> None:
+        if not self.done:
+            _prolog(self.head, self.label, final=True)
+
+
 @dataclass
 class Verified:
     name: str
@@ -680,32 +702,33 @@ class Verified:
 
 
 def verify(entry: Entry | Member, raw: Iterable[bytes], *, label: str | None = None, xml: bool = True,
-           sheet: bool = False, keep: list[bytes] | None = None) -> Verified:
+           sheet: bool = False, keep: list[bytes] | None = None,
+           sink: Callable[[bytes], None] | None = None) -> Verified:
     """Inflate a member through the capped stream, holding one chunk at a time
     (unless ``keep`` collects them): the declared size is the most it may
     produce, the CRC must match; an XML part may not declare a DTD or
     entities before its root element; a worksheet (``sheet``) may not span
     far more cells than it fills.  ``label`` names the part in messages
-    (default: its name)."""
+    (default: its name).  ``sink`` is handed each piece as it is inflated,
+    to be parsed on the way; what it made of them may only be used once
+    ``verify`` has returned (the CRC is checked at the end)."""
     entry = entry if isinstance(entry, Entry) else Entry.of(entry)
     label = label or entry.name
-    head = b""
-    prolog_done = not xml
+    prolog = Prolog(label) if xml else None
     extent = Extent() if sheet else None
     size = 0
     for piece in inflate_stream(entry.name, entry.method, raw, entry.file_size, entry.crc):
         size += len(piece)
         if keep is not None:
             keep.append(piece)
-        if not prolog_done:
-            head += piece[: MAX_PROLOG]
-            prolog_done = _prolog(head, label, final=False)
-            if prolog_done:
-                head = b""
+        if prolog is not None:
+            prolog.feed(piece)
+        if sink is not None:
+            sink(piece)
         if extent is not None:
             extent.feed(piece)
-    if not prolog_done:
-        _prolog(head, label, final=True)
+    if prolog is not None:
+        prolog.close()
     if extent is not None:
         extent.close()
         extent.check(label)

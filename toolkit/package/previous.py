@@ -148,8 +148,6 @@ def _cell_formats(styles: bytes | None) -> list[str | None]:
 
 
 def _parse_sheet(name: str, xml: bytes, shared_strings, cell_formats) -> PreviousSheet:
-    from openpyxl.formula.translate import Translator
-
     sheet = PreviousSheet(name)
     root = ElementTree.fromstring(xml)
     for cols in _children(root, "cols"):
@@ -176,6 +174,8 @@ def _parse_sheet(name: str, xml: bytes, shared_strings, cell_formats) -> Previou
                             cell.formula = f.text
                         elif f.get("si") in masters:
                             text, origin = masters[f.get("si")]
+                            from openpyxl.formula.translate import Translator  # only for Excel's shared formulas
+
                             cell.formula = Translator("=" + text, origin=origin).translate_formula(cell.ref)[1:]
                     elif f.text:
                         cell.formula = f.text

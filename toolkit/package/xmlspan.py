@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import xml.parsers.expat as expat
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 PREFERRED_PREFIXES = {
@@ -27,6 +26,22 @@ PREFERRED_PREFIXES = {
 }
 
 _HEAD = re.compile(rb"""<([^\s/>]+)(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>""")
+
+
+def escape(text: str) -> str:
+    """Text content escaped (as xml.sax.saxutils does, without importing it:
+    it pulls in urllib and http.client)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(value: str) -> str:
+    """An attribute value escaped and quoted, as xml.sax.saxutils.quoteattr does."""
+    value = escape(value).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' in value:
+        if "'" in value:
+            return '"' + value.replace('"', "&quot;") + '"'
+        return "'" + value + "'"
+    return '"' + value + '"'
 
 
 class XmlError(ValueError):

@@ -12,14 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
-from ..engine.model import Ledger
+import numpy as np
+
+from ..engine.model import Codes, Ledger, factorize
 from ..errors import InputError
 from ..money import parse_decimal, to_ore
+from ..progress import Report
 from .grid import Grid, cell_text
-from .headers import DIMENSIONS, canonical, find_header
+from .headers import DIMENSIONS, HEADER_SEARCH_ROWS, HeaderRow, canonical, find_header
 from .keys import month_of_header
+from .workbook import Source
+from .worksheet import Column, NotCanonical, WorksheetPart
 
 _RESERVED = {"period", "år", "belopp", "text"}
 
@@ -88,11 +95,22 @@ def amount_ore(value: object) -> int:
     return 0 if amount is None else to_ore(amount)
 
 
-def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) -> Ledger:
-    """The ledger of ``grid``. ``year`` (from settings) dates bare month numbers;
-    ``wanted`` limits the dimension columns read (all known ones when None)."""
-    import pandas as pd
+@dataclass
+class _Layout:
+    """Which columns of the ledger are read, and how."""
 
+    header: HeaderRow
+    dims: list[str]
+    labels: dict[str, str]
+    matrix: bool
+    month_cols: list[tuple[int, int]]  # (column, yyyymm) in the monthly matrix
+
+    @property
+    def columns(self) -> dict[str, int]:
+        return self.header.columns
+
+
+def _layout(grid: Grid, year: int | None, wanted: set[str] | None) -> _Layout:
     header = find_header(grid, ("period", "belopp"), what="huvudboken",
                          accept=lambda cols: _is_rows(cols) or _is_matrix(cols))
     cols = header.columns
@@ -108,91 +126,278 @@ def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) ->
     for name in ("period", "belopp", "text", "år"):
         if name in cols:
             labels[name] = header.labels[cols[name]]
-
-    data: dict[str, list] = {name: [] for name in (*dims, "text")}
-    periods: list[int] = []
-    amounts: list[int] = []
-    rows: list[int] = []
-    amount_cols: list[int] = []
-    cache: dict[object, int] = {}
-    dim_cols = [(name, cols[name]) for name in dims]
-    text_col = cols.get("text")
-    year_col = cols.get("år")
-
-    def fail(r: int, c: int, message: str) -> InputError:
-        return InputError(message, file=grid.file, where=grid.where(r, c))
-
-    def period_of(value: object, r: int, c: int, row_year: int | None) -> int:
-        key = (value, row_year) if not isinstance(value, (dt.date, dt.datetime)) else value
-        if key in cache:
-            return cache[key]
-        try:
-            p = parse_period(value, row_year)
-        except LookupError:
-            raise fail(r, c, f"perioden \"{cell_text(value)}\" saknar år; ange År på bladet Inställningar") from None
-        except ValueError:
-            raise fail(r, c, f"\"{cell_text(value)}\" är inte en period (t.ex. 202508 eller 2025-08)") from None
-        cache[key] = p
-        return p
-
-    def amount_of(value: object, r: int, c: int) -> int:
-        try:
-            return amount_ore(value)
-        except ValueError:
-            raise fail(r, c, f"\"{cell_text(value)}\" är inte ett belopp") from None
-
-    def append(period: int, amount: int, r: int, c: int, codes: list[str], text: str) -> None:
-        periods.append(period)
-        amounts.append(amount)
-        rows.append(r)
-        amount_cols.append(c)
-        for (name, _), code in zip(dim_cols, codes):
-            data[name].append(code)
-        data["text"].append(text)
-
     matrix = not _is_rows(cols)
     month_cols: list[tuple[int, int]] = []
     if matrix:
         for c, label in sorted(header.labels.items()):
             p = _matrix_period(label, year)
             if p == "needs-year":
-                raise fail(header.row, c, f"månadskolumnen \"{label}\" saknar år; ange År på bladet Inställningar")
+                raise InputError(f"månadskolumnen \"{label}\" saknar år; ange År på bladet Inställningar",
+                                 file=grid.file, where=grid.where(header.row, c))
             if p is not None:
                 month_cols.append((c, p))
-    first = header.row + 1
-    for r in range(first, len(grid.rows)):
+    return _Layout(header, dims, labels, matrix, month_cols)
+
+
+def _ledger(grid: Grid, layout: _Layout, period, amount, row, col, codes: dict[str, Codes]) -> Ledger:
+    def array(values) -> np.ndarray:
+        return np.asarray(values, dtype=np.int64)
+
+    return Ledger(period=array(period), amount=array(amount), row=array(row), col=array(col), codes=codes,
+                  dimensions=layout.dims, labels=layout.labels, source=grid.name, file=grid.file, locate=grid.where,
+                  rows_read=len(period), layout="månadsmatris" if layout.matrix else "rader")
+
+
+def _fail(grid: Grid, r: int, c: int, message: str) -> InputError:
+    return InputError(message, file=grid.file, where=grid.where(r, c))
+
+
+def _period_error(grid: Grid, r: int, c: int, value: object, exc: Exception) -> InputError:
+    if isinstance(exc, LookupError):
+        return _fail(grid, r, c, f"perioden \"{cell_text(value)}\" saknar år; ange År på bladet Inställningar")
+    return _fail(grid, r, c, f"\"{cell_text(value)}\" är inte en period (t.ex. 202508 eller 2025-08)")
+
+
+def _missing_period(grid: Grid, r: int, c: int, amount: object) -> InputError:
+    return _fail(grid, r, c, "raden saknar period" + (" (är det en summarad? ta bort den)" if cell_text(amount) else ""))
+
+
+def _not_amount(grid: Grid, r: int, c: int, value: object) -> InputError:
+    return _fail(grid, r, c, f"\"{cell_text(value)}\" är inte ett belopp")
+
+
+def _not_year(grid: Grid, r: int, c: int, value: object) -> InputError:
+    return _fail(grid, r, c, f"\"{cell_text(value)}\" är inte ett år")
+
+
+def _year(value: object) -> int:
+    return int(Decimal(cell_text(value)))
+
+
+def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) -> Ledger:
+    """The ledger of ``grid``, row by row (CSV files, and sheets the streaming
+    reader does not take).  ``year`` (from settings) dates bare month numbers;
+    ``wanted`` adds dimension columns to the known ones."""
+    layout = _layout(grid, year, wanted)
+    cols = layout.columns
+    dim_cols = [(name, cols[name]) for name in layout.dims]
+    data: dict[str, list[str]] = {name: [] for name in layout.dims}
+    periods: list[int] = []
+    amounts: list[int] = []
+    rows: list[int] = []
+    amount_cols: list[int] = []
+    cache: dict[object, int] = {}
+    year_col = cols.get("år")
+
+    def period_of(value: object, r: int, c: int, row_year: int | None) -> int:
+        key = (value, row_year) if not isinstance(value, (dt.date, dt.datetime)) else value
+        if key not in cache:
+            try:
+                cache[key] = parse_period(value, row_year)
+            except (LookupError, ValueError) as exc:
+                raise _period_error(grid, r, c, value, exc) from None
+        return cache[key]
+
+    def amount_of(value: object, r: int, c: int) -> int:
+        try:
+            return amount_ore(value)
+        except ValueError:
+            raise _not_amount(grid, r, c, value) from None
+
+    def append(period: int, amount: int, r: int, c: int, codes: list[str]) -> None:
+        periods.append(period)
+        amounts.append(amount)
+        rows.append(r)
+        amount_cols.append(c)
+        for (name, _), code in zip(dim_cols, codes):
+            data[name].append(code)
+
+    for r in range(layout.header.row + 1, len(grid.rows)):
         row = grid.rows[r]
         if all(v == "" or v is None for v in row):
             continue
         codes = [cell_text(row[c]) if c < len(row) else "" for _, c in dim_cols]
-        text = cell_text(row[text_col]) if text_col is not None and text_col < len(row) else ""
-        if matrix:
-            for c, p in month_cols:
+        if layout.matrix:
+            for c, p in layout.month_cols:
                 value = row[c] if c < len(row) else ""
                 if cell_text(value) == "":
                     continue
-                append(p, amount_of(value, r, c), r, c, codes, text)
+                append(p, amount_of(value, r, c), r, c, codes)
             continue
         pc, bc = cols["period"], cols["belopp"]
         pvalue = row[pc] if pc < len(row) else ""
         bvalue = row[bc] if bc < len(row) else ""
         if cell_text(pvalue) == "":
-            raise fail(r, pc, "raden saknar period" + (" (är det en summarad? ta bort den)"
-                                                      if cell_text(bvalue) else ""))
+            raise _missing_period(grid, r, pc, bvalue)
         row_year = year
         if year_col is not None and cell_text(grid.value(r, year_col)):
             try:
-                row_year = int(Decimal(cell_text(grid.value(r, year_col))))
+                row_year = _year(grid.value(r, year_col))
             except Exception:
-                raise fail(r, year_col, f"\"{cell_text(grid.value(r, year_col))}\" är inte ett år") from None
-        append(period_of(pvalue, r, pc, row_year), amount_of(bvalue, r, bc), r, bc, codes, text)
+                raise _not_year(grid, r, year_col, grid.value(r, year_col)) from None
+        append(period_of(pvalue, r, pc, row_year), amount_of(bvalue, r, bc), r, bc, codes)
 
-    frame = pd.DataFrame({
-        "period": pd.array(periods, dtype="int64"),
-        **{name: pd.array(values, dtype="object") for name, values in data.items()},
-        "amount": pd.array(amounts, dtype="int64"),
-        "row": pd.array(rows, dtype="int64"),
-        "col": pd.array(amount_cols, dtype="int64"),
-    })
-    return Ledger(frame=frame, dimensions=dims, labels=labels, source=grid.name, file=grid.file,
-                  locate=grid.where, rows_read=len(frame), layout="månadsmatris" if matrix else "rader")
+    return _ledger(grid, layout, periods, amounts, rows, amount_cols,
+                   {name: Codes.of(values) for name, values in data.items()})
+
+
+def read_ledger_sheet(source: Source, name: str, year: int | None, wanted: set[str] | None = None,
+                      progress: Report | None = None) -> Ledger:
+    """The ledger on sheet ``name`` of ``source`` (or its CSV file): streamed
+    column by column when the sheet is written the common way, else read
+    through calamine row by row.  Both give the same ledger."""
+    part = source.worksheet(name)
+    if part is not None:
+        try:
+            return read_ledger_columns(part, year, wanted, progress)
+        except NotCanonical:
+            pass
+    return read_ledger(source.grid(name), year, wanted)
+
+
+def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] | None = None,
+                        progress: Report | None = None) -> Ledger:
+    """The ledger of a worksheet read by ``WorksheetPart``: the header from
+    the first rows, then only the ledger's columns, every rule applied once
+    per distinct value; the first bad cell (in sheet order) is reported just
+    as ``read_ledger`` reports it."""
+    grid = Grid(part.sheet, part.file, part.head(HEADER_SEARCH_ROWS))
+    layout = _layout(grid, year, wanted)
+    cols = layout.columns
+    first = layout.header.row + 1
+    amount_cols = [c for c, _ in layout.month_cols] if layout.matrix else [cols["belopp"]]
+    read = {cols[d] for d in layout.dims} | set(amount_cols)
+    if not layout.matrix:
+        read |= {cols["period"]} | ({cols["år"]} if "år" in cols else set())
+    columns, rows = part.read(read, amount_cols, first, progress)
+    at = {c: _Cells(columns.get(c), rows) for c in read}
+    errors: list[tuple[int, int, int, Callable[[], InputError]]] = []  # (row, check, column, error)
+
+    def first_bad(bad: np.ndarray, check: int, c: int, error: Callable[[int, object], InputError],
+                  cells: _Cells) -> None:
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            r = int(rows[i])
+            errors.append((r, check, c, lambda: error(r, cells.value(i))))
+
+    def codes_of(c: int) -> Codes:
+        cells = at[c]
+        index_of: dict[str, int] = {}
+        texts = [cell_text(v) for v in cells.values] + [""]
+        remap = np.fromiter((index_of.setdefault(t, len(index_of)) for t in texts), dtype=np.int64, count=len(texts))
+        return Codes(remap[cells.slot()], list(index_of))
+
+    def amounts(c: int, used: np.ndarray | bool = True) -> np.ndarray:
+        """öre of column c's cells in every row (0 where blank); the ``used`` ones must be amounts."""
+        cells = at[c]
+        ore, bad = _per_value(cells.values, amount_ore)
+        out = np.where(cells.token == BULK, cells.ore, ore[cells.slot()])
+        first_bad(bad[cells.slot()] & used, 3, c, lambda r, v: _not_amount(grid, r, c, v), cells)
+        return out
+
+    dims = {name: codes_of(cols[name]) for name in layout.dims}
+    if layout.matrix:
+        parts = []
+        for c, p in layout.month_cols:
+            cells = at[c]
+            blank = _per_value(cells.values, lambda v: cell_text(v) == "", dtype=bool)[0]
+            filled = (cells.token == BULK) | ((cells.token >= 0) & ~blank[cells.slot()])
+            amount = amounts(c, filled)
+            where = np.flatnonzero(filled)
+            parts.append((where, np.full(len(where), c), np.full(len(where), p), amount[where]))
+        where, col, period, amount = (np.concatenate([q[k] for q in parts]) if parts else np.empty(0, dtype=np.int64)
+                                      for k in range(4))
+        order = np.lexsort((col, where))
+        where, col, period, amount = where[order], col[order], period[order], amount[order]
+    else:
+        pc, bc = cols["period"], cols["belopp"]
+        where = np.arange(len(rows))
+        cells = at[pc]
+        blank = _per_value(cells.values, lambda v: cell_text(v) == "", dtype=bool)[0]
+        missing = (cells.token < 0) | blank[cells.slot()]
+        first_bad(missing, 0, pc, lambda r, v: _missing_period(grid, r, pc, at[bc].value(int(np.searchsorted(rows, r)))),
+                  cells)
+        # the year of each row: its own År, or (-1) the settings' year
+        row_year = np.full(len(rows), -1, dtype=np.int64)
+        if "år" in cols:
+            yc = cols["år"]
+            years, bad = _per_value(at[yc].values, lambda v: _year(v) if cell_text(v) else -1)
+            row_year = np.where(at[yc].token >= 0, years[at[yc].slot()], -1)
+            first_bad(bad[at[yc].slot()], 1, yc, lambda r, v: _not_year(grid, r, yc, v), at[yc])
+        # one period per distinct (value, row year)
+        ok = np.flatnonzero(~missing)
+        distinct_years, year_index = np.unique(row_year[ok], return_inverse=True) if "år" in cols else \
+            (np.array([-1]), np.zeros(len(ok), dtype=np.int64))
+        pairs, index = factorize(cells.token[ok] * len(distinct_years) + year_index.ravel())
+        values = np.zeros(len(pairs), dtype=np.int64)
+        failed = np.zeros(len(pairs), dtype=bool)
+        problems: dict[int, Exception] = {}
+        for k, pair in enumerate(pairs.tolist()):
+            token, y = divmod(pair, len(distinct_years))
+            ry = int(distinct_years[y])
+            try:
+                values[k] = parse_period(cells.values[token], year if ry < 0 else ry)
+            except (LookupError, ValueError) as exc:
+                failed[k] = True
+                problems[k] = exc
+        period = np.zeros(len(rows), dtype=np.int64)
+        period[ok] = values[index]
+        if failed.any():
+            i = int(ok[np.flatnonzero(failed[index])[0]])
+            r, exc = int(rows[i]), problems[int(index[np.searchsorted(ok, i)])]
+            errors.append((r, 2, pc, lambda: _period_error(grid, r, pc, cells.value(i), exc)))
+        amount = amounts(bc)
+        col = np.full(len(rows), bc, dtype=np.int64)
+    if errors:
+        raise min(errors, key=lambda e: e[:3])[3]()
+    return _ledger(grid, layout, period, amount, rows[where], col, {n: c.take(where) for n, c in dims.items()})
+
+
+BULK = -1  # a cell whose öre the reader computed in bulk
+_BLANK = -2  # no cell
+
+
+class _Cells:
+    """One column's cells in the ledger's rows: ``token[i]`` for rows[i] is
+    an index into ``values``, BULK (öre in ``ore[i]``) or _BLANK."""
+
+    def __init__(self, column: Column | None, rows: np.ndarray):
+        self.values = column.values if column is not None else []
+        self.token = np.full(len(rows), _BLANK, dtype=np.int64)
+        self.ore = np.zeros(len(rows), dtype=np.int64)
+        if column is None or not len(column.rows):
+            return
+        if len(column.rows) == len(rows) and (column.rows == rows).all():  # a cell in every row
+            self.token = column.token
+            if column.ore is not None:
+                self.ore = column.ore
+            return
+        if (column.rows[1:] <= column.rows[:-1]).any():
+            raise NotCanonical("cells out of order, or a cell written twice")
+        at = np.full(int(max(rows.max(initial=0), column.rows.max())) + 1, -1, dtype=np.int64)  # row -> cell
+        at[column.rows] = np.arange(len(column.rows))
+        pos = at[rows]
+        found = pos >= 0
+        self.token[found] = column.token[pos[found]]
+        if column.ore is not None:
+            self.ore[found] = column.ore[pos[found]]
+
+    def value(self, i: int) -> object:
+        t = int(self.token[i])
+        return self.values[t] if t >= 0 else ""
+
+    def slot(self) -> np.ndarray:
+        """Each row's index into a per-value table with one more slot at the end for blank and bulk cells."""
+        return np.where(self.token >= 0, self.token, len(self.values))
+
+
+def _per_value(values: list, rule: Callable[[object], object], dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
+    """``rule`` applied once per distinct value: the results, and which raised."""
+    out = np.zeros(len(values) + 1, dtype=dtype)
+    bad = np.zeros(len(values) + 1, dtype=bool)
+    for k, value in enumerate(values):
+        try:
+            out[k] = rule(value)
+        except (ValueError, ArithmeticError, TypeError):
+            bad[k] = True
+    return out, bad

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import InputError, WorkbookError
 from ..package import limits
 from .grid import Grid, normalise_header
+from .worksheet import NotCanonical, WorksheetPart
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -33,7 +34,6 @@ class Source:
         self._grids: dict[str, Grid] = {}
         suffix = self.path.suffix.lower()
         if suffix in CSV_SUFFIXES:
-            self._book = None
             self.sheet_names: list[str] = [self.path.stem]
             return
         if not self.path.exists():
@@ -44,17 +44,26 @@ class Source:
                 file=self.display,
             )
         self._package = _Package(self.path, self.display)
-        from python_calamine import CalamineWorkbook
-
-        try:
-            self._book = CalamineWorkbook.from_path(str(self.path))
-        except Exception as exc:  # calamine raises several error types
-            raise WorkbookError(_unreadable(self.path, exc), file=self.display) from exc
-        self.sheet_names = list(self._book.sheet_names)
+        self._calamine = None
+        self.sheet_names = list(self._package.names)
 
     @property
     def is_csv(self) -> bool:
-        return self._book is None
+        return not hasattr(self, "_package")
+
+    @property
+    def _book(self):
+        """python-calamine's view of the workbook, opened on first use (for
+        sheets the streaming reader does not take)."""
+        if self._calamine is None:
+            from python_calamine import CalamineWorkbook
+
+            self._package.verify_open_parts()
+            try:
+                self._calamine = CalamineWorkbook.from_path(str(self.path))
+            except Exception as exc:  # calamine raises several error types
+                raise WorkbookError(_unreadable(self.path, exc), file=self.display) from exc
+        return self._calamine
 
     def find(self, name: str) -> str | None:
         """The sheet's real name, matched case-insensitively."""
@@ -63,6 +72,20 @@ class Source:
             if normalise_header(sheet) == want:
                 return sheet
         return None
+
+    def worksheet(self, name: str) -> WorksheetPart | None:
+        """Sheet ``name``'s worksheet part, for the streaming reader (None for a
+        CSV file, or when the relationships do not lead to it)."""
+        if self.is_csv:
+            return None
+        real = self.find(name)
+        if real is None:
+            raise InputError(f"arbetsboken saknar bladet {name}", file=self.display)
+        pkg = self._package
+        part = pkg.sheets.get(real)
+        if part is None or pkg.guard.entry(part) is None:
+            return None
+        return WorksheetPart(pkg.guard, part, real, self.display, pkg.shared_part, pkg.styles_part, pkg.workbook_part)
 
     def grid(self, name: str) -> Grid:
         if self.is_csv:
@@ -73,14 +96,25 @@ class Source:
         if real is None:
             raise InputError(f"arbetsboken saknar bladet {name}", file=self.display)
         if real not in self._grids:
-            self._package.verify_sheet(real)
-            try:
-                sheet = self._book.get_sheet_by_name(real)
-                rows = sheet.to_python(skip_empty_area=False)
-            except Exception as exc:
-                raise WorkbookError(f"bladet {real} kan inte läsas ({exc})", file=self.display) from exc
+            part = self.worksheet(real)
+            rows = None
+            if part is not None:
+                try:
+                    rows = part.grid()
+                except NotCanonical:
+                    rows = None
+            if rows is None:
+                rows = self._calamine_rows(real)
             self._grids[real] = Grid(real, self.display, rows)
         return self._grids[real]
+
+    def _calamine_rows(self, real: str) -> list[list]:
+        book = self._book
+        self._package.verify_sheet(real)
+        try:
+            return book.get_sheet_by_name(real).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise WorkbookError(f"bladet {real} kan inte läsas ({exc})", file=self.display) from exc
 
 
 class _Package:
@@ -91,11 +125,13 @@ class _Package:
     def __init__(self, path: Path, display: str):
         self.display = display
         self._verified: set[str] = set()
+        self.shared_part: str | None = None
+        self.styles_part: str | None = None
+        self.workbook_part: str | None = None
+        self.names: list[str] = []
         try:
             self.guard = limits.Guarded(path)
             self.sheets = self._sheet_parts()
-            for part in self._open_parts:
-                self.guard.verify(part)
         except OSError as exc:
             raise WorkbookError(f"filen kan inte läsas ({exc.strerror or exc})", file=display) from exc
         except ValueError as exc:  # ZipError (Refusal, CorruptMember), XmlError, a workbook part without sheets
@@ -114,6 +150,8 @@ class _Package:
         if entry is None:
             raise limits.Refusal(limits.NO_WORKBOOK)
         book = WorkbookPart(entry.name, self.guard.read(entry.name))
+        self.workbook_part = entry.name
+        self.names = [sheet.name for sheet in book.sheets]
         rels_name = opc.rels_part(entry.name)
         rels_data = self.guard.read(rels_name)
         rels = opc.Relationships(entry.name, rels_data) if rels_data is not None else None
@@ -125,11 +163,27 @@ class _Package:
             return sheets
         self._open_parts += [r.part for r in rels.items
                              if r.part and not r.external and r.type.endswith(("/sharedStrings", "/styles"))]
+        for rel in rels.items:
+            if rel.part and not rel.external and self.guard.entry(rel.part) is not None:
+                if rel.type.endswith("/sharedStrings"):
+                    self.shared_part = self.shared_part or rel.part
+                elif rel.type.endswith("/styles"):
+                    self.styles_part = self.styles_part or rel.part
         for sheet in book.sheets:
             rel = rels.by_id(sheet.rid)
             if rel is not None and rel.part and not rel.external:
                 sheets[sheet.name] = rel.part
         return sheets
+
+    def verify_open_parts(self) -> None:
+        """Verify the parts calamine parses when it opens the workbook."""
+        try:
+            for part in self._open_parts:
+                self.guard.verify(part)
+        except OSError as exc:
+            raise WorkbookError(f"filen kan inte läsas ({exc.strerror or exc})", file=self.display) from exc
+        except ValueError as exc:
+            raise limits.workbook_error(exc, self.display) from exc
 
     def verify_sheet(self, name: str) -> None:
         """Verify the worksheet of sheet ``name`` (once) before calamine reads it.
