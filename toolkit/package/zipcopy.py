@@ -31,6 +31,11 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+try:  # ISA-L inflates and checksums some 2.5 times faster, with the same output; writing stays with zlib
+    from isal import isal_zlib as inflating
+except ImportError:  # pragma: no cover - a platform without its wheel
+    inflating = zlib
+
 EPOCH = (1980, 1, 1, 0, 0, 0)
 _LIMIT = 0xFFFFFFFF
 CHUNK = 1 << 20  # bytes inflated per step: the memory a streamed member costs
@@ -117,10 +122,10 @@ def inflate_stream(name: str, method: int, raw: Iterable[bytes], file_size: int,
                 total += len(piece)
                 if total > file_size:
                     raise CorruptMember(name, "size", f"more than the declared {file_size} bytes")
-                check = zlib.crc32(piece, check)
+                check = inflating.crc32(piece, check)
                 yield piece
     elif method == zipfile.ZIP_DEFLATED:
-        inflater = zlib.decompressobj(-15)
+        inflater = inflating.decompressobj(-15)
         try:
             for block in raw:
                 data = bytes(block)
@@ -135,7 +140,7 @@ def inflate_stream(name: str, method: int, raw: Iterable[bytes], file_size: int,
                     if total > file_size:
                         raise CorruptMember(name, "size", f"more than the declared {file_size} bytes")
                     if piece:
-                        check = zlib.crc32(piece, check)
+                        check = inflating.crc32(piece, check)
                         yield piece
                     if inflater.eof or (not data and not piece):
                         break
@@ -148,9 +153,9 @@ def inflate_stream(name: str, method: int, raw: Iterable[bytes], file_size: int,
                 total += len(piece)
                 if total > file_size:
                     raise CorruptMember(name, "size", f"more than the declared {file_size} bytes")
-                check = zlib.crc32(piece, check)
+                check = inflating.crc32(piece, check)
                 yield piece
-        except zlib.error as exc:
+        except (zlib.error, inflating.error) as exc:
             raise CorruptMember(name, "data", str(exc)) from exc
         if not inflater.eof:
             raise CorruptMember(name, "data", "the deflate stream ends early")

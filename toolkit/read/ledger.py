@@ -84,15 +84,29 @@ def _is_matrix(cols: dict[str, int]) -> bool:
     return "belopp" not in cols and sum(1 for name in cols if _matrix_period(name, 2000) is not None) >= 2
 
 
+MAX_ORE = 10**15  # 10 000 miljarder kr: larger is no ledger line (and a full sheet of them still sums exactly)
+
+
+class AmountTooLarge(ValueError):
+    """An amount of MAX_ORE or more."""
+
+
 def amount_ore(value: object) -> int:
-    """A ledger amount → öre; fast for float cells. ValueError if not a number."""
+    """A ledger amount → öre; fast for float cells. ValueError if not a number
+    (AmountTooLarge if not a plausible one)."""
     if isinstance(value, float) and value == value and abs(value) < 1e13:
         cents = value * 100
         nearest = round(cents)
         if abs(cents - nearest) < 1e-6:
             return int(nearest)
-    amount = parse_decimal(value)
-    return 0 if amount is None else to_ore(amount)
+    try:
+        amount = parse_decimal(value)
+        ore = 0 if amount is None else to_ore(amount)
+    except ArithmeticError:  # infinity, NaN
+        raise ValueError(value) from None
+    if abs(ore) >= MAX_ORE:
+        raise AmountTooLarge(value)
+    return ore
 
 
 @dataclass
@@ -143,7 +157,10 @@ def _ledger(grid: Grid, layout: _Layout, period, amount, row, col, codes: dict[s
     def array(values) -> np.ndarray:
         return np.asarray(values, dtype=np.int64)
 
-    return Ledger(period=array(period), amount=array(amount), row=array(row), col=array(col), codes=codes,
+    amount = array(amount)
+    if len(amount) and int(np.abs(amount).max()) * len(amount) >= 2**63:  # only with absurd amounts
+        raise InputError("huvudbokens belopp är för stora för att summeras exakt", file=grid.file, where=grid.name)
+    return Ledger(period=array(period), amount=amount, row=array(row), col=array(col), codes=codes,
                   dimensions=layout.dims, labels=layout.labels, source=grid.name, file=grid.file, locate=grid.where,
                   rows_read=len(period), layout="månadsmatris" if layout.matrix else "rader")
 
@@ -163,6 +180,12 @@ def _missing_period(grid: Grid, r: int, c: int, amount: object) -> InputError:
 
 
 def _not_amount(grid: Grid, r: int, c: int, value: object) -> InputError:
+    try:
+        amount_ore(value)
+    except AmountTooLarge:
+        return _fail(grid, r, c, f"\"{cell_text(value)}\" är ett orimligt stort belopp (10 000 miljarder kr eller mer)")
+    except ValueError:
+        pass
     return _fail(grid, r, c, f"\"{cell_text(value)}\" är inte ett belopp")
 
 
@@ -383,7 +406,10 @@ class _Cells:
             self.ore[found] = column.ore[pos[found]]
 
     def value(self, i: int) -> object:
+        """The value in rows[i] as calamine gives it ('' when blank)."""
         t = int(self.token[i])
+        if t == BULK:
+            return int(self.ore[i]) / 100  # a plain number (only ever shown as text, or tested for blank)
         return self.values[t] if t >= 0 else ""
 
     def slot(self) -> np.ndarray:

@@ -81,34 +81,42 @@ class Styles:
 
 
 def excel_date(serial: float, date1904: bool = False, duration: bool = False) -> object:
-    """A date-styled number as python-calamine returns it: a date (whole
-    days), a datetime, a time (under one day) or a timedelta ([h]:mm)."""
-    if duration:
-        return dt.timedelta(days=serial)
-    if serial < 1 and not date1904:
-        seconds = round(max(serial, 0) * 86400)
-        return (dt.datetime.min + dt.timedelta(seconds=seconds % 86400)).time()
-    if date1904:
-        base = dt.datetime(1904, 1, 1)
-    elif serial >= 61:
-        base = dt.datetime(1899, 12, 30)
-    elif serial >= 60:
-        base = dt.datetime(1899, 12, 30)  # Excel's 1900-02-29 does not exist: calamine says 1900-02-28
-        serial -= 1
-    else:
-        base = dt.datetime(1899, 12, 31)
-    when = base + dt.timedelta(milliseconds=round(serial * 86_400_000))
+    """A date-styled number as python-calamine returns it, to the millisecond:
+    a date (whole days), a datetime, a time (under one day, negative ones
+    wrapping round the clock), a timedelta ([h]:mm); the number itself when
+    the date lies beyond year 9999."""
+    ms = round(serial * 86_400_000)
+    try:
+        if duration:
+            return dt.timedelta(milliseconds=ms)
+        if serial < 1:
+            return (dt.datetime.min + dt.timedelta(milliseconds=ms % 86_400_000)).time()
+        if date1904:
+            base = dt.datetime(1904, 1, 1)
+        elif serial < 60:
+            base = dt.datetime(1899, 12, 31)
+        elif serial < 61:  # Excel's 1900-02-29, which did not exist: calamine says 1900-02-28
+            base, ms = dt.datetime(1899, 12, 31), ms - 86_400_000
+        else:
+            base = dt.datetime(1899, 12, 30)
+        when = base + dt.timedelta(milliseconds=ms)
+    except OverflowError:
+        return float(serial)
     return when.date() if when.time() == dt.time() else when
 
 
-_TAGS = re.compile(r"<[^>]*>")
 _XESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _PHONETIC = re.compile(r"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
-_T_TEXT = re.compile(r"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>|<(?:\w+:)?t(?:\s[^>]*)?/>", re.S)
+_T_TEXT = re.compile(r"<(?:\w+:)?t(\s[^>]*)?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
+_PRESERVE = re.compile(r"""xml:space\s*=\s*["']preserve["']""")
+_XML_SPACE = " \t\r\n"
 
 
 def xml_text(raw: str) -> str:
-    """Element text as stored: XML entities and Excel's _xHHHH_ escapes undone."""
+    """Element text as an XML parser gives it (line ends as LF, entities
+    resolved), with Excel's _xHHHH_ escapes undone."""
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     if "&" in raw:
         raw = unescape(raw)
     if "_x" in raw:
@@ -118,11 +126,14 @@ def xml_text(raw: str) -> str:
 
 def rich_text(inner: str) -> str:
     """The text of a string item (``<si>`` or ``<is>`` content): its ``<t>``
-    runs joined, phonetic runs left out."""
-    if "<" not in inner:
-        return xml_text(inner)
+    runs joined, phonetic runs left out; as calamine reads them, a run not
+    marked ``xml:space="preserve"`` loses the white space around it."""
     inner = _PHONETIC.sub("", inner)
-    return "".join(xml_text(m.group(1) or "") for m in _T_TEXT.finditer(inner))
+    out = []
+    for m in _T_TEXT.finditer(inner):
+        text = xml_text(m.group(2) or "")
+        out.append(text if _PRESERVE.search(m.group(1) or "") else text.strip(_XML_SPACE))
+    return "".join(out)
 
 
 def _rows_of(columns: dict[int, Column], nrows: int, ncols: int) -> list[list]:
@@ -188,6 +199,7 @@ def detect_date_format(code: str) -> str | None:
 _BUILTIN_DATES = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 47}
 _BUILTIN_DURATIONS = {46}
 _NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)>")
+_NUMFMTS_BLOCK = re.compile(rb"<(?:\w+:)?numFmts\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?numFmts>)", re.S)
 _XF_BLOCK = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?cellXfs>)", re.S)
 _XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
 _ATTR = re.compile(rb'([\w:]+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
@@ -204,7 +216,8 @@ def read_styles(styles: bytes | None, workbook: bytes | None) -> Styles:
     dates: list[bool] = []
     durations: list[bool] = []
     if styles:
-        for m in _NUMFMT.finditer(styles):
+        block = _NUMFMTS_BLOCK.search(styles)  # not the number formats of conditional formats (dxfs)
+        for m in _NUMFMT.finditer(block.group(1) or b"") if block else ():
             a = _attrs(m.group(1))
             if a.get("numFmtId", "").isdigit():
                 custom[int(a["numFmtId"])] = a.get("formatCode", "")
@@ -337,6 +350,7 @@ class SheetReader:
         self._held_size = 0
         self._state = "prolog"  # prolog -> data -> done
         self._prefixed: list[bytes] = []
+        self._recent = b""  # the last bytes fed, to find </sheetData> across pieces
         self._pool = None
         self._pending: deque = deque()
 
@@ -365,10 +379,10 @@ class SheetReader:
             self._prefixed = [tag + p + b":" for p in _MAIN_PREFIX.findall(data[:end]) for tag in (b"<", b"</")]
             self._state = "data"
             piece = data[end + 1 :]
-        tail = (self._held[-1][-12:] if self._held else b"") + piece
-        stop = tail.find(b"</sheetData>")
+        window = self._recent + piece  # </sheetData> may be cut across pieces, however small
+        stop = window.find(b"</sheetData>")
         if stop >= 0:
-            keep = len(piece) - (len(tail) - stop)  # bytes of this piece before </sheetData>
+            keep = stop - len(self._recent)  # bytes of this piece before </sheetData> (< 0: it began earlier)
             self._held.append(piece[: max(keep, 0)])
             block = b"".join(self._held)
             if keep < 0:
@@ -377,6 +391,7 @@ class SheetReader:
             self._submit(block)
             self._state = "done"
             return
+        self._recent = window[-11:]
         self._held.append(piece)
         self._held_size += len(piece)
         if self._held_size >= self.batch:
@@ -441,6 +456,10 @@ class SheetReader:
     @property
     def done(self) -> bool:
         return self._state == "done"
+
+    @property
+    def in_prolog(self) -> bool:
+        return self._state == "prolog"
 
     def flush(self) -> None:
         """Parse the whole rows held back so far (when reading stops early)."""
@@ -777,6 +796,14 @@ def _next_lt(a: np.ndarray, start: np.ndarray, most: int) -> np.ndarray:
     return stop
 
 
+def _start_tag(block: bytes, tag: bytes, begin: int, end: int) -> int:
+    """The offset of the first start tag ``tag`` (``<v`` …) in [begin, end), or -1."""
+    at = block.find(tag, begin, end)
+    while at >= 0 and block[at + len(tag) : at + len(tag) + 1] not in (b">", b"/", b" ", b"\t", b"\r", b"\n"):
+        at = block.find(tag, at + 1, end)
+    return at
+
+
 def _values_between(block: bytes, a: np.ndarray, n: int, begin: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The value span of cells whose content runs from ``begin`` to ``end``:
     the text of the first ``<v>``, else of the first ``<is>`` (its runs, to
@@ -784,10 +811,12 @@ def _values_between(block: bytes, a: np.ndarray, n: int, begin: np.ndarray, end:
     start = np.full(len(begin), -1, dtype=np.int64)
     stop = np.full(len(begin), -1, dtype=np.int64)
     for i, (b, e) in enumerate(zip(begin.tolist(), end.tolist())):
-        v = block.find(b"<v>", b, e)
+        v = _start_tag(block, b"<v", b, e)  # <v>, or <v xml:space="preserve"> as Excel writes a text with spaces
         if v >= 0:
-            start[i] = v + 3
-            stop[i] = block.find(b"<", v + 3, e + 1)
+            gt = block.find(b">", v, e)
+            if gt > 0 and block[gt - 1 : gt] != b"/":
+                start[i] = gt + 1
+                stop[i] = block.find(b"<", gt + 1, e + 1)
             continue
         v = block.find(b"<is", b, e)
         if v >= 0 and block[v + 3 : v + 4] in (b">", b"/"):
@@ -914,16 +943,16 @@ class WorksheetPart:
         reader = SheetReader(range(limits.MAX_COLS), (), 0, self.styles, batch=1 << 14, last=nrows)
         prolog = limits.Prolog(self.label)
         with self._errors():
-            try:
-                for piece in self._pieces(self.part, chunk=1 << 14):
-                    prolog.feed(piece)  # before the reader sees it
-                    reader.feed(piece)
-                    if reader.max_row > nrows or reader.done:
-                        break
-                else:
-                    prolog.close()
-            finally:
-                reader.flush()
+            for piece in self._pieces(self.part, chunk=1 << 14):  # small pieces: parsed here, no threads
+                prolog.feed(piece)  # before the reader sees it
+                reader.feed(piece)
+                if reader.max_row > nrows or reader.done:
+                    break
+            else:
+                prolog.close()
+            reader.flush()
+            if reader.in_prolog:
+                raise NotCanonical("no sheetData (a prefixed one?)")
             columns = reader.result(self._strings)
         return _rows_of(columns, min(nrows, reader.max_row), reader.max_col)
 
