@@ -194,7 +194,11 @@ def _not_year(grid: Grid, r: int, c: int, value: object) -> InputError:
 
 
 def _year(value: object) -> int:
-    return int(Decimal(cell_text(value)))
+    """An År cell: a year 1–9999 (ValueError otherwise)."""
+    year = int(Decimal(cell_text(value)))
+    if not 1 <= year <= 9999:
+        raise ValueError(value)
+    return year
 
 
 def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) -> Ledger:
@@ -213,7 +217,7 @@ def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) ->
     year_col = cols.get("år")
 
     def period_of(value: object, r: int, c: int, row_year: int | None) -> int:
-        key = (value, row_year) if not isinstance(value, (dt.date, dt.datetime)) else value
+        key = (type(value), value, row_year)  # True == 1, but TRUE is no January
         if key not in cache:
             try:
                 cache[key] = parse_period(value, row_year)
@@ -285,7 +289,11 @@ def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] 
     per distinct value; the first bad cell (in sheet order) is reported just
     as ``read_ledger`` reports it."""
     grid = Grid(part.sheet, part.file, part.head(HEADER_SEARCH_ROWS))
-    layout = _layout(grid, year, wanted)
+    try:
+        layout = _layout(grid, year, wanted)
+    except InputError:
+        part.read((), (), 0)  # the first rows may come later in the XML: then NotCanonical, and calamine reads it
+        raise
     cols = layout.columns
     first = layout.header.row + 1
     amount_cols = [c for c, _ in layout.month_cols] if layout.matrix else [cols["belopp"]]

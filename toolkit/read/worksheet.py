@@ -22,6 +22,7 @@ calamine, which reads anything (and is guarded by ``limits.Extent``).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -36,7 +37,7 @@ from ..package import limits
 from ..progress import Report
 
 BATCH = 8 << 20  # bytes of XML parsed per numpy step
-WORKERS = 2  # threads parsing batches (the machine's cores; numpy lets go of the GIL)
+WORKERS = max(1, min(4, os.cpu_count() or 1))  # threads parsing batches (numpy lets go of the GIL)
 MAX_TAG = 96  # a cell tag longer than this is not one of the common writers'
 MAX_VALUE = 48  # a value longer than this is taken one by one (codes and amounts are short)
 
@@ -196,7 +197,7 @@ def detect_date_format(code: str) -> str | None:
     return None
 
 
-_BUILTIN_DATES = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 47}
+_BUILTIN_DATES = {*range(14, 23), *range(27, 37), 45, 47, *range(50, 59)}  # 27-36, 50-58: East Asian dates
 _BUILTIN_DURATIONS = {46}
 _NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b([^>]*)>")
 _NUMFMTS_BLOCK = re.compile(rb"<(?:\w+:)?numFmts\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?numFmts>)", re.S)
@@ -313,6 +314,8 @@ class _Part:
 
 @dataclass
 class _Batch:
+    first_row: int = -1  # of its first and last cell
+    last_row: int = -1
     max_row: int = 0
     max_col: int = 0
     certain: np.ndarray | None = None
@@ -323,13 +326,14 @@ class SheetReader:
     """One pass over a worksheet's sheetData, keeping the cells of ``columns``
     (0-based) from row ``first`` (0-based) on; ``bulk`` columns hold amounts.
 
-    Each batch of whole rows is one numpy array of bytes.  The tags are the
-    positions of '<'; a tag's kind is told by the two bytes after it.  A
-    cell's value is the text after the first ``<v>`` (or inside the first
-    ``<is>``) among the tags before the next cell; its reference, ``s`` and
-    ``t`` attributes are read at fixed offsets from the tag, in the order all
-    the common writers use (r, s, t); cells written otherwise are read
-    attribute by attribute."""
+    Each batch of whole rows (8 MB) is one numpy array of bytes, parsed on a
+    worker thread while the next is inflated.  The cells are where ``<c``
+    stands; a cell's reference, ``s`` and ``t`` attributes are read right
+    after it, in the order all the common writers use (r, s, t), eight bytes
+    at a time (cells written otherwise are read attribute by attribute).  Its
+    value is mostly a ``<v>`` right after the tag that ends just before the
+    next cell (``…</v></c><c``); any other cell (a formula first, an inline
+    string, white space between tags) is looked at one by one."""
 
     def __init__(self, columns: Iterable[int], bulk: Iterable[int], first: int, styles: Styles, batch: int = BATCH,
                  last: int = limits.MAX_ROWS):
@@ -351,6 +355,7 @@ class SheetReader:
         self._state = "prolog"  # prolog -> data -> done
         self._prefixed: list[bytes] = []
         self._recent = b""  # the last bytes fed, to find </sheetData> across pieces
+        self._last_row = -1  # of the last cell parsed: rows must come in order
         self._pool = None
         self._pending: deque = deque()
 
@@ -440,6 +445,10 @@ class SheetReader:
                 self._pool = None
 
     def _merge(self, batch: _Batch) -> None:
+        if batch.first_row >= 0:
+            if batch.first_row < self._last_row:
+                raise NotCanonical("rows out of order")
+            self._last_row = batch.last_row
         self.max_row = max(self.max_row, batch.max_row)
         self.max_col = max(self.max_col, batch.max_col)
         if batch.certain is not None:
@@ -490,6 +499,9 @@ class SheetReader:
                 & (a[cells + 5] == _QUOTE)).all():
             raise NotCanonical("a cell tag not starting with r=\"")
         row, col, ref_end = _references(a, words, cells)
+        if (row[1:] < row[:-1]).any():
+            raise NotCanonical("rows out of order")
+        out.first_row, out.last_row = int(row[0]), int(row[-1])
         attrs = _Attributes(a, words, cells, ref_end)
         tag_end, closed = attrs.tag_end, attrs.closed
         # the value: mostly a <v> right after the tag, ending at the next '<'
@@ -832,19 +844,6 @@ def _values_between(block: bytes, a: np.ndarray, n: int, begin: np.ndarray, end:
 def _attribute_at(words: np.ndarray, at: np.ndarray, name: bytes) -> np.ndarray:
     """Whether `` x="`` (one-letter name) is written at each offset."""
     return (words[at] & _MASKS[4]) == np.uint64(int.from_bytes(b" " + name + b'="', "little"))
-
-
-def _any_attribute(a: np.ndarray, start: np.ndarray, end: np.ndarray, names: tuple[int, ...]) -> np.ndarray:
-    """Whether a one-letter attribute of ``names`` is written anywhere in [start, end)."""
-    found = np.zeros(len(start), dtype=bool)
-    width = int((end - start).max()) if len(start) else 0
-    for j in range(max(width - 3, 0)):
-        p = start + j
-        inside = p + 3 < end
-        hit = inside & (a[p] == _SPACE) & (a[p + 2] == ord("=")) & (a[p + 3] == _QUOTE)
-        hit &= np.isin(a[p + 1], names)
-        found |= hit
-    return found
 
 
 def _ore(a: np.ndarray, start: np.ndarray, length: np.ndarray, plain: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
