@@ -245,3 +245,15 @@ def test_an_installningar_sheet_without_its_header_says_what_to_do(runner, tmp_p
     assert result.stderr == ("Test.xlsx: Inställningar: hittar ingen rubrikrad för inställningar (kolumnerna "
                              "Inställning, Värde) på de första 10 raderna; skriv rubrikerna ovanför tabellen och "
                              "kör igen\n")
+
+
+def test_a_refresh_that_changes_nothing_says_so(runner, book):
+    """The nightly log should not claim a write that did not happen."""
+    first = run(runner, "Test.xlsx")
+    before = book.stat().st_mtime_ns
+    again = run(runner, "Test.xlsx")
+    assert again.exit_code == 0
+    assert again.stdout == first.stdout.replace("3 blad skrivna", "bladen var redan aktuella, inget skrevs")
+    assert book.stat().st_mtime_ns == before
+    as_json = json.loads(run(runner, "Test.xlsx", "--json").stdout)
+    assert as_json["status"] == "unchanged" and as_json["written"] == "Test.xlsx"

@@ -64,7 +64,7 @@ def _assert_values(data: bytes, names=SHEETS) -> None:
 def test_graft_appends_sheets_and_keeps_everything(tmp_path):
     user = make_user_book()
     path = _write(tmp_path, user)
-    assert write_sheets(path, make_rendered()) == list(SHEETS)
+    assert write_sheets(path, make_rendered()).names == list(SHEETS)
     out = path.read_bytes()
     check_graft(user, out, SHEETS)
     _assert_values(out)

@@ -29,6 +29,7 @@ class Result:
     report: Report
     written: Path | None
     sheets: list[str] = field(default_factory=list)
+    changed: bool = True  # False: the workbook already held these sheets, and was left alone
 
     def period_text(self) -> str:
         r = self.report
@@ -45,6 +46,8 @@ class Result:
         ]
         if self.written is None:
             parts.append("kontroll, inget skrivet")
+        elif not self.changed:
+            parts.append("bladen var redan aktuella, inget skrevs")
         else:
             n = len(self.sheets)
             text = f"{n} blad skrivna" if n != 1 else "1 blad skrivet"
@@ -62,7 +65,7 @@ class Result:
         t = r.total
         return {
             "file": str(self.path),
-            "status": "written" if self.written else "checked",
+            "status": ("written" if self.changed else "unchanged") if self.written else "checked",
             "written": str(self.written) if self.written else None,
             "unit": r.unit,
             "year": r.year,
@@ -193,8 +196,8 @@ class Job:
         report = self.reconcile()
         rendered = render(report)
         ensure_not_open(dest, str(dest))
-        sheets = write_sheets(self.path, rendered, dest, backup=self.backup, progress=self.progress)
-        return Result(self.path, report, Path(dest), list(sheets))
+        written = write_sheets(self.path, rendered, dest, backup=self.backup, progress=self.progress)
+        return Result(self.path, report, Path(dest), list(written.names), written.changed)
 
 
 def _seconds(value: float) -> str:

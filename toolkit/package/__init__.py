@@ -8,13 +8,14 @@ their compressed bytes (``zipcopy``), and the file is replaced atomically
 (``atomic``).  Sheets created by the toolkit carry a marker (``marker``) so
 that the next run replaces them in place.
 
-    write_sheets(source, rendered, dest=None, backup=None) -> list[str]
+    write_sheets(source, rendered, dest=None, backup=None) -> Written
     toolkit_sheet_names(source) -> list[str]
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import LockedError, WorkbookError
@@ -23,7 +24,7 @@ from .atomic import write_atomic
 from .backup import Backup, keep_previous
 from .merge import graft, toolkit_sheets
 
-__all__ = ["Backup", "write_sheets", "toolkit_sheet_names"]
+__all__ = ["Backup", "Written", "write_sheets", "toolkit_sheet_names"]
 
 WRITING = "skriver arbetsboken"  # the progress stage
 
@@ -44,15 +45,21 @@ def _read(path: Path) -> bytes:
         raise WorkbookError(f"filen går inte att läsa ({exc.strerror or exc})", file=path.name) from exc
 
 
+@dataclass(frozen=True)
+class Written:
+    names: list[str]  # the sheets written, as they are named in the workbook
+    changed: bool  # False: the workbook already held exactly this, and was left alone
+
+
 def write_sheets(source: str | os.PathLike, rendered: bytes, dest: str | os.PathLike | None = None,
-                 backup: Backup | None = None, progress: Report | None = None) -> list[str]:
+                 backup: Backup | None = None, progress: Report | None = None) -> Written:
     """Graft every sheet of ``rendered`` (an XlsxWriter .xlsx as bytes) into the
     workbook ``source`` and write the result atomically to ``dest`` (default:
     ``source``).  A sheet of the same name that the toolkit made earlier is
     replaced in place; any other sheet of that name is a ``WorkbookError``.
     With ``backup``, the file that ``dest`` replaces is kept first (see ``backup``).
-    Returns the names of the sheets written, as they are in the workbook.
-    ``progress`` hears of the steps (read, merged, written)."""
+    Returns the sheets' names, as they are in the workbook, and whether the
+    file changed.  ``progress`` hears of the steps (read, merged, written)."""
     source = Path(source)
     dest = source if dest is None else Path(dest)
     report = progress or (lambda stage, done, total: None)
@@ -62,11 +69,11 @@ def write_sheets(source: str | os.PathLike, rendered: bytes, dest: str | os.Path
     out, names = graft(data, rendered, source.name)
     report(WRITING, 2, 3)
     if out == data and dest.exists() and os.path.samefile(source, dest):
-        return names  # nothing changed: leave the file (and its mtime) alone
+        return Written(names, changed=False)  # leave the file (and its mtime) alone
     keep = None if backup is None else (lambda: keep_previous(dest, backup))
     write_atomic(dest, out, like=source, before_replace=keep)
     report(WRITING, 3, 3)
-    return names
+    return Written(names, changed=True)
 
 
 def toolkit_sheet_names(source: str | os.PathLike) -> list[str]:
