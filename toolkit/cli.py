@@ -47,7 +47,7 @@ def main() -> None:
 @click.option("--budget", "budget_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
               help="Läs bladet Budget från en annan arbetsbok eller en CSV-fil.")
 @click.option("--utfall", "ledger_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
-              help="Läs huvudboken (Utfall) från en annan arbetsbok eller en CSV-fil.")
+              help="Läs huvudboken (Utfall) från en annan arbetsbok, en CSV-fil eller en SIE-fil (.se).")
 @click.option("--check", is_flag=True, help="Stäm av och rapportera, men skriv ingenting.")
 @click.option("--backup", "backup_dir", type=click.Path(file_okay=False, path_type=Path), metavar="MAPP",
               help="Spara tidigare versioner i MAPP (Halmstad.20251123-021500.xlsx) i stället för Halmstad.xlsx.bak.")

@@ -23,6 +23,7 @@ from .worksheet import NotCanonical, WorksheetPart
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+SIE_SUFFIXES = (".se", ".si", ".sie")  # SIE 4 (#TRANS) and SIE 3 (#PSALDO) exports
 
 
 class Source:
@@ -33,7 +34,7 @@ class Source:
         self.display = display or str(path)
         self._grids: dict[str, Grid] = {}
         suffix = self.path.suffix.lower()
-        if suffix in CSV_SUFFIXES:
+        if suffix in CSV_SUFFIXES or suffix in SIE_SUFFIXES:
             self.sheet_names: list[str] = [self.path.stem]
             return
         if not self.path.exists():
@@ -91,6 +92,10 @@ class Source:
         if self.is_csv:
             from .csvfile import read_csv_grid
 
+            if self.path.suffix.lower() in SIE_SUFFIXES:
+                from .sie import read_sie_grid
+
+                return read_sie_grid(self.path, self.display)
             return read_csv_grid(self.path, self.display)
         real = self.find(name)
         if real is None:
