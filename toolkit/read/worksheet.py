@@ -524,7 +524,7 @@ class SheetReader:
         if general.any():  # a formula before the value, an inline string, white space between tags
             which = np.flatnonzero(general)
             bound = np.append(cells[1:], n)[which]
-            start[which], stop[which] = _values_between(block, a, n, after[which], bound)
+            start[which], stop[which] = _values_between(block, after[which], bound)
         content = stop > start
         if not content.any():
             return out
@@ -816,28 +816,26 @@ def _start_tag(block: bytes, tag: bytes, begin: int, end: int) -> int:
     return at
 
 
-def _values_between(block: bytes, a: np.ndarray, n: int, begin: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _values_between(block: bytes, begin: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The value span of cells whose content runs from ``begin`` to ``end``:
     the text of the first ``<v>``, else of the first ``<is>`` (its runs, to
     be joined later); (-1, -1) when there is neither."""
     start = np.full(len(begin), -1, dtype=np.int64)
     stop = np.full(len(begin), -1, dtype=np.int64)
     for i, (b, e) in enumerate(zip(begin.tolist(), end.tolist())):
-        v = _start_tag(block, b"<v", b, e)  # <v>, or <v xml:space="preserve"> as Excel writes a text with spaces
-        if v >= 0:
-            gt = block.find(b">", v, e)
-            if gt > 0 and block[gt - 1 : gt] != b"/":
-                start[i] = gt + 1
-                stop[i] = block.find(b"<", gt + 1, e + 1)
-            continue
-        v = block.find(b"<is", b, e)
-        if v >= 0 and block[v + 3 : v + 4] in (b">", b"/"):
-            if block[v + 3 : v + 5] == b"/>":
+        for tag, closing in ((b"<v", b"<"), (b"<is", b"</is>")):
+            at = _start_tag(block, tag, b, e)  # also <v xml:space="preserve">, as Excel writes a text with spaces
+            if at < 0:
                 continue
-            close = block.find(b"</is>", v, e + 1)
-            if close < 0:
-                raise NotCanonical("an inline string without </is>")
-            start[i], stop[i] = v + 4, close
+            gt = block.find(b">", at, e)
+            if gt < 0:
+                raise NotCanonical(f"an unclosed {tag.decode()} tag")
+            if block[gt - 1 : gt] != b"/":  # <v/>, <is/>: empty
+                close = block.find(closing, gt + 1, e + len(closing))
+                if close < 0:
+                    raise NotCanonical(f"a {tag.decode()} without its end")
+                start[i], stop[i] = gt + 1, close
+            break
     return start, stop
 
 
