@@ -1,14 +1,16 @@
-"""Opening the user's workbook (or a CSV file) for reading, and handing out
-its sheets as ``Grid``s. python-calamine reads the values (cached formula
-results included) without loading the package into an object model.
+"""Opening the user's workbook (or a CSV or SIE file) for reading, and
+handing out its sheets as ``Grid``s, or as the ``WorksheetPart`` the
+streaming reader (``worksheet``) reads column by column.
 
-Before calamine sees the file, ``toolkit.package.limits`` bounds what it may
-cost: the file's size, what it is (a password-protected or .xls file, not a
-zip, a truncated zip), the zip entries' number, sizes and ratios; then the
-parts calamine parses when it opens the workbook are inflated through a
-capped stream and checked (CRC, no DTD or entities), and so is the worksheet
-of each sheet, lazily, just before it is read (also: its cells may not span
-far more than they fill).  Sheets that are never read are never inflated."""
+Opening reads only the package's container and index:
+``toolkit.package.limits`` bounds what the file may cost (its size, what it
+is — a password-protected or .xls file, not a zip, a truncated zip — the zip
+entries' number, sizes and ratios) and the workbook part names the sheets.
+A sheet is read through ``worksheet`` (verified as it streams: CRC, no DTD
+or entities, the cells' extent); python-calamine is opened only for a sheet
+that reader does not take, after the parts calamine parses on opening and
+that sheet's worksheet are verified the same way.  Sheets that are never
+read are never inflated."""
 
 from __future__ import annotations
 
