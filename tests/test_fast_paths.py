@@ -99,6 +99,7 @@ def facts(result) -> dict:
         "rows_read": result.rows_read, "source": result.source, "file": result.file,
         "codes": {d: result.codes[d].values() for d in result.dimensions},
         "where": [result.where(i) for i in range(min(len(result), 40))],
+        "notes": [note.as_dict() for note in result.notes],
     }
 
 
@@ -675,14 +676,57 @@ def test_a_prefixed_sheet_is_refused_and_read_through_calamine(folder):
 
 def test_a_sum_row_without_period_gets_the_hint(folder):
     """A row with an amount but no period gets the hint "är det en summarad?",
-    also when the amount is a plain number (öre computed in bulk by the fast path)."""
+    also when the amount is a plain number (öre computed in bulk by the fast path);
+    as the last row, it is told that it is not the sum of the rows above."""
     rows = [[cell("str", "Period"), cell("str", "Konto"), cell("str", "Belopp")],
             [cell("num", 202501), cell("str", "4010"), cell("num", 100)],
-            [None, cell("str", "Summa"), cell("num", 100)]]
+            [None, cell("str", "Summa"), cell("num", 100)],
+            [cell("num", 202501), cell("str", "4010"), cell("num", 100)]]
     path = write_with_xlsxwriter(new_path(folder), rows)
     slow = facts(outcome(slow_ledger, path, 2025))
     assert slow["where"] == "Utfall!A3"
     assert slow["message"] == "raden saknar period (är det en summarad? ta bort den)"
+    assert fast_facts(path, 2025) == slow
+    path = write_with_xlsxwriter(new_path(folder), rows[:2] + [[None, cell("str", "Summa"), cell("num", 150)]])
+    slow = facts(outcome(slow_ledger, path, 2025))
+    assert slow["where"] == "Utfall!A3"
+    assert slow["message"] == ("raden saknar period; som summarad stämmer den inte med raderna ovan "
+                               "(150,00 kr mot 100,00 kr)")
+    assert fast_facts(path, 2025) == slow
+
+
+@pytest.mark.parametrize("total", ["num", "str"])
+def test_a_total_row_at_the_bottom_is_left_out_with_a_note(folder, total):
+    """The last row, without a period, holding the sum of the rows above, is
+    an export's total row: left out, and named in a note, by both readers."""
+    rows = [[cell("str", "Period"), cell("str", "Konto"), cell("str", "Belopp")],
+            [cell("num", 202501), cell("str", "4010"), cell("num", 100.25)],
+            [cell("num", 202502), cell("str", "3010"), cell("num", -40)],
+            [None, None, None],
+            [None, cell("str", "Totalt"), cell(total, 60.25 if total == "num" else "60,25")]]
+    path = write_with_xlsxwriter(new_path(folder), rows)
+    slow = facts(outcome(slow_ledger, path, 2025))
+    assert slow["amount"] == [10025, -4000] and slow["rows_read"] == 2
+    assert [(n["slug"], n["where"]) for n in slow["notes"]] == [("summarad", f"{path}: Utfall!C5")]
+    assert "60,25 kr" in slow["notes"][0]["message"]
+    assert fast_facts(path, 2025) == slow
+
+
+def test_a_total_row_of_a_monthly_matrix_is_left_out(folder):
+    rows = [[cell("str", "Konto"), cell("str", "Jan"), cell("str", "Feb")],
+            [cell("str", "4010"), cell("num", 10), cell("num", 5)],
+            [cell("str", "3010"), cell("num", -4), None],
+            [cell("str", "Summa"), cell("num", 6), cell("num", 5)]]
+    path = write_with_xlsxwriter(new_path(folder), rows)
+    slow = facts(outcome(slow_ledger, path, 2025))
+    assert slow["amount"] == [1000, 500, -400] and slow["rows_read"] == 3
+    assert [n["slug"] for n in slow["notes"]] == ["summarad"]
+    assert fast_facts(path, 2025) == slow
+    # a last row that is not the sum is a ledger row like the others
+    rows[-1] = [cell("str", "Summa"), cell("num", 6), cell("num", 6)]
+    path = write_with_xlsxwriter(new_path(folder), rows)
+    slow = facts(outcome(slow_ledger, path, 2025))
+    assert slow["rows_read"] == 5 and slow["notes"] == []
     assert fast_facts(path, 2025) == slow
 
 

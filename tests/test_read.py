@@ -173,7 +173,7 @@ def test_missing_period_is_an_error_and_blank_rows_are_skipped():
     led = ledger_of([LEDGER, [None, None, None, None, None], [202501, "4010", "", "", 1]])
     assert len(led) == 1
     with pytest.raises(InputError) as info:
-        ledger_of([LEDGER, [202501, "4010", "", "", 1], [None, None, None, "Summa", 1]])
+        ledger_of([LEDGER, [202501, "4010", "", "", 1], [None, None, None, "Summa", 1], [202501, "4010", "", "", 1]])
     assert info.value.where == "Utfall!A3" and "summarad" in info.value.message
 
 

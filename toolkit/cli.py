@@ -39,15 +39,16 @@ def main() -> None:
 
 
 @main.command("run")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option("--period", metavar="ÅÅÅÅ-MM", help="Bokslutsperiod, t.ex. 2025-08 eller 8 (annars Inställningar "
               "eller senaste bokförda månad).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="UT.xlsx",
               help="Skriv resultatet till en annan fil; arbetsboken lämnas orörd.")
 @click.option("--budget", "budget_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
               help="Läs bladet Budget från en annan arbetsbok eller en CSV-fil.")
-@click.option("--utfall", "ledger_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
-              help="Läs huvudboken (Utfall) från en annan arbetsbok, en CSV-fil eller en SIE-fil (.se).")
+@click.option("--utfall", "ledger_files", multiple=True, metavar="FIL",
+              help="Läs huvudboken (Utfall) från en annan arbetsbok, en CSV-fil eller en SIE-fil (.se); "
+                   "flera filer med upprepad --utfall eller ett mönster (\"exporter/2025-*.csv\").")
 @click.option("--check", is_flag=True, help="Stäm av och rapportera, men skriv ingenting.")
 @click.option("--backup", "backup_dir", type=click.Path(file_okay=False, path_type=Path), metavar="MAPP",
               help="Spara tidigare versioner i MAPP (Halmstad.20251123-021500.xlsx) i stället för Halmstad.xlsx.bak.")
@@ -57,25 +58,66 @@ def main() -> None:
 @click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SEK",
               help="Om arbetsboken är öppen: försök igen i upp till SEK sekunder (för schemalagda körningar).")
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
+@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
+              help="Lägg till resultatraderna med tidsstämpel i FIL (för schemalagda körningar).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="För en mapp: antal arbetsböcker som körs samtidigt (standard: en per kärna).")
 @click.option("--quiet", "-q", is_flag=True, help="Visa inga förloppsrader (de visas bara i en terminal).")
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
-def run(path: Path, period: str | None, output: Path | None, budget_file: Path | None, ledger_file: Path | None,
-        check: bool, backup_dir: Path | None, keep_backups: int, no_backup: bool, wait: float, as_json: bool,
-        quiet: bool, debug: bool) -> None:
+def run(path: Path, period: str | None, output: Path | None, budget_file: Path | None,
+        ledger_files: tuple[str, ...], check: bool, backup_dir: Path | None, keep_backups: int, no_backup: bool,
+        wait: float, as_json: bool, log_file: Path | None, jobs: int | None, quiet: bool, debug: bool) -> None:
     """Stäm av arbetsboken PATH och skriv tillbaka bladen.
 
     Den tidigare versionen sparas som PATH.bak (eller i --backup-mappen) innan
-    arbetsboken ersätts; en körning som inte ändrar något skriver ingenting."""
-    from .job import Job
+    arbetsboken ersätts; en körning som inte ändrar något skriver ingenting.
+    Är PATH en mapp körs varje arbetsbok i den, parallellt."""
     from .package.backup import Backup
-    from .progress import for_terminal
 
     if no_backup and backup_dir:
         raise click.UsageError("--no-backup och --backup kan inte användas samtidigt")
     backup = None if no_backup else Backup(backup_dir, keep_backups)
+    log = _open_log(log_file, path, as_json, debug)
+    try:
+        if path.is_dir():
+            for name, given in (("--output", output), ("--budget", budget_file), ("--utfall", ledger_files)):
+                if given:
+                    raise click.UsageError(f"{name} kan inte användas när PATH är en mapp (varje arbetsbok har "
+                                           "sina egna blad)")
+            _run_folder(path, period, not check, backup, wait, jobs, as_json, log)
+        else:
+            _run_one(path, period, output, budget_file, ledger_files, check, backup, wait, as_json, quiet, debug, log)
+    finally:
+        if log is not None:
+            log.close()
+
+
+def _open_log(log_file: Path | None, path: Path, as_json: bool, debug: bool):
+    if log_file is None:
+        return None
+    from .runlog import RunLog
+
+    try:
+        return RunLog(log_file)
+    except ReconcileError as exc:
+        _fail(exc, debug, as_json, path)
+
+
+def _run_one(path: Path, period, output, budget_file, ledger_files, check, backup, wait, as_json, quiet, debug,
+             log) -> None:
+    import time
+
+    from .job import Job
+    from .progress import for_terminal
+
+    start = time.perf_counter()
     progress = for_terminal(quiet or as_json)
-    job = Job(path, period=period, output=output, budget_file=budget_file, ledger_file=ledger_file,
-              backup=backup, wait=wait, progress=progress)
+    try:
+        job = Job(path, period=period, output=output, budget_file=budget_file, ledger_file=list(ledger_files),
+                  backup=backup, wait=wait, progress=progress)
+    except ReconcileError as exc:
+        _fail(exc, debug, as_json, path, log)
+        return
 
     told = []
 
@@ -91,7 +133,7 @@ def run(path: Path, period: str | None, output: Path | None, budget_file: Path |
             if progress is not None:
                 progress.clear()
     except ReconcileError as exc:
-        _fail(exc, debug, as_json, path)
+        _fail(exc, debug, as_json, path, log)
         return
     except KeyboardInterrupt:  # pragma: no cover - interactive
         raise
@@ -99,24 +141,64 @@ def run(path: Path, period: str | None, output: Path | None, budget_file: Path |
         if debug:
             traceback.print_exc()
         message = f"{path}: oväntat fel ({type(exc).__name__}: {exc}); inget skrevs. Kör med --debug för detaljer."
+        if log is not None:
+            log.write(message)
         if as_json:
-            click.echo(json.dumps({"file": str(path), "status": "error", "message": message}, ensure_ascii=False))
+            click.echo(json.dumps({"path": str(path), "status": "error", "message": message}, ensure_ascii=False))
         else:
             click.echo(message, err=True)
         sys.exit(1)
+    line = result.summary_line()
+    if log is not None:
+        log.write(line)
     if as_json:
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        record = {**result.as_dict(), "seconds": round(time.perf_counter() - start, 3)}
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:
-        click.echo(result.summary_line())
+        click.echo(line)
 
 
-def _fail(exc: ReconcileError, debug: bool, as_json: bool, path: Path) -> None:
+def _run_folder(folder: Path, period, write: bool, backup, wait: float, jobs: int | None, as_json: bool,
+                log) -> None:
+    """Every workbook in ``folder``: one line each as it is done (in name
+    order), then a summary; the exit code is 1 when any had an error, 3 when
+    any was locked (and none had an error)."""
+    import time
+
+    from . import folder as batch
+
+    start = time.perf_counter()
+    paths = batch.workbooks_in(folder)
+    outcomes = []
+    options = batch.Options(period=period, write=write, backup=backup, wait=wait)
+    for outcome in batch.refresh_all(paths, options, jobs):
+        outcomes.append(outcome)
+        if log is not None:
+            log.write(outcome.line)
+        if not as_json:
+            click.echo(outcome.line, err=outcome.failed)
+    summary = batch.summary_line(folder, outcomes)
+    if log is not None:
+        log.write(summary)
+    if as_json:
+        click.echo(json.dumps({"folder": str(folder), "counts": batch.counts(outcomes),
+                               "seconds": round(time.perf_counter() - start, 3),
+                               "workbooks": [o.record for o in outcomes]}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(summary)
+    sys.exit(batch.exit_code(outcomes))
+
+
+def _fail(exc: ReconcileError, debug: bool, as_json: bool, path: Path, log=None) -> None:
     if exc.file is None:
         exc.file = str(path)
     if debug:
         traceback.print_exc()
+    if log is not None:
+        log.write(str(exc))
     if as_json:
-        click.echo(json.dumps({"file": str(path), "status": "error", "message": str(exc)}, ensure_ascii=False))
+        status = "locked" if exc.exit_code == 3 else "error"
+        click.echo(json.dumps({"path": str(path), "status": status, "message": str(exc)}, ensure_ascii=False))
     else:
         click.echo(str(exc), err=True)
     sys.exit(exc.exit_code)

@@ -21,6 +21,8 @@ SLUGS = {
     "arbetsbok-olasbar": "Arbetsboken kunde inte läsas; inställningarna togs från budgetfilen",
     "kommentar-utan-rad": "Egen text på Sammanställning utan rad; den står kvar under tabellen",
     "kommentar-behallen": "Kommentaren på Sammanställning behölls framför Budgets kommentar",
+    "dubbla-rader": "Samma huvudboksrader i två exportfiler",
+    "summarad": "En summarad sist i huvudboken lästes inte som en huvudboksrad",
 }
 
 

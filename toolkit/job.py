@@ -64,7 +64,7 @@ class Result:
 
         t = r.total
         return {
-            "file": str(self.path),
+            "path": str(self.path),
             "status": ("written" if self.changed else "unchanged") if self.written else "checked",
             "written": str(self.written) if self.written else None,
             "unit": r.unit,
@@ -89,13 +89,15 @@ class Result:
 
 class Job:
     def __init__(self, path: Path, *, period: str | None = None, output: Path | None = None,
-                 budget_file: Path | None = None, ledger_file: Path | None = None,
+                 budget_file: Path | None = None, ledger_file: Path | str | list | None = None,
                  backup: Backup | None = DEFAULT_BACKUP, wait: float = 0.0, progress: ProgressReport | None = None):
         self.path = Path(path)
         self.period = period
         self.output = output
         self.budget_file = budget_file
-        self.ledger_file = ledger_file
+        # one or more ledger exports, patterns allowed ("exporter/2025-*.csv")
+        self.ledger_files = [] if not ledger_file else \
+            [ledger_file] if isinstance(ledger_file, (str, Path)) else list(ledger_file)
         self.backup = backup
         self.wait = wait
         self.progress = progress  # hears of long work (reading the ledger, writing the package)
@@ -103,8 +105,8 @@ class Job:
     def reconcile(self) -> Report:
         from .engine.report import reconcile
         from .read.budget import mapping_columns, read_budget
+        from .read.exports import expand, read_ledgers
         from .read.keys import read_keys
-        from .read.ledger import read_ledger_sheet
         from .read.notes import read_notes
         from .read.settings import looks_like_settings, parse_closing_period, read_settings
         from .read.workbook import Source
@@ -112,20 +114,21 @@ class Job:
         if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
             raise InputError("arbetsboken måste vara en .xlsx- eller .xlsm-fil", file=str(self.path))
         notes: list[Finding] = []
+        ledger_paths = expand(self.ledger_files)
         try:
             book: Source | None = Source(self.path, str(self.path))
         except WorkbookError as exc:
             # With budget and ledger from other files, the workbook only has to be
             # extended (the package layer decides whether it can be); its settings
             # are then taken from the budget file.
-            if not (self.budget_file and self.ledger_file) or not self.path.exists():
+            if not (self.budget_file and ledger_paths) or not self.path.exists():
                 raise
             book = None
             notes.append(Finding("arbetsbok-olasbar", str(self.path),
                                  f"arbetsboken kunde inte läsas ({exc.message}); inställningarna lästes från "
                                  f"{self.budget_file}"))
         budget_src = Source(self.budget_file, str(self.budget_file)) if self.budget_file else book
-        ledger_src = Source(self.ledger_file, str(self.ledger_file)) if self.ledger_file else book
+        ledger_sources = [Source(p, str(p)) for p in ledger_paths] or [book]
 
         settings_book = book if book is not None else budget_src
         settings_grid = None
@@ -153,8 +156,7 @@ class Job:
 
         budget_grid = budget_src.grid("Budget")
         wanted = mapping_columns(budget_grid)
-        ledger = read_ledger_sheet(ledger_src, "Utfall" if ledger_src.is_csv or not ledger_src.find("Ledger")
-                                   else "Ledger", settings.year, wanted, self.progress)
+        ledger = read_ledgers(ledger_sources, settings.year, wanted, self.progress)
         scale = 1000 if settings.amounts_in == "tkr" else 1
         lines, budget_findings = read_budget(budget_grid, set(ledger.dimensions), scale)
         keys = []

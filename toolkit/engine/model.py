@@ -106,6 +106,7 @@ class Ledger:
     locate: Callable[[int, int], str]  # (row, col) → position text
     rows_read: int = 0
     layout: str = "rader"  # "rader" | "månadsmatris"
+    notes: list = field(default_factory=list)  # Findings of reading it (a total row left out, duplicates …)
 
     def __len__(self) -> int:
         return len(self.period)
@@ -118,3 +119,51 @@ class Ledger:
     def where(self, i: int) -> str:
         """The source position of row i (of this ledger)."""
         return self.locate(int(self.row[i]), int(self.col[i]))
+
+
+PART_SHIFT = 32  # in a ledger of several files, row = file index << PART_SHIFT | row in that file
+
+
+def concat(ledgers: list[Ledger], source: str, file: str) -> Ledger:
+    """Several ledgers (monthly export files) as one: the union of their
+    dimension columns ('' where a file has none), each row still named by
+    its own file and position."""
+    if len(ledgers) == 1:
+        return ledgers[0]
+    dims = list(dict.fromkeys(d for ledger in ledgers for d in ledger.dimensions))
+    labels: dict[str, str] = {}
+    for ledger in ledgers:
+        labels = {**ledger.labels, **labels}
+    codes: dict[str, Codes] = {}
+    for d in dims:
+        texts: dict[str, int] = {}
+        parts = []
+        for ledger in ledgers:
+            column = ledger.codes.get(d)
+            if column is None:
+                parts.append(np.full(len(ledger), texts.setdefault("", len(texts)), dtype=np.int64))
+                continue
+            remap = np.fromiter((texts.setdefault(t, len(texts)) for t in column.texts), dtype=np.int64,
+                                count=len(column.texts))
+            parts.append(remap[column.index] if len(column.texts) else column.index)
+        codes[d] = Codes(np.concatenate(parts).astype(np.int64), list(texts))
+
+    def locate(row: int, col: int) -> str:
+        part = ledgers[row >> PART_SHIFT]
+        return f"{part.file}: {part.locate(row & ((1 << PART_SHIFT) - 1), col)}"
+
+    layouts = {ledger.layout for ledger in ledgers}
+    return Ledger(
+        period=np.concatenate([ledger.period for ledger in ledgers]),
+        amount=np.concatenate([ledger.amount for ledger in ledgers]),
+        row=np.concatenate([ledger.row + (k << PART_SHIFT) for k, ledger in enumerate(ledgers)]),
+        col=np.concatenate([ledger.col for ledger in ledgers]),
+        codes=codes, dimensions=dims, labels=labels, source=source, file=file, locate=locate,
+        rows_read=sum(ledger.rows_read for ledger in ledgers),
+        layout=layouts.pop() if len(layouts) == 1 else "rader",
+        notes=[note for ledger in ledgers for note in ledger.notes])
+
+
+def part_of(ledger: Ledger) -> np.ndarray:
+    """Each row's file index in a ledger made by ``concat`` (0 for one file)."""
+    return ledger.row >> PART_SHIFT

@@ -111,7 +111,7 @@ def resolve_period(settings: Settings, ledger: Ledger, file: str) -> tuple[int, 
 
 def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings: Settings, *,
               budget_file: str, findings: list[Finding] | None = None, notes: Notes | None = None) -> Report:
-    findings = list(findings or [])
+    findings = list(findings or []) + list(ledger.notes)
     year, period = resolve_period(settings, ledger, budget_file)
     roots, tree_findings = build_tree(lines, keys, year, budget_file)
     findings += tree_findings

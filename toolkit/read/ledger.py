@@ -20,7 +20,8 @@ import numpy as np
 
 from ..engine.model import Codes, Ledger, factorize
 from ..errors import InputError
-from ..money import parse_decimal, to_ore
+from ..findings import Finding
+from ..money import format_kr, parse_decimal, to_ore
 from ..progress import Report
 from .grid import Grid, cell_text
 from .headers import DIMENSIONS, HEADER_SEARCH_ROWS, HeaderRow, canonical, find_header
@@ -179,6 +180,52 @@ def _missing_period(grid: Grid, r: int, c: int, amount: object) -> InputError:
     return _fail(grid, r, c, "raden saknar period" + (" (är det en summarad? ta bort den)" if cell_text(amount) else ""))
 
 
+def _not_total(grid: Grid, r: int, c: int, total: int, above: int) -> InputError:
+    return _fail(grid, r, c, f"raden saknar period; som summarad stämmer den inte med raderna ovan "
+                             f"({format_kr(total)} kr mot {format_kr(above)} kr)")
+
+
+def _total_note(grid: Grid, r: int, c: int, total: int) -> Finding:
+    return Finding("summarad", f"{grid.file}: {grid.where(r, c)}",
+                   f"sista raden saknar period och är summan av raderna ovan ({format_kr(total)} kr); den lästes "
+                   "som en summarad, inte som en huvudboksrad", "info")
+
+
+_TOTAL_WORDS = ("summa", "total", "sum")
+
+
+def _matrix_total(grid: Grid, ledger: Ledger) -> Ledger:
+    """A monthly matrix's last row, when its codes are blank (or say Summa/Totalt)
+    and each month's amount is the sum of the month's column above it, is a
+    total row: it is left out, with a note."""
+    if not len(ledger):
+        return ledger
+    last = int(ledger.row.max())
+    on_last = ledger.row == last
+    if on_last.all():
+        return ledger
+    for name in ledger.dimensions:
+        codes = ledger.codes[name]
+        texts = {codes.texts[i].casefold() for i in np.unique(codes.index[on_last]).tolist()}
+        if any(t and not t.startswith(_TOTAL_WORDS) for t in texts):
+            return ledger
+    cols = np.unique(ledger.col)
+    above = np.zeros(len(cols), dtype=np.int64)
+    below = np.zeros(len(cols), dtype=np.int64)
+    slot = np.searchsorted(cols, ledger.col)
+    np.add.at(above, slot[~on_last], ledger.amount[~on_last])
+    np.add.at(below, slot[on_last], ledger.amount[on_last])
+    if not (above == below).all():
+        return ledger
+    kept = ledger.take(~on_last)
+    kept.rows_read = len(kept)
+    kept.notes = ledger.notes + [Finding(
+        "summarad", f"{grid.file}: {grid.where(last)}",
+        f"sista raden är summan av raderna ovan i varje månadskolumn ({format_kr(int(below.sum()))} kr); den "
+        "lästes som en summarad, inte som huvudboksrader", "info")]
+    return kept
+
+
 def _not_amount(grid: Grid, r: int, c: int, value: object) -> InputError:
     try:
         amount_ore(value)
@@ -215,6 +262,7 @@ def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) ->
     amount_cols: list[int] = []
     cache: dict[object, int] = {}
     year_col = cols.get("år")
+    notes: list[Finding] = []
 
     def period_of(value: object, r: int, c: int, row_year: int | None) -> int:
         key = (type(value), value, row_year)  # True == 1, but TRUE is no January
@@ -255,7 +303,14 @@ def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) ->
         pvalue = row[pc] if pc < len(row) else ""
         bvalue = row[bc] if bc < len(row) else ""
         if cell_text(pvalue) == "":
-            raise _missing_period(grid, r, pc, bvalue)
+            last = all(all(v == "" or v is None for v in later) for later in grid.rows[r + 1:])
+            if not (last and cell_text(bvalue)):
+                raise _missing_period(grid, r, pc, bvalue)
+            total = amount_of(bvalue, r, bc)
+            if total != sum(amounts):
+                raise _not_total(grid, r, pc, total, sum(amounts))
+            notes.append(_total_note(grid, r, bc, total))
+            break
         row_year = year
         if year_col is not None and cell_text(grid.value(r, year_col)):
             try:
@@ -264,8 +319,10 @@ def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) ->
                 raise _not_year(grid, r, year_col, grid.value(r, year_col)) from None
         append(period_of(pvalue, r, pc, row_year), amount_of(bvalue, r, bc), r, bc, codes)
 
-    return _ledger(grid, layout, periods, amounts, rows, amount_cols,
-                   {name: Codes.of(values) for name, values in data.items()})
+    ledger = _ledger(grid, layout, periods, amounts, rows, amount_cols,
+                     {name: Codes.of(values) for name, values in data.items()})
+    ledger.notes += notes
+    return _matrix_total(grid, ledger) if layout.matrix else ledger
 
 
 def read_ledger_sheet(source: Source, name: str, year: int | None, wanted: set[str] | None = None,
@@ -303,6 +360,7 @@ def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] 
     columns, rows = part.read(read, amount_cols, first, progress)
     at = {c: _Cells(columns.get(c), rows) for c in read}
     errors: list[tuple[int, int, int, Callable[[], InputError]]] = []  # (row, check, column, error)
+    notes: list[Finding] = []
 
     def first_bad(bad: np.ndarray, check: int, c: int, error: Callable[[int, object], InputError],
                   cells: _Cells) -> None:
@@ -346,8 +404,13 @@ def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] 
         cells = at[pc]
         blank = _per_value(cells.values, lambda v: cell_text(v) == "", dtype=bool)[0]
         missing = (cells.token < 0) | blank[cells.slot()]
-        first_bad(missing, 0, pc, lambda r, v: _missing_period(grid, r, pc, at[bc].value(int(np.searchsorted(rows, r)))),
-                  cells)
+        total_row = None
+        if missing.any() and int(np.flatnonzero(missing)[0]) == len(rows) - 1 \
+                and cell_text(at[bc].value(len(rows) - 1)):
+            total_row = len(rows) - 1  # the last row, without a period: a total row if it is the sum
+        else:
+            first_bad(missing, 0, pc,
+                      lambda r, v: _missing_period(grid, r, pc, at[bc].value(int(np.searchsorted(rows, r)))), cells)
         # the year of each row: its own År, or (-1) the settings' year
         row_year = np.full(len(rows), -1, dtype=np.int64)
         if "år" in cols:
@@ -379,9 +442,17 @@ def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] 
             errors.append((r, 2, pc, lambda: _period_error(grid, r, pc, cells.value(i), exc)))
         amount = amounts(bc)
         col = np.full(len(rows), bc, dtype=np.int64)
+        if total_row is not None and not errors:
+            r, total, above = int(rows[total_row]), int(amount[total_row]), int(amount[:total_row].sum())
+            if total != above:
+                errors.append((r, 0, pc, lambda: _not_total(grid, r, pc, total, above)))
+            notes.append(_total_note(grid, r, bc, total))
+            where, period, amount, col = where[:-1], period[:-1], amount[:-1], col[:-1]
     if errors:
         raise min(errors, key=lambda e: e[:3])[3]()
-    return _ledger(grid, layout, period, amount, rows[where], col, {n: c.take(where) for n, c in dims.items()})
+    ledger = _ledger(grid, layout, period, amount, rows[where], col, {n: c.take(where) for n, c in dims.items()})
+    ledger.notes += notes
+    return _matrix_total(grid, ledger) if layout.matrix else ledger
 
 
 BULK = -1  # a cell whose öre the reader computed in bulk

@@ -1,0 +1,171 @@
+"""``reconcile FOLDER``: refresh every workbook in a folder, in parallel.
+
+One workbook's failure never stops the others: each is run by ``refresh``
+(in a worker process when there are several workbooks and cores), which turns
+any outcome into an ``Outcome`` — a status, the one line the CLI prints, the
+``--json`` record and the seconds it took.  The outcomes come back in the
+folder's (sorted) order, whatever order the workers finish in.
+
+Skipped without a word: Excel's owner files (``~$Halmstad.xlsx``), LibreOffice's
+lock files, hidden and temporary files, backups (``Halmstad.xlsx.bak``,
+``Halmstad.20261123-021500.xlsx`` beside their workbook).  A workbook made by
+``reconcile consolidate`` has no Budget of its own; it is listed as skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import LockedError, ReconcileError
+from .package.backup import Backup
+
+SUFFIXES = (".xlsx", ".xlsm")
+_STAMPED = re.compile(r"^(?P<stem>.+)\.\d{8}-\d{6}(?:-\d+)?$")  # a backup kept in a --backup folder
+
+#: status → the word counted in the summary line
+STATUS_WORDS = {
+    "written": ("skriven", "skrivna"),
+    "unchanged": ("redan aktuell", "redan aktuella"),
+    "checked": ("kontrollerad", "kontrollerade"),
+    "skipped": ("hoppades över", "hoppades över"),
+    "locked": ("låst", "låsta"),
+    "error": ("med fel", "med fel"),
+}
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every workbook of the folder is run with (picklable, for the workers)."""
+
+    period: str | None = None
+    write: bool = True
+    backup: Backup | None = Backup()
+    wait: float = 0.0
+
+
+@dataclass
+class Outcome:
+    path: Path
+    status: str  # one of STATUS_WORDS
+    line: str  # the line printed for it
+    record: dict = field(default_factory=dict)  # its --json record
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("error", "locked")
+
+
+def workbooks_in(folder: Path) -> list[Path]:
+    """The workbooks directly in ``folder`` (not in sub-folders), sorted by name."""
+    names = {p.name for p in folder.iterdir()}
+    found = []
+    for path in folder.iterdir():
+        name = path.name
+        if path.suffix.lower() not in SUFFIXES or name.startswith(("~$", ".")) or not path.is_file():
+            continue
+        stamped = _STAMPED.match(path.stem)
+        if stamped and stamped.group("stem") + path.suffix in names:
+            continue  # Halmstad.20261123-021500.xlsx beside Halmstad.xlsx: a backup
+        found.append(path)
+    return sorted(found, key=lambda p: (p.name.lower(), p.name))
+
+
+def refresh(path: Path, options: Options) -> Outcome:
+    """Run the monthly job on one workbook; never raises (but for Ctrl-C)."""
+    from .job import Job
+
+    start = time.perf_counter()
+
+    def done(status: str, line: str, record: dict) -> Outcome:
+        seconds = round(time.perf_counter() - start, 3)
+        record = {"path": str(path), "status": status, **record, "seconds": seconds}
+        return Outcome(path, status, line, record, seconds)
+
+    try:
+        result = Job(path, period=options.period, backup=options.backup, wait=options.wait).run(write=options.write)
+    except LockedError as exc:
+        exc.in_file(str(path))
+        return done("locked", str(exc), {"message": str(exc)})
+    except ReconcileError as exc:
+        if _is_consolidation(path):  # looked at only when the job fails: it costs a read of the file
+            return done("skipped", f"{path}: en sammanställning (reconcile consolidate), hoppades över",
+                        {"message": "sammanställning från reconcile consolidate"})
+        exc.in_file(str(path))
+        return done("error", str(exc), {"message": str(exc)})
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # one workbook's surprise must not stop the others
+        message = f"{path}: oväntat fel ({type(exc).__name__}: {exc}); inget skrevs"
+        return done("error", message, {"message": message, "traceback": traceback.format_exc()})
+    record = result.as_dict()
+    record.pop("path", None)
+    return done(record.pop("status"), result.summary_line(), record)
+
+
+def _is_consolidation(path: Path) -> bool:
+    """A workbook that ``reconcile consolidate`` wrote: Per enhet of ours, and no Budget."""
+    from .package import toolkit_sheet_names
+
+    try:
+        ours = {name.lower() for name in toolkit_sheet_names(path)}
+    except ReconcileError:
+        return False  # the job reports what is wrong with it
+    if "per enhet" not in ours:
+        return False
+    from .read.workbook import Source
+
+    try:
+        return Source(path, str(path)).find("Budget") is None
+    except ReconcileError:
+        return False
+
+
+def refresh_all(paths: list[Path], options: Options, workers: int | None = None) -> Iterator[Outcome]:
+    """The outcomes of ``paths`` in their order, each as soon as it and those
+    before it are done; in parallel over ``workers`` processes (default: one
+    per core)."""
+    workers = min(len(paths), workers or os.cpu_count() or 1)
+    if workers <= 1:
+        for path in paths:
+            yield refresh(path, options)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(refresh, path, options) for path in paths]
+        try:
+            for future in futures:
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def summary_line(folder: Path, outcomes: list[Outcome]) -> str:
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    n = len(outcomes)
+    parts = [f"{n} arbetsbok" if n == 1 else f"{n} arbetsböcker"]
+    for status, (one, many) in STATUS_WORDS.items():
+        if counts.get(status):
+            parts.append(f"{counts[status]} {one if counts[status] == 1 else many}")
+    return f"{folder}: " + " · ".join([parts[0], ", ".join(parts[1:]) or "inga"])
+
+
+def exit_code(outcomes: list[Outcome]) -> int:
+    """1 when any workbook had an error, else 3 when any was locked, else 0."""
+    statuses = {o.status for o in outcomes}
+    return 1 if "error" in statuses else 3 if "locked" in statuses else 0
+
+
+def counts(outcomes: list[Outcome]) -> dict[str, int]:
+    return {status: sum(1 for o in outcomes if o.status == status) for status in STATUS_WORDS}
