@@ -204,6 +204,73 @@ def _fail(exc: ReconcileError, debug: bool, as_json: bool, path: Path, log=None)
     sys.exit(exc.exit_code)
 
 
+@main.command("consolidate")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="ENHET.xlsx… | MAPP")
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path), metavar="UT.xlsx",
+              help="Arbetsboken som får sammanställningen (skapas, eller får bladen ersatta).")
+@click.option("--name", metavar="NAMN", help="Namnet i rubrikerna (standard: UT-filens namn).")
+@click.option("--period", metavar="ÅÅÅÅ-MM", help="Bokslutsperiod för alla enheter.")
+@click.option("--check", is_flag=True, help="Stäm av och rapportera, men skriv ingenting.")
+@click.option("--backup", "backup_dir", type=click.Path(file_okay=False, path_type=Path), metavar="MAPP",
+              help="Spara tidigare versioner av UT-filen i MAPP.")
+@click.option("--keep-backups", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
+              help="Antal versioner som sparas i --backup-mappen.")
+@click.option("--no-backup", is_flag=True, help="Spara ingen kopia av den tidigare versionen.")
+@click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SEK",
+              help="Om UT-filen är öppen: försök igen i upp till SEK sekunder.")
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
+@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
+              help="Lägg till resultatraden med tidsstämpel i FIL.")
+@click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
+def consolidate(inputs: tuple[Path, ...], output: Path, name: str | None, period: str | None, check: bool,
+                backup_dir: Path | None, keep_backups: int, no_backup: bool, wait: float, as_json: bool,
+                log_file: Path | None, debug: bool) -> None:
+    """Sammanställ enheternas arbetsböcker (filer eller en mapp) i UT.xlsx:
+    Sammanställning, Resultaträkning, Per enhet och Avstämning.
+
+    Enheterna stäms av som vid månadskörningen men skrivs inte; de måste ha
+    samma år och bokslutsperiod. Raderna matchas på sina namn."""
+    import time
+
+    from .consolidate import Consolidate
+    from .package.backup import Backup
+
+    if no_backup and backup_dir:
+        raise click.UsageError("--no-backup och --backup kan inte användas samtidigt")
+    backup = None if no_backup else Backup(backup_dir, keep_backups)
+    log = _open_log(log_file, output, as_json, debug)
+    start = time.perf_counter()
+    try:
+        try:
+            result = Consolidate(list(inputs), output, name=name, period=period, backup=backup,
+                                 wait=wait).run(write=not check)
+        except ReconcileError as exc:
+            _fail(exc, debug, as_json, output, log)
+            return
+        except KeyboardInterrupt:  # pragma: no cover - interactive
+            raise
+        except Exception as exc:
+            if debug:
+                traceback.print_exc()
+            message = f"{output}: oväntat fel ({type(exc).__name__}: {exc}); inget skrevs. Kör med --debug för detaljer."
+            if log is not None:
+                log.write(message)
+            click.echo(json.dumps({"path": str(output), "status": "error", "message": message}, ensure_ascii=False)
+                       if as_json else message, err=not as_json)
+            sys.exit(1)
+        line = result.summary_line()
+        if log is not None:
+            log.write(line)
+        if as_json:
+            record = {**result.as_dict(), "seconds": round(time.perf_counter() - start, 3)}
+            click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        else:
+            click.echo(line)
+    finally:
+        if log is not None:
+            log.close()
+
+
 @main.command("init")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--year", "-y", type=int, help="Budgetåret (standard: innevarande år).")

@@ -22,6 +22,9 @@ SLUGS = {
     "kommentar-utan-rad": "Egen text på Sammanställning utan rad; den står kvar under tabellen",
     "kommentar-behallen": "Kommentaren på Sammanställning behölls framför Budgets kommentar",
     "dubbla-rader": "Samma huvudboksrader i två exportfiler",
+    "konsolidering-del": "En rad som bara vissa enheter har",
+    "konsolidering-ofordelat": "En rad med underrader hos vissa enheter; de andras belopp står som Ofördelat",
+    "konsolidering-typ": "En rad som är intäkt hos vissa enheter och kostnad hos andra",
     "summarad": "En summarad sist i huvudboken lästes inte som en huvudboksrad",
 }
 

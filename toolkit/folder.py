@@ -94,7 +94,7 @@ def refresh(path: Path, options: Options) -> Outcome:
         exc.in_file(str(path))
         return done("locked", str(exc), {"message": str(exc)})
     except ReconcileError as exc:
-        if _is_consolidation(path):  # looked at only when the job fails: it costs a read of the file
+        if is_consolidation(path):  # looked at only when the job fails: it costs a read of the file
             return done("skipped", f"{path}: en sammanställning (reconcile consolidate), hoppades över",
                         {"message": "sammanställning från reconcile consolidate"})
         exc.in_file(str(path))
@@ -109,22 +109,17 @@ def refresh(path: Path, options: Options) -> Outcome:
     return done(record.pop("status"), result.summary_line(), record)
 
 
-def _is_consolidation(path: Path) -> bool:
-    """A workbook that ``reconcile consolidate`` wrote: Per enhet of ours, and no Budget."""
+def is_consolidation(path: Path) -> bool:
+    """A workbook that ``reconcile consolidate`` wrote: no Budget, and a Per enhet of ours."""
     from .package import toolkit_sheet_names
-
-    try:
-        ours = {name.lower() for name in toolkit_sheet_names(path)}
-    except ReconcileError:
-        return False  # the job reports what is wrong with it
-    if "per enhet" not in ours:
-        return False
     from .read.workbook import Source
 
     try:
-        return Source(path, str(path)).find("Budget") is None
+        if Source(path, str(path)).find("Budget") is not None:
+            return False
+        return "per enhet" in {name.lower() for name in toolkit_sheet_names(path)}
     except ReconcileError:
-        return False
+        return False  # what is wrong with it is reported by the job
 
 
 def refresh_all(paths: list[Path], options: Options, workers: int | None = None) -> Iterator[Outcome]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 from .engine.report import Report
 from .errors import InputError, LockedError, WorkbookError
@@ -20,7 +21,8 @@ from .package.backup import Backup
 from .progress import Report as ProgressReport
 
 WAIT_POLL = 1.0  # seconds between attempts while the workbook is open elsewhere
-DEFAULT_BACKUP = Backup()  # the previous version as NAME.bak beside the workbook
+DEFAULT_BACKUP = Backup()
+T = TypeVar("T")  # the previous version as NAME.bak beside the workbook
 
 
 @dataclass
@@ -174,19 +176,7 @@ class Job:
         meantime is lost — for up to ``wait`` seconds."""
         if not write:
             return Result(self.path, self.reconcile(), None)
-        deadline = time.monotonic() + self.wait
-        while True:
-            try:
-                return self._write_once()
-            except LockedError as exc:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    if self.wait:
-                        exc.message += f" (väntade {_seconds(self.wait)})"
-                    raise
-                if on_wait is not None:
-                    on_wait(exc)
-                time.sleep(min(WAIT_POLL, left))
+        return retrying(self._write_once, self.wait, on_wait)
 
     def _write_once(self) -> Result:
         from .package import write_sheets
@@ -200,6 +190,23 @@ class Job:
         ensure_not_open(dest, str(dest))
         written = write_sheets(self.path, rendered, dest, backup=self.backup, progress=self.progress)
         return Result(self.path, report, Path(dest), list(written.names), written.changed)
+
+
+def retrying(attempt: Callable[[], T], wait: float, on_wait: Callable[[LockedError], None] | None = None) -> T:
+    """``attempt()``, again while it raises ``LockedError``, for up to ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return attempt()
+        except LockedError as exc:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                if wait:
+                    exc.message += f" (väntade {_seconds(wait)})"
+                raise
+            if on_wait is not None:
+                on_wait(exc)
+            time.sleep(min(WAIT_POLL, left))
 
 
 def _seconds(value: float) -> str:

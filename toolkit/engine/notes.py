@@ -28,6 +28,7 @@ ORPHAN_HEADING = "Text vars rad inte finns längre (flytta eller ta bort den)"
 PATH_SEPARATOR = " › "
 OUTSIDE = "Utanför tabellen ({})"
 TOTAL_KEY = ("Totalt",)
+RESULT_KEY = ("Resultat",)  # below Totalt on a consolidation's Sammanställning
 
 Key = tuple[str, ...]
 
@@ -148,7 +149,7 @@ def sum_key(node) -> Key:
     return (*node_key(node)[:-1], SUMMA + node.label)
 
 
-def summary_keys(roots, has_unbudgeted: bool) -> list[Key]:
+def summary_keys(roots, has_unbudgeted: bool, has_result: bool = False) -> list[Key]:
     """The keys of Sammanställning's rows, in the order the sheet shows them."""
     keys: list[Key] = []
 
@@ -164,4 +165,6 @@ def summary_keys(roots, has_unbudgeted: bool) -> list[Key]:
     if has_unbudgeted:
         keys.append(UNBUDGETED_KEY)
     keys.append(TOTAL_KEY)
+    if has_result:
+        keys.append(RESULT_KEY)
     return keys

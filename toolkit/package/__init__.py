@@ -9,6 +9,7 @@ their compressed bytes (``zipcopy``), and the file is replaced atomically
 that the next run replaces them in place.
 
     write_sheets(source, rendered, dest=None, backup=None) -> Written
+    write_new(dest, rendered) -> Written
     toolkit_sheet_names(source) -> list[str]
 """
 
@@ -24,7 +25,7 @@ from .atomic import write_atomic
 from .backup import Backup, keep_previous
 from .merge import graft, toolkit_sheets
 
-__all__ = ["Backup", "Written", "write_sheets", "toolkit_sheet_names"]
+__all__ = ["Backup", "Written", "write_sheets", "write_new", "toolkit_sheet_names"]
 
 WRITING = "skriver arbetsboken"  # the progress stage
 
@@ -74,6 +75,33 @@ def write_sheets(source: str | os.PathLike, rendered: bytes, dest: str | os.Path
     write_atomic(dest, out, like=source, before_replace=keep)
     report(WRITING, 3, 3)
     return Written(names, changed=True)
+
+
+def write_new(dest: str | os.PathLike, rendered: bytes) -> Written:
+    """A new workbook ``dest`` holding the sheets of ``rendered``, made the way
+    a refresh makes them: grafted into an empty workbook whose sheets of those
+    names are marked as ours, so that the next run replaces them in place and
+    the file is the one a refresh of it would write."""
+    import datetime as dt
+    import io
+
+    import xlsxwriter
+
+    from .marker import NAME, VALUE
+    from .rendered import read_rendered
+
+    dest = Path(dest)
+    names = [sheet.name for sheet in read_rendered(rendered).sheets]
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.set_properties({"created": dt.datetime(2000, 1, 1)})
+    for name in names:
+        book.add_worksheet(name)
+        book.define_name(f"'{name}'!{NAME}", "=" + VALUE)
+    book.close()
+    out, written = graft(buffer.getvalue(), rendered, dest.name)
+    write_atomic(dest, out)
+    return Written(written, changed=True)
 
 
 def toolkit_sheet_names(source: str | os.PathLike) -> list[str]:

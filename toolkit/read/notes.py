@@ -20,6 +20,7 @@ from ..engine.notes import (
     ORPHAN_HEADING,
     OUTSIDE,
     PATH_SEPARATOR,
+    RESULT_KEY,
     SHEET,
     TOTAL_KEY,
     UNBUDGETED_COMMENT,
@@ -63,6 +64,9 @@ def notes_from_cells(sheet) -> Notes:
         labels.append(sheet.text(r, 0))
         rows.append(r)
         if labels[-1] == TOTAL_KEY[0]:
+            if sheet.text(r + 1, 0) == RESULT_KEY[0]:  # a consolidation's Resultat row
+                labels.append(RESULT_KEY[0])
+                rows.append(r + 1)
             break
         r += 1
     keys = keys_from_labels(labels)

@@ -10,7 +10,16 @@ same. A leaf's periodised variance shows its key in the formula:
 from __future__ import annotations
 
 from ..engine.figures import Figures
-from ..engine.notes import ORPHAN_HEADING, PATH_SEPARATOR, TOTAL_KEY, UNBUDGETED_COMMENT, UNBUDGETED_KEY, node_key, sum_key
+from ..engine.notes import (
+    ORPHAN_HEADING,
+    PATH_SEPARATOR,
+    RESULT_KEY,
+    TOTAL_KEY,
+    UNBUDGETED_COMMENT,
+    UNBUDGETED_KEY,
+    node_key,
+    sum_key,
+)
 from ..engine.report import UNBUDGETED_LABEL, Report
 from ..engine.tree import Node
 from ..read.grid import column_letter
@@ -30,7 +39,9 @@ def columns(report: Report) -> list[str]:
     return cols + ["Kommentar"]
 
 
-def write_summary(sheet, report: Report, fmt) -> None:
+def write_summary(sheet, report: Report, fmt, result_row: bool = False) -> None:
+    """``result_row``: a Resultat row (income − costs) below Totalt, as a
+    consolidation shows it."""
     cols = columns(report)
     has_committed = "Intecknat" in cols
     unit = report.show_in
@@ -134,11 +145,13 @@ def write_summary(sheet, report: Report, fmt) -> None:
             r = row
             sheet.write_string(r, 0, node.label, fmt.get(indent=indent))
             labels.append("  " * indent + node.label)
-            part, whole = report.shares[id(node)]
-            n = r + 1
-            phased = f"{L['budget']}{n}*{decimal_text(part)}/{decimal_text(whole)}"
-            avv = f"={L['utfall']}{n}-{phased}" if node.income else f"={phased}-{L['utfall']}{n}"
-            write_figures(r, node.figures, bold=False, top=0, formulas={"avv": avv})
+            formulas = {}
+            if id(node) in report.shares:  # one key: the periodised variance shows it (a consolidated line has none)
+                part, whole = report.shares[id(node)]
+                n = r + 1
+                phased = f"{L['budget']}{n}*{decimal_text(part)}/{decimal_text(whole)}"
+                formulas["avv"] = f"={L['utfall']}{n}-{phased}" if node.income else f"={phased}-{L['utfall']}{n}"
+            write_figures(r, node.figures, bold=False, top=0, formulas=formulas)
             write_notes(r, node_key(node), node.comment)
             row += 1
             return r
@@ -174,6 +187,15 @@ def write_summary(sheet, report: Report, fmt) -> None:
     write_figures(r, report.total, bold=True, top=6, formulas=totals_formulas(top_refs))
     write_notes(r, TOTAL_KEY, "", blank=fmt.get(top=6))
     last = r
+    if result_row:  # below Totalt (net cost): Resultat = income − costs
+        last = r = r + 1
+        sheet.write_string(r, 0, RESULT_KEY[0], fmt.get(bold=True))
+        labels.append(RESULT_KEY[0])
+        n = r
+        write_figures(r, report.total.as_sign(True), bold=True, top=0,
+                      formulas={key: f"=-{L[key]}{n}" for key in ("budget", "utfall", "prognos")
+                                + (("int",) if has_committed else ())} | {"avv": f"={L['avv']}{n}"})
+        write_notes(r, RESULT_KEY, "")
     sheet.write_string(last + 2, 0, headline(report), fmt.get(italic=True))
     if report.note_orphans:
         r = last + 4
