@@ -156,6 +156,9 @@ class Job:
                                  file=str(self.path)) from None
             settings = dataclasses.replace(settings, period=month, year=year or settings.year)
 
+        if not ledger_paths and settings.ledger_files and book is not None:
+            ledger_paths = self._ledger_setting(settings)
+            ledger_sources = [Source(p, str(p)) for p in ledger_paths]
         budget_grid = budget_src.grid("Budget")
         wanted = mapping_columns(budget_grid)
         ledger = read_ledgers(ledger_sources, settings.year, wanted, self.progress)
@@ -169,6 +172,19 @@ class Job:
         notes = read_notes(self.path, str(self.path)) if book is not None else None
         return reconcile(lines, keys, ledger, settings, budget_file=budget_grid.file,
                          findings=findings + budget_findings, notes=notes)
+
+    def _ledger_setting(self, settings) -> list[Path]:
+        """The exports named by Utfallsfil on Inställningar, relative to the workbook's folder."""
+        from .read.exports import expand
+
+        base = self.path.parent
+        patterns = [str(p if (p := Path(text).expanduser()).is_absolute() else base / p)
+                    for text in settings.ledger_files]
+        try:
+            return expand(patterns)
+        except InputError as exc:
+            raise InputError(f"Utfallsfil: {exc.message} {exc.file}", file=str(self.path),
+                             where=settings.where.get("ledger_files")) from None
 
     def run(self, write: bool = True, on_wait: Callable[[LockedError], None] | None = None) -> Result:
         """Reconcile and write. While the workbook is open elsewhere (or cannot be

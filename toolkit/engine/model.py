@@ -24,6 +24,7 @@ class Settings:
     show_in: str = "tkr"
     method: str = "budget"
     where: dict[str, str] = field(default_factory=dict)  # setting → position
+    ledger_files: tuple[str, ...] = ()  # Utfallsfil: exports (patterns) relative to the workbook, when not --utfall
 
 
 @dataclass

@@ -16,9 +16,26 @@ _SEPARATORS = (";", "\t", ",")
 
 def decode(data: bytes, display: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"filen börjar som UTF-8 (BOM) men är inte UTF-8 (byte {exc.start + 3})",
+                             file=display) from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"filen är UTF-16 men trasig (byte {exc.start})", file=display) from exc
+    if b"\x00" in data[:4096]:
+        half = len(data[:4096]) // 2 or 1
+        for codec, zeros in (("utf-16-le", data[1:4096:2]), ("utf-16-be", data[0:4096:2])):
+            if zeros.count(0) > half * 0.9:  # UTF-16 without BOM: every other byte of ASCII text is 0
+                try:
+                    return data.decode(codec)
+                except UnicodeDecodeError as exc:
+                    raise InputError(f"filen ser ut att vara UTF-16 men är trasig (byte {exc.start})",
+                                     file=display) from exc
+        raise InputError("filen innehåller NUL-tecken och är ingen textfil (CSV)", file=display)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

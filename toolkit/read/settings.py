@@ -17,6 +17,8 @@ _NAMES = {
     "belopp i": "amounts_in", "amounts in": "amounts_in",
     "visa i": "show_in", "show in": "show_in",
     "prognosmetod": "method", "forecast method": "method",
+    "utfallsfil": "ledger_files", "utfallsfiler": "ledger_files", "huvudboksfil": "ledger_files",
+    "ledger file": "ledger_files", "ledger files": "ledger_files",
 }
 _METHOD_ALIASES = {
     "budget": "budget", "utfall enligt budget": "budget",
@@ -135,4 +137,6 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
         method = _METHOD_ALIASES.get(normalise_header(values["method"]), "")
         if method not in METHODS:
             raise bad("method", "en prognosmetod (budget, rest eller trend)")
-    return Settings(unit, year, period, amounts_in, show_in, method, where), findings
+    ledger_files = tuple(part.strip() for part in cell_text(values.get("ledger_files")).replace("\n", ";").split(";")
+                         if part.strip())
+    return Settings(unit, year, period, amounts_in, show_in, method, where, ledger_files), findings
