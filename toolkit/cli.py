@@ -84,7 +84,7 @@ def run(path: Path, period: str | None, output: Path | None, budget_file: Path |
                 if given:
                     raise click.UsageError(f"{name} kan inte användas när PATH är en mapp (varje arbetsbok har "
                                            "sina egna blad)")
-            _run_folder(path, period, not check, backup, wait, jobs, as_json, log)
+            _run_folder(path, period, not check, backup, wait, jobs, as_json, log, debug)
         else:
             _run_one(path, period, output, budget_file, ledger_files, check, backup, wait, as_json, quiet, debug, log)
     finally:
@@ -159,7 +159,7 @@ def _run_one(path: Path, period, output, budget_file, ledger_files, check, backu
 
 
 def _run_folder(folder: Path, period, write: bool, backup, wait: float, jobs: int | None, as_json: bool,
-                log) -> None:
+                log, debug: bool = False) -> None:
     """Every workbook in ``folder``: one line each as it is done (in name
     order), then a summary; the exit code is 1 when any had an error, 3 when
     any was locked (and none had an error)."""
@@ -175,6 +175,8 @@ def _run_folder(folder: Path, period, write: bool, backup, wait: float, jobs: in
         outcomes.append(outcome)
         if log is not None:
             log.write(outcome.line)
+        if debug and "traceback" in outcome.record:
+            click.echo(outcome.record["traceback"], err=True)
         if not as_json:
             click.echo(outcome.line, err=outcome.failed)
     summary = batch.summary_line(folder, outcomes)

@@ -80,6 +80,7 @@ def workbooks_in(folder: Path) -> list[Path]:
 def refresh(path: Path, options: Options) -> Outcome:
     """Run the monthly job on one workbook; never raises (but for Ctrl-C)."""
     from .job import Job
+    from .package.locks import lock_files
 
     start = time.perf_counter()
 
@@ -89,6 +90,9 @@ def refresh(path: Path, options: Options) -> Outcome:
         return Outcome(path, status, line, record, seconds)
 
     try:
+        if lock_files(path) and is_consolidation(path):  # open in Excel, and not ours to refresh anyway
+            return done("skipped", f"{path}: en sammanställning (reconcile consolidate), hoppades över",
+                        {"message": "sammanställning från reconcile consolidate"})
         result = Job(path, period=options.period, backup=options.backup, wait=options.wait).run(write=options.write)
     except LockedError as exc:
         exc.in_file(str(path))
@@ -132,16 +136,39 @@ def refresh_all(paths: list[Path], options: Options, workers: int | None = None)
             yield refresh(path, options)
         return
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(refresh, path, options) for path in paths]
         try:
-            for future in futures:
-                yield future.result()
+            for path, future in zip(paths, futures):
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    # a worker died (out of memory, a crash in a library): which workbook did it is
+                    # not known, so each one not yet done is run again in a process of its own
+                    yield _isolated(path, options)
         except BaseException:
             for future in futures:
                 future.cancel()
             raise
+
+
+def _isolated(path: Path, options: Options) -> Outcome:
+    """``refresh`` in a process of its own: if that process dies, only this workbook fails."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(refresh, path, options).result()
+        except BrokenProcessPool:
+            message = (f"{path}: processen som körde arbetsboken avslutades oväntat (slut på minne?); "
+                       "inget skrevs")
+            seconds = round(time.perf_counter() - start, 3)
+            return Outcome(path, "error", message, {"path": str(path), "status": "error", "message": message,
+                                                    "seconds": seconds}, seconds)
 
 
 def summary_line(folder: Path, outcomes: list[Outcome]) -> str:

@@ -13,7 +13,9 @@ from ..errors import LockedError
 def lock_files(path: str | os.PathLike) -> list[Path]:
     p = Path(path)
     candidates = [p.with_name("~$" + p.name), p.with_name(f".~lock.{p.name}#")]
-    if len(p.name) > 2:  # Excel shortens long names: ~$ replaces the first two characters
+    # Excel shortens long names: ~$ replaces the first two characters — unless that owner file
+    # is the plain one of another workbook beside it (~$Halmstad.xlsx is Halmstad.xlsx's, not XYHalmstad.xlsx's)
+    if len(p.name) > 2 and not p.with_name(p.name[2:]).exists():
         candidates.append(p.with_name("~$" + p.name[2:]))
     return [c for c in dict.fromkeys(candidates) if c.exists()]
 

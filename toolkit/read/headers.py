@@ -90,5 +90,5 @@ def find_header(grid: Grid, required: tuple[str, ...], *, what: str, accept=None
         f"hittar ingen rubrikrad för {what} (kolumnerna {names}) på de första {HEADER_SEARCH_ROWS} raderna; "
         "skriv rubrikerna ovanför tabellen och kör igen",
         file=grid.file,
-        where=grid.name,
+        where=None if grid.is_csv else grid.name,  # a CSV file is its own table
     )

@@ -194,6 +194,12 @@ def _total_note(grid: Grid, r: int, c: int, total: int) -> Finding:
 _TOTAL_WORDS = ("summa", "total", "sum")
 
 
+def _no_period(value: object) -> bool:
+    """A Period cell that holds no period: blank, or a total row's label (Summa, Totalt)."""
+    text = cell_text(value)
+    return text == "" or isinstance(value, str) and text.casefold().startswith(_TOTAL_WORDS)
+
+
 def _matrix_total(grid: Grid, ledger: Ledger) -> Ledger:
     """A monthly matrix's last row, when its codes are blank (or say Summa/Totalt)
     and each month's amount is the sum of the month's column above it, is a
@@ -302,7 +308,7 @@ def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) ->
         pc, bc = cols["period"], cols["belopp"]
         pvalue = row[pc] if pc < len(row) else ""
         bvalue = row[bc] if bc < len(row) else ""
-        if cell_text(pvalue) == "":
+        if _no_period(pvalue):
             last = all(all(v == "" or v is None for v in later) for later in grid.rows[r + 1:])
             if not (last and cell_text(bvalue)):
                 raise _missing_period(grid, r, pc, bvalue)
@@ -402,7 +408,7 @@ def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] 
         pc, bc = cols["period"], cols["belopp"]
         where = np.arange(len(rows))
         cells = at[pc]
-        blank = _per_value(cells.values, lambda v: cell_text(v) == "", dtype=bool)[0]
+        blank = _per_value(cells.values, _no_period, dtype=bool)[0]
         missing = (cells.token < 0) | blank[cells.slot()]
         total_row = None
         if missing.any() and int(np.flatnonzero(missing)[0]) == len(rows) - 1 \
