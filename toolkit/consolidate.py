@@ -95,6 +95,8 @@ class Consolidate:
         for given in self.inputs:
             if given.is_dir():
                 for path in workbooks_in(given):
+                    if _same_file_key(path) == out and not is_consolidation(path):
+                        raise InputError("sammanställningen kan inte också vara en av enheterna", file=str(path))
                     if _same_file_key(path) != out and not is_consolidation(path):
                         paths.setdefault(_same_file_key(path), path)
                 continue
@@ -187,9 +189,16 @@ def _count(n: int) -> str:
 
 
 def _unique_names(units: list[Unit]) -> list[str]:
-    """The units' names (their Enhet); the same name twice gets its file's name added."""
-    counts = Counter(u.name for u in units)
-    return [u.name if counts[u.name] == 1 else f"{u.name} ({Path(u.file).stem})" for u in units]
+    """The units' names (their Enhet); the same name twice gets its file's name
+    added, or its folder and file when the files share a name too."""
+    names = [u.name for u in units]
+    for extra in (lambda u: Path(u.file).stem, lambda u: f"{Path(u.file).parent.name}/{Path(u.file).stem}",
+                  lambda u: u.file):
+        counts = Counter(names)
+        if len(counts) == len(names):
+            break
+        names = [n if counts[n] == 1 else f"{u.name} ({extra(u)})" for n, u in zip(names, units)]
+    return names
 
 
 def _same_file_key(path: Path) -> str:

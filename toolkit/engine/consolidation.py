@@ -123,7 +123,8 @@ def consolidate(units: list[Unit], name: str) -> Consolidation:
         if id(node) in extras:
             continue
         present = [units[u].name for u, f in enumerate(per_unit[id(node)]) if f is not None]
-        if 0 < len(present) < n and (node.parent is None or len(_present(per_unit, node.parent)) == n):
+        above = n if node.parent is None else len(_present(per_unit, node.parent))
+        if 0 < len(present) < above:  # fewer units than the line above it (or than all, at the top)
             findings.append(Finding(
                 "konsolidering-del", _path(node),
                 f"raden \"{_path(node)}\" finns bara hos {', '.join(present)}", "info"))

@@ -134,19 +134,19 @@ def write_tieout(sheet, c: Consolidation, fmt) -> None:
     sheet.write(row, 0, "Enheternas Totalt mot sammanställningen", bold)
     row += 1
     measures = [("Budget", "budget"), ("Utfall", "actual"), ("Prognos", "forecast")]
-    headings = ["Enhet", "Fil"] + [m for m, _ in measures] + ["Utfall enligt Per enhet", "Differens"]
+    headings = ["Enhet", "Fil"] + [m for m, _ in measures] + [f"Differens {m.lower()} mot Per enhet"
+                                                                for m, _ in measures]
     sheet.write_row(row, 0, headings, head)
     sheet.set_row(row, 30)
     row += 1
     first = row
     for unit, total in zip(c.units, c.totals):
-        own = unit.report.total
+        own = unit.report.total  # the unit's own Totalt, against its column as the consolidation adds it up
         sheet.write_string(row, 0, unit.name)
         sheet.write_string(row, 1, unit.file)
         for k, (_, attr) in enumerate(measures):
             sheet.write_number(row, 2 + k, kr(getattr(own, attr)), money)
-        sheet.write_number(row, 5, kr(total.actual), money)
-        sheet.write_formula(row, 6, f"=ROUND(D{row + 1}-F{row + 1},2)", money, kr(own.actual - total.actual))
+            sheet.write_number(row, 5 + k, kr(getattr(own, attr) - getattr(total, attr)), money)
         row += 1
     last = row - 1
     sheet.write_string(row, 0, "Σ enheter", bold)
@@ -205,7 +205,7 @@ def write_tieout(sheet, c: Consolidation, fmt) -> None:
             row += 1
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 24)
-    sheet.set_column(2, 6, 16)
+    sheet.set_column(2, 7, 16)
     page_setup(sheet, report.unit, f"{report.period_label} {report.year}", 4)
 
 
