@@ -1,8 +1,10 @@
-"""The command line: parse options, call read → engine → render → package,
-print one line, set the exit code. No business logic lives here.
+"""The command line: parse options, call read → engine → render → package
+(through ``job``, ``folder`` and ``consolidate``), print one line per
+workbook, set the exit code. No business logic lives here.
 
 Exit codes: 0 written (or checked), 1 input error (nothing written),
-2 usage error, 3 the workbook is locked or cannot be replaced.
+2 usage error, 3 the workbook is locked or cannot be replaced; for a
+folder, 1 when any workbook had an error, else 3 when any was locked.
 """
 
 from __future__ import annotations
@@ -34,8 +36,55 @@ def main() -> None:
 
     \b
     reconcile Halmstad.xlsx            kör månadsuppföljningen
+    reconcile Nämnder/                 kör den för varje arbetsbok i mappen
+    reconcile consolidate Enheter/ -o Förbund.xlsx
+                                       sammanställer enheterna i en arbetsbok
     reconcile init Ny.xlsx             skapar en tom mall
     """
+
+
+def _writing_options(command):
+    """The options of a command that writes a workbook: --check, the backups,
+    --wait, --json and --log."""
+    options = [
+        click.option("--check", is_flag=True, help="Stäm av och rapportera, men skriv ingenting."),
+        click.option("--backup", "backup_dir", type=click.Path(file_okay=False, path_type=Path), metavar="MAPP",
+                     help="Spara tidigare versioner i MAPP (Halmstad.20251123-021500.xlsx) i stället för "
+                          "Halmstad.xlsx.bak."),
+        click.option("--keep-backups", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
+                     help="Antal versioner som sparas i --backup-mappen."),
+        click.option("--no-backup", is_flag=True, help="Spara ingen kopia av den tidigare versionen."),
+        click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SEK",
+                     help="Om arbetsboken är öppen: försök igen i upp till SEK sekunder (för schemalagda körningar)."),
+        click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON."),
+        click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
+                     help="Lägg till resultatraderna med tidsstämpel i FIL (för schemalagda körningar)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _backup(no_backup: bool, backup_dir: Path | None, keep_backups: int):
+    from .package.backup import Backup
+
+    if no_backup and backup_dir:
+        raise click.UsageError("--no-backup och --backup kan inte användas samtidigt")
+    return None if no_backup else Backup(backup_dir, keep_backups)
+
+
+def _unexpected(exc: Exception, path: Path, debug: bool, as_json: bool, log) -> None:
+    """An unexpected failure: still one line, nothing written, exit 1."""
+    if debug:
+        traceback.print_exc()
+    message = f"{path}: oväntat fel ({type(exc).__name__}: {exc}); inget skrevs. Kör med --debug för detaljer."
+    if log is not None:
+        log.write(message)
+    if as_json:
+        click.echo(json.dumps({"path": str(path), "status": "error", "message": message}, ensure_ascii=False))
+    else:
+        click.echo(message, err=True)
+    sys.exit(1)
 
 
 @main.command("run")
@@ -49,17 +98,7 @@ def main() -> None:
 @click.option("--utfall", "ledger_files", multiple=True, metavar="FIL",
               help="Läs huvudboken (Utfall) från en annan arbetsbok, en CSV-fil eller en SIE-fil (.se); "
                    "flera filer med upprepad --utfall eller ett mönster (\"exporter/2025-*.csv\").")
-@click.option("--check", is_flag=True, help="Stäm av och rapportera, men skriv ingenting.")
-@click.option("--backup", "backup_dir", type=click.Path(file_okay=False, path_type=Path), metavar="MAPP",
-              help="Spara tidigare versioner i MAPP (Halmstad.20251123-021500.xlsx) i stället för Halmstad.xlsx.bak.")
-@click.option("--keep-backups", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
-              help="Antal versioner som sparas i --backup-mappen.")
-@click.option("--no-backup", is_flag=True, help="Spara ingen kopia av den tidigare versionen.")
-@click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SEK",
-              help="Om arbetsboken är öppen: försök igen i upp till SEK sekunder (för schemalagda körningar).")
-@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
-@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
-              help="Lägg till resultatraderna med tidsstämpel i FIL (för schemalagda körningar).")
+@_writing_options
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="För en mapp: antal arbetsböcker som körs samtidigt (standard: en per kärna).")
 @click.option("--quiet", "-q", is_flag=True, help="Visa inga förloppsrader (de visas bara i en terminal).")
@@ -72,11 +111,7 @@ def run(path: Path, period: str | None, output: Path | None, budget_file: Path |
     Den tidigare versionen sparas som PATH.bak (eller i --backup-mappen) innan
     arbetsboken ersätts; en körning som inte ändrar något skriver ingenting.
     Är PATH en mapp körs varje arbetsbok i den, parallellt."""
-    from .package.backup import Backup
-
-    if no_backup and backup_dir:
-        raise click.UsageError("--no-backup och --backup kan inte användas samtidigt")
-    backup = None if no_backup else Backup(backup_dir, keep_backups)
+    backup = _backup(no_backup, backup_dir, keep_backups)
     log = _open_log(log_file, path, as_json, debug)
     try:
         if path.is_dir():
@@ -137,17 +172,8 @@ def _run_one(path: Path, period, output, budget_file, ledger_files, check, backu
         return
     except KeyboardInterrupt:  # pragma: no cover - interactive
         raise
-    except Exception as exc:  # an unexpected failure: still one line, nothing written
-        if debug:
-            traceback.print_exc()
-        message = f"{path}: oväntat fel ({type(exc).__name__}: {exc}); inget skrevs. Kör med --debug för detaljer."
-        if log is not None:
-            log.write(message)
-        if as_json:
-            click.echo(json.dumps({"path": str(path), "status": "error", "message": message}, ensure_ascii=False))
-        else:
-            click.echo(message, err=True)
-        sys.exit(1)
+    except Exception as exc:
+        _unexpected(exc, path, debug, as_json, log)
     line = result.summary_line()
     if log is not None:
         log.write(line)
@@ -212,17 +238,7 @@ def _fail(exc: ReconcileError, debug: bool, as_json: bool, path: Path, log=None)
               help="Arbetsboken som får sammanställningen (skapas, eller får bladen ersatta).")
 @click.option("--name", metavar="NAMN", help="Namnet i rubrikerna (standard: UT-filens namn).")
 @click.option("--period", metavar="ÅÅÅÅ-MM", help="Bokslutsperiod för alla enheter.")
-@click.option("--check", is_flag=True, help="Stäm av och rapportera, men skriv ingenting.")
-@click.option("--backup", "backup_dir", type=click.Path(file_okay=False, path_type=Path), metavar="MAPP",
-              help="Spara tidigare versioner av UT-filen i MAPP.")
-@click.option("--keep-backups", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
-              help="Antal versioner som sparas i --backup-mappen.")
-@click.option("--no-backup", is_flag=True, help="Spara ingen kopia av den tidigare versionen.")
-@click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SEK",
-              help="Om UT-filen är öppen: försök igen i upp till SEK sekunder.")
-@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON.")
-@click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
-              help="Lägg till resultatraden med tidsstämpel i FIL.")
+@_writing_options
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
 def consolidate(inputs: tuple[Path, ...], output: Path, name: str | None, period: str | None, check: bool,
                 backup_dir: Path | None, keep_backups: int, no_backup: bool, wait: float, as_json: bool,
@@ -235,11 +251,8 @@ def consolidate(inputs: tuple[Path, ...], output: Path, name: str | None, period
     import time
 
     from .consolidate import Consolidate
-    from .package.backup import Backup
 
-    if no_backup and backup_dir:
-        raise click.UsageError("--no-backup och --backup kan inte användas samtidigt")
-    backup = None if no_backup else Backup(backup_dir, keep_backups)
+    backup = _backup(no_backup, backup_dir, keep_backups)
     log = _open_log(log_file, output, as_json, debug)
     start = time.perf_counter()
     try:
@@ -252,14 +265,7 @@ def consolidate(inputs: tuple[Path, ...], output: Path, name: str | None, period
         except KeyboardInterrupt:  # pragma: no cover - interactive
             raise
         except Exception as exc:
-            if debug:
-                traceback.print_exc()
-            message = f"{output}: oväntat fel ({type(exc).__name__}: {exc}); inget skrevs. Kör med --debug för detaljer."
-            if log is not None:
-                log.write(message)
-            click.echo(json.dumps({"path": str(output), "status": "error", "message": message}, ensure_ascii=False)
-                       if as_json else message, err=not as_json)
-            sys.exit(1)
+            _unexpected(exc, output, debug, as_json, log)
         line = result.summary_line()
         if log is not None:
             log.write(line)

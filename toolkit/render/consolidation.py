@@ -13,10 +13,10 @@ from ..engine.figures import Figures, combine
 from ..engine.notes import RESULT_KEY
 from ..engine.report import UNBUDGETED_LABEL
 from ..engine.tree import Node
-from ..findings import SLUGS
 from ..read.grid import column_letter
 from .formats import AMOUNT, KR, VARIANCE, display, fit_width, kr, page_setup
 from .text import title
+from .tieout import write_findings
 
 SHEETS = ("Sammanställning", "Resultaträkning", "Per enhet", "Avstämning")
 HEADER_ROW = 4  # Per enhet: unit names on row 4, the columns' headings on row 5
@@ -182,27 +182,7 @@ def write_tieout(sheet, c: Consolidation, fmt) -> None:
         row += 1
     row += 1
 
-    sheet.write(row, 0, "Iakttagelser", bold)
-    row += 1
-    sheet.write_row(row, 0, ["Typ", "Var", "Meddelande"], head)
-    row += 1
-    if not report.findings:
-        sheet.write_string(row, 0, "Inga iakttagelser")
-        row += 1
-    for finding in report.findings:
-        sheet.write_string(row, 0, finding.slug)
-        sheet.write_string(row, 1, finding.where)
-        sheet.write_string(row, 2, finding.message)
-        row += 1
-    row += 1
-    used = sorted({f.slug for f in report.findings})
-    if used:
-        sheet.write(row, 0, "Förklaring", bold)
-        row += 1
-        for slug in used:
-            sheet.write_string(row, 0, slug)
-            sheet.write_string(row, 2, SLUGS.get(slug, ""))
-            row += 1
+    write_findings(sheet, row, report.findings, fmt)
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 24)
     sheet.set_column(2, 7, 16)

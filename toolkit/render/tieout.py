@@ -91,20 +91,31 @@ def write_tieout(sheet, report: Report, fmt) -> None:
             row += 1
         row += 1
 
+    write_findings(sheet, row, report.findings, fmt)
+
+    sheet.set_column(0, 0, 42)
+    sheet.set_column(1, max(2, len(dims) + 2), 16)
+    page_setup(sheet, report.unit, f"{report.period_label} {report.year}", 3)
+
+
+def write_findings(sheet, row: int, findings, fmt) -> int:
+    """Iakttagelser — every finding as ``slug | where | message`` — and a legend
+    of the slugs used; returns the row after them."""
+    bold, head = fmt.get(bold=True), fmt.get(bold=True, bottom=1)
     sheet.write(row, 0, "Iakttagelser", bold)
     row += 1
     sheet.write_row(row, 0, ["Typ", "Var", "Meddelande"], head)
     row += 1
-    if not report.findings:
+    if not findings:
         sheet.write_string(row, 0, "Inga iakttagelser")
         row += 1
-    for finding in report.findings:
+    for finding in findings:
         sheet.write_string(row, 0, finding.slug)
         sheet.write_string(row, 1, finding.where)
         sheet.write_string(row, 2, finding.message)
         row += 1
     row += 1
-    used = sorted({f.slug for f in report.findings})
+    used = sorted({f.slug for f in findings})
     if used:
         sheet.write(row, 0, "Förklaring", bold)
         row += 1
@@ -112,7 +123,4 @@ def write_tieout(sheet, report: Report, fmt) -> None:
             sheet.write_string(row, 0, slug)
             sheet.write_string(row, 2, SLUGS.get(slug, ""))
             row += 1
-
-    sheet.set_column(0, 0, 42)
-    sheet.set_column(1, max(2, len(dims) + 2), 16)
-    page_setup(sheet, report.unit, f"{report.period_label} {report.year}", 3)
+    return row
