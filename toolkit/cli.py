@@ -73,6 +73,20 @@ def _backup(no_backup: bool, backup_dir: Path | None, keep_backups: int):
     return None if no_backup else Backup(backup_dir, keep_backups)
 
 
+def _succeeded(result, start: float, as_json: bool, log) -> None:
+    """The result's line (logged too), or its JSON record with the seconds it took."""
+    import time
+
+    line = result.summary_line()
+    if log is not None:
+        log.write(line)
+    if as_json:
+        record = {**result.as_dict(), "seconds": round(time.perf_counter() - start, 3)}
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        click.echo(line)
+
+
 def _unexpected(exc: Exception, path: Path, debug: bool, as_json: bool, log) -> None:
     """An unexpected failure: still one line, nothing written, exit 1."""
     if debug:
@@ -174,14 +188,7 @@ def _run_one(path: Path, period, output, budget_file, ledger_files, check, backu
         raise
     except Exception as exc:
         _unexpected(exc, path, debug, as_json, log)
-    line = result.summary_line()
-    if log is not None:
-        log.write(line)
-    if as_json:
-        record = {**result.as_dict(), "seconds": round(time.perf_counter() - start, 3)}
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
-    else:
-        click.echo(line)
+    _succeeded(result, start, as_json, log)
 
 
 def _run_folder(folder: Path, period, write: bool, backup, wait: float, jobs: int | None, as_json: bool,
@@ -266,14 +273,7 @@ def consolidate(inputs: tuple[Path, ...], output: Path, name: str | None, period
             raise
         except Exception as exc:
             _unexpected(exc, output, debug, as_json, log)
-        line = result.summary_line()
-        if log is not None:
-            log.write(line)
-        if as_json:
-            record = {**result.as_dict(), "seconds": round(time.perf_counter() - start, 3)}
-            click.echo(json.dumps(record, ensure_ascii=False, indent=2))
-        else:
-            click.echo(line)
+        _succeeded(result, start, as_json, log)
     finally:
         if log is not None:
             log.close()
