@@ -73,7 +73,7 @@ def test_halmstad_settings_and_keys(halmstad):
     _, book = halmstad
     settings = {r["Inställning"]: r["Värde"] for r in records(book["Inställningar"])}
     assert settings == {"Enhet": "Lokal nämnd Halmstad", "År": 2025, "Period": 8, "Belopp i": "kr",
-                        "Visa i": "tkr", "Prognosmetod": "budget"}
+                        "Visa i": "tkr", "Prognosmetod": "budget", "Utfallsfil": None}
     keys = {r["Nyckel"]: [r[m] for m in MONTHS] for r in records(book["Periodisering"])}
     assert list(keys) == ["Höst"]
     autumn = keys["Höst"]

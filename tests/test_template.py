@@ -70,9 +70,10 @@ def test_settings_are_prefilled(book):
     rows = {r[0]: r[1] for r in ws.iter_rows(min_row=2, max_col=2, values_only=True)}
     assert rows == {
         "Enhet": None, "År": 2026, "Period": None, "Belopp i": "kr", "Visa i": "tkr", "Prognosmetod": "budget",
+        "Utfallsfil": None,
     }
     explanations = [r[0] for r in ws.iter_rows(min_row=2, min_col=3, max_col=3, values_only=True)]
-    assert len(explanations) == 6 and all(explanations)
+    assert len(explanations) == 7 and all(explanations)
 
 
 def test_settings_drop_downs(book):

@@ -175,6 +175,13 @@ SETTINGS: tuple[Setting, ...] = (
         "trend = utfall hittills uppräknat efter nyckeln. En egen Prognos på bladet Budget går alltid före.",
         {"validate": "list", "source": list(FORECAST_METHODS)},
     ),
+    Setting(
+        "Utfallsfil",
+        None,
+        "Tomt = bladet Utfall. Annars huvudboksexporten (CSV, SIE eller arbetsbok) relativt den här filens mapp, "
+        "t.ex. exporter/2025-*.csv; flera åtskilda med ;.",
+        None,
+    ),
 )
 
 
