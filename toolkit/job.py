@@ -21,8 +21,8 @@ from .package.backup import Backup
 from .progress import Report as ProgressReport
 
 WAIT_POLL = 1.0  # seconds between attempts while the workbook is open elsewhere
-DEFAULT_BACKUP = Backup()
-T = TypeVar("T")  # the previous version as NAME.bak beside the workbook
+DEFAULT_BACKUP = Backup()  # the previous version as NAME.bak beside the workbook
+T = TypeVar("T")
 
 
 @dataclass
@@ -91,7 +91,7 @@ class Result:
 
 class Job:
     def __init__(self, path: Path, *, period: str | None = None, output: Path | None = None,
-                 budget_file: Path | None = None, ledger_file: Path | str | list | None = None,
+                 budget_file: Path | None = None, ledger_file: Path | str | list[Path | str] | None = None,
                  backup: Backup | None = DEFAULT_BACKUP, wait: float = 0.0, progress: ProgressReport | None = None):
         self.path = Path(path)
         self.period = period
