@@ -86,8 +86,8 @@ def consolidate(units: list[Unit], name: str) -> Consolidation:
             moved = own.pop(id(merged))
             own.setdefault(id(extra), []).extend(moved)
             findings.append(Finding(
-                "konsolidering-ofordelat", _path(merged),
-                f"raden \"{_path(merged)}\" har inga rader under sig hos {_names(units, moved)} men har det hos "
+                "konsolidering-ofordelat", merged.path,
+                f"raden \"{merged.path}\" har inga rader under sig hos {_names(units, moved)} men har det hos "
                 f"andra enheter; deras belopp redovisas som {UNALLOCATED} under den", "info"))
 
     n = len(units)
@@ -115,8 +115,8 @@ def consolidate(units: list[Unit], name: str) -> Consolidation:
         if len(by_type) > 1:
             node = next(m for m in index.values() if id(m) == node_id)
             findings.append(Finding(
-                "konsolidering-typ", _path(node),
-                f"raden \"{_path(node)}\" är intäkt hos {', '.join(by_type[True])} men kostnad hos "
+                "konsolidering-typ", node.path,
+                f"raden \"{node.path}\" är intäkt hos {', '.join(by_type[True])} men kostnad hos "
                 f"{', '.join(by_type[False])}; den visas som {'intäkt' if node.income else 'kostnad'} och de "
                 "andras belopp med omvänt tecken"))
     for node in index.values():
@@ -126,8 +126,8 @@ def consolidate(units: list[Unit], name: str) -> Consolidation:
         above = n if node.parent is None else len(_present(per_unit, node.parent))
         if 0 < len(present) < above:  # fewer units than the line above it (or than all, at the top)
             findings.append(Finding(
-                "konsolidering-del", _path(node),
-                f"raden \"{_path(node)}\" finns bara hos {', '.join(present)}", "info"))
+                "konsolidering-del", node.path,
+                f"raden \"{node.path}\" finns bara hos {', '.join(present)}", "info"))
 
     unbudgeted = [unit.report.unbudgeted for unit in units]
     unbudgeted_total = combine([f for f in unbudgeted if f is not None], income=False) \
@@ -154,10 +154,6 @@ def consolidate(units: list[Unit], name: str) -> Consolidation:
 
 def _present(per_unit, node: Node) -> list[int]:
     return [u for u, f in enumerate(per_unit[id(node)]) if f is not None]
-
-
-def _path(node: Node) -> str:
-    return node.path
 
 
 def _names(units: list[Unit], parts: list[tuple[int, Figures]]) -> str:
