@@ -43,6 +43,7 @@ class Grid:
     rows: Sequence[Sequence[Any]]
     is_csv: bool = False
     headers: dict[int, str] = field(default_factory=dict)  # col → header text, once found
+    notes: list = field(default_factory=list)  # Findings of reading the file itself (an SIE export's remarks)
 
     def where(self, row: int, col: int | None = None) -> str:
         if self.is_csv:

@@ -327,7 +327,7 @@ def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) ->
 
     ledger = _ledger(grid, layout, periods, amounts, rows, amount_cols,
                      {name: Codes.of(values) for name, values in data.items()})
-    ledger.notes += notes
+    ledger.notes += list(grid.notes) + notes
     return _matrix_total(grid, ledger) if layout.matrix else ledger
 
 
