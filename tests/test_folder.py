@@ -133,7 +133,8 @@ def test_json_is_one_document_matching_the_files(runner, cwd):
     doc = json.loads(result.stdout)
     assert set(doc) == {"folder", "counts", "seconds", "workbooks"}
     assert doc["folder"] == "fm"
-    assert doc["counts"] == {"written": 3, "unchanged": 0, "checked": 0, "skipped": 0, "locked": 1, "error": 1}
+    assert doc["counts"] == {"written": 3, "unchanged": 0, "checked": 0, "skipped": 0, "locked": 1, "error": 1,
+                             "with_warnings": 0}
     assert isinstance(doc["seconds"], float) and doc["seconds"] >= 0
     records = doc["workbooks"]
     assert [(r["path"], r["status"]) for r in records] == [

@@ -48,6 +48,8 @@ def _writing_options(command):
     --wait, --json and --log."""
     options = [
         click.option("--check", is_flag=True, help="Stäm av och rapportera, men skriv ingenting."),
+        click.option("--strict", is_flag=True, help="Stoppa (slutkod 1, inget skrivs) om avstämningen ger en varning "
+                                                    "— för schemalagda körningar."),
         click.option("--backup", "backup_dir", type=click.Path(file_okay=False, path_type=Path), metavar="MAPP",
                      help="Spara tidigare versioner i MAPP (Halmstad.20251123-021500.xlsx) i stället för "
                           "Halmstad.xlsx.bak."),
@@ -118,7 +120,7 @@ def _unexpected(exc: Exception, path: Path, debug: bool, as_json: bool, log) -> 
 @click.option("--quiet", "-q", is_flag=True, help="Visa inga förloppsrader (de visas bara i en terminal).")
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
 def run(path: Path, period: str | None, output: Path | None, budget_file: Path | None,
-        ledger_files: tuple[str, ...], check: bool, backup_dir: Path | None, keep_backups: int, no_backup: bool,
+        ledger_files: tuple[str, ...], check: bool, strict: bool, backup_dir: Path | None, keep_backups: int, no_backup: bool,
         wait: float, as_json: bool, log_file: Path | None, jobs: int | None, quiet: bool, debug: bool) -> None:
     """Stäm av arbetsboken PATH och skriv tillbaka bladen.
 
@@ -133,9 +135,10 @@ def run(path: Path, period: str | None, output: Path | None, budget_file: Path |
                 if given:
                     raise click.UsageError(f"{name} kan inte användas när PATH är en mapp (varje arbetsbok har "
                                            "sina egna blad)")
-            _run_folder(path, period, not check, backup, wait, jobs, as_json, log, debug)
+            _run_folder(path, period, not check, backup, wait, jobs, as_json, log, debug, strict)
         else:
-            _run_one(path, period, output, budget_file, ledger_files, check, backup, wait, as_json, quiet, debug, log)
+            _run_one(path, period, output, budget_file, ledger_files, check, backup, wait, as_json, quiet, debug, log,
+                     strict)
     finally:
         if log is not None:
             log.close()
@@ -153,7 +156,7 @@ def _open_log(log_file: Path | None, path: Path, as_json: bool, debug: bool):
 
 
 def _run_one(path: Path, period, output, budget_file, ledger_files, check, backup, wait, as_json, quiet, debug,
-             log) -> None:
+             log, strict=False) -> None:
     import time
 
     from .job import Job
@@ -163,7 +166,7 @@ def _run_one(path: Path, period, output, budget_file, ledger_files, check, backu
     progress = for_terminal(quiet or as_json)
     try:
         job = Job(path, period=period, output=output, budget_file=budget_file, ledger_file=list(ledger_files),
-                  backup=backup, wait=wait, progress=progress)
+                  backup=backup, wait=wait, progress=progress, strict=strict)
     except ReconcileError as exc:
         _fail(exc, debug, as_json, path, log)
         return
@@ -192,7 +195,7 @@ def _run_one(path: Path, period, output, budget_file, ledger_files, check, backu
 
 
 def _run_folder(folder: Path, period, write: bool, backup, wait: float, jobs: int | None, as_json: bool,
-                log, debug: bool = False) -> None:
+                log, debug: bool = False, strict: bool = False) -> None:
     """Every workbook in ``folder``: one line each as it is done (in name
     order), then a summary; the exit code is 1 when any had an error, 3 when
     any was locked (and none had an error)."""
@@ -203,7 +206,7 @@ def _run_folder(folder: Path, period, write: bool, backup, wait: float, jobs: in
     start = time.perf_counter()
     paths = batch.workbooks_in(folder)
     outcomes = []
-    options = batch.Options(period=period, write=write, backup=backup, wait=wait)
+    options = batch.Options(period=period, write=write, backup=backup, wait=wait, strict=strict)
     for outcome in batch.refresh_all(paths, options, jobs):
         outcomes.append(outcome)
         if log is not None:
@@ -248,7 +251,7 @@ def _fail(exc: ReconcileError, debug: bool, as_json: bool, path: Path, log=None)
 @_writing_options
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
 def consolidate(inputs: tuple[Path, ...], output: Path, name: str | None, period: str | None, check: bool,
-                backup_dir: Path | None, keep_backups: int, no_backup: bool, wait: float, as_json: bool,
+                strict: bool, backup_dir: Path | None, keep_backups: int, no_backup: bool, wait: float, as_json: bool,
                 log_file: Path | None, debug: bool) -> None:
     """Sammanställ enheternas arbetsböcker (filer eller en mapp) i UT.xlsx:
     Sammanställning, Resultaträkning, Per enhet och Avstämning.
@@ -265,7 +268,7 @@ def consolidate(inputs: tuple[Path, ...], output: Path, name: str | None, period
     try:
         try:
             result = Consolidate(list(inputs), output, name=name, period=period, backup=backup,
-                                 wait=wait).run(write=not check)
+                                 wait=wait, strict=strict).run(write=not check)
         except ReconcileError as exc:
             _fail(exc, debug, as_json, output, log)
             return

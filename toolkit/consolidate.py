@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .engine.consolidation import Consolidation, Unit
 from .errors import InputError
-from .job import DEFAULT_BACKUP, retrying
+from .job import DEFAULT_BACKUP, retrying, stop_if_strict, warnings_note
 from .money import format_amount
 from .package.backup import Backup
 
@@ -46,7 +46,7 @@ class ConsolidationResult:
             parts.append("bladen var redan aktuella, inget skrevs")
         else:
             parts.append(f"{len(self.sheets)} blad skrivna")
-        return f"{self.output}: " + " · ".join(parts)
+        return f"{self.output}: " + " · ".join(parts) + warnings_note(r.warnings)
 
     def as_dict(self) -> dict:
         c = self.consolidation
@@ -63,6 +63,7 @@ class ConsolidationResult:
             "name": r.unit, "year": r.year, "period": r.period, "period_label": r.period_label,
             "totals_kr": totals(r.total),
             "units": [{"name": u.name, "path": u.file, "totals_kr": totals(u.report.total)} for u in c.units],
+            "warnings": len(r.warnings),
             "findings": [f.as_dict() for f in r.findings],
             "sheets": self.sheets,
         }
@@ -74,7 +75,7 @@ def _kr(value) -> float:
 
 class Consolidate:
     def __init__(self, inputs: list[Path], output: Path, *, name: str | None = None, period: str | None = None,
-                 backup: Backup | None = DEFAULT_BACKUP, wait: float = 0.0):
+                 backup: Backup | None = DEFAULT_BACKUP, wait: float = 0.0, strict: bool = False):
         output = Path(output)
         self.output = output / DEFAULT_NAME if output.is_dir() else output
         self.inputs = [Path(p) for p in inputs]
@@ -82,6 +83,7 @@ class Consolidate:
         self.period = period
         self.backup = backup
         self.wait = wait
+        self.strict = strict  # --strict: a warning (the consolidation's or a unit's) stops the run
 
     def unit_paths(self) -> list[Path]:
         """The unit workbooks: the files given, and the workbooks in the folders
@@ -136,7 +138,9 @@ class Consolidate:
 
     def run(self, write: bool = True, on_wait=None) -> ConsolidationResult:
         if not write:
-            return ConsolidationResult(self.output, self.consolidate(), None)
+            consolidation = self.consolidate()
+            stop_if_strict(consolidation.report, self.strict, None, str(self.output))
+            return ConsolidationResult(self.output, consolidation, None)
         return retrying(self._write_once, self.wait, on_wait)
 
     def _write_once(self) -> ConsolidationResult:
@@ -147,6 +151,7 @@ class Consolidate:
         dest = self.output
         ensure_not_open(dest, str(dest))
         consolidation = self.consolidate()
+        stop_if_strict(consolidation.report, self.strict, None, str(self.output))
         rendered = render_consolidation(consolidation)
         ensure_not_open(dest, str(dest))
         if dest.exists():

@@ -1,9 +1,21 @@
 """Findings: problems that do not stop the run. They are data, shown on the
-Avstämning sheet and in ``--json``; each has a stable slug and a position."""
+Avstämning sheet and in ``--json``; each has a stable slug and a position.
+
+Two severities: a *varning* means "this figure is probably wrong" — it is
+counted on the summary line, listed first on Avstämning, and stops the run
+under ``--strict``; *info* is everything expected (rows of another year, a
+total row left out, Ofördelat …).  A unit whose workbook really is so can
+silence a warning by its slug on Inställningar (``Godkända varningar``): it
+is then shown as info, saying so.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+WARNING = "varning"
+INFO = "info"
 
 #: slug → short Swedish title (used as a legend on Avstämning)
 SLUGS = {
@@ -36,5 +48,30 @@ class Finding:
     message: str
     severity: str = "varning"  # "varning" | "info"
 
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == WARNING
+
     def as_dict(self) -> dict[str, str]:
         return {"slug": self.slug, "severity": self.severity, "where": self.where, "message": self.message}
+
+
+def warnings(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.is_warning]
+
+
+def count_text(n: int) -> str:
+    """'1 varning', '3 varningar'."""
+    return f"{n} varning" if n == 1 else f"{n} varningar"
+
+
+def accept(findings: Iterable[Finding], accepted: Iterable[str], where: str) -> list[Finding]:
+    """The warnings whose slug the unit has accepted (``Godkända varningar`` at
+    ``where``) become info, saying so; everything else as it was."""
+    slugs = {s.strip().casefold() for s in accepted}
+    out = []
+    for f in findings:
+        if f.is_warning and f.slug.casefold() in slugs:
+            f = replace(f, severity=INFO, message=f"{f.message} (godkänd varning, {where})")
+        out.append(f)
+    return out

@@ -47,6 +47,7 @@ class Options:
     write: bool = True
     backup: Backup | None = Backup()
     wait: float = 0.0
+    strict: bool = False
 
 
 @dataclass
@@ -60,6 +61,11 @@ class Outcome:
     @property
     def failed(self) -> bool:
         return self.status in ("error", "locked")
+
+    @property
+    def warnings(self) -> int:
+        """How many warnings its run had (0 for a failed or skipped workbook)."""
+        return int(self.record.get("warnings", 0))
 
 
 def workbooks_in(folder: Path) -> list[Path]:
@@ -93,7 +99,8 @@ def refresh(path: Path, options: Options) -> Outcome:
         if lock_files(path) and is_consolidation(path):  # open in Excel, and not ours to refresh anyway
             return done("skipped", f"{path}: en sammanställning (reconcile consolidate), hoppades över",
                         {"message": "sammanställning från reconcile consolidate"})
-        result = Job(path, period=options.period, backup=options.backup, wait=options.wait).run(write=options.write)
+        result = Job(path, period=options.period, backup=options.backup, wait=options.wait,
+                     strict=options.strict).run(write=options.write)
     except LockedError as exc:
         exc.in_file(str(path))
         return done("locked", str(exc), {"message": str(exc)})
@@ -180,7 +187,11 @@ def summary_line(folder: Path, outcomes: list[Outcome]) -> str:
     for status, (one, many) in STATUS_WORDS.items():
         if counts.get(status):
             parts.append(f"{counts[status]} {one if counts[status] == 1 else many}")
-    return f"{folder}: " + " · ".join([parts[0], ", ".join(parts[1:]) or "inga"])
+    line = f"{folder}: " + " · ".join([parts[0], ", ".join(parts[1:]) or "inga"])
+    warned = sum(1 for o in outcomes if o.warnings)
+    if warned:
+        line += f" · {warned} med varningar"
+    return line
 
 
 def exit_code(outcomes: list[Outcome]) -> int:
@@ -190,4 +201,7 @@ def exit_code(outcomes: list[Outcome]) -> int:
 
 
 def counts(outcomes: list[Outcome]) -> dict[str, int]:
-    return {status: sum(1 for o in outcomes if o.status == status) for status in STATUS_WORDS}
+    """Workbooks per status, and ``with_warnings``: those whose run had warnings."""
+    found = {status: sum(1 for o in outcomes if o.status == status) for status in STATUS_WORDS}
+    found["with_warnings"] = sum(1 for o in outcomes if o.warnings)
+    return found

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from .engine.report import Report
 from .errors import InputError, LockedError, WorkbookError
-from .findings import Finding
+from .findings import Finding, count_text
 from .money import format_amount
 from .package.backup import Backup
 from .progress import Report as ProgressReport
@@ -56,7 +56,7 @@ class Result:
             if self.written != self.path:
                 text += f" till {self.written}"
             parts.append(text)
-        return f"{self.path}: " + " · ".join(parts)
+        return f"{self.path}: " + " · ".join(parts) + warnings_note(r.warnings)
 
     def as_dict(self) -> dict:
         r = self.report
@@ -84,15 +84,34 @@ class Result:
                 "ledger_in_period": kr(r.tieout.sum_in_period), "lines": kr(r.tieout.sum_lines),
                 "unbudgeted": kr(r.tieout.sum_unbudgeted), "difference": kr(r.tieout.difference),
             },
+            "warnings": len(r.warnings),
             "findings": [f.as_dict() for f in r.findings],
             "sheets": self.sheets,
         }
 
 
+def warnings_note(found: list[Finding]) -> str:
+    """The summary line's ending when a run has warnings: ' · 2 varningar (se Avstämning)'."""
+    return f" · {count_text(len(found))} (se Avstämning)" if found else ""
+
+
+def stop_if_strict(report: Report, strict: bool, setting: str | None, file: str) -> None:
+    """Under --strict (or Strikt on Inställningar) a warning stops the run
+    before anything is written: one line naming the first warning."""
+    found = report.warnings
+    if not found or not (strict or setting):
+        return
+    first = found[0]
+    why = "--strict" if strict else f"Strikt på {setting}"
+    more = f" (och {count_text(len(found) - 1)} till)" if len(found) > 1 else ""
+    raise InputError(f"{first.message}{more} — stoppad av {why}; inget skrevs", file=file, where=first.where)
+
+
 class Job:
     def __init__(self, path: Path, *, period: str | None = None, output: Path | None = None,
                  budget_file: Path | None = None, ledger_file: Path | str | list[Path | str] | None = None,
-                 backup: Backup | None = DEFAULT_BACKUP, wait: float = 0.0, progress: ProgressReport | None = None):
+                 backup: Backup | None = DEFAULT_BACKUP, wait: float = 0.0, progress: ProgressReport | None = None,
+                 strict: bool = False):
         self.path = Path(path)
         self.period = period
         self.output = output
@@ -102,6 +121,8 @@ class Job:
             [ledger_file] if isinstance(ledger_file, (str, Path)) else list(ledger_file)
         self.backup = backup
         self.wait = wait
+        self.strict = strict  # --strict: a warning stops the run (so does Strikt on Inställningar)
+        self.strict_setting: str | None = None  # where Strikt = ja was read, once reconciled
         self.progress = progress  # hears of long work (reading the ledger, writing the package)
 
     def reconcile(self) -> Report:
@@ -147,6 +168,7 @@ class Job:
                                          f"bladet {candidate.name} har inte kolumnerna Inställning och Värde och "
                                          "lästes inte som inställningar", "info"))
         settings, findings = read_settings(settings_grid, self.path.stem)
+        self.strict_setting = settings.where.get("strict", "Inställningar") if settings.strict else None
         findings = notes + findings
         if self.period:
             try:
@@ -191,7 +213,9 @@ class Job:
         replaced) the whole run is retried — read again, so nothing saved in the
         meantime is lost — for up to ``wait`` seconds."""
         if not write:
-            return Result(self.path, self.reconcile(), None)
+            report = self.reconcile()
+            stop_if_strict(report, self.strict, self.strict_setting, str(self.path))
+            return Result(self.path, report, None)
         return retrying(self._write_once, self.wait, on_wait)
 
     def _write_once(self) -> Result:
@@ -202,6 +226,7 @@ class Job:
         dest = self.output or self.path
         ensure_not_open(dest, str(dest))
         report = self.reconcile()
+        stop_if_strict(report, self.strict, self.strict_setting, str(self.path))
         rendered = render(report)
         ensure_not_open(dest, str(dest))
         written = write_sheets(self.path, rendered, dest, backup=self.backup, progress=self.progress)

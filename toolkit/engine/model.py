@@ -25,6 +25,8 @@ class Settings:
     method: str = "budget"
     where: dict[str, str] = field(default_factory=dict)  # setting → position
     ledger_files: tuple[str, ...] = ()  # Utfallsfil: exports (patterns) relative to the workbook, when not --utfall
+    strict: bool = False  # Strikt: a warning stops the run (as --strict does)
+    accepted: tuple[str, ...] = ()  # Godkända varningar: slugs of warnings this unit has accepted (shown as info)
 
 
 @dataclass

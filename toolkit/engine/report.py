@@ -11,7 +11,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import InputError
-from ..findings import Finding
+from ..findings import Finding, accept, warnings
 from ..money import format_kr
 from .figures import Figures, combine
 from .forecast import forecast
@@ -87,6 +87,11 @@ class Report:
         if self.period == 1:
             return "jan"
         return f"jan–{MONTHS[self.period - 1]}"
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """The findings that say a figure is probably wrong."""
+        return warnings(self.findings)
 
     def nodes(self):
         for root in self.roots:
@@ -188,7 +193,7 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
         n = sum(item.rows for item in tie.unbudgeted)
         findings.append(Finding("ej-budgeterat", f"{ledger.source}",
                                 f"{n} huvudboksrader ({format_kr(unbudgeted_sum)} kr) matchar ingen budgetrad "
-                                f"och redovisas som Ej budgeterat"))
+                                f"och redovisas som Ej budgeterat", "info"))
     for item in tie.left_out:
         findings.append(Finding("utanfor-perioden", ledger.source,
                                 f"{item.rows} rader i period {item.period // 100}-{item.period % 100:02d} "
@@ -201,6 +206,8 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
                                                             comments)
         report.findings += carried
         report.note_headers, report.note_widths = dict(notes.headers), dict(notes.widths)
+    if settings.accepted:
+        report.findings = accept(report.findings, settings.accepted, settings.where.get("accepted", "Inställningar"))
     return report
 
 

@@ -19,7 +19,11 @@ _NAMES = {
     "prognosmetod": "method", "forecast method": "method",
     "utfallsfil": "ledger_files", "utfallsfiler": "ledger_files", "huvudboksfil": "ledger_files",
     "ledger file": "ledger_files", "ledger files": "ledger_files",
+    "strikt": "strict", "strict": "strict",
+    "godkända varningar": "accepted", "godkänd varning": "accepted", "accepted warnings": "accepted",
 }
+_YES = {"ja": True, "j": True, "yes": True, "sant": True, "true": True, "1": True,
+        "nej": False, "n": False, "no": False, "falskt": False, "false": False, "0": False}
 _METHOD_ALIASES = {
     "budget": "budget", "utfall enligt budget": "budget",
     "rest": "rest", "rest enligt budget": "rest",
@@ -139,4 +143,29 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
             raise bad("method", "en prognosmetod (budget, rest eller trend)")
     ledger_files = tuple(part.strip() for part in cell_text(values.get("ledger_files")).replace("\n", ";").split(";")
                          if part.strip())
-    return Settings(unit, year, period, amounts_in, show_in, method, where, ledger_files), findings
+    strict = False
+    if cell_text(values.get("strict")):
+        strict = _YES.get(normalise_header(values["strict"]))
+        if strict is None:
+            raise bad("strict", "ja eller nej")
+    accepted = tuple(_accepted(values.get("accepted"), grid.file if grid else None, where.get("accepted")))
+    return Settings(unit, year, period, amounts_in, show_in, method, where, ledger_files, strict,
+                    accepted), findings
+
+
+def _accepted(value: object, file: str | None, where: str | None) -> list[str]:
+    """The slugs of ``Godkända varningar`` (separated by , ; or line breaks);
+    a name that is no warning's slug stops the run (a typo would leave the
+    warning standing while the economist thinks it silenced)."""
+    from ..findings import SLUGS
+
+    slugs = []
+    for part in cell_text(value).replace("\n", ",").replace(";", ",").split(","):
+        slug = part.strip().casefold()
+        if not slug:
+            continue
+        if slug not in SLUGS:
+            raise InputError(f"\"{part.strip()}\" är ingen varning som kan godkännas (ange varningens typ som den "
+                             "står på Avstämning, t.ex. negativ-kostnadsbudget)", file=file, where=where)
+        slugs.append(slug)
+    return slugs

@@ -16,7 +16,7 @@ from ..engine.tree import Node
 from ..read.grid import column_letter
 from .formats import AMOUNT, KR, VARIANCE, display, fit_width, kr, page_setup
 from .text import title
-from .tieout import write_findings
+from .tieout import write_findings, write_warnings
 
 SHEETS = ("Sammanställning", "Resultaträkning", "Per enhet", "Avstämning")
 HEADER_ROW = 4  # Per enhet: unit names on row 4, the columns' headings on row 5
@@ -130,7 +130,7 @@ def write_tieout(sheet, c: Consolidation, fmt) -> None:
     sheet.write(0, 0, title(report, "Avstämning"), fmt.get(bold=True, size=14))
     sheet.write(1, 0, "Belopp i kr med öre; Totalt = kostnader − intäkter (nettokostnad)", fmt.get(italic=True))
 
-    row = 3
+    row = write_warnings(sheet, 3, report.findings, fmt)
     sheet.write(row, 0, "Enheternas Totalt mot sammanställningen", bold)
     row += 1
     measures = [("Budget", "budget"), ("Utfall", "actual"), ("Prognos", "forecast")]

@@ -4,7 +4,7 @@ the unbudgeted rows itemised, the rows left out, and every finding."""
 from __future__ import annotations
 
 from ..engine.report import UNBUDGETED_LABEL, Report
-from ..findings import SLUGS
+from ..findings import SLUGS, count_text
 from .formats import KR, kr, page_setup
 from .text import title
 
@@ -18,7 +18,7 @@ def write_tieout(sheet, report: Report, fmt) -> None:
     sheet.write(0, 0, title(report, "Avstämning"), fmt.get(bold=True, size=14))
     sheet.write(1, 0, "Belopp i kr med öre, debet + (kostnader +, intäkter −)", fmt.get(italic=True))
 
-    row = 3
+    row = write_warnings(sheet, 3, report.findings, fmt)
     sheet.write(row, 0, "Huvudbok", head)
     sheet.write(row, 1, "", head)
     row += 1
@@ -98,16 +98,41 @@ def write_tieout(sheet, report: Report, fmt) -> None:
     page_setup(sheet, report.unit, f"{report.period_label} {report.year}", 3)
 
 
+def write_warnings(sheet, row: int, findings, fmt) -> int:
+    """The warnings, first on the sheet and apart from the rest: figures that
+    are probably wrong. Returns the row where the sheet goes on (``row`` when
+    there are none)."""
+    found = [f for f in findings if f.is_warning]
+    if not found:
+        return row
+    sheet.write_string(row, 0, f"{count_text(len(found)).capitalize()} — siffror som troligen är fel; kontrollera "
+                               "dem innan rapporten används", fmt.get(bold=True, color="#C00000"))
+    row += 1
+    sheet.write_row(row, 0, ["Typ", "Var", "Meddelande"], fmt.get(bold=True, bottom=1))
+    row += 1
+    for finding in found:
+        sheet.write_string(row, 0, finding.slug)
+        sheet.write_string(row, 1, finding.where)
+        sheet.write_string(row, 2, finding.message)
+        row += 1
+    return row + 1
+
+
 def write_findings(sheet, row: int, findings, fmt) -> int:
-    """Iakttagelser — every finding as ``slug | where | message`` — and a legend
-    of the slugs used; returns the row after them."""
+    """Iakttagelser — every finding that is not a warning (those are listed
+    first on the sheet) as ``slug | where | message`` — and a legend of the
+    slugs used; returns the row after them."""
     bold, head = fmt.get(bold=True), fmt.get(bold=True, bottom=1)
     sheet.write(row, 0, "Iakttagelser", bold)
     row += 1
     sheet.write_row(row, 0, ["Typ", "Var", "Meddelande"], head)
     row += 1
+    used = sorted({f.slug for f in findings})
+    warned = any(f.is_warning for f in findings)
+    findings = [f for f in findings if not f.is_warning]
     if not findings:
-        sheet.write_string(row, 0, "Inga iakttagelser")
+        sheet.write_string(row, 0, "Inga andra iakttagelser (varningarna står överst)" if warned
+                           else "Inga iakttagelser")
         row += 1
     for finding in findings:
         sheet.write_string(row, 0, finding.slug)
@@ -115,7 +140,6 @@ def write_findings(sheet, row: int, findings, fmt) -> int:
         sheet.write_string(row, 2, finding.message)
         row += 1
     row += 1
-    used = sorted({f.slug for f in findings})
     if used:
         sheet.write(row, 0, "Förklaring", bold)
         row += 1
