@@ -223,3 +223,21 @@ def test_accept_and_count_rules():
     assert accepted[1] == found[1]  # info stays as it was
     assert (count_text(1), count_text(2)) == ("1 varning", "2 varningar")
 
+
+
+def test_the_sheets_say_so_under_their_titles(runner, cwd):
+    small_workbook(cwd / "T.xlsx", Budget=OVER_ALLOCATED)
+    small_workbook(cwd / "N.xlsx")
+    run(runner, "T.xlsx")
+    run(runner, "N.xlsx")
+    note = "OBS: 1 varning — kontrollera Avstämning innan tabellen används"
+    for path, expected in ((cwd / "T.xlsx", note), (cwd / "N.xlsx", None)):
+        book = openpyxl.load_workbook(path)
+        try:
+            for name, text in (("Sammanställning", "Belopp i tkr"),
+                               ("Resultaträkning", "Belopp i tkr; intäkter +, kostnader −")):
+                cell = book[name]["A2"]
+                assert cell.value == (f"{text} · {expected}" if expected else text)
+                assert (cell.font.color is not None and cell.font.color.rgb == "FFC00000") == bool(expected)
+        finally:
+            book.close()

@@ -15,7 +15,7 @@ from ..engine.report import UNBUDGETED_LABEL
 from ..engine.tree import Node
 from ..read.grid import column_letter
 from .formats import AMOUNT, KR, VARIANCE, display, fit_width, kr, page_setup
-from .text import title
+from .text import title, write_unit_note
 from .tieout import write_findings, write_warnings
 
 SHEETS = ("Sammanställning", "Resultaträkning", "Per enhet", "Avstämning")
@@ -51,8 +51,8 @@ def write_per_unit(sheet, c: Consolidation, fmt) -> None:
     n_units = len(c.units)
     names = [u.name for u in c.units] + ["Totalt"]
     sheet.write(0, 0, title(report, "Per enhet"), fmt.get(bold=True, size=14))
-    sheet.write(1, 0, f"Belopp i {unit}; avvikelse mot periodiserad budget, positiv = gynnsam; Totalt = "
-                      "kostnader − intäkter, Resultat = intäkter − kostnader", fmt.get(italic=True))
+    write_unit_note(sheet, report, fmt, f"Belopp i {unit}; avvikelse mot periodiserad budget, positiv = gynnsam; "
+                                        "Totalt = kostnader − intäkter, Resultat = intäkter − kostnader")
     group_head = fmt.get(bold=True, align="center", bottom=1, wrap=True, valign="bottom")
     head = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom", align="right")
     sheet.write(HEADER_ROW + 1, 0, "Rad", fmt.get(bold=True, bottom=1, valign="bottom"))

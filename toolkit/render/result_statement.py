@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..engine.report import Report
 from .formats import AMOUNT, VARIANCE, display, fit_width, page_setup
-from .text import title
+from .text import title, write_unit_note
 
 HEADER_ROW = 3
 
@@ -17,7 +17,7 @@ def write_result_statement(sheet, report: Report, fmt) -> None:
     headers = ["Uppdrag", f"Resultat {plabel}", f"Budget {plabel}", f"Budget {report.year}",
                f"Prognos {report.year}", "Prognosavvikelse"]
     sheet.write(0, 0, title(report, "Resultaträkning per uppdrag"), fmt.get(bold=True, size=14))
-    sheet.write(1, 0, f"Belopp i {unit}; intäkter +, kostnader −", fmt.get(italic=True))
+    write_unit_note(sheet, report, fmt, f"Belopp i {unit}; intäkter +, kostnader −")
     head = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom")
     head_right = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom", align="right")
     for c, name in enumerate(headers):

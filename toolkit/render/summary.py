@@ -24,7 +24,7 @@ from ..engine.report import UNBUDGETED_LABEL, Report
 from ..engine.tree import Node
 from ..read.grid import column_letter
 from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, display, fit_width, page_setup
-from .text import headline, title, unit_note
+from .text import headline, title, write_unit_note
 
 HEADER_ROW = 3
 COMMENT_WIDTH = 50
@@ -49,7 +49,7 @@ def write_summary(sheet, report: Report, fmt, result_row: bool = False) -> None:
                                                              "avvbp"] + (["int", "kvar"] if has_committed else [])
                                                             + ["kommentar"])}
     sheet.write(0, 0, title(report, "Ekonomiskt resultat"), fmt.get(bold=True, size=14))
-    sheet.write(1, 0, unit_note(report), fmt.get(italic=True))
+    write_unit_note(sheet, report, fmt)
     for c, name in enumerate(cols):
         text_column = c == 0 or name == "Kommentar"
         sheet.write(HEADER_ROW, c, name, fmt.get(bold=True, bottom=1, wrap=True, valign="bottom",

@@ -16,8 +16,21 @@ def title(report: Report, what: str) -> str:
     return f"{report.unit} — {what} {report.period_label} {report.year}"
 
 
-def unit_note(report: Report) -> str:
-    return f"Belopp i {report.show_in}"
+def unit_note(report: Report, text: str | None = None) -> str:
+    """'Belopp i tkr' (or ``text``) — and, when the run has warnings, a word
+    that the figures may be wrong: the sheet may be read without the console
+    line (after a nightly refresh)."""
+    note = text or f"Belopp i {report.show_in}"
+    if report.warnings:
+        n = len(report.warnings)
+        note += f" · OBS: {n} {'varning' if n == 1 else 'varningar'} — kontrollera Avstämning innan tabellen används"
+    return note
+
+
+def write_unit_note(sheet, report: Report, fmt, text: str | None = None) -> None:
+    """The note under a sheet's title, red when the run has warnings."""
+    style = fmt.get(italic=True, bold=True, color="#C00000") if report.warnings else fmt.get(italic=True)
+    sheet.write_string(1, 0, unit_note(report, text), style)
 
 
 def rounded(value, unit: str) -> int:
