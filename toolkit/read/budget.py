@@ -7,16 +7,16 @@ import re
 from ..engine.model import COST, INCOME, BudgetLine
 from ..errors import InputError
 from ..findings import Finding
-from ..money import parse_ore
+from ..money import AmountTooLarge, parse_ore, too_large
+from .csvfile import check_fields
 from .grid import Grid, cell_text, normalise_header
-from .headers import DIMENSIONS, canonical, find_header
+from .headers import ALIASES, BUDGET_FIELDS, DIMENSIONS, canonical, check_unique, find_header
+from .spelling import near_miss, shown
 
 _TYPES = {
     "intäkt": INCOME, "intäkter": INCOME, "income": INCOME, "revenue": INCOME,
     "kostnad": COST, "kostnader": COST, "cost": COST, "costs": COST, "expense": COST,
 }
-_FIELDS = ("rad", "överordnad", "typ", "budget", "periodisering", "nyckel", "uppdrag", "prognos",
-           "intecknat", "kommentar")
 _TOTAL_LABEL = re.compile(r"^(summa|totalt|total)\b", re.IGNORECASE)
 
 
@@ -26,15 +26,27 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int) -> tuple[list[
     cols = header.columns
     findings: list[Finding] = []
     mapping: dict[str, int] = {}
+    # the names a misspelled column may have meant (Nyckel's aliases Namn/Name are for Periodisering's sheet)
+    known = [alias for name in (*BUDGET_FIELDS, *DIMENSIONS) if name != "nyckel" for alias in ALIASES[name]]
+    known += sorted(ledger_columns)
     for c, label in sorted(header.labels.items()):
         name = canonical(label)
-        if name in _FIELDS:
+        if name in BUDGET_FIELDS:
             continue
         if name in DIMENSIONS or name in ledger_columns:
             mapping.setdefault(name, c)
+        elif (meant := near_miss(label, known)) is not None:
+            raise InputError(f"okänd kolumn \"{label}\" — menade du \"{shown(meant)}\"?", file=grid.file,
+                             where=grid.where(header.row, c))
         else:
             findings.append(Finding("okand-kolumn", grid.where(header.row, c),
                                     f"kolumnen \"{label}\" finns inte i huvudboken och används inte", "info"))
+    # every column read, once: the fields (Periodisering or Nyckel for the key) and the patterns
+    check_unique(grid, header, [("periodisering", "nyckel"),
+                                *((name,) for name in BUDGET_FIELDS if name not in ("periodisering", "nyckel")),
+                                *((name,) for name in mapping)])
+    if grid.is_csv:
+        check_fields(grid, header, {cols["rad"]: "Rad"})
     key_col = cols.get("periodisering", cols.get("nyckel"))
 
     def text(r: int, name: str) -> str:
@@ -48,6 +60,8 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int) -> tuple[list[
         value = grid.value(r, c)
         try:
             return parse_ore(value, scale)
+        except AmountTooLarge:
+            raise InputError(too_large(value, cell_text(value)), file=grid.file, where=grid.where(r, c)) from None
         except ValueError:
             raise InputError(f"\"{cell_text(value)}\" är inte ett belopp", file=grid.file,
                              where=grid.where(r, c)) from None

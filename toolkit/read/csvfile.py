@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from ..errors import InputError
@@ -65,20 +66,114 @@ def sniff_separator(lines: list[str]) -> str:
     return best
 
 
+_HINT = "rätta raden i filen och kör igen (en text som innehåller skiljetecknet ska stå inom citattecken)"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def read_csv_grid(path: Path, display: str) -> Grid:
+    """The file's lines as rows of text fields (row i is line i + 1; a record
+    whose quoted value spans lines sits on its last line, the lines before it
+    blank).  A quote that is never closed, or that swallows whole lines of
+    the table, stops the run naming the line where it opened."""
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError("filen finns inte", file=display) from exc
     text = decode(data, display)
-    sep = sniff_separator(text.splitlines()[:20])
+    lines = io.StringIO(text, newline="").readlines()  # split as the csv module splits them
+    sep = sniff_separator([line.rstrip("\r\n") for line in lines[:20]])
+    width = _width(lines[:20], sep)
     rows: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    reader = csv.reader(lines, delimiter=sep)
+    start = 1  # the line the next record starts on
     try:
         for row in reader:
-            while len(rows) < reader.line_num - 1:  # a quoted field spanning lines
+            if reader.line_num > start or reader.line_num == len(lines):  # a quoted value spanning lines, the end
+                _check_quotes(row, start, reader.line_num, lines, sep, width, display)
+            while len(rows) < reader.line_num - 1:
                 rows.append([])
             rows.append([cell.strip() for cell in row])
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(f"rad {reader.line_num}: {exc}", file=display) from exc
+        if "field larger than field limit" in str(exc):  # 128 kB in one value: a quote that is not closed
+            raise InputError(f"rad {start}: citattecknet (\") som börjar ett värde på raden stängs inte förrän "
+                             f"värdet är över 128 kB; rätta citattecknet och kör igen", file=display) from exc
+        if "NUL" in str(exc):
+            raise InputError(f"rad {reader.line_num}: raden innehåller NUL-tecken; filen är ingen textfil (CSV)",
+                             file=display) from exc
+        raise InputError(f"rad {reader.line_num}: raden kan inte läsas som CSV ({exc})", file=display) from exc
     return Grid(path.name, display, rows, is_csv=True)
+
+
+def _width(lines: list[str], sep: str) -> int:
+    """The number of fields of the widest of the first lines."""
+    return max((len(next(csv.reader([line], delimiter=sep), [])) for line in lines if line.strip()), default=1)
+
+
+def _check_quotes(row: list[str], start: int, end: int, lines: list[str], sep: str, width: int,
+                  display: str) -> None:
+    """A record on lines start..end: its quoted value may hold line breaks
+    (a text typed with Alt+Enter), but not a quote left open at the end of
+    the file, nor whole lines of the table (as many separators as a row)."""
+    if end == len(lines) and (line := _open_quote("".join(lines[start - 1 : end]), sep)) is not None:
+        raise _unclosed(start + line, display)
+    line = start
+    for value in row:
+        breaks = len(_LINE_BREAK.findall(value))
+        if breaks and width > 1 and value.count(sep) >= width - 1:
+            raise InputError(
+                f"rad {line}: citattecknet (\") som börjar ett värde på raden stängs först på rad {line + breaks}, "
+                f"så raderna däremellan skulle läsas som text i ett enda fält; rätta citattecknet och kör igen",
+                file=display)
+        line += breaks
+
+
+def _unclosed(line: int, display: str) -> InputError:
+    return InputError(f"rad {line}: citattecknet (\") som börjar ett värde på raden stängs aldrig, så resten av filen "
+                      "skulle läsas som text i ett enda fält; rätta citattecknet och kör igen", file=display)
+
+
+def _quotes(text: str, sep: str):
+    """(position, opens) for each quote that opens or closes a quoted value, as
+    the csv module reads them (a quote inside an unquoted value is text)."""
+    inside, at = False, 0
+    while (j := text.find('"', at)) >= 0:
+        if inside:
+            if text.startswith('"', j + 1):  # "" inside quotes
+                at = j + 2
+                continue
+            inside = False
+            yield j, False
+        elif j == 0 or text[j - 1] in (sep, "\n", "\r"):
+            inside = True
+            yield j, True
+        at = j + 1
+
+
+def _open_quote(text: str, sep: str) -> int | None:
+    """The line (0 = the first of ``text``) of the quote still open at its end, or None."""
+    events = list(_quotes(text, sep))
+    if not events or not events[-1][1]:
+        return None
+    return len(_LINE_BREAK.findall(text, 0, events[-1][0]))
+
+
+def check_fields(grid: Grid, header, needed: dict[int, str]) -> None:
+    """Every line below the header row has the header's fields: more only as
+    empty fields at the end (Excel ends a line with separators up to its used
+    range), fewer only when none of the ``needed`` columns (column → name) is
+    left out (Excel leaves out the empty cells at the end of a line)."""
+    width = max(header.labels) + 1 if header.labels else 0
+    for r in range(header.row + 1, len(grid.rows)):
+        row = grid.rows[r]
+        if not any(row):
+            continue  # a blank line, or the lines of a value spanning several
+        n = len(row)
+        if n > width and any(row[width:]):
+            last = max(c for c, v in enumerate(row) if v) + 1
+            raise InputError(f"raden har {last} fält men rubrikraden (rad {header.row + 1}) har {width}; "
+                             f"{_HINT}", file=grid.file, where=grid.where(r))
+        missing = [name for c, name in sorted(needed.items()) if c >= n]
+        if missing:
+            raise InputError(f"raden har {n} fält men rubrikraden (rad {header.row + 1}) har {width}, så "
+                             f"{' och '.join(missing)} saknas; {_HINT}", file=grid.file, where=grid.where(r))

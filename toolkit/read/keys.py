@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..engine.model import Key
+from ..engine.periodisation import BUILT_IN, LINEAR
 from ..errors import InputError
 from ..money import parse_decimal
 from .grid import Grid, cell_text, normalise_header
-from .headers import find_header
+from .headers import duplicates, find_header, stop_at_duplicate
 
 MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 _MONTH_NAMES = {
@@ -19,6 +20,10 @@ _MONTH_NAMES = {
                                    "september", "october", "november", "december"), 1)},
     "may": 5, "oct": 10, "sept": 9,
 }
+
+
+#: the built-in keys by name as Budget names them (Linjär also as Linjar)
+_BUILT_IN = {**{normalise_header(name): name for name in BUILT_IN}, "linjar": LINEAR}
 
 
 def month_of_header(header: object) -> int | None:
@@ -33,18 +38,33 @@ def month_columns(labels: dict[int, str]) -> dict[int, int]:
 
 
 def read_keys(grid: Grid) -> list[Key]:
-    header = find_header(grid, ("nyckel",), what="periodiseringsnycklar",
-                         accept=lambda cols: "nyckel" in cols and len(month_columns_of(cols)) == 12)
+    header = find_header(grid, ("nyckel",), what="periodiseringsnycklar", names="Nyckel, Jan … Dec",
+                         accept=lambda h: "nyckel" in h.columns and len(month_columns_of(h.columns)) == 12)
     months = month_columns(header.labels)
-    by_month = {m: c for c, m in sorted(months.items(), reverse=True)}
+    found = duplicates(header, [("nyckel",)])
+    by_month: dict[int, int] = {}
+    for c, m in sorted(months.items()):
+        if m in by_month:
+            found.append((c, by_month[m], "månad"))
+        by_month.setdefault(m, c)
+    stop_at_duplicate(grid, header, found)
     nc = header.columns["nyckel"]
     keys: list[Key] = []
+    seen: dict[str, str] = {}
     for r in range(header.row + 1, len(grid.rows)):
         name = cell_text(grid.value(r, nc))
         if not name:
             if any(cell_text(grid.value(r, c)) for c in by_month.values()):
                 raise InputError("nyckeln saknar namn", file=grid.file, where=grid.where(r, nc))
             continue
+        norm = normalise_header(name)  # as the Budget's Periodisering column is matched
+        if norm in _BUILT_IN:
+            raise InputError(f"nyckeln \"{name}\" har samma namn som den inbyggda nyckeln {_BUILT_IN[norm]}; ta bort "
+                             "raden, eller ge din nyckel ett eget namn", file=grid.file, where=grid.where(r, nc))
+        if norm in seen:
+            raise InputError(f"nyckeln \"{name}\" finns redan på {seen[norm]}; varje nyckel behöver ett unikt namn",
+                             file=grid.file, where=grid.where(r, nc))
+        seen[norm] = grid.where(r, nc)
         weights = []
         for m in range(1, 13):
             c = by_month[m]

@@ -21,10 +21,20 @@ import numpy as np
 from ..engine.model import Codes, Ledger, factorize
 from ..errors import InputError
 from ..findings import Finding
-from ..money import format_kr, parse_decimal, to_ore
+from ..money import AmountTooLarge, format_kr, parse_decimal, to_ore, too_large
 from ..progress import Report
-from .grid import Grid, cell_text
-from .headers import DIMENSIONS, HEADER_SEARCH_ROWS, HeaderRow, canonical, find_header
+from .csvfile import check_fields
+from .grid import Grid, cell_text, normalise_header
+from .headers import (
+    BUDGET_FIELDS,
+    DIMENSIONS,
+    HEADER_SEARCH_ROWS,
+    HeaderRow,
+    canonical,
+    duplicates,
+    find_header,
+    stop_at_duplicate,
+)
 from .keys import month_of_header
 from .workbook import Source
 from .worksheet import Column, NotCanonical, WorksheetPart
@@ -63,33 +73,45 @@ def parse_period(value: object, year: int | None) -> int:
     raise ValueError(value)
 
 
-def _matrix_period(label: str, year: int | None) -> int | None | str:
-    """A monthly-matrix column header → yyyymm, 'needs-year', or None."""
-    month = month_of_header(label)
-    if month is not None:
-        return year * 100 + month if year is not None else "needs-year"
-    text = cell_text(label)
-    if not any(ch.isdigit() for ch in text) or len(text) < 6:
+#: a month header given as text: 202501, 2025-01, 2025/1, 2025-01-01 (Jan … Dec are read by name)
+_MONTH_TEXT = re.compile(r"^(\d{4})(?:(\d{2})|[-/](\d{1,2})|-(\d{2})-\d{2})$")
+#: the names of a period column (read before a date column when a ledger has both)
+_PERIOD_WORDS = {"period", "bokföringsperiod", "månad", "month"}
+
+
+def _month_header(value: object, year: int | None) -> int | None | str:
+    """A monthly-matrix column header → yyyymm, 'needs-year' (Jan … Dec), or
+    None. A header is a month name, a text 202501/2025-01/2025-01-01, a whole
+    number 202501 or a date; a number that is not a month of the years
+    1900–2200 (an amount) is none."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.year * 100 + value.month
+    if isinstance(value, str):
+        month = month_of_header(value)
+        if month is not None:
+            return year * 100 + month if year is not None else "needs-year"
+        found = _MONTH_TEXT.match(value.strip())
+        if found is None:
+            return None
+        y, m = int(found[1]), int(found[2] or found[3] or found[4])
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        y, m = divmod(int(value), 100)
+    else:
         return None
-    try:
-        return parse_period(text, None)
-    except (ValueError, LookupError):
-        return None
+    return y * 100 + m if 1900 <= y <= 2200 and 1 <= m <= 12 else None
 
 
-def _is_rows(cols: dict[str, int]) -> bool:
-    return "belopp" in cols and "period" in cols
+def _is_rows(header: HeaderRow) -> bool:
+    return "belopp" in header.columns and "period" in header.columns
 
 
-def _is_matrix(cols: dict[str, int]) -> bool:
-    return "belopp" not in cols and sum(1 for name in cols if _matrix_period(name, 2000) is not None) >= 2
-
-
-MAX_ORE = 10**15  # 10 000 miljarder kr: larger is no ledger line (and a full sheet of them still sums exactly)
-
-
-class AmountTooLarge(ValueError):
-    """An amount of MAX_ORE or more."""
+def _is_matrix(header: HeaderRow, wanted: set[str] | None) -> bool:
+    """A monthly matrix's header: no Belopp, two or more month headers and a
+    code column (Konto or another dimension) — so a row of data, whose cells
+    may look like months, is never taken for one."""
+    codes = set(DIMENSIONS) | (set(wanted or ()) - set(BUDGET_FIELDS) - _RESERVED)
+    return "belopp" not in header.columns and any(name in codes for name in header.columns) \
+        and sum(1 for v in header.values.values() if _month_header(v, 2000) is not None) >= 2
 
 
 def amount_ore(value: object) -> int:
@@ -100,14 +122,8 @@ def amount_ore(value: object) -> int:
         nearest = round(cents)
         if abs(cents - nearest) < 1e-6:
             return int(nearest)
-    try:
-        amount = parse_decimal(value)
-        ore = 0 if amount is None else to_ore(amount)
-    except ArithmeticError:  # infinity, NaN
-        raise ValueError(value) from None
-    if abs(ore) >= MAX_ORE:
-        raise AmountTooLarge(value)
-    return ore
+    amount = parse_decimal(value)
+    return 0 if amount is None else to_ore(amount)
 
 
 @dataclass
@@ -127,30 +143,47 @@ class _Layout:
 
 def _layout(grid: Grid, year: int | None, wanted: set[str] | None) -> _Layout:
     header = find_header(grid, ("period", "belopp"), what="huvudboken",
-                         accept=lambda cols: _is_rows(cols) or _is_matrix(cols))
+                         names="Period och Belopp, eller Konto och en kolumn per månad",
+                         accept=lambda h: _is_rows(h) or _is_matrix(h, wanted), suggest=DIMENSIONS)
+    matrix = not _is_rows(header)
     cols = header.columns
     dims: list[str] = []
     labels: dict[str, str] = {}
-    for _c, label in sorted(header.labels.items()):
+    for c, label in sorted(header.labels.items()):
         name = canonical(label)
-        if name in _RESERVED or name in dims or _matrix_period(label, 2000) is not None and not _is_rows(cols):
+        if not isinstance(header.values[c], str) or name in _RESERVED or name in dims \
+                or matrix and _month_header(header.values[c], 2000) is not None:
             continue
         if name in DIMENSIONS or (wanted is not None and name in wanted):
             dims.append(name)
             labels[name] = label
+    found = duplicates(header, [(name,) for name in ("belopp", "år", *dims)])
+    month_cols: list[tuple[int, int]] = []
+    if matrix:
+        first: dict[int, int] = {}
+        for c, value in sorted(header.values.items()):
+            p = _month_header(value, year)
+            if p == "needs-year":
+                raise InputError(f"månadskolumnen \"{header.labels[c]}\" saknar år; ange År på bladet Inställningar",
+                                 file=grid.file, where=grid.where(header.row, c))
+            if p is not None:
+                if p in first:
+                    found.append((c, first[p], "månad"))
+                first.setdefault(p, c)
+                month_cols.append((c, p))
+    else:
+        # a period column before a date column (Period and Bokföringsdatum: the period is the month booked)
+        every = header.every["period"]
+        periods = [c for c in every if normalise_header(header.labels[c]) in _PERIOD_WORDS] or every
+        if len(periods) > 1:
+            found.append((periods[1], periods[0], "kolumn"))
+        cols["period"] = periods[0]
+    stop_at_duplicate(grid, header, found)
     for name in ("period", "belopp", "text", "år"):
         if name in cols:
             labels[name] = header.labels[cols[name]]
-    matrix = not _is_rows(cols)
-    month_cols: list[tuple[int, int]] = []
-    if matrix:
-        for c, label in sorted(header.labels.items()):
-            p = _matrix_period(label, year)
-            if p == "needs-year":
-                raise InputError(f"månadskolumnen \"{label}\" saknar år; ange År på bladet Inställningar",
-                                 file=grid.file, where=grid.where(header.row, c))
-            if p is not None:
-                month_cols.append((c, p))
+    if grid.is_csv:
+        check_fields(grid, header, {} if matrix else {cols["period"]: "Period", cols["belopp"]: "Belopp"})
     return _Layout(header, dims, labels, matrix, month_cols)
 
 
@@ -236,7 +269,7 @@ def _not_amount(grid: Grid, r: int, c: int, value: object) -> InputError:
     try:
         amount_ore(value)
     except AmountTooLarge:
-        return _fail(grid, r, c, f"\"{cell_text(value)}\" är ett orimligt stort belopp (10 000 miljarder kr eller mer)")
+        return _fail(grid, r, c, too_large(value, cell_text(value)))
     except ValueError:
         pass
     return _fail(grid, r, c, f"\"{cell_text(value)}\" är inte ett belopp")
@@ -248,7 +281,10 @@ def _not_year(grid: Grid, r: int, c: int, value: object) -> InputError:
 
 def _year(value: object) -> int:
     """An År cell: a year 1–9999 (ValueError otherwise)."""
-    year = int(Decimal(cell_text(value)))
+    number = Decimal(cell_text(value))  # InvalidOperation (an ArithmeticError) when no number
+    if not number.is_finite() or number.adjusted() > 4:  # not int() of 1E+999999999
+        raise ValueError(value)
+    year = int(number)
     if not 1 <= year <= 9999:
         raise ValueError(value)
     return year

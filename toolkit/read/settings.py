@@ -8,12 +8,13 @@ from ..engine.model import METHODS, Settings
 from ..errors import InputError
 from ..findings import Finding
 from .grid import Grid, cell_text, normalise_header
-from .headers import find_header
+from .headers import check_unique, find_header
+from .spelling import near_miss, shown
 
 _NAMES = {
     "enhet": "unit", "unit": "unit", "namn": "unit",
-    "år": "year", "year": "year", "budgetår": "year",
-    "period": "period", "bokslutsperiod": "period", "closing period": "period",
+    "år": "year", "year": "year", "budgetår": "year", "räkenskapsår": "year",
+    "period": "period", "bokslutsperiod": "period", "bokslutsmånad": "period", "closing period": "period",
     "belopp i": "amounts_in", "amounts in": "amounts_in",
     "visa i": "show_in", "show in": "show_in",
     "prognosmetod": "method", "forecast method": "method",
@@ -24,6 +25,7 @@ _NAMES = {
 }
 _YES = {"ja": True, "j": True, "yes": True, "sant": True, "true": True, "1": True,
         "nej": False, "n": False, "no": False, "falskt": False, "false": False, "0": False}
+_SHOWN = ("Enhet", "År", "Period", "Belopp i", "Visa i", "Prognosmetod", "Utfallsfil", "Strikt", "Godkända varningar")
 _METHOD_ALIASES = {
     "budget": "budget", "utfall enligt budget": "budget",
     "rest": "rest", "rest enligt budget": "rest",
@@ -90,16 +92,29 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
     findings: list[Finding] = []
     if grid is not None:
         header = find_header(grid, ("inställning", "värde"), what="inställningar")
+        check_unique(grid, header, [("inställning",), ("värde",)])
         kc, vc = header.columns["inställning"], header.columns["värde"]
+        named: dict[str, tuple[str, str]] = {}  # setting → (its name as written, the cell)
         for r in range(header.row + 1, len(grid.rows)):
-            name = normalise_header(grid.value(r, kc))
+            label = cell_text(grid.value(r, kc))
+            name = normalise_header(label)
             if not name:
                 continue
             key = _NAMES.get(name)
             if key is None:
+                if (meant := near_miss(label, _NAMES)) is not None:
+                    raise InputError(f"okänd inställning \"{label}\" — menade du \"{shown(meant)}\"?",
+                                     file=grid.file, where=grid.where(r, kc))
                 findings.append(Finding("okand-installning", grid.where(r, kc),
-                                        f"inställningen \"{grid.value(r, kc)}\" är okänd och används inte"))
+                                        f"inställningen \"{label}\" är okänd och används inte (inställningarna är "
+                                        f"{', '.join(_SHOWN)})", "varning"))
                 continue
+            if key in named:
+                first, at = named[key]
+                said = "finns redan" if normalise_header(first) == name else f"är samma inställning som \"{first}\""
+                raise InputError(f"inställningen \"{label}\" {said} på {at}; ta bort den ena raden",
+                                 file=grid.file, where=grid.where(r, kc))
+            named[key] = (label, grid.where(r, kc))
             values[key] = grid.value(r, vc)
             where[key] = grid.where(r, vc)
 
