@@ -27,7 +27,7 @@ def run(budget: list[list], ledger: list[list], keys: list[list] | None = None, 
     ledger_grid = grid("Utfall", ledger)
     settings = Settings("Test", year, period, amounts_in, "tkr", method)
     led = read_ledger(ledger_grid, year, mapping_columns(budget_grid))
-    lines, findings = read_budget(budget_grid, set(led.dimensions), 1000 if amounts_in == "tkr" else 1)
+    lines, findings = read_budget(budget_grid, set(led.dimensions), 1000 if amounts_in == "tkr" else 1, led.headers)
     key_list = read_keys(grid("Periodisering", keys)) if keys else []
     return reconcile(lines, key_list, led, settings, budget_file=FILE, findings=findings)
 

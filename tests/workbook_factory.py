@@ -11,6 +11,7 @@ import xlsxwriter
 def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
     book = xlsxwriter.Workbook(str(path))
     book.set_properties({"created": dt.datetime(2000, 1, 1)})
+    date = book.add_format({"num_format": "yyyy-mm-dd"})  # a date cell shows as a date, as Excel writes one
     for name, rows in sheets.items():
         sheet = book.add_worksheet(name)
         for r, row in enumerate(rows):
@@ -19,6 +20,8 @@ def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
                     continue
                 if isinstance(value, str):
                     sheet.write_string(r, c, value)
+                elif isinstance(value, (dt.date, dt.datetime)):
+                    sheet.write_datetime(r, c, value, date)
                 else:
                     sheet.write(r, c, value)
     book.close()

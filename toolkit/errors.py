@@ -21,7 +21,7 @@ class ReconcileError(Exception):
 
     def __str__(self) -> str:
         parts = [p for p in (self.file, self.where) if p]
-        return ": ".join([*parts, self.message])
+        return " ".join(": ".join([*parts, self.message]).splitlines())  # one line, whatever a cell held
 
     def in_file(self, file: str) -> ReconcileError:
         """Attach the file name if it is not set yet; returns self for ``raise … from``."""

@@ -185,7 +185,7 @@ class Job:
         wanted = mapping_columns(budget_grid)
         ledger = read_ledgers(ledger_sources, settings.year, wanted, self.progress)
         scale = 1000 if settings.amounts_in == "tkr" else 1
-        lines, budget_findings = read_budget(budget_grid, set(ledger.dimensions), scale)
+        lines, budget_findings = read_budget(budget_grid, set(ledger.dimensions), scale, ledger.headers)
         keys = []
         for src in dict.fromkeys(s for s in (budget_src, book) if s is not None):
             if not src.is_csv and src.find("Periodisering"):

@@ -10,7 +10,7 @@ figure is shown.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 
 MAX_ORE = 10**15  # 10 000 miljarder kr: larger is no amount of a unit (and a full sheet of them still sums exactly)
@@ -92,7 +92,9 @@ def to_ore(amount: Decimal, scale: int = 1) -> int:
         raise AmountTooLarge(amount) if amount.is_infinite() else ValueError(amount)
     if amount and amount.adjusted() >= 15:  # 10**15 kr or more: no arithmetic on it (10**26 öre would not quantize)
         raise AmountTooLarge(amount)
-    ore = int((amount * scale * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    with localcontext() as context:  # exact: a text may have more digits than the default 28
+        context.prec = max(28, len(amount.as_tuple().digits) + 12)
+        ore = int((amount * scale * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if abs(ore) >= MAX_ORE:
         raise AmountTooLarge(amount)
     return ore

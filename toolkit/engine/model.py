@@ -110,6 +110,7 @@ class Ledger:
     rows_read: int = 0
     layout: str = "rader"  # "rader" | "månadsmatris"
     notes: list = field(default_factory=list)  # Findings of reading it (a total row left out, duplicates …)
+    headers: frozenset = frozenset()  # the canonical names of every column its file(s) name, read or not
 
     def __len__(self) -> int:
         return len(self.period)
@@ -164,7 +165,8 @@ def concat(ledgers: list[Ledger], source: str, file: str) -> Ledger:
         codes=codes, dimensions=dims, labels=labels, source=source, file=file, locate=locate,
         rows_read=sum(ledger.rows_read for ledger in ledgers),
         layout=layouts.pop() if len(layouts) == 1 else "rader",
-        notes=[note for ledger in ledgers for note in ledger.notes])
+        notes=[note for ledger in ledgers for note in ledger.notes],
+        headers=frozenset().union(*(ledger.headers for ledger in ledgers)))
 
 
 def part_of(ledger: Ledger) -> np.ndarray:

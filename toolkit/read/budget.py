@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from ..engine.model import COST, INCOME, BudgetLine
 from ..errors import InputError
@@ -20,15 +21,19 @@ _TYPES = {
 _TOTAL_LABEL = re.compile(r"^(summa|totalt|total)\b", re.IGNORECASE)
 
 
-def read_budget(grid: Grid, ledger_columns: set[str], scale: int) -> tuple[list[BudgetLine], list[Finding]]:
-    """Budget lines in sheet order. ``scale`` is 1 for kr, 1000 for tkr."""
+def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
+                ledger_headers: Iterable[str] = ()) -> tuple[list[BudgetLine], list[Finding]]:
+    """Budget lines in sheet order. ``scale`` is 1 for kr, 1000 for tkr.
+    ``ledger_columns`` are the ledger's code columns (a Budget column of
+    that name is a pattern), ``ledger_headers`` every column it names (one a
+    letter or two from a Budget column's name was meant by it)."""
     header = find_header(grid, ("rad", "budget"), what="budgeten")
     cols = header.columns
     findings: list[Finding] = []
     mapping: dict[str, int] = {}
     # the names a misspelled column may have meant (Nyckel's aliases Namn/Name are for Periodisering's sheet)
     known = [alias for name in (*BUDGET_FIELDS, *DIMENSIONS) if name != "nyckel" for alias in ALIASES[name]]
-    known += sorted(ledger_columns)
+    known += sorted((set(ledger_columns) | set(ledger_headers)) - {"period", "belopp", "text", "år"})
     for c, label in sorted(header.labels.items()):
         name = canonical(label)
         if name in BUDGET_FIELDS:

@@ -72,7 +72,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 def read_csv_grid(path: Path, display: str) -> Grid:
     """The file's lines as rows of text fields (row i is line i + 1; a record
-    whose quoted value spans lines sits on its last line, the lines before it
+    whose quoted value spans lines sits on its first line, the lines after it
     blank).  A quote that is never closed, or that swallows whole lines of
     the table, stops the run naming the line where it opened."""
     try:
@@ -90,7 +90,7 @@ def read_csv_grid(path: Path, display: str) -> Grid:
         for row in reader:
             if reader.line_num > start or reader.line_num == len(lines):  # a quoted value spanning lines, the end
                 _check_quotes(row, start, reader.line_num, lines, sep, width, display)
-            while len(rows) < reader.line_num - 1:
+            while len(rows) < start - 1:
                 rows.append([])
             rows.append([cell.strip() for cell in row])
             start = reader.line_num + 1

@@ -196,7 +196,10 @@ def _ledger(grid: Grid, layout: _Layout, period, amount, row, col, codes: dict[s
         raise InputError("huvudbokens belopp är för stora för att summeras exakt", file=grid.file, where=grid.name)
     return Ledger(period=array(period), amount=amount, row=array(row), col=array(col), codes=codes,
                   dimensions=layout.dims, labels=layout.labels, source=grid.name, file=grid.file, locate=grid.where,
-                  rows_read=len(period), layout="månadsmatris" if layout.matrix else "rader")
+                  rows_read=len(period), layout="månadsmatris" if layout.matrix else "rader",
+                  headers=frozenset(canonical(label) for c, label in layout.header.labels.items()
+                                    if isinstance(layout.header.values[c], str)
+                                    and _month_header(layout.header.values[c], 2000) is None))
 
 
 def _fail(grid: Grid, r: int, c: int, message: str) -> InputError:

@@ -34,7 +34,7 @@ def distance(a: str, b: str) -> int:
 
 def _close(text: str, name: str) -> int | None:
     """The distance from ``text`` to the known ``name`` when it is a near miss."""
-    if text == name or text.startswith(name + " "):
+    if text == name:
         return None
     if abs(len(text) - len(name)) > 2:
         return None
@@ -48,6 +48,9 @@ def near_miss(text: object, known: Iterable[str]) -> str | None:
     """The known name (as given) that ``text`` is a near miss of, the closest
     first (then the first given); None when it is no near miss of any."""
     norm = normalise_header(text)
+    known = list(known)
+    if any(norm.startswith(normalise_header(name) + " ") for name in known):
+        return None
     best: tuple[int, str] | None = None
     for name in known:
         d = _close(norm, normalise_header(name))
