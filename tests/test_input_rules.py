@@ -542,3 +542,38 @@ def test_to_ore_is_exact_below_the_bound_and_refuses_above(amount):
     else:
         assert ore == exact and abs(ore) < MAX_ORE
     assert parse_decimal(Decimal(0)) == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 12), st.sampled_from(["5011", "4010", "0100"]),
+                          st.text(alphabet='ab ;"\n\r,åÖ', max_size=12), st.integers(-10**9, 10**9)),
+                max_size=12),
+       st.sampled_from(["\r\n", "\n"]), st.booleans())
+def test_a_csv_file_written_by_the_rules_is_read_as_written(tmp_path_factory, rows, newline, title):
+    """Quoted separators, quotes and line breaks come back as written (a value
+    with a line break may not hold a whole row's separators: that is read as
+    a quote left open)."""
+    import csv as csv_module
+    import io
+
+    from toolkit.read.csvfile import read_csv_grid
+    from toolkit.read.ledger import read_ledger
+
+    if newline == "\n":  # the csv module quotes a value with a line end of its lineterminator only
+        rows = [(m, konto, text.replace("\r", ""), ore) for m, konto, text, ore in rows]
+    rows = [r for r in rows if not (("\n" in r[2] or "\r" in r[2]) and r[2].count(";") >= 3)]
+    out = io.StringIO()
+    if title:
+        out.write(f"Huvudbok;;;{newline}{newline}")
+    writer = csv_module.writer(out, delimiter=";", lineterminator=newline)
+    writer.writerow(["Period", "Konto", "Text", "Belopp"])
+    for m, konto, text, ore in rows:
+        writer.writerow([f"2025{m:02d}", konto, text, f"{'-' * (ore < 0)}{abs(ore) // 100},{abs(ore) % 100:02d}"])
+    path = tmp_path_factory.mktemp("csv") / "u.csv"
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    grid = read_csv_grid(path, "u.csv")
+    ledger = read_ledger(grid, 2025)
+    assert ledger.period.tolist() == [202500 + m for m, *_ in rows]
+    assert ledger.amount.tolist() == [ore for *_, ore in rows]
+    assert ledger.codes["konto"].values() == [konto for _, konto, *_ in rows]
+    assert [grid.rows[r][2] for r in ledger.row.tolist()] == [text.strip() for _, _, text, _ in rows]

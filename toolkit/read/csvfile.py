@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .grid import Grid
+from .headers import ALIASES, canonical
 
 _SEPARATORS = (";", "\t", ",")
 
@@ -50,20 +51,26 @@ def decode(data: bytes, display: str) -> str:
         ) from exc
 
 
-def sniff_separator(lines: list[str]) -> str:
-    """The separator that splits the first lines most consistently."""
-    best, best_score = ";", -1
+def sniff_separator(lines: list[str]) -> tuple[str, int]:
+    """The separator of the first lines (with their line ends; a quoted value
+    may span lines), and the number of fields of the widest of them: the one
+    that splits a line into the most known headers (Period, Konto, Belopp …),
+    then the one that gives the most fields — every field counted, not the
+    lines of one width, so that a decimal comma does not win over a ``;``
+    whose lines vary in width (Excel leaves out empty cells at a line's end)."""
+    best, best_score, best_width = ";", (-1, -1), 1
     for sep in _SEPARATORS:
-        counts = [len(next(csv.reader([line], delimiter=sep))) for line in lines if line.strip()]
-        if not counts:
+        try:
+            rows = [row for row in csv.reader(lines, delimiter=sep) if any(f.strip() for f in row)]
+        except csv.Error:
             continue
-        width = max(counts)
-        if width < 2:
+        counts = [len(row) for row in rows]
+        if not counts or max(counts) < 2:
             continue
-        score = sum(1 for n in counts if n == width) * 100 + width
+        score = (max(sum(1 for f in row if canonical(f) in ALIASES) for row in rows), sum(counts))
         if score > best_score:
-            best, best_score = sep, score
-    return best
+            best, best_score, best_width = sep, score, max(counts)
+    return best, best_width
 
 
 _HINT = "rätta raden i filen och kör igen (en text som innehåller skiljetecknet ska stå inom citattecken)"
@@ -81,8 +88,7 @@ def read_csv_grid(path: Path, display: str) -> Grid:
         raise InputError("filen finns inte", file=display) from exc
     text = decode(data, display)
     lines = io.StringIO(text, newline="").readlines()  # split as the csv module splits them
-    sep = sniff_separator([line.rstrip("\r\n") for line in lines[:20]])
-    width = _width(lines[:20], sep)
+    sep, width = sniff_separator(lines[:20])
     rows: list[list[str]] = []
     reader = csv.reader(lines, delimiter=sep)
     start = 1  # the line the next record starts on
@@ -103,11 +109,6 @@ def read_csv_grid(path: Path, display: str) -> Grid:
                              file=display) from exc
         raise InputError(f"rad {reader.line_num}: raden kan inte läsas som CSV ({exc})", file=display) from exc
     return Grid(path.name, display, rows, is_csv=True)
-
-
-def _width(lines: list[str], sep: str) -> int:
-    """The number of fields of the widest of the first lines."""
-    return max((len(next(csv.reader([line], delimiter=sep), [])) for line in lines if line.strip()), default=1)
 
 
 def _check_quotes(row: list[str], start: int, end: int, lines: list[str], sep: str, width: int,

@@ -1,7 +1,12 @@
 """Finding a table's header row and its columns by name (with aliases).
 
 Headers may sit on any of the first 10 rows (exports put title rows above
-them); names match case-insensitively, Swedish or English.
+them); names match case-insensitively, Swedish or English. Only a text cell
+names a column (a number or a date in a header row is a value, or a month
+header the ledger reads itself). A column the table reads may be there only
+once: a second one — the same name, an alias, or for the ledger the same
+month — stops the run naming both cells. When no row is a header row, the
+message names a cell one or two letters from a header it meant.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ BUDGET_FIELDS = ("rad", "överordnad", "typ", "budget", "periodisering", "nyckel
                  "intecknat", "kommentar")
 
 _LOOKUP = {alias: canon for canon, names in ALIASES.items() for alias in names}
+_KNOWN = set(ALIASES)
 
 
 def canonical(header: object) -> str:
@@ -150,9 +156,6 @@ def _nearest_miss(grid: Grid, limit: int, ok: Callable[[HeaderRow], bool],
             c, alias = fixes[0]
             return r, c, alias
     return None
-
-
-_KNOWN = set(ALIASES)
 
 
 def cell_name(grid: Grid, row: int, col: int) -> str:

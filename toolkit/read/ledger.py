@@ -142,6 +142,9 @@ class _Layout:
 
 
 def _layout(grid: Grid, year: int | None, wanted: set[str] | None) -> _Layout:
+    """The ledger's header row (a real one: Period and Belopp, or a code column
+    and month headers) and its columns; a column read twice, a month twice,
+    or (in a CSV file) a line with other fields than the header stops."""
     header = find_header(grid, ("period", "belopp"), what="huvudboken",
                          names="Period och Belopp, eller Konto och en kolumn per månad",
                          accept=lambda h: _is_rows(h) or _is_matrix(h, wanted), suggest=DIMENSIONS)

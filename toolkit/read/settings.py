@@ -25,7 +25,11 @@ _NAMES = {
 }
 _YES = {"ja": True, "j": True, "yes": True, "sant": True, "true": True, "1": True,
         "nej": False, "n": False, "no": False, "falskt": False, "false": False, "0": False}
-_SHOWN = ("Enhet", "År", "Period", "Belopp i", "Visa i", "Prognosmetod", "Utfallsfil", "Strikt", "Godkända varningar")
+_FIRST: dict[str, str] = {}
+for _name, _key in _NAMES.items():
+    _FIRST.setdefault(_key, _name)
+#: each setting by its first (Swedish) name, as a message lists them: Enhet, År, Period …
+_SHOWN = tuple(shown(name) for name in _FIRST.values())
 _METHOD_ALIASES = {
     "budget": "budget", "utfall enligt budget": "budget",
     "rest": "rest", "rest enligt budget": "rest",
