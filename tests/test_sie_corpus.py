@@ -8,13 +8,17 @@ left out; and each file warns only where its own totals disagree."""
 from __future__ import annotations
 
 import csv
+import json
 import shlex
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from workbook_factory import write_workbook
 
+from toolkit.cli import main
 from toolkit.read.exports import read_ledgers
 from toolkit.read.workbook import Source
 
@@ -275,3 +279,30 @@ def test_the_avendo_period_balances_are_parts_and_the_others_totals():
         other = nonzero(Independent(path, "partition" if style == "total" else "total").sums())
         assert got == nonzero(Independent(path, style).sums()), name
         assert got != other, name  # the two styles differ on every one of these files
+
+
+def budget_book(path: Path, year: int) -> Path:
+    return write_workbook(path, {
+        "Inställningar": [["Inställning", "Värde"], ["Enhet", "SIE-test"], ["År", year], ["Period", 12]],
+        "Budget": [["Rad", "Typ", "Budget", "Konto"], ["Intäkter", "Intäkt", 1000, "3000-3999"],
+                   ["Kostnader", "Kostnad", 1000, "4000-8999"]]})
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", FILES)
+def test_what_reaches_the_report_is_the_independent_years_sum(name, tmp_path):
+    """A small budget workbook run with --utfall file.se: each calendar year's
+    utfall in the report (its tie-out and its total) is the independent sum."""
+    path = SIE / name
+    want = Independent(path, MANIFEST[name]["psaldo"]).sums()
+    years = sorted({period // 100 for period, _account in want})
+    for year in years:
+        book = budget_book(tmp_path / f"Test{year}.xlsx", year)
+        result = CliRunner().invoke(main, [str(book), "--check", "--json", "--utfall", str(path)],
+                                    catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        out = json.loads(result.stdout)
+        total = sum((v for (period, _a), v in want.items() if period // 100 == year), Decimal(0))
+        assert out["tieout_kr"]["ledger_in_period"] == float(total), year
+        assert out["totals_kr"]["actual"] == float(total), year
+        assert out["tieout_kr"]["difference"] == 0

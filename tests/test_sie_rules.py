@@ -95,6 +95,11 @@ def test_an_object_list_without_its_closing_brace_stops(book):
                                   "saknar avslutande }\n")
 
 
+def test_a_transaction_without_its_object_list_stops(book):
+    lines = HEAD + ver(1, "20250115", '5011 100.00 20250115 "Arvode"', "2440 {} -100.00")
+    assert stops(book, lines) == 'export.se: rad 8: objektlistan saknas ("100.00" står där { … } ska stå)\n'
+
+
 def test_a_brace_without_its_verification_stops(book):
     lines = HEAD + ver(1, "20250115", "5011 {} 100.00", "2440 {} -100.00") + ["{", "   #TRANS 5011 {} 5.00", "}"]
     assert stops(book, lines) == "export.se: rad 11: { utan #VER framför\n"

@@ -43,7 +43,7 @@ from ..findings import Finding
 from ..money import format_kr, to_ore
 from .grid import Grid
 from .headers import DIMENSIONS, canonical
-from .sie_balances import TOTAL, read_balances
+from .sie_balances import TOTAL, Balance, Row, read_balances
 
 # the dimensions SIE reserves (§ 8.17), named when a file has no #DIM for them
 STANDARD_DIMENSIONS = {1: "Resultatenhet", 2: "Kostnadsbärare", 6: "Projekt", 7: "Anställd", 8: "Kund",
@@ -52,7 +52,6 @@ STANDARD_DIMENSIONS = {1: "Resultatenhet", 2: "Kostnadsbärare", 6: "Projekt", 7
 OUR_NAME = {1: "Ansvar", 6: "Projekt"}
 ACCOUNT_TYPES = ("T", "S", "K", "I")  # tillgång, skuld, kostnad, intäkt
 CLOSING_ACCOUNT = "8999"  # Årets resultat
-_SHOWN = 5  # accounts named in one finding
 
 Objects = tuple[tuple[int, str], ...]
 
@@ -125,81 +124,71 @@ def read_sie_grid(path: Path, display: str) -> Grid:
 
 def _parse(lines: list[str], display: str) -> _Sie:
     sie = _Sie()
-    state = _Verification()
-    last = next((n for n in range(len(lines), 0, -1) if lines[n - 1].strip()), 0)
     cache: dict[str, Objects] = {}
-    for number, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        try:
-            _line(sie, state, number, line, display, cache)
-        except InputError:
-            if state.line and number == last:  # a line cut off at the end of the file
-                break
+    ver_line = 0  # the line of the #VER whose { … } is being read (0: none)
+    ver_name = ver_date = ""
+    opened = False  # its { seen
+    last = next((n for n in range(len(lines), 0, -1) if lines[n - 1].strip()), 0)
+    number = 0
+    try:
+        for number, raw in enumerate(lines, start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            first = line[0]
+            if first == "{" or first == "}":
+                if line not in ("{", "}"):
+                    raise InputError(f"\"{_shorten(line)}\" är ingen SIE-rad", file=display, where=f"rad {number}")
+                if first == "{":
+                    if not ver_line or opened:
+                        raise InputError("{ utan #VER framför", file=display, where=f"rad {number}")
+                    opened = True
+                else:
+                    if not ver_line:
+                        raise InputError("} utan #VER och { framför", file=display, where=f"rad {number}")
+                    ver_line, opened = 0, False
+                continue
+            if first != "#":
+                continue
+            fields = _tokens(line)
+            label = fields[0].upper()
+            if label == "#TRANS":
+                if len(fields) < 4:
+                    raise InputError("#TRANS behöver konto, objektlista och belopp", file=display,
+                                     where=f"rad {number}")
+                date = fields[4] if len(fields) > 4 and fields[4].isdigit() else ver_date
+                sie.trans.append((number, fields[1], _objects(fields[2], number, display, cache, line), fields[3],
+                                  date))
+            elif label == "#VER":
+                if ver_line:
+                    raise InputError(f"{ver_name} saknar avslutande }} (nästa #VER börjar på rad {number})",
+                                     file=display, where=f"rad {ver_line}")
+                ver_line, opened = number, False
+                ver_name = " ".join(["#VER", *(f or '""' for f in fields[1:3])])
+                ver_date = fields[3] if len(fields) > 3 else ""
+            elif label == "#PSALDO":
+                if len(fields) < 6:
+                    raise InputError("#PSALDO behöver årsnummer, period, konto, objektlista och belopp",
+                                     file=display, where=f"rad {number}")
+                sie.balances.append((number, fields[1], fields[2], fields[3],
+                                     _objects(fields[4], number, display, cache, line), fields[5]))
+            elif label == "#RES" and len(fields) >= 4 and fields[1] == "0":
+                sie.results[fields[2]] = (fields[3], number)
+            elif label == "#KTYP" and len(fields) >= 2:
+                sie.types[fields[1]] = (fields[2].upper() if len(fields) >= 3 else "", number)
+            elif label == "#DIM" and len(fields) >= 3 and fields[1].isdigit():
+                sie.names[int(fields[1])] = fields[2]
+            elif label == "#UNDERDIM" and len(fields) >= 4 and fields[1].isdigit() and fields[3].isdigit():
+                sie.underdims[int(fields[1])] = (fields[2], int(fields[3]))
+            elif label == "#RAR" and len(fields) >= 4 and fields[1] == "0":
+                sie.year0 = (fields[2], fields[3])
+    except InputError:
+        if not (ver_line and number == last):  # not a line cut off at the end of the file
             raise
-    if state.line:
-        raise InputError(f"{state.name} saknar avslutande }}: filen tar slut inne i verifikationen — är den avkortad? "
-                         "Exportera den igen", file=display, where=f"rad {state.line}")
+    if ver_line:
+        raise InputError(f"{ver_name} saknar avslutande }}: filen tar slut inne i verifikationen — är den avkortad? "
+                         "Exportera den igen", file=display, where=f"rad {ver_line}")
     return sie
-
-
-@dataclass
-class _Verification:
-    """The #VER whose { … } is being read."""
-
-    line: int = 0  # its line (0: none open)
-    name: str = ""
-    date: str = ""
-    opened: bool = False  # its { seen
-
-
-def _line(sie: _Sie, ver: _Verification, number: int, line: str, display: str, cache: dict[str, Objects]) -> None:
-    first = line[0]
-    if first == "{" or first == "}":
-        if line not in ("{", "}"):
-            raise InputError(f"\"{_shorten(line)}\" är ingen SIE-rad", file=display, where=f"rad {number}")
-        if first == "{":
-            if not ver.line or ver.opened:
-                raise InputError("{ utan #VER framför", file=display, where=f"rad {number}")
-            ver.opened = True
-        else:
-            if not ver.line:
-                raise InputError("} utan #VER och { framför", file=display, where=f"rad {number}")
-            ver.line, ver.opened = 0, False
-        return
-    if first != "#":
-        return
-    fields = _tokens(line)
-    label = fields[0].upper()
-    if label == "#TRANS":
-        if len(fields) < 4:
-            raise InputError("#TRANS behöver konto, objektlista och belopp", file=display, where=f"rad {number}")
-        date = fields[4] if len(fields) > 4 and fields[4].isdigit() else ver.date
-        sie.trans.append((number, fields[1], _objects(fields[2], number, display, cache, line), fields[3], date))
-    elif label == "#VER":
-        if ver.line:
-            raise InputError(f"{ver.name} saknar avslutande }} (nästa #VER börjar på rad {number})",
-                             file=display, where=f"rad {ver.line}")
-        ver.line, ver.opened = number, False
-        ver.name = " ".join(["#VER", *(f or '""' for f in fields[1:3])])
-        ver.date = fields[3] if len(fields) > 3 else ""
-    elif label == "#PSALDO":
-        if len(fields) < 6:
-            raise InputError("#PSALDO behöver årsnummer, period, konto, objektlista och belopp",
-                             file=display, where=f"rad {number}")
-        sie.balances.append((number, fields[1], fields[2], fields[3],
-                             _objects(fields[4], number, display, cache, line), fields[5]))
-    elif label == "#RES" and len(fields) >= 4 and fields[1] == "0":
-        sie.results[fields[2]] = (fields[3], number)
-    elif label == "#KTYP" and len(fields) >= 2:
-        sie.types[fields[1]] = (fields[2].upper() if len(fields) >= 3 else "", number)
-    elif label == "#DIM" and len(fields) >= 3 and fields[1].isdigit():
-        sie.names[int(fields[1])] = fields[2]
-    elif label == "#UNDERDIM" and len(fields) >= 4 and fields[1].isdigit() and fields[3].isdigit():
-        sie.underdims[int(fields[1])] = (fields[2], int(fields[3]))
-    elif label == "#RAR" and len(fields) >= 4 and fields[1] == "0":
-        sie.year0 = (fields[2], fields[3])
 
 
 def _shorten(text: str, limit: int = 40) -> str:
@@ -247,6 +236,16 @@ def _rows(n: int) -> str:
     return f"{n} {'rad' if n == 1 else 'rader'}"
 
 
+def _kr(amount: Decimal) -> str:
+    return format_kr(to_ore(amount))
+
+
+def _list(items, shown: int = 5) -> str:
+    """The first ``shown`` items, and … when there are more."""
+    items = list(items)
+    return ", ".join(items[:shown]) + (" …" if len(items) > shown else "")
+
+
 class _Reader:
     """The ledger rows of a parsed file, and the findings about them."""
 
@@ -280,110 +279,96 @@ class _Reader:
         return account[:1] in "345678" and account[:1] != ""
 
     def note_accounts(self, items: list[tuple[int, str, str]]) -> None:
-        """Findings for the rows of accounts that are read otherwise than the
-        type says: an unknown #KTYP (read by BAS class), a class 3–8 account
-        typed as a balance account, and 8999 Årets resultat."""
-        by_account: dict[str, list] = {}
-        for n, account, amount in items:
-            entry = by_account.setdefault(account, [n, 0, []])
-            entry[1] += 1
-            entry[2].append((amount, n))
+        """Findings for the rows (line, account, amount) of accounts read
+        otherwise than their type says: an unknown #KTYP (read by BAS class),
+        a class 3–8 account typed as a balance account, and 8999 Årets resultat."""
         types = self.sie.types
-        unknown = sorted(a for a in by_account if a in types and types[a][0] not in ACCOUNT_TYPES)
+        unknown = {a for a, (kind, _n) in types.items() if kind not in ACCOUNT_TYPES}
+        typed_balance = {a for a, (kind, _n) in types.items()
+                         if kind in ("T", "S") and a[:1] in "345678" and a != CLOSING_ACCOUNT}
+        named = unknown | typed_balance | {CLOSING_ACCOUNT}
+        found: dict[str, list[tuple[int, str]]] = {}
+        for n, account, amount in items:
+            if account in named:
+                found.setdefault(account, []).append((n, amount))
+        unknown = sorted(unknown & found.keys())
         if unknown:
-            shown = ", ".join(f'{a} "{types[a][0]}" ({"resultatkonto" if self.is_result(a) else "balanskonto"})'
-                              for a in unknown[:_SHOWN]) + (" …" if len(unknown) > _SHOWN else "")
-            count = sum(by_account[a][1] for a in unknown)
-            self.notes.append(Finding(
-                "sie-kontotyp", f"{self.display}: rad {min(types[a][1] for a in unknown)}",
-                f"#KTYP med okänd kontotyp (SIE känner T, S, K och I) för {shown}: kontona lästes efter BAS-klass "
-                f"(3–8 resultatkonto, annars balanskonto), {_rows(count)}", "varning"))
-        typed_balance = sorted(a for a in by_account if a in types and types[a][0] in ("T", "S")
-                               and a[:1] in "345678" and a != CLOSING_ACCOUNT)
+            shown = _list(f'{a} "{types[a][0]}" ({"resultatkonto" if self.is_result(a) else "balanskonto"})'
+                          for a in unknown)
+            self.note("sie-kontotyp", min(types[a][1] for a in unknown),
+                      f"#KTYP med okänd kontotyp (SIE känner T, S, K och I) för {shown}: kontona lästes efter "
+                      f"BAS-klass (3–8 resultatkonto, annars balanskonto), "
+                      f"{_rows(sum(len(found[a]) for a in unknown))}", "varning")
+        typed_balance = sorted(typed_balance & found.keys())
         if typed_balance:
-            shown = ", ".join(typed_balance[:_SHOWN]) + (" …" if len(typed_balance) > _SHOWN else "")
-            count = sum(by_account[a][1] for a in typed_balance)
-            self.notes.append(Finding(
-                "sie-balanskonto", f"{self.display}: rad {min(types[a][1] for a in typed_balance)}",
-                f"konton i klass 3–8 som filen anger som balanskonton (#KTYP T eller S) lästes inte som utfall: "
-                f"{shown} ({_rows(count)})", "info"))
-        closing = by_account.get(CLOSING_ACCOUNT)
+            self.note("sie-balanskonto", min(types[a][1] for a in typed_balance),
+                      "konton i klass 3–8 som filen anger som balanskonton (#KTYP T eller S) lästes inte som utfall: "
+                      f"{_list(typed_balance)} ({_rows(sum(len(found[a]) for a in typed_balance))})", "info")
+        closing = found.get(CLOSING_ACCOUNT)
         if closing:
-            kr = sum((self.amount(v, n) for v, n in closing[2]), Decimal(0))
-            self.notes.append(Finding(
-                "arets-resultat", f"{self.display}: rad {closing[0]}",
-                f"{CLOSING_ACCOUNT} Årets resultat lästes inte: bokslutsposten som bokar årets resultat är inget utfall "
-                f"({_rows(closing[1])}, {format_kr(to_ore(kr))} kr)", "info"))
+            kr = sum((_amount(v, n, self.display) for n, v in closing), Decimal(0))
+            self.note("arets-resultat", closing[0][0],
+                      f"{CLOSING_ACCOUNT} Årets resultat lästes inte: bokslutsposten som bokar årets resultat är inget "
+                      f"utfall ({_rows(len(closing))}, {_kr(kr)} kr)", "info")
 
-    def amount(self, text: str, line: int) -> Decimal:
-        return _amount(text, line, self.display)
+    def note(self, slug: str, line: int, message: str, severity: str) -> None:
+        self.notes.append(Finding(slug, f"{self.display}: rad {line}", message, severity))
 
-    def results(self) -> dict[str, Decimal]:
-        """#RES year 0 of the income and cost accounts that are read."""
-        return {a: self.amount(v, n) for a, (v, n) in self.sie.results.items()
+    def results(self) -> dict[str, tuple[Decimal, int]]:
+        """#RES year 0 (amount, line) of the income and cost accounts that are read."""
+        return {a: (_amount(v, n, self.display), n) for a, (v, n) in self.sie.results.items()
                 if self.is_result(a) and a != CLOSING_ACCOUNT}
 
-    def read_balances(self, balances) -> list:
+    def read_balances(self, balances: list[Balance]) -> list[Row]:
         results = self.results()
-        reading = read_balances(balances, results or None)
+        reading = read_balances(balances, {a: v for a, (v, _n) in results.items()} or None)
         if reading.unclear:
             read_as, other = ("summa", "del") if reading.style == TOTAL else ("del", "summa")
-            self.notes.append(Finding(
-                "sie-psaldo", f"{self.display}: rad {reading.first_line}",
-                f"#PSALDO: oklart om raden utan objekt ({{}}) är kontots summa eller bara delen utan objekt; lästes "
-                f"som {read_as} ({format_kr(to_ore(reading.total_kr))} kr), som {other} blir det "
-                f"{format_kr(to_ore(reading.other_kr))} kr — jämför med huvudboken", "varning"))
+            self.note("sie-psaldo", reading.first_line,
+                      f"#PSALDO: oklart om raden utan objekt ({{}}) är kontots summa eller bara delen utan objekt; "
+                      f"lästes som {read_as} ({_kr(reading.total_kr)} kr), som {other} blir det "
+                      f"{_kr(reading.other_kr)} kr — jämför med huvudboken", "varning")
         if results:
-            year0 = {n for n, y, *_ in balances if y == "0"}
-            read: dict[str, Decimal] = defaultdict(Decimal)
-            for n, _p, account, _o, amount in reading.rows:
-                if n in year0:
-                    read[account] += amount
-            self.compare(read, results, "#PSALDO")
+            year0 = {b[0] for b in balances if b[1] == "0"}
+            self.compare("#PSALDO", [r for r in reading.rows if r[0] in year0], results, "#RES")
         return reading.rows
 
-    def check_trans(self, rows: list, dates: dict[int, str]) -> None:
-        """Σ #TRANS of the year (by #RAR 0) per account against #RES, or else
+    def check_trans(self, rows: list[Row], dates: dict[int, str]) -> None:
+        """Σ #TRANS of the year (#RAR 0) per account against #RES, or else
         against the year's #PSALDO."""
-        sie = self.sie
-        first, last = sie.year0 or ("", "99999999")
-        read: dict[str, Decimal] = defaultdict(Decimal)
-        for n, _p, account, _o, amount in rows:
-            if first <= (dates[n] or first) <= last:
-                read[account] += amount
+        first, last = self.sie.year0 or ("", "99999999")
+        year = [r for r in rows if first <= dates[r[0]] <= last]
         results = self.results()
         if results:
-            self.compare(read, results, "#TRANS")
+            self.compare("#TRANS", year, results, "#RES")
             return
-        balances = [(n, y, p, a, o, self.amount(v, n)) for n, y, p, a, o, v in sie.balances
+        balances = [(n, y, p, a, o, _amount(v, n, self.display)) for n, y, p, a, o, v in self.sie.balances
                     if y == "0" and self.is_result(a) and a != CLOSING_ACCOUNT]
         if balances:
-            reference: dict[str, Decimal] = defaultdict(Decimal)
-            for _n, _p, account, _o, amount in read_balances(balances, None).rows:
-                reference[account] += amount
-            self.compare(read, reference, "#TRANS", "#PSALDO")
+            reference: dict[str, tuple[Decimal, int]] = {}
+            for n, _p, account, _o, amount in read_balances(balances, None).rows:
+                kr, line = reference.get(account, (Decimal(0), n))
+                reference[account] = (kr + amount, min(line, n))
+            self.compare("#TRANS", year, reference, "#PSALDO")
 
-    def compare(self, read: dict[str, Decimal], reference: dict[str, Decimal], what: str,
-                against: str = "#RES") -> None:
-        differ = sorted(a for a in read.keys() | reference.keys() if read.get(a, 0) != reference.get(a, 0))
+    def compare(self, what: str, rows: list[Row], reference: dict[str, tuple[Decimal, int]], against: str) -> None:
+        """A warning when the rows read, summed per account, are not the
+        file's own total (``reference``: account → amount, its line)."""
+        read: dict[str, Decimal] = defaultdict(Decimal)
+        lines: dict[str, int] = {}
+        for n, _p, account, _o, amount in rows:
+            read[account] += amount
+            lines.setdefault(account, n)
+        zero = (Decimal(0), 0)
+        differ = sorted(a for a in read.keys() | reference.keys() if read.get(a, 0) != reference.get(a, zero)[0])
         if not differ:
             return
-        shown = ", ".join(f"{a} ({format_kr(to_ore(read.get(a, Decimal(0))))} kr mot "
-                          f"{format_kr(to_ore(reference.get(a, Decimal(0))))} kr)"
-                          for a in differ[:_SHOWN]) + (" …" if len(differ) > _SHOWN else "")
-        gap = sum((read.get(a, Decimal(0)) - reference.get(a, Decimal(0)) for a in differ), Decimal(0))
-        first = differ[0]
-        if against == "#RES" and first in self.sie.results:
-            line = self.sie.results[first][1]
-        else:
-            accounts = [(t[0], t[1]) for t in self.sie.trans] if what == "#TRANS" else \
-                [(b[0], b[3]) for b in self.sie.balances]
-            line = min((n for n, a in accounts if a == first), default=0)
+        shown = _list(f"{a} ({_kr(read.get(a, Decimal(0)))} kr mot {_kr(reference.get(a, zero)[0])} kr)" for a in differ)
+        gap = sum((read.get(a, Decimal(0)) - reference.get(a, zero)[0] for a in differ), Decimal(0))
         accounts = f"{len(differ)} {'konto' if len(differ) == 1 else 'konton'}"
-        self.notes.append(Finding(
-            "sie-summor", f"{self.display}: rad {line}" if line else self.display,
-            f"{what} för året stämmer inte med filens {against} för {accounts}: {shown}; skillnad "
-            f"{format_kr(to_ore(gap))} kr — en ofullständig export? Utfallet är läst från {what}", "varning"))
+        self.note("sie-summor", reference[differ[0]][1] if differ[0] in reference else lines[differ[0]],
+                  f"{what} för året stämmer inte med filens {against} för {accounts}: {shown}; skillnad {_kr(gap)} kr "
+                  f"— en ofullständig export? Utfallet är läst från {what}", "varning")
 
     def to_grid(self, rows: list, line_count: int) -> Grid:
         parents = self.parents()
