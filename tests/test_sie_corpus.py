@@ -23,7 +23,9 @@ from toolkit.read.exports import read_ledgers
 from toolkit.read.workbook import Source
 
 ROOT = Path(__file__).resolve().parents[1]
-SIE = next((p / "shared" / "sie" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared" / "sie").is_dir()), None)
+# ../shared beside the checkout (in CI), or beside its folder (a worktree in a folder of worktrees)
+SIE = next((p / "shared" / "sie" for p in (ROOT.parent, ROOT.parent.parent)
+            if (p / "shared" / "sie" / "MANIFEST.tsv").is_file()), None)
 MANIFEST = {row["file"]: row for row in csv.DictReader(open(SIE / "MANIFEST.tsv", encoding="utf-8"), delimiter="\t")} \
     if SIE else {}
 needs_corpus = pytest.mark.skipif(not MANIFEST, reason="../shared/sie is not beside the checkout")
@@ -192,7 +194,6 @@ FILES = sorted(MANIFEST)
 
 @needs_corpus
 def test_the_manifest_lists_the_files_beside_it():
-    assert len(FILES) == 30
     assert {row["file"] for row in MANIFEST.values()} == {p.name for p in SIE.iterdir() if p.name != "MANIFEST.tsv"}
 
 
