@@ -38,6 +38,11 @@ SLUGS = {
     "konsolidering-ofordelat": "En rad med underrader hos vissa enheter; de andras belopp står som Ofördelat",
     "konsolidering-typ": "En rad som är intäkt hos vissa enheter och kostnad hos andra",
     "summarad": "En summarad sist i huvudboken lästes inte som en huvudboksrad",
+    "arets-resultat": "8999 Årets resultat, bokslutsposten, lästes inte som utfall",
+    "sie-kontotyp": "Konto med okänd #KTYP i SIE-filen; läst efter BAS-klass",
+    "sie-balanskonto": "Konto i klass 3–8 som SIE-filen anger som balanskonto; lästes inte som utfall",
+    "sie-psaldo": "Oklart om SIE-filens #PSALDO-rad utan objekt är kontots summa eller en del av den",
+    "sie-summor": "SIE-filens #TRANS eller #PSALDO för året stämmer inte med dess #RES",
 }
 
 
