@@ -1091,7 +1091,8 @@ def test_a_comment_whose_line_leaves_with_its_unit_is_kept_and_comes_back(tmp_pa
     cli("consolidate", *paths[:2], "--output", out)  # without Gamma
     rows = sheet_rows(out, "Sammanställning")
     assert ("Kostnader › Resor", "Resorna följs upp") in [(r[0], r[7]) for r in rows]
-    assert [f[0] for f in findings(out)] == ["kommentar-utan-rad"]
+    # (the units' ledgers stop in January and February, before the closing period August: a warning each)
+    assert [f[0] for f in findings(out) if f[0] != "period-efter-utfall"] == ["kommentar-utan-rad"]
     cli("consolidate", *paths, "--output", out)  # Gamma is back, and so is the text on its line
     ws = openpyxl.load_workbook(out)["Sammanställning"]
     at = {key: r for key, r, heading in tree_rows(ws, 4) if not heading}

@@ -21,11 +21,18 @@ SLUGS = {
     "arbetsbok-olasbar": "Arbetsboken kunde inte läsas; inställningarna togs från budgetfilen",
     "kommentar-utan-rad": "Egen text på Sammanställning utan rad; den står kvar under tabellen",
     "kommentar-behallen": "Kommentaren på Sammanställning behölls framför Budgets kommentar",
-    "dubbla-rader": "Samma huvudboksrader i två exportfiler",
+    "dubbla-rader": "Samma huvudboksrader i två exportfiler (en månad exporterad två gånger?)",
     "konsolidering-del": "En rad som bara vissa enheter har",
     "konsolidering-ofordelat": "En rad med underrader hos vissa enheter; de andras belopp står som Ofördelat",
     "konsolidering-typ": "En rad som är intäkt hos vissa enheter och kostnad hos andra",
     "summarad": "En summarad sist i huvudboken lästes inte som en huvudboksrad",
+    "inga-rader-for-aret": "Huvudboken har inga rader för året",
+    "period-efter-utfall": "Bokslutsperioden ligger efter sista månaden med huvudboksrader",
+    "tomma-manader": "Månader utan huvudboksrader",
+    "storleksordning": "Budget och utfall skiljer sig ungefär 1 000 gånger (kr och tkr förväxlade?)",
+    "omvant-tecken": "Huvudbokens tecken ser omvända ut",
+    "negativ-kostnadsbudget": "Kostnadsrad med negativ budget men kostnader i utfallet",
+    "monster-avgransare": "Mönster med mellanslag eller annan avgränsare som inte matchar något",
 }
 
 
