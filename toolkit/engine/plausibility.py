@@ -126,9 +126,8 @@ def missing_months(ledger: Ledger, year: int, period: int, settings: Settings) -
     last = int(booked.max())
     typical = float(np.median(counts[booked - 1]))
     out = []
-    trailing = [m for m in range(last + 1, period + 1)] if settings.period is not None else []
-    longest = max((len(run) for run in "".join("x" if c else "." for c in counts[:last]).split("x")), default=0)
-    if (trailing and typical >= MANY_ROWS) or len(trailing) >= max(2, longest + 1):
+    trailing = list(range(last + 1, period + 1)) if settings.period is not None else []
+    if (trailing and typical >= MANY_ROWS) or len(trailing) >= max(2, _longest_empty_run(counts[:last]) + 1):
         where = settings.where.get("period", ledger.source)
         out.append(Finding(
             "period-efter-utfall", where,
@@ -142,6 +141,15 @@ def missing_months(ledger: Ledger, year: int, period: int, settings: Settings) -
             f"huvudboken har inga rader för {months_text(year * 100 + m for m in gaps)} men i median "
             f"{_rows(int(typical))} de andra månaderna; saknas en exportfil?", WARNING))
     return out
+
+
+def _longest_empty_run(counts) -> int:
+    """The most months in a row without rows."""
+    longest = run = 0
+    for count in counts:
+        run = 0 if count else run + 1
+        longest = max(longest, run)
+    return longest
 
 
 # -- the budget against the ledger ------------------------------------------------------------------------------
@@ -276,7 +284,7 @@ def unbudgeted(tie: TieOut, leaves: list[Node]) -> Finding | None:
         return Finding("ej-budgeterat", tie.source, text, INFO)
     largest = max(tie.unbudgeted, key=lambda item: abs(item.amount))
     codes = ", ".join(f"{tie.labels.get(d, d.capitalize())} {code}" for d, code in largest.codes.items() if code)
+    most = f"mest {codes or 'rader utan koder'} ({format_kr(largest.amount)} kr)"
     return Finding("ej-budgeterat", tie.source,
-                   f"{text} — {_percent(Fraction(gross) / everything)} av allt utfall, mest {codes} "
-                   f"({format_kr(largest.amount)} kr); saknas en budgetrad, eller stämmer inte mönstren på Budget?",
-                   WARNING)
+                   f"{text} — {_percent(Fraction(gross) / everything)} av allt utfall, {most}; saknas en budgetrad, "
+                   "eller stämmer inte mönstren på Budget?", WARNING)
