@@ -249,9 +249,10 @@ def test_the_same_month_exported_twice_is_a_finding_and_counted(book):
     out = report("--utfall", "aug.csv", "--utfall", "aug-igen.csv")
     n, total = len(august), kr(august)
     assert {"slug": "dubbla-rader", "severity": "varning", "where": "aug-igen.csv",
-            "message": f"{n} rader i aug-igen.csv finns också i aug.csv (samma period, belopp och koder; period "
-                       f"2025-08; {format_kr(int(total * 100))} kr) — samma export inläst två gånger? Raderna räknas "
-                       "med"} in out["findings"]
+            "message": f"augusti 2025 finns i både aug.csv och aug-igen.csv: {n} rader i aug-igen.csv finns också i "
+                       f"aug.csv (samma period, belopp och koder; {format_kr(int(total * 100))} kr) — samma månad "
+                       "exporterad två gånger? Raderna räknas båda gångerna; läs in varje månad från en fil"} \
+        in out["findings"]
     assert [f["slug"] for f in out["findings"]].count("dubbla-rader") == 1
     assert out["tieout_kr"]["rows_read"] == 2 * n
     assert out["totals_kr"]["actual"] == float(2 * total)  # the rows are counted, both times
@@ -267,8 +268,10 @@ def test_overlapping_exports_name_both_files_and_the_shared_month(book):
     found = [f for f in out["findings"] if f["slug"] == "dubbla-rader"]
     assert len(found) == 1
     assert found[0]["where"] == "aug-sep.csv"
-    assert found[0]["message"].startswith(f"{len(ledger(202508))} rader i aug-sep.csv finns också i jul-aug.csv "
-                                          "(samma period, belopp och koder; period 2025-08; ")
+    assert found[0]["severity"] == "varning"
+    assert found[0]["message"].startswith(f"augusti 2025 finns i både jul-aug.csv och aug-sep.csv: "
+                                          f"{len(ledger(202508))} rader i aug-sep.csv finns också i jul-aug.csv "
+                                          "(samma period, belopp och koder; ")
     assert out["totals_kr"]["actual"] == float(kr(ledger(202507)) + 2 * kr(ledger(202508)))  # September is after P
     assert out["tieout_kr"]["rows_read"] == len(ledger(202507, 202508)) + len(ledger(202508, 202509))
 

@@ -33,7 +33,7 @@ SLUGS = {
     "arbetsbok-olasbar": "Arbetsboken kunde inte läsas; inställningarna togs från budgetfilen",
     "kommentar-utan-rad": "Egen text på Sammanställning utan rad; den står kvar under tabellen",
     "kommentar-behallen": "Kommentaren på Sammanställning behölls framför Budgets kommentar",
-    "dubbla-rader": "Samma huvudboksrader i två exportfiler",
+    "dubbla-rader": "Samma huvudboksrader i två exportfiler (en månad exporterad två gånger?)",
     "konsolidering-del": "En rad som bara vissa enheter har",
     "konsolidering-ofordelat": "En rad med underrader hos vissa enheter; de andras belopp står som Ofördelat",
     "konsolidering-typ": "En rad som är intäkt hos vissa enheter och kostnad hos andra",
@@ -43,6 +43,13 @@ SLUGS = {
     "sie-balanskonto": "Konto i klass 3–8 som SIE-filen anger som balanskonto; lästes inte som utfall",
     "sie-psaldo": "Oklart om SIE-filens #PSALDO-rad utan objekt är kontots summa eller en del av den",
     "sie-summor": "SIE-filens #TRANS eller #PSALDO för året stämmer inte med dess #RES",
+    "inga-rader-for-aret": "Huvudboken har inga rader för året",
+    "period-efter-utfall": "Bokslutsperioden ligger efter sista månaden med huvudboksrader",
+    "tomma-manader": "Månader utan huvudboksrader",
+    "storleksordning": "Budget och utfall skiljer sig ungefär 1 000 gånger (kr och tkr förväxlade?)",
+    "omvant-tecken": "Huvudbokens tecken ser omvända ut",
+    "negativ-kostnadsbudget": "Kostnadsrad med negativ budget men kostnader i utfallet",
+    "monster-avgransare": "Mönster med mellanslag eller annan avgränsare som inte matchar något",
 }
 
 

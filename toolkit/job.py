@@ -149,7 +149,7 @@ class Job:
             book = None
             notes.append(Finding("arbetsbok-olasbar", str(self.path),
                                  f"arbetsboken kunde inte läsas ({exc.message}); inställningarna lästes från "
-                                 f"{self.budget_file}"))
+                                 f"{self.budget_file}", "info"))
         budget_src = Source(self.budget_file, str(self.budget_file)) if self.budget_file else book
         ledger_sources = [Source(p, str(p)) for p in ledger_paths] or [book]
 
@@ -176,7 +176,8 @@ class Job:
             except ValueError:
                 raise InputError(f"--period {self.period}: ange perioden som 2025-08 eller 8",
                                  file=str(self.path)) from None
-            settings = dataclasses.replace(settings, period=month, year=year or settings.year)
+            where = {**settings.where, "period": "--period", **({"year": "--period"} if year else {})}
+            settings = dataclasses.replace(settings, period=month, year=year or settings.year, where=where)
 
         if not ledger_paths and settings.ledger_files and book is not None:
             ledger_paths = self._ledger_setting(settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 
 from ..engine.model import METHODS, Settings
 from ..errors import InputError
@@ -84,6 +85,21 @@ def looks_like_settings(grid: Grid) -> bool:
     return True
 
 
+_SHOWN = {"unit": "Enhet", "year": "År", "period": "Period", "amounts_in": "Belopp i", "show_in": "Visa i",
+          "method": "Prognosmetod", "ledger_files": "Utfallsfil"}
+
+
+def _unknown(name: str, typed: object, where: str) -> Finding:
+    """An unknown setting is not used: noted (a row of the economist's own), or
+    a warning when it is a near miss of a known one (``Perod``, ``Belopp``):
+    then the setting meant is not applied."""
+    close = difflib.get_close_matches(name, list(_NAMES), n=1, cutoff=0.75)
+    text = f"inställningen \"{typed}\" är okänd och används inte"
+    if not close:
+        return Finding("okand-installning", where, text, "info")
+    return Finding("okand-installning", where, f"{text}; menade du \"{_SHOWN[_NAMES[close[0]]]}\"?", "varning")
+
+
 def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[Finding]]:
     values: dict[str, object] = {}
     where: dict[str, str] = {}
@@ -97,8 +113,7 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
                 continue
             key = _NAMES.get(name)
             if key is None:
-                findings.append(Finding("okand-installning", grid.where(r, kc),
-                                        f"inställningen \"{grid.value(r, kc)}\" är okänd och används inte"))
+                findings.append(_unknown(name, grid.value(r, kc), grid.where(r, kc)))
                 continue
             values[key] = grid.value(r, vc)
             where[key] = grid.where(r, vc)
