@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from examples import copy_example
 from workbook_factory import BUDGET, KEYS, LEDGER, small_workbook, write_workbook
 
 from toolkit.cli import main
@@ -160,7 +160,7 @@ def test_separate_budget_and_ledger_files(runner, tmp_path, monkeypatch):
     write_workbook(tmp_path / "Budget.xlsx", {"Budget": BUDGET[:2]})
     (tmp_path / "huvudbok.csv").write_bytes("Period;Konto;Text;Belopp\n202508;5011;Arvode;31 200,00\n"
                                             .encode("cp1252"))
-    shutil.copy(ROOT / "workbooks" / "Halmstad.xlsx", tmp_path / "Mål.xlsx")
+    copy_example("Halmstad.xlsx", tmp_path / "Mål.xlsx")
     result = run(runner, "Mål.xlsx", "--budget", "Budget.xlsx", "--utfall", "huvudbok.csv")
     assert result.exit_code == 0, result.output
     assert " · utfall 31 tkr · " in result.stdout

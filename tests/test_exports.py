@@ -18,6 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from examples import copy_example, example
 from test_sie import figures
 from workbook_factory import BUDGET, KEYS, LEDGER, SETTINGS, write_workbook
 
@@ -31,7 +32,7 @@ TITLES = ("Huvudbok – Lokal nämnd Halmstad", "Utdrag 2025-09-01 08:15, alla p
 @functools.lru_cache(maxsize=1)
 def sheet_rows() -> tuple[tuple, ...]:
     """Halmstad's Utfall sheet as it is in the example workbook: the header, then the ledger rows."""
-    book = openpyxl.load_workbook(ROOT / "workbooks" / "Halmstad.xlsx", read_only=True)
+    book = openpyxl.load_workbook(example("Halmstad.xlsx"), read_only=True)
     try:
         rows = tuple(tuple(row) for row in book["Utfall"].iter_rows(values_only=True) if any(v is not None for v in row))
     finally:
@@ -88,7 +89,7 @@ def line_of(text: str, needle: str) -> int:
 @pytest.fixture
 def book(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    shutil.copy(ROOT / "workbooks" / "Halmstad.xlsx", tmp_path / "Halmstad.xlsx")
+    copy_example("Halmstad.xlsx", tmp_path)
     return tmp_path / "Halmstad.xlsx"
 
 
@@ -347,7 +348,7 @@ def test_a_bom_that_lies_is_one_message_and_nothing_is_written(book):
 
 def test_a_workbook_saved_as_csv_is_no_text_file(book):
     """Binary bytes (here a .xlsx package renamed .csv) are refused, not read as cp1252 gibberish."""
-    assert fails_with(book, (ROOT / "workbooks" / "Navet.xlsx").read_bytes()) == \
+    assert fails_with(book, example("Navet.xlsx").read_bytes()) == \
         "huvudbok.csv: filen innehåller NUL-tecken och är ingen textfil (CSV)\n"
 
 

@@ -8,11 +8,11 @@ import concurrent.futures
 import json
 import os
 import re
-import shutil
 import threading
 import time
 from pathlib import Path
 
+import examples
 import pytest
 from click.testing import CliRunner
 from workbook_factory import BUDGET, small_workbook
@@ -22,7 +22,6 @@ from toolkit.cli import main
 from toolkit.package import toolkit_sheet_names
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "workbooks"
 OURS = ["Sammanställning", "Resultaträkning", "Avstämning"]
 
 # The summary lines of the workbooks used here (see README and test_cli)
@@ -58,8 +57,7 @@ def fm(name: str, folder_name: str = "fm") -> str:
 
 def copy_example(name: str, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(EXAMPLES / name, dest)
-    return dest
+    return examples.copy_example(name, dest)
 
 
 def mixed_folder(base: Path) -> Path:
