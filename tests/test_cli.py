@@ -134,11 +134,6 @@ def test_foreign_sheet_with_our_name_stops_the_run(runner, tmp_path, monkeypatch
     assert path.read_bytes() == before
 
 
-def test_usage_error_exits_2(runner, book):
-    result = runner.invoke(main, ["Test.xlsx", "--no-such-option"])
-    assert result.exit_code == 2
-
-
 def test_unexpected_error_has_no_traceback_without_debug(runner, book, monkeypatch):
     import toolkit.render
 
@@ -183,13 +178,6 @@ def test_init_writes_a_template_that_runs(runner, tmp_path, monkeypatch):
     again = run(runner, "init", "Ny.xlsx")
     assert again.exit_code == 1
     assert again.stderr.startswith("Ny.xlsx: ")
-
-
-@pytest.mark.parametrize("command", [[], ["run"], ["init"]])
-def test_every_command_has_help(runner, command):
-    result = runner.invoke(main, [*command, "--help"])
-    assert result.exit_code == 0
-    assert "Usage:" in result.output and len(result.output.splitlines()) > 3
 
 
 def test_a_budget_without_ledger_rows_gives_every_table_for_the_plans_year(runner, tmp_path, monkeypatch):

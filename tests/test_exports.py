@@ -450,10 +450,23 @@ def test_utfallsfil_names_the_exports_relative_to_the_workbook(tmp_path, monkeyp
     assert json.loads(only_march.stdout)["tieout_kr"]["rows_read"] == 1
 
 
-def test_utfallsfil_matching_nothing_names_the_setting_cell(tmp_path):
-    settings_workbook(tmp_path / "Enhet.xlsx", "exporter/*.csv")
-    result = CliRunner().invoke(main, [str(tmp_path / "Enhet.xlsx")], catch_exceptions=False)
+@pytest.mark.parametrize(("setting", "message"), [
+    ("exporter/2025-*.csv", 'inga filer matchar "exporter/2025-*.csv"'),
+    ("exporter/2025-08.csv", 'filen "exporter/2025-08.csv" finns inte'),
+    ("2025-08.csv; exporter/2025-08.csv", 'filen "exporter/2025-08.csv" finns inte'),
+    ("exporter", '"exporter" är en mapp; ange filerna i den, t.ex. "exporter/*.csv"'),
+])
+def test_utfallsfil_that_names_no_file_names_the_workbook_and_the_setting_cell(tmp_path, setting, message):
+    """The pattern or file as typed on Inställningar (relative to the workbook), after the workbook and cell."""
+    path = settings_workbook(tmp_path / "Enhet.xlsx", setting)
+    (tmp_path / "exporter").mkdir()
+    (tmp_path / "2025-08.csv").write_text("Period;Konto;Belopp\n202508;5011;100\n", encoding="utf-8")
+    before = path.read_bytes()
+    result = CliRunner().invoke(main, [str(path)], catch_exceptions=False)
     assert result.exit_code == 1
-    assert result.stderr == (f"{tmp_path / 'Enhet.xlsx'}: Inställningar!B5: Utfallsfil: inga filer matchar mönstret "
-                             f"{tmp_path / 'exporter' / '*.csv'}\n")
+    assert result.stdout == ""
+    assert result.stderr == f"{path}: Inställningar!B5: Utfallsfil: {message}\n"
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-08.csv", "Enhet.xlsx", "exporter"]
+
 
