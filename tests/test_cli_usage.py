@@ -4,6 +4,7 @@ not a workbook says what to do with it."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -200,3 +201,28 @@ def test_a_csv_given_as_a_unit_of_a_consolidation(cwd):
     assert result.stderr == ("export.csv: en CSV-fil är en huvudboksexport, inte en arbetsbok: kör reconcile "
                              "ARBETSBOK.xlsx --utfall export.csv\n")
     assert not (cwd / "F.xlsx").exists()
+
+
+def test_a_quoted_pattern_stays_one_argument_where_click_would_expand_it(cwd, monkeypatch, capsys):
+    """On Windows click expands glob patterns in sys.argv, quoted or not; reconcile
+    expands --utfall patterns itself and keeps them as typed."""
+    import os
+
+    import click.core
+
+    class Windows:
+        name = "nt"
+
+        def __getattr__(self, attr):
+            return getattr(os, attr)
+
+    monkeypatch.setattr(click.core, "os", Windows())
+    monkeypatch.setattr(click.core, "_expand_args", lambda args: pytest.fail(f"click expanded {args}"))
+    for month in ("01", "02", "03"):
+        (cwd / "exporter" / f"2025-{month}.csv").write_text(f"Period;Konto;Belopp\n2025{month};5011;100\n")
+    monkeypatch.setattr("sys.argv", ["reconcile", "Test.xlsx", "--check", "--json", "--utfall", "exporter/2025-*.csv"])
+    with pytest.raises(SystemExit) as stop:
+        main()
+    out = capsys.readouterr().out
+    assert stop.value.code == 0, out
+    assert json.loads(out)["tieout_kr"]["rows_read"] == 3

@@ -304,6 +304,8 @@ class Group(_Swedish, click.Group):
                 formatter.write_dl(rows)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        # reconcile expands --utfall patterns itself; click would expand them on Windows even when quoted
+        extra.setdefault("windows_expand_args", False)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
