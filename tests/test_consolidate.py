@@ -875,8 +875,9 @@ def test_a_bad_unit_is_named_and_nothing_is_written(tmp_path):
     assert not out.exists()
     result = cli("consolidate", paths[0], tmp_path / "Saknas.xlsx", "--output", out, code=1)
     assert result.stderr == f"{tmp_path / 'Saknas.xlsx'}: filen finns inte\n"
-    result = cli("consolidate", paths[0], "--output", tmp_path / "Förbund.csv", code=1)
-    assert "sammanställningen måste vara en .xlsx- eller .xlsm-fil" in result.stderr
+    result = cli("consolidate", paths[0], "--output", tmp_path / "Förbund.csv", code=2)
+    assert result.stderr == (f"--output {tmp_path / 'Förbund.csv'}: resultatet skrivs som en arbetsbok; ange en "
+                             ".xlsx- eller .xlsm-fil\n")
     result = cli("consolidate", paths[0], paths[1], "--output", paths[1], code=1)
     assert result.stderr == f"{paths[1]}: sammanställningen kan inte också vara en av enheterna\n"
     assert not out.exists()
@@ -1000,8 +1001,9 @@ def test_json_has_the_units_and_the_totals_in_kr(built, tmp_path):
     assert again["status"] == "unchanged"
     checked = json.loads(cli("consolidate", *built.units, "--output", out, "--json", "--check").stdout)
     assert checked["status"] == "checked"
-    failed = cli("consolidate", built.units[0], "--output", tmp_path / "x.csv", "--json", code=1)
-    assert json.loads(failed.stdout)["status"] == "error"
+    failed = cli("consolidate", built.units[0], tmp_path / "Saknas.xlsx", "--output", out, "--json", code=1)
+    assert json.loads(failed.stdout) == {"path": str(out), "status": "error",
+                                         "message": f"{tmp_path / 'Saknas.xlsx'}: filen finns inte"}
 
 
 def test_log_appends_the_summary_line(built, tmp_path):

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from builders import grid, run
 from click.testing import CliRunner
+from examples import example
 from workbook_factory import small_workbook, write_workbook
 
 from toolkit.cli import main
@@ -512,7 +513,7 @@ def test_cli_august_exported_twice(here):
 @pytest.mark.parametrize("period", [None, "1", "3", "6"])
 def test_the_examples_have_no_warning(tmp_path, name, period):
     path = tmp_path / f"{name}.xlsx"
-    shutil.copy(ROOT / "workbooks" / f"{name}.xlsx", path)
+    shutil.copy(example(f"{name}.xlsx"), path)
     assert cli_warnings(path, *(["--period", period] if period else [])) == []
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from examples import example
 from test_sie import figures, halmstad_ledger, sie4
 
 from toolkit.cli import main
@@ -26,7 +27,7 @@ HEAD = ["#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4", '#PROGRAM "Test" 1', "#RAR 0 20
 @pytest.fixture
 def book(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    shutil.copy(ROOT / "workbooks" / "Halmstad.xlsx", tmp_path / "Halmstad.xlsx")
+    shutil.copy(example("Halmstad.xlsx"), tmp_path / "Halmstad.xlsx")
     return tmp_path / "Halmstad.xlsx"
 
 
