@@ -766,8 +766,10 @@ def test_error_values_calamine_does_not_read(folder, cells, where, message):
     got = fast_facts(path, 2025)
     assert (got["where"], got["message"]) == (where, message)
     assert facts(outcome(read_ledger_sheet, Source(path), "Utfall", 2025, None)) == got
-    with pytest.raises(WorkbookError, match="bladet Utfall kan inte läsas"):
+    with pytest.raises(WorkbookError) as refused:  # calamine's refusal, named by the cell
         slow_ledger(path, 2025)
+    assert (refused.value.where, refused.value.message) == (
+        where, message.replace("; rätta cellen", ", och bladet är skrivet så att reconcile då inte kan läsa det; rätta cellen"))
 
 
 # sheets the fast path does not take: it says so, and read_ledger_sheet reads them through calamine

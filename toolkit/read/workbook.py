@@ -113,6 +113,20 @@ class Source:
             self._grids[real] = grid or self._calamine_grid(real)
         return self._grids[real]
 
+    def _unreadable_sheet(self, real: str, exc: Exception) -> WorkbookError:
+        """calamine cannot read the sheet: named by the cell when it is an error
+        value of newer Excel that calamine does not know (#SPILL!, #CALC! …)."""
+        if "error value" in str(exc):
+            errors, _ = self._package.scan_sheet(real)
+            known = {"#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"}
+            for r, c, error in sorted(errors):
+                if error.code not in known:
+                    grid = Grid(real, self.display, [])
+                    return WorkbookError(f"cellen innehåller felvärdet {error.describe()}, och bladet är skrivet så "
+                                         "att reconcile då inte kan läsa det; rätta cellen och kör igen",
+                                         file=self.display, where=grid.where(r, c))
+        return WorkbookError(f"bladet {real} kan inte läsas ({exc})", file=self.display)
+
     def _calamine_grid(self, real: str) -> Grid:
         """Sheet ``real`` as python-calamine reads it, with what calamine does not
         give read from the sheet's XML: the error values (calamine gives '')
@@ -122,7 +136,7 @@ class Source:
         try:
             rows = book.get_sheet_by_name(real).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise WorkbookError(f"bladet {real} kan inte läsas ({exc})", file=self.display) from exc
+            raise self._unreadable_sheet(real, exc) from exc
         errors, merges = self._package.scan_sheet(real)
         for r, c, error in errors:
             while len(rows) <= r:
