@@ -8,8 +8,9 @@ from ..engine.model import COST, INCOME, BudgetLine
 from ..errors import InputError
 from ..findings import Finding
 from ..money import parse_ore
-from .grid import Grid, cell_text, normalise_header
+from .grid import CellError, Grid, cell_text, normalise_header
 from .headers import DIMENSIONS, canonical, find_header
+from .merged import read_merged
 
 _TYPES = {
     "intäkt": INCOME, "intäkter": INCOME, "income": INCOME, "revenue": INCOME,
@@ -18,6 +19,8 @@ _TYPES = {
 _FIELDS = ("rad", "överordnad", "typ", "budget", "periodisering", "nyckel", "uppdrag", "prognos",
            "intecknat", "kommentar")
 _TOTAL_LABEL = re.compile(r"^(summa|totalt|total)\b", re.IGNORECASE)
+# text a line may share with the lines below it: a merged range down these columns gives each row its value
+_SHARED = ("överordnad", "typ", "periodisering", "nyckel", "uppdrag", "kommentar")
 
 
 def read_budget(grid: Grid, ledger_columns: set[str], scale: int) -> tuple[list[BudgetLine], list[Finding]]:
@@ -36,6 +39,10 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int) -> tuple[list[
             findings.append(Finding("okand-kolumn", grid.where(header.row, c),
                                     f"kolumnen \"{label}\" finns inte i huvudboken och används inte", "info"))
     key_col = cols.get("periodisering", cols.get("nyckel"))
+    used = {c: header.labels[c] for c in [cols[name] for name in _FIELDS if name in cols and
+                                          (name != "nyckel" or key_col == cols[name])] + list(mapping.values())}
+    grid.check_row(header.row, range(len(grid.rows[header.row])))
+    grid = read_merged(grid, header.row, used, {cols[name] for name in _SHARED if cols.get(name) in used})
 
     def text(r: int, name: str) -> str:
         c = key_col if name == "periodisering" else cols.get(name)
@@ -57,7 +64,8 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int) -> tuple[list[
     rc = cols["rad"]
     for r in range(header.row + 1, len(grid.rows)):
         row = grid.rows[r]
-        if all(cell_text(v) == "" for v in row):
+        grid.check_row(r, used)
+        if all(cell_text(v) == "" or isinstance(v, CellError) for v in row):  # errors only in columns not read
             continue
         label = text(r, "rad")
         if not label:

@@ -1,6 +1,8 @@
 """CSV exports as Swedish systems write them: ``;``/``,``/tab separator,
 decimal comma, cp1252 or UTF-8 (with or without BOM). Values stay text; the
-readers parse amounts and codes, and positions are CSV line numbers."""
+readers parse amounts and codes, and positions are CSV line numbers.  A field
+that is just an error value as Excel saves one (``#N/A``, ``#REF!``, in a
+Swedish Excel ``#SAKNAS!`` …) is a ``CellError``, as in a workbook."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import io
 from pathlib import Path
 
 from ..errors import InputError
-from .grid import Grid
+from .grid import Grid, error_text
 
 _SEPARATORS = (";", "\t", ",")
 
@@ -78,7 +80,10 @@ def read_csv_grid(path: Path, display: str) -> Grid:
         for row in reader:
             while len(rows) < reader.line_num - 1:  # a quoted field spanning lines
                 rows.append([])
-            rows.append([cell.strip() for cell in row])
+            cells = [cell.strip() for cell in row]
+            if any(cell.startswith("#") for cell in cells):  # an error value as Excel saves it: '#N/A', '#SAKNAS!'
+                cells = [error_text(cell) or cell for cell in cells]
+            rows.append(cells)
     except csv.Error as exc:
         raise InputError(f"rad {reader.line_num}: {exc}", file=display) from exc
     return Grid(path.name, display, rows, is_csv=True)

@@ -10,6 +10,7 @@ from ..errors import InputError
 from ..findings import Finding
 from .grid import Grid, cell_text, normalise_header
 from .headers import find_header
+from .merged import read_merged
 
 _NAMES = {
     "enhet": "unit", "unit": "unit", "namn": "unit",
@@ -107,15 +108,17 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
     if grid is not None:
         header = find_header(grid, ("inställning", "värde"), what="inställningar")
         kc, vc = header.columns["inställning"], header.columns["värde"]
+        grid.check_row(header.row, range(len(grid.rows[header.row])))
+        grid = read_merged(grid, header.row, {kc: header.labels[kc], vc: header.labels[vc]})
         for r in range(header.row + 1, len(grid.rows)):
-            name = normalise_header(grid.value(r, kc))
+            name = normalise_header(grid.checked(r, kc))
             if not name:
                 continue
             key = _NAMES.get(name)
             if key is None:
                 findings.append(_unknown(name, grid.value(r, kc), grid.where(r, kc)))
                 continue
-            values[key] = grid.value(r, vc)
+            values[key] = grid.checked(r, vc)
             where[key] = grid.where(r, vc)
 
     def bad(key: str, expected: str) -> InputError:
