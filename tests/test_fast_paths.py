@@ -1301,3 +1301,17 @@ def test_combinations_equal_a_dict(case):
     assert group.tolist() == expected_groups
     assert combos.shape == (len(expected_combos), len(columns))
     assert [tuple(r) for r in combos.tolist()] == expected_combos
+
+
+def test_a_total_rows_year_is_not_read(tmp_path):
+    """A last row without a period that is the sum of the rows above is a total
+    row: its År cell is never read, by either path (found by hypothesis: a
+    formula Period without a cached value, År "i år", Belopp 0)."""
+    rows = [[cell("str", "År"), cell("str", "Belopp"), cell("str", "Konto"), cell("str", "Period")],
+            [cell("str", "i år"), cell("num", 0.0), None, cell("formula", 202401)]]
+    # openpyxl writes the formula without a cached value: the Period is blank, the row a total row
+    facts = assert_same(write_with_openpyxl(new_path(tmp_path, "openpyxl"), rows), 2025)
+    assert facts["period"] == [] and [n["slug"] for n in facts["notes"]] == ["summarad"]
+    # XlsxWriter caches 202401: a ledger row, whose År is read, and is no year
+    facts = assert_same(write_with_xlsxwriter(new_path(tmp_path, "xlsxwriter"), rows), 2025)
+    assert (facts["where"], facts["message"]) == ("Utfall!A2", '"i år" är inte ett år')

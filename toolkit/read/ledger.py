@@ -461,7 +461,10 @@ def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] 
             yc = cols["år"]
             years, bad = _per_value(at[yc].values, lambda v: _year(v) if cell_text(v) else -1)
             row_year = np.where(at[yc].token >= 0, years[at[yc].slot()], -1)
-            first_bad(bad[at[yc].slot()], 1, yc, lambda r, v: _not_year(grid, r, yc, v), at[yc])
+            checked = np.ones(len(rows), dtype=bool)
+            if total_row is not None:
+                checked[total_row] = False  # a total row's År is never read (as read_ledger stops at it)
+            first_bad(bad[at[yc].slot()] & checked, 1, yc, lambda r, v: _not_year(grid, r, yc, v), at[yc])
         # one period per distinct (value, row year)
         ok = np.flatnonzero(~missing)
         distinct_years, year_index = np.unique(row_year[ok], return_inverse=True) if "år" in cols else \
