@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from examples import example
 
 ROOT = Path(__file__).resolve().parent.parent
-HALMSTAD = ROOT / "workbooks" / "Halmstad.xlsx"
+HALMSTAD = example("Halmstad.xlsx")
 
 
 @pytest.fixture(scope="module")

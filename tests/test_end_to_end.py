@@ -12,11 +12,11 @@ import libreoffice
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from examples import copy_example, example
 
 from toolkit.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKBOOKS = ROOT / "workbooks"
 CORPUS = ROOT.parent / "shared" / "corpus"
 INDEX_PARTS = {"[content_types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
                "xl/sharedstrings.xml", "docprops/app.xml", "xl/calcchain.xml"}
@@ -49,7 +49,7 @@ def ledger_rows(path: Path) -> list[dict]:
 def halmstad(tmp_path_factory):
     d = tmp_path_factory.mktemp("halmstad")
     path = d / "Halmstad.xlsx"
-    shutil.copy(WORKBOOKS / "Halmstad.xlsx", path)
+    copy_example("Halmstad.xlsx", path)
     line = reconcile(path)
     return path, line
 
@@ -61,7 +61,7 @@ def test_summary_line(halmstad):
 
 def test_figures_agree_with_an_independent_sum_of_the_ledger(halmstad):
     path, _ = halmstad
-    ledger = ledger_rows(WORKBOOKS / "Halmstad.xlsx")
+    ledger = ledger_rows(example("Halmstad.xlsx"))
     in_period = [r for r in ledger if 202501 <= int(r["Period"]) <= 202508]
     total_kr = sum(round(r["Belopp"] * 100) for r in in_period) / 100
     course = [r for r in in_period if str(r["Konto"]) in ("7050", "7051") and str(r["Ansvar"]) == "110010"
@@ -130,7 +130,7 @@ def test_second_run_replaces_in_place_and_changes_nothing(halmstad, tmp_path):
 
 def test_untouched_parts_are_byte_identical(halmstad):
     path, _ = halmstad
-    before, after = members(WORKBOOKS / "Halmstad.xlsx"), members(path)
+    before, after = members(example("Halmstad.xlsx")), members(path)
     for name, data in before.items():
         if name.lower() in INDEX_PARTS:
             continue
@@ -140,7 +140,7 @@ def test_untouched_parts_are_byte_identical(halmstad):
 
 def test_navet_income_lines_and_matrix_ledger(tmp_path):
     path = tmp_path / "Navet.xlsx"
-    shutil.copy(WORKBOOKS / "Navet.xlsx", path)
+    copy_example("Navet.xlsx", path)
     line = reconcile(path)
     assert line.startswith(f"{path}: jan–jun 2025 · ")
     book = openpyxl.load_workbook(path, data_only=True)
@@ -155,7 +155,7 @@ def test_navet_income_lines_and_matrix_ledger(tmp_path):
     net += rows["Ej budgeterat"][col["Utfall jan–jun"]] if "Ej budgeterat" in rows else 0
     assert rows["Totalt"][col["Utfall jan–jun"]] == pytest.approx(net, abs=1e-9)
     # the matrix ledger: every non-empty month cell of Jan–Jun is a ledger row
-    ws = openpyxl.load_workbook(WORKBOOKS / "Navet.xlsx", data_only=True)["Utfall"]
+    ws = openpyxl.load_workbook(example("Navet.xlsx"), data_only=True)["Utfall"]
     it = ws.iter_rows(values_only=True)
     head = next(it)
     months = [head.index(m) for m in ("Jan", "Feb", "Mar", "Apr", "Maj", "Jun")]
@@ -181,8 +181,8 @@ CORPUS_CASES = [p for feature in ("chart", "image", "vba") for p in _corpus_file
 @pytest.mark.parametrize("original", CORPUS_CASES, ids=lambda p: p.name)
 def test_corpus_workbook_gets_the_sheets_and_keeps_everything(original, tmp_path):
     path = tmp_path / original.name
-    shutil.copy(original, path)
-    halmstad = WORKBOOKS / "Halmstad.xlsx"
+    shutil.copyfile(original, path)  # the corpus may be read-only; the copy is the user's own file
+    halmstad = example("Halmstad.xlsx")
     reconcile(path, "--budget", halmstad, "--utfall", halmstad, "--period", "2025-08")
     before, after = members(original), members(path)
     for name, data in before.items():

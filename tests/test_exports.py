@@ -18,6 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from examples import copy_example, example
 from test_sie import figures
 from workbook_factory import BUDGET, KEYS, LEDGER, SETTINGS, write_workbook
 
@@ -31,7 +32,7 @@ TITLES = ("Huvudbok – Lokal nämnd Halmstad", "Utdrag 2025-09-01 08:15, alla p
 @functools.lru_cache(maxsize=1)
 def sheet_rows() -> tuple[tuple, ...]:
     """Halmstad's Utfall sheet as it is in the example workbook: the header, then the ledger rows."""
-    book = openpyxl.load_workbook(ROOT / "workbooks" / "Halmstad.xlsx", read_only=True)
+    book = openpyxl.load_workbook(example("Halmstad.xlsx"), read_only=True)
     try:
         rows = tuple(tuple(row) for row in book["Utfall"].iter_rows(values_only=True) if any(v is not None for v in row))
     finally:
@@ -88,7 +89,7 @@ def line_of(text: str, needle: str) -> int:
 @pytest.fixture
 def book(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    shutil.copy(ROOT / "workbooks" / "Halmstad.xlsx", tmp_path / "Halmstad.xlsx")
+    copy_example("Halmstad.xlsx", tmp_path)
     return tmp_path / "Halmstad.xlsx"
 
 
@@ -249,9 +250,10 @@ def test_the_same_month_exported_twice_is_a_finding_and_counted(book):
     out = report("--utfall", "aug.csv", "--utfall", "aug-igen.csv")
     n, total = len(august), kr(august)
     assert {"slug": "dubbla-rader", "severity": "varning", "where": "aug-igen.csv",
-            "message": f"{n} rader i aug-igen.csv finns också i aug.csv (samma period, belopp och koder; period "
-                       f"2025-08; {format_kr(int(total * 100))} kr) — samma export inläst två gånger? Raderna räknas "
-                       "med"} in out["findings"]
+            "message": f"augusti 2025 finns i både aug.csv och aug-igen.csv: {n} rader i aug-igen.csv finns också i "
+                       f"aug.csv (samma period, belopp och koder; {format_kr(int(total * 100))} kr) — samma månad "
+                       "exporterad två gånger? Raderna räknas båda gångerna; läs in varje månad från en fil"} \
+        in out["findings"]
     assert [f["slug"] for f in out["findings"]].count("dubbla-rader") == 1
     assert out["tieout_kr"]["rows_read"] == 2 * n
     assert out["totals_kr"]["actual"] == float(2 * total)  # the rows are counted, both times
@@ -267,8 +269,10 @@ def test_overlapping_exports_name_both_files_and_the_shared_month(book):
     found = [f for f in out["findings"] if f["slug"] == "dubbla-rader"]
     assert len(found) == 1
     assert found[0]["where"] == "aug-sep.csv"
-    assert found[0]["message"].startswith(f"{len(ledger(202508))} rader i aug-sep.csv finns också i jul-aug.csv "
-                                          "(samma period, belopp och koder; period 2025-08; ")
+    assert found[0]["severity"] == "varning"
+    assert found[0]["message"].startswith(f"augusti 2025 finns i både jul-aug.csv och aug-sep.csv: "
+                                          f"{len(ledger(202508))} rader i aug-sep.csv finns också i jul-aug.csv "
+                                          "(samma period, belopp och koder; ")
     assert out["totals_kr"]["actual"] == float(kr(ledger(202507)) + 2 * kr(ledger(202508)))  # September is after P
     assert out["tieout_kr"]["rows_read"] == len(ledger(202507, 202508)) + len(ledger(202508, 202509))
 
@@ -347,7 +351,7 @@ def test_a_bom_that_lies_is_one_message_and_nothing_is_written(book):
 
 def test_a_workbook_saved_as_csv_is_no_text_file(book):
     """Binary bytes (here a .xlsx package renamed .csv) are refused, not read as cp1252 gibberish."""
-    assert fails_with(book, (ROOT / "workbooks" / "Navet.xlsx").read_bytes()) == \
+    assert fails_with(book, example("Navet.xlsx").read_bytes()) == \
         "huvudbok.csv: filen innehåller NUL-tecken och är ingen textfil (CSV)\n"
 
 
@@ -449,10 +453,23 @@ def test_utfallsfil_names_the_exports_relative_to_the_workbook(tmp_path, monkeyp
     assert json.loads(only_march.stdout)["tieout_kr"]["rows_read"] == 1
 
 
-def test_utfallsfil_matching_nothing_names_the_setting_cell(tmp_path):
-    settings_workbook(tmp_path / "Enhet.xlsx", "exporter/*.csv")
-    result = CliRunner().invoke(main, [str(tmp_path / "Enhet.xlsx")], catch_exceptions=False)
+@pytest.mark.parametrize(("setting", "message"), [
+    ("exporter/2025-*.csv", 'inga filer matchar "exporter/2025-*.csv"'),
+    ("exporter/2025-08.csv", 'filen "exporter/2025-08.csv" finns inte'),
+    ("2025-08.csv; exporter/2025-08.csv", 'filen "exporter/2025-08.csv" finns inte'),
+    ("exporter", '"exporter" är en mapp; ange filerna i den, t.ex. "exporter/*.csv"'),
+])
+def test_utfallsfil_that_names_no_file_names_the_workbook_and_the_setting_cell(tmp_path, setting, message):
+    """The pattern or file as typed on Inställningar (relative to the workbook), after the workbook and cell."""
+    path = settings_workbook(tmp_path / "Enhet.xlsx", setting)
+    (tmp_path / "exporter").mkdir()
+    (tmp_path / "2025-08.csv").write_text("Period;Konto;Belopp\n202508;5011;100\n", encoding="utf-8")
+    before = path.read_bytes()
+    result = CliRunner().invoke(main, [str(path)], catch_exceptions=False)
     assert result.exit_code == 1
-    assert result.stderr == (f"{tmp_path / 'Enhet.xlsx'}: Inställningar!B5: Utfallsfil: inga filer matchar mönstret "
-                             f"{tmp_path / 'exporter' / '*.csv'}\n")
+    assert result.stdout == ""
+    assert result.stderr == f"{path}: Inställningar!B5: Utfallsfil: {message}\n"
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025-08.csv", "Enhet.xlsx", "exporter"]
+
 

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from examples import example
 
 from toolkit.engine.notes import NoteCell, NoteRow, Notes, attach, keys_from_labels
 from toolkit.job import Job
 
 ROOT = Path(__file__).resolve().parents[1]
-HALMSTAD = ROOT / "workbooks" / "Halmstad.xlsx"
+HALMSTAD = example("Halmstad.xlsx")
 
 
 # -- rules on tiny tables -------------------------------------------------------------------

@@ -83,10 +83,54 @@ def test_equal_patterns_are_equally_narrow():
     assert parse_pattern("4000-4999").narrowness == parse_pattern("5000-5999").narrowness
 
 
-@pytest.mark.parametrize("text", ["4999-4000", "", " , ", "B-A"])
+@pytest.mark.parametrize("text", ["4999-4000", "", " , ", "B-A", "40-", "-40", "4000 -", "**", "40**", "4*0", "*40",
+                                  "40*-49*", "4000-49*", "4000-4500-4999", "4[01]*", "[4]", "6110, 40-"])
 def test_bad_patterns(text):
     with pytest.raises(PatternError):
         parse_pattern(text)
+
+
+@pytest.mark.parametrize("text, codes", [
+    ("4010,,4020", ["4010", "4020"]),  # an empty item (a code deleted from the list) is passed over
+    ("4010, 4020,", ["4010", "4020"]),
+    ("40??", ["4010", "4099"]),  # ? is any one character
+    ("P-2025-*", ["P-2025-01"]),  # a prefix may hold dashes
+    ("AB-*", ["AB-1"]),
+])
+def test_accepted_forms(text, codes):
+    assert all(covers(text, code) for code in codes)
+    assert not covers("40??", "40100") and not covers("40??", "401")
+
+
+def test_a_question_mark_is_narrower_than_a_star():
+    assert parse_pattern("40??").narrowness < parse_pattern("40*").narrowness
+    assert parse_pattern("401*").narrowness < parse_pattern("40*").narrowness
+
+
+@pytest.mark.parametrize("text, meant", [
+    ("6110 6990", "6110, 6990"),
+    ("6110/6990", "6110, 6990"),
+    ("6110|6990", "6110, 6990"),
+    ("6110 & 6990", "6110, 6990"),
+    ("4010, 6110 6990", "6110, 6990"),
+    ("P100 P200", "P100, P200"),
+])
+def test_a_list_typed_with_other_separators_is_a_code_marked_suspect(text, meant):
+    pattern = parse_pattern(text)
+    assert [(item.kind, m) for item, m in pattern.suspect] == [(SINGLE, meant)]
+    assert pattern.matches(text.split(", ")[-1])  # read literally: what the cell says
+
+
+@pytest.mark.parametrize("text", ["6110 - 6990", "6110", "Mötesplats äldre", "Kök renovering", "4010, 4020"])
+def test_codes_and_ranges_with_spaces_are_not_suspect(text):
+    assert parse_pattern(text).suspect == ()
+
+
+def test_errors_suggest_the_list_that_was_meant():
+    with pytest.raises(PatternError, match=r'menade du "40\*, 50\*"\?$'):
+        parse_pattern("40* 50*")
+    with pytest.raises(PatternError, match=r'menade du "4000-4999, 6000-6999"\?$'):
+        parse_pattern("4000-4999 6000-6999")
 
 
 @pytest.mark.parametrize("text, expected", [

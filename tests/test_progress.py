@@ -4,13 +4,13 @@ interpreter start is part of the 0.6 s a typical workbook may take)."""
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from examples import copy_example
 
 from toolkit import progress as progress_module
 from toolkit.cli import main
@@ -72,7 +72,7 @@ def test_the_run_reports_reading_and_writing(tmp_path, monkeypatch, flags, shown
     """With a terminal (and no delay), the ledger read and the package write
     are shown, and the line is gone before the summary is printed."""
     book = tmp_path / "Halmstad.xlsx"
-    shutil.copy(ROOT / "workbooks" / "Halmstad.xlsx", book)
+    copy_example("Halmstad.xlsx", book)
     terminal, made = Terminal(), []
 
     def on_terminal(quiet, stream=None):
@@ -98,7 +98,7 @@ def test_the_run_reports_reading_and_writing(tmp_path, monkeypatch, flags, shown
 def test_no_progress_when_stderr_is_not_a_terminal(tmp_path):
     """Scheduled tasks log clean lines: CliRunner's stderr is no terminal."""
     book = tmp_path / "Halmstad.xlsx"
-    shutil.copy(ROOT / "workbooks" / "Halmstad.xlsx", book)
+    copy_example("Halmstad.xlsx", book)
     result = CliRunner().invoke(main, [str(book), "--no-backup"], catch_exceptions=False)
     assert result.exit_code == 0 and result.stderr == ""
 
@@ -120,7 +120,7 @@ def test_a_monthly_run_imports_only_what_it_needs(tmp_path):
     """numpy, XlsxWriter and the toolkit; not pandas, nor calamine or openpyxl
     for a workbook the streaming reader takes, nor numpy.ma."""
     book = tmp_path / "Halmstad.xlsx"
-    shutil.copy(ROOT / "workbooks" / "Halmstad.xlsx", book)
+    copy_example("Halmstad.xlsx", book)
     loaded = _modules_after(str(book), "--no-backup")
     assert {"numpy", "xlsxwriter", "toolkit.read.worksheet"} <= loaded
     assert not {"pandas", "python_calamine", "openpyxl", "numpy.ma"} & loaded

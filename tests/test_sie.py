@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from examples import copy_example
 
 from toolkit.cli import main
 
@@ -81,7 +81,7 @@ def sie3(rows: list[dict]) -> str:
 @pytest.fixture
 def book(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    shutil.copy(ROOT / "workbooks" / "Halmstad.xlsx", tmp_path / "Halmstad.xlsx")
+    copy_example("Halmstad.xlsx", tmp_path)
     return tmp_path / "Halmstad.xlsx"
 
 

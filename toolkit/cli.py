@@ -3,13 +3,16 @@
 workbook, set the exit code. No business logic lives here.
 
 Exit codes: 0 written (or checked), 1 input error (nothing written),
-2 usage error, 3 the workbook is locked or cannot be replaced; for a
-folder, 1 when any workbook had an error, else 3 when any was locked.
+2 usage error (one Swedish line, see ``usage``), 3 the workbook is locked,
+read-only or cannot be replaced; for a folder, 1 when any workbook had an
+error, else 3 when any was locked.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -17,20 +20,13 @@ from pathlib import Path
 import click
 
 from .errors import ReconcileError
+from .usage import EXIT_USAGE, Count, File, Folder, Group, Output, Period, Seconds, Usage, Year, too_many
 
 
-class _DefaultGroup(click.Group):
-    """``reconcile PATH …`` runs the monthly job; ``reconcile init PATH`` is a subcommand."""
-
-    def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
-            args = ["run", *args]
-        return super().parse_args(ctx, args)
-
-
-@click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="reconcile", message="reconcile %(version)s")
-def main() -> None:
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reconcile", message="reconcile %(version)s", help="Visa versionen och avsluta.")
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Månadsuppföljning av budget: stämmer av huvudbokens utfall mot budgeten och
     skriver bladen Sammanställning, Resultaträkning och Avstämning i arbetsboken.
 
@@ -41,6 +37,9 @@ def main() -> None:
                                        sammanställer enheterna i en arbetsbok
     reconcile init Ny.xlsx             skapar en tom mall
     """
+    if ctx.invoked_subcommand is None:  # nothing asked: the help, as a usage error
+        click.echo(ctx.get_help(), err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _writing_options(command):
@@ -50,16 +49,16 @@ def _writing_options(command):
         click.option("--check", is_flag=True, help="Stäm av och rapportera, men skriv ingenting."),
         click.option("--strict", is_flag=True, help="Stoppa (slutkod 1, inget skrivs) om avstämningen ger en varning "
                                                     "— för schemalagda körningar."),
-        click.option("--backup", "backup_dir", type=click.Path(file_okay=False, path_type=Path), metavar="MAPP",
+        click.option("--backup", "backup_dir", type=Folder(), metavar="MAPP",
                      help="Spara tidigare versioner i MAPP (Halmstad.20251123-021500.xlsx) i stället för "
                           "Halmstad.xlsx.bak."),
-        click.option("--keep-backups", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
-                     help="Antal versioner som sparas i --backup-mappen."),
+        click.option("--keep-backups", type=Count(1), default=10, metavar="N",
+                     help="Antal versioner som sparas i --backup-mappen (standard 10)."),
         click.option("--no-backup", is_flag=True, help="Spara ingen kopia av den tidigare versionen."),
-        click.option("--wait", type=click.FloatRange(min=0), default=0, metavar="SEK",
+        click.option("--wait", type=Seconds(), default=0, metavar="SEK",
                      help="Om arbetsboken är öppen: försök igen i upp till SEK sekunder (för schemalagda körningar)."),
         click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON."),
-        click.option("--log", "log_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
+        click.option("--log", "log_file", type=File(), metavar="FIL",
                      help="Lägg till resultatraderna med tidsstämpel i FIL (för schemalagda körningar)."),
     ]
     for option in reversed(options):
@@ -71,7 +70,7 @@ def _backup(no_backup: bool, backup_dir: Path | None, keep_backups: int):
     from .package.backup import Backup
 
     if no_backup and backup_dir:
-        raise click.UsageError("--no-backup och --backup kan inte användas samtidigt")
+        raise Usage("--no-backup och --backup kan inte användas samtidigt")
     return None if no_backup else Backup(backup_dir, keep_backups)
 
 
@@ -103,38 +102,62 @@ def _unexpected(exc: Exception, path: Path, debug: bool, as_json: bool, log) -> 
     sys.exit(1)
 
 
-@main.command("run")
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--period", metavar="ÅÅÅÅ-MM", help="Bokslutsperiod, t.ex. 2025-08 eller 8 (annars Inställningar "
+def _too_many_for_run(ctx: click.Context, rest: list[str]) -> str:
+    """Arguments after the workbook: most often a --utfall pattern the shell expanded."""
+    ledger = ctx.params.get("ledger_files") or ()
+    if ledger:
+        # the expanded files: the last --utfall value, and what followed it (the workbook too, when it came last)
+        files = [ledger[-1], str(ctx.params.get("path") or ""), *rest]
+        pattern = _pattern_of([f for f in files if Path(f).suffix == Path(ledger[-1]).suffix])
+        return (f'{too_many(rest)} — skriv mönstret inom citattecken (--utfall "{pattern}") '
+                "eller upprepa --utfall före varje fil")
+    return f"{too_many(rest)} — ange en arbetsbok, eller en mapp för att köra alla i den"
+
+
+def _pattern_of(names: list[str]) -> str:
+    """The pattern the shell most likely expanded: the files' common name up to a
+    separator, then * (exporter/2025-01.csv exporter/2025-02.csv → exporter/2025-*.csv)."""
+    files = [Path(name) for name in names]
+    stem = os.path.commonprefix([f.name for f in files])
+    stem = stem[: max((m.end() for m in re.finditer(r"[-_. ]", stem)), default=0)]
+    return str(files[0].parent / f"{stem}*{files[0].suffix}")
+
+
+@main.command("run", usage="reconcile", too_many=_too_many_for_run,
+              missing={"path": "ange arbetsboken, eller en mapp med arbetsböcker: reconcile Halmstad.xlsx"})
+@click.argument("path", type=click.Path(path_type=Path), metavar="ARBETSBOK.xlsx|MAPP")
+@click.option("--period", type=Period(), help="Bokslutsperiod: 2025-08, 202508 eller 8 (annars Inställningar "
               "eller senaste bokförda månad).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), metavar="UT.xlsx",
+@click.option("--output", "-o", type=Output(), metavar="UT.xlsx",
               help="Skriv resultatet till en annan fil; arbetsboken lämnas orörd.")
-@click.option("--budget", "budget_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
+@click.option("--budget", "budget_file", type=File(), metavar="FIL",
               help="Läs bladet Budget från en annan arbetsbok eller en CSV-fil.")
 @click.option("--utfall", "ledger_files", multiple=True, metavar="FIL",
               help="Läs huvudboken (Utfall) från en annan arbetsbok, en CSV-fil eller en SIE-fil (.se); "
                    "flera filer med upprepad --utfall eller ett mönster (\"exporter/2025-*.csv\").")
 @_writing_options
-@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+@click.option("--jobs", "-j", type=Count(1), metavar="N",
               help="För en mapp: antal arbetsböcker som körs samtidigt (standard: en per kärna).")
 @click.option("--quiet", "-q", is_flag=True, help="Visa inga förloppsrader (de visas bara i en terminal).")
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
 def run(path: Path, period: str | None, output: Path | None, budget_file: Path | None,
-        ledger_files: tuple[str, ...], check: bool, strict: bool, backup_dir: Path | None, keep_backups: int, no_backup: bool,
-        wait: float, as_json: bool, log_file: Path | None, jobs: int | None, quiet: bool, debug: bool) -> None:
-    """Stäm av arbetsboken PATH och skriv tillbaka bladen.
+        ledger_files: tuple[str, ...], check: bool, strict: bool, backup_dir: Path | None, keep_backups: int,
+        no_backup: bool, wait: float, as_json: bool, log_file: Path | None, jobs: int | None, quiet: bool, debug: bool) -> None:
+    """Stäm av arbetsboken och skriv tillbaka bladen.
 
-    Den tidigare versionen sparas som PATH.bak (eller i --backup-mappen) innan
-    arbetsboken ersätts; en körning som inte ändrar något skriver ingenting.
-    Är PATH en mapp körs varje arbetsbok i den, parallellt."""
+    Den tidigare versionen sparas som ARBETSBOK.xlsx.bak (eller i --backup-mappen)
+    innan arbetsboken ersätts; en körning som inte ändrar något skriver ingenting.
+    Är det en mapp körs varje arbetsbok i den, parallellt."""
     backup = _backup(no_backup, backup_dir, keep_backups)
+    if path.is_dir():
+        for name, given in (("--output", output), ("--budget", budget_file), ("--utfall", ledger_files)):
+            if given:
+                raise Usage(f"{name} kan inte användas med en mapp (varje arbetsbok har sina egna blad)")
+    elif output is not None:
+        _check_output(path, output)
     log = _open_log(log_file, path, as_json, debug)
     try:
         if path.is_dir():
-            for name, given in (("--output", output), ("--budget", budget_file), ("--utfall", ledger_files)):
-                if given:
-                    raise click.UsageError(f"{name} kan inte användas när PATH är en mapp (varje arbetsbok har "
-                                           "sina egna blad)")
             _run_folder(path, period, not check, backup, wait, jobs, as_json, log, debug, strict)
         else:
             _run_one(path, period, output, budget_file, ledger_files, check, backup, wait, as_json, quiet, debug, log,
@@ -142,6 +165,15 @@ def run(path: Path, period: str | None, output: Path | None, budget_file: Path |
     finally:
         if log is not None:
             log.close()
+
+
+def _check_output(path: Path, output: Path) -> None:
+    """The output is the same kind of package as the workbook: Excel refuses a
+    workbook with macros saved as .xlsx, and one without as .xlsm."""
+    ours, theirs = path.suffix.lower(), output.suffix.lower()
+    if ours in (".xlsx", ".xlsm") and ours != theirs:
+        kind = "har makron och skrivs som .xlsm" if ours == ".xlsm" else "har inga makron och skrivs som .xlsx"
+        raise Usage(f"--output {output}: arbetsboken {kind}; ange {output.with_suffix(ours)}")
 
 
 def _open_log(log_file: Path | None, path: Path, as_json: bool, debug: bool):
@@ -242,15 +274,17 @@ def _fail(exc: ReconcileError, debug: bool, as_json: bool, path: Path, log=None)
     sys.exit(exc.exit_code)
 
 
-@main.command("consolidate")
+@main.command("consolidate", missing={
+    "inputs": "ange enheternas arbetsböcker eller en mapp: reconcile consolidate ENHET.xlsx … --output UT.xlsx"})
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="ENHET.xlsx… | MAPP")
-@click.option("--output", "-o", required=True, type=click.Path(path_type=Path), metavar="UT.xlsx",
-              help="Arbetsboken som får sammanställningen (skapas, eller får bladen ersatta).")
+@click.option("--output", "-o", type=Output(folder_ok=True), metavar="UT.xlsx",
+              help="Arbetsboken som får sammanställningen (skapas, eller får bladen ersatta); en mapp: "
+                   "MAPP/Sammanställning.xlsx. Krävs.")
 @click.option("--name", metavar="NAMN", help="Namnet i rubrikerna (standard: UT-filens namn).")
-@click.option("--period", metavar="ÅÅÅÅ-MM", help="Bokslutsperiod för alla enheter.")
+@click.option("--period", type=Period(), help="Bokslutsperiod för alla enheter: 2025-08, 202508 eller 8.")
 @_writing_options
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
-def consolidate(inputs: tuple[Path, ...], output: Path, name: str | None, period: str | None, check: bool,
+def consolidate(inputs: tuple[Path, ...], output: Path | None, name: str | None, period: str | None, check: bool,
                 strict: bool, backup_dir: Path | None, keep_backups: int, no_backup: bool, wait: float, as_json: bool,
                 log_file: Path | None, debug: bool) -> None:
     """Sammanställ enheternas arbetsböcker (filer eller en mapp) i UT.xlsx:
@@ -262,6 +296,11 @@ def consolidate(inputs: tuple[Path, ...], output: Path, name: str | None, period
 
     from .consolidate import Consolidate
 
+    if output is None:
+        raise Usage("--output saknas: ange arbetsboken som får sammanställningen, t.ex. --output Förbund.xlsx")
+    if not output.is_dir() and not output.exists() and output.suffix.lower() == ".xlsm":
+        raise Usage(f"--output {output}: en ny sammanställning har inga makron och skrivs som .xlsx; ange "
+                    f"{output.with_suffix('.xlsx')}")
     backup = _backup(no_backup, backup_dir, keep_backups)
     log = _open_log(log_file, output, as_json, debug)
     start = time.perf_counter()
@@ -282,12 +321,13 @@ def consolidate(inputs: tuple[Path, ...], output: Path, name: str | None, period
             log.close()
 
 
-@main.command("init")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--year", "-y", type=int, help="Budgetåret (standard: innevarande år).")
+@main.command("init", missing={"path": "ange filen som ska skapas: reconcile init Ny.xlsx"},
+              too_many=lambda ctx, rest: f"{too_many(rest)} — reconcile init skapar en mall åt gången")
+@click.argument("path", type=File(), metavar="NY.xlsx")
+@click.option("--year", "-y", type=Year(), help="Budgetåret (standard: innevarande år).")
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
 def init(path: Path, year: int | None, debug: bool) -> None:
-    """Skapa en tom mall PATH med bladen Inställningar, Budget, Utfall och Periodisering."""
+    """Skapa en tom mall med bladen Inställningar, Budget, Utfall och Periodisering."""
     import datetime as dt
 
     from .template import write_template

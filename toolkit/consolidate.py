@@ -146,13 +146,16 @@ class Consolidate:
     def _write_once(self) -> ConsolidationResult:
         from .package import write_new, write_sheets
         from .package.locks import ensure_not_open
+        from .package.readonly import ensure_writable
         from .render.consolidation import render_consolidation
 
         dest = self.output
+        ensure_writable(dest, str(dest))
         ensure_not_open(dest, str(dest))
         consolidation = self.consolidate()
         stop_if_strict(consolidation.report, self.strict, None, str(self.output))
         rendered = render_consolidation(consolidation)
+        ensure_writable(dest, str(dest))
         ensure_not_open(dest, str(dest))
         if dest.exists():
             written = write_sheets(dest, rendered, dest, backup=self.backup)

@@ -43,3 +43,8 @@ class LockedError(ReconcileError):
     """The workbook is open in Excel/LibreOffice or cannot be replaced."""
 
     exit_code = 3
+
+
+class ReadOnlyError(LockedError):
+    """The workbook or its folder is read-only. Not retried with ``--wait``:
+    only a person can lift it."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .engine.report import Report
-from .errors import InputError, LockedError, WorkbookError
+from .errors import InputError, LockedError, ReadOnlyError, WorkbookError
 from .findings import Finding, count_text
 from .money import format_amount
 from .package.backup import Backup
@@ -49,7 +49,8 @@ class Result:
         if self.written is None:
             parts.append("kontroll, inget skrivet")
         elif not self.changed:
-            parts.append("bladen var redan aktuella, inget skrevs")
+            where = f" i {self.written}" if self.written != self.path else ""
+            parts.append(f"bladen{where} var redan aktuella, inget skrevs")
         else:
             n = len(self.sheets)
             text = f"{n} blad skrivna" if n != 1 else "1 blad skrivet"
@@ -135,7 +136,7 @@ class Job:
         from .read.workbook import Source
 
         if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise InputError("arbetsboken måste vara en .xlsx- eller .xlsm-fil", file=str(self.path))
+            raise InputError(not_a_workbook(self.path), file=str(self.path))
         notes: list[Finding] = []
         ledger_paths = expand(self.ledger_files)
         try:
@@ -149,7 +150,7 @@ class Job:
             book = None
             notes.append(Finding("arbetsbok-olasbar", str(self.path),
                                  f"arbetsboken kunde inte läsas ({exc.message}); inställningarna lästes från "
-                                 f"{self.budget_file}"))
+                                 f"{self.budget_file}", "info"))
         budget_src = Source(self.budget_file, str(self.budget_file)) if self.budget_file else book
         ledger_sources = [Source(p, str(p)) for p in ledger_paths] or [book]
 
@@ -176,7 +177,8 @@ class Job:
             except ValueError:
                 raise InputError(f"--period {self.period}: ange perioden som 2025-08 eller 8",
                                  file=str(self.path)) from None
-            settings = dataclasses.replace(settings, period=month, year=year or settings.year)
+            where = {**settings.where, "period": "--period", **({"year": "--period"} if year else {})}
+            settings = dataclasses.replace(settings, period=month, year=year or settings.year, where=where)
 
         if not ledger_paths and settings.ledger_files and book is not None:
             ledger_paths = self._ledger_setting(settings)
@@ -191,22 +193,39 @@ class Job:
             if not src.is_csv and src.find("Periodisering"):
                 keys = read_keys(src.grid("Periodisering"))
                 break
-        notes = read_notes(self.path, str(self.path)) if book is not None else None
+        notes = self._notes(read_notes, readable=book is not None)
         return reconcile(lines, keys, ledger, settings, budget_file=budget_grid.file,
                          findings=findings + budget_findings, notes=notes)
+
+    def _notes(self, read_notes, readable: bool):
+        """The economist's text on the Sammanställning this run replaces: the
+        output's when ``--output`` names an existing file, else the workbook's."""
+        if self.output is not None and Path(self.output).exists():
+            return read_notes(self.output, str(self.output))
+        return read_notes(self.path, str(self.path)) if readable else None
 
     def _ledger_setting(self, settings) -> list[Path]:
         """The exports named by Utfallsfil on Inställningar, relative to the workbook's folder."""
         from .read.exports import expand
 
+        def stop(message: str) -> InputError:
+            return InputError(f"Utfallsfil: {message}", file=str(self.path), where=settings.where.get("ledger_files"))
+
         base = self.path.parent
-        patterns = [str(p if (p := Path(text).expanduser()).is_absolute() else base / p)
-                    for text in settings.ledger_files]
-        try:
-            return expand(patterns)
-        except InputError as exc:
-            raise InputError(f"Utfallsfil: {exc.message} {exc.file}", file=str(self.path),
-                             where=settings.where.get("ledger_files")) from None
+        found: list[Path] = []
+        for text in settings.ledger_files:
+            full = p if (p := Path(text).expanduser()).is_absolute() else base / p
+            try:
+                paths = expand([full])
+            except InputError:
+                raise stop(f'inga filer matchar "{text}"') from None
+            for path in paths:
+                if path.is_dir():
+                    raise stop(f'"{text}" är en mapp; ange filerna i den, t.ex. "{Path(text) / "*.csv"}"')
+                if not path.exists():
+                    raise stop(f'filen "{text}" finns inte')
+            found += paths
+        return expand(found)
 
     def run(self, write: bool = True, on_wait: Callable[[LockedError], None] | None = None) -> Result:
         """Reconcile and write. While the workbook is open elsewhere (or cannot be
@@ -221,16 +240,39 @@ class Job:
     def _write_once(self) -> Result:
         from .package import write_sheets
         from .package.locks import ensure_not_open
+        from .package.readonly import ensure_writable
         from .render import render
 
         dest = self.output or self.path
+        ensure_writable(dest, str(dest))  # before reading anything: refused as Excel refuses it
         ensure_not_open(dest, str(dest))
         report = self.reconcile()
         stop_if_strict(report, self.strict, self.strict_setting, str(self.path))
         rendered = render(report)
+        ensure_writable(dest, str(dest))
         ensure_not_open(dest, str(dest))
         written = write_sheets(self.path, rendered, dest, backup=self.backup, progress=self.progress)
         return Result(self.path, report, Path(dest), list(written.names), written.changed)
+
+
+def not_a_workbook(path: Path) -> str:
+    """What to do with a file given as the workbook that is no .xlsx/.xlsm: save
+    it as .xlsx, or give an export with --utfall."""
+    from .read.workbook import CSV_SUFFIXES, SIE_SUFFIXES
+
+    suffix = path.suffix.lower()
+    if not path.exists():
+        return "filen finns inte"
+    if suffix in (".xls", ".xlsb", ".xlt", ".xltx", ".xltm"):
+        return f"filen är inte en .xlsx-arbetsbok (utan en {suffix}-fil); spara den som .xlsx i Excel och kör igen"
+    if suffix in (".ods", ".fods"):
+        return (f"filen är inte en .xlsx-arbetsbok (utan en OpenDocument-fil, {suffix}); spara den som .xlsx i "
+                "LibreOffice och kör igen")
+    kind = {**dict.fromkeys(CSV_SUFFIXES, "CSV"), **dict.fromkeys(SIE_SUFFIXES, "SIE")}.get(suffix)
+    if kind:
+        return (f"en {kind}-fil är en huvudboksexport, inte en arbetsbok: kör reconcile ARBETSBOK.xlsx "
+                f"--utfall {path}")
+    return "arbetsboken måste vara en .xlsx- eller .xlsm-fil"
 
 
 def retrying(attempt: Callable[[], T], wait: float, on_wait: Callable[[LockedError], None] | None = None) -> T:
@@ -239,6 +281,8 @@ def retrying(attempt: Callable[[], T], wait: float, on_wait: Callable[[LockedErr
     while True:
         try:
             return attempt()
+        except ReadOnlyError:
+            raise  # waiting does not lift it
         except LockedError as exc:
             left = deadline - time.monotonic()
             if left <= 0:

@@ -197,8 +197,10 @@ class Formats:
 
 
 def new_workbook(target, *, title: str, comments: str = "") -> tuple[Workbook, Formats]:
-    """An XlsxWriter workbook with fixed properties and the shared formats."""
-    workbook = xlsxwriter.Workbook(target)
+    """An XlsxWriter workbook with fixed properties and the shared formats. Every
+    string is written as text: a value "=1+1" or "http://…" stays what was typed
+    (XlsxWriter's ``write()`` would make a formula or a hyperlink of it)."""
+    workbook = xlsxwriter.Workbook(target, {"strings_to_formulas": False, "strings_to_urls": False})
     workbook.set_properties({"title": title, "comments": comments, "created": CREATED})
     formats = Formats(
         header=workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#E7ECF3", "valign": "top"}),

@@ -118,7 +118,7 @@ def consolidate(units: list[Unit], name: str) -> Consolidation:
                 "konsolidering-typ", node.path,
                 f"raden \"{node.path}\" är intäkt hos {', '.join(by_type[True])} men kostnad hos "
                 f"{', '.join(by_type[False])}; den visas som {'intäkt' if node.income else 'kostnad'} och de "
-                "andras belopp med omvänt tecken"))
+                "andras belopp med omvänt tecken", "varning"))
     for node in index.values():
         if id(node) in extras:
             continue

@@ -120,7 +120,8 @@ def attach(notes: Notes | None, keys: list[Key],
             for cell in row.cells:
                 findings.append(Finding(
                     "kommentar-utan-rad", f"{SHEET}, under tabellen",
-                    f'"{cell.preview()}" {what}; texten står kvar under tabellen — flytta eller ta bort den'))
+                    f'"{cell.preview()}" {what}; texten står kvar under tabellen — flytta eller ta bort den',
+                    severity="info"))
             continue
         matched[key] = row
         budget_text = comments.get(key, "")

@@ -1,6 +1,16 @@
 """Mapping patterns: which codes a Budget cell such as ``6540``,
 ``4010, 4020``, ``4000-4999`` or ``40*`` covers, and how narrow it is.
 
+The forms: a code, a list (items separated by ``,`` or ``;``; an empty item,
+as in ``4010,,4020`` or a trailing comma, is passed over), a range ``low-high``
+(one dash, spaces around it allowed), a prefix ``40*`` (one ``*``, last) or
+``*`` alone (any non-empty code); ``?`` stands for any one character anywhere
+(``40??``). Anything else that uses these characters is an error
+(``40-``, ``-40``, ``**``, ``4*0``, ``40*-49*``, ``[``…``]`` classes). An item
+that reads as a list typed with other separators (``6110 6990``,
+``6110/6990``) is kept as a code, but marked ``suspect`` with the list it
+probably meant, so the caller can warn when it matches nothing.
+
 Narrowness orders the kinds single value < list < range < prefix/wildcard,
 then by size within a kind (fewer codes first, ``P100-P150`` before ``P100-P199``;
 a longer prefix is narrower, then fewer prefixes).
@@ -18,7 +28,9 @@ import numpy as np
 
 SINGLE, LIST, RANGE, WILDCARD, ANY = 0, 1, 2, 3, 4
 _BIG = 10**18
-_RANGE = re.compile(r"^\s*([^-\s][^-]*?)\s*-\s*([^-\s].*?)\s*$")
+_RANGE = re.compile(r"^\s*([^-\s][^-]*?)\s*-\s*([^-\s][^-]*?)\s*$")
+_OTHER_SEPARATORS = re.compile(r"\s*[/|&+]\s*|\s+")
+_CODE_LIKE = re.compile(r"^[A-Za-z]{0,3}[0-9]+[0-9?]*\*?$")
 _CODED = re.compile(r"^(\D*)(\d+)$")
 
 
@@ -90,8 +102,8 @@ class Item:
                 return int(hi.group(2)) - int(lo.group(2)) + 1
             return _BIG
         if self.kind == WILDCARD:
-            literal = sum(1 for ch in self.low if ch not in "*?[]")
-            return -literal  # more literal characters = narrower
+            literal = sum(1 for ch in self.low if ch not in "*?")
+            return -(2 * literal + self.low.count("?"))  # more literal characters = narrower; a ? counts half
         return _BIG
 
 
@@ -99,6 +111,7 @@ class Item:
 class Pattern:
     text: str
     items: tuple[Item, ...]
+    suspect: tuple[tuple[Item, str], ...] = ()  # (item, the list it probably meant): '6110 6990' → '6110, 6990'
 
     def matches(self, code: str) -> bool:
         return any(item.matches(code) for item in self.items)
@@ -155,25 +168,71 @@ class CodeTable:
 
 def parse_pattern(text: str) -> Pattern:
     items = []
+    suspect = []
     text = text.replace("\u2013", "-").replace("\u2212", "-")  # en dash / minus typed by AutoCorrect
     for raw in re.split(r"[;,]", text):
         part = raw.strip()
         if not part:
             continue
-        if part == "*":
-            items.append(Item(ANY, "*"))
-        elif any(ch in part for ch in "*?["):
-            items.append(Item(WILDCARD, part))
-        elif (m := _RANGE.match(part)) and not part.startswith("-"):
-            low, high = m.group(1), m.group(2)
-            if _numeric(low) and _numeric(high):
-                if int(low) > int(high):
-                    raise PatternError(f"intervallet {part} går baklänges")
-            elif low > high:
-                raise PatternError(f"intervallet {part} går baklänges")
-            items.append(Item(RANGE, low, high))
-        else:
-            items.append(Item(SINGLE, part))
+        meant = _meant_list(part)
+        try:
+            item = _parse_item(part)
+        except PatternError as exc:
+            if meant:
+                raise PatternError(f"{exc}; menade du \"{meant}\"?") from None
+            raise
+        if meant and item.kind == SINGLE:
+            suspect.append((item, meant))
+        items.append(item)
     if not items:
         raise PatternError(f"\"{text}\" är inget mönster")
-    return Pattern(text, tuple(items))
+    return Pattern(text, tuple(items), tuple(suspect))
+
+
+def _parse_item(part: str) -> Item:
+    """One item of a list: a code, a range, a prefix or ``*``."""
+    if "[" in part or "]" in part:
+        raise PatternError(f"\"{part}\" är inget mönster: [ ] används inte; skriv ett intervall (4000-4999), "
+                           "en lista (4010, 4020) eller ett prefix (40*)")
+    if part == "*":
+        return Item(ANY, "*")
+    if "*" in part:
+        m = _RANGE.match(part)
+        if m and not part.startswith("-") and all(any(ch.isdigit() for ch in g) for g in m.groups()):
+            raise PatternError(f"\"{part}\" är inget mönster: ett intervall har inga *; skriv t.ex. 4000-4999")
+        stem = part.rstrip("*")
+        if "*" in stem or part.count("*") > 1:
+            hint = f"; menade du \"{stem}*\"?" if "*" not in stem else ""
+            raise PatternError(f"\"{part}\" är inget mönster: * står bara sist i ett prefix (40*) eller "
+                               f"ensam (*){hint}")
+        return Item(WILDCARD, part)
+    if "-" in part:
+        m = _RANGE.match(part)
+        if not m or part.startswith("-"):
+            raise PatternError(f"\"{part}\" är inget intervall: skriv början och slut med ett bindestreck "
+                               "emellan, t.ex. 4000-4999")
+        low, high = m.group(1), m.group(2)
+        if _numeric(low) and _numeric(high):
+            if int(low) > int(high):
+                raise PatternError(f"intervallet {part} går baklänges")
+        elif low > high:
+            raise PatternError(f"intervallet {part} går baklänges")
+        return Item(RANGE, low, high)
+    if "?" in part:
+        return Item(WILDCARD, part)
+    return Item(SINGLE, part)
+
+
+def _meant_list(part: str) -> str:
+    """'6110, 6990' when ``part`` reads as a list typed with spaces, '/', '|',
+    '&' or '+' between codes ('6110 6990', '6110/6990', '40* 50*'); else ''."""
+    tokens = [t for t in _OTHER_SEPARATORS.split(part) if t]
+    if len(tokens) < 2:
+        return ""
+    for token in tokens:
+        if _CODE_LIKE.match(token):
+            continue
+        m = _RANGE.match(token)
+        if not (m and _numeric(m.group(1)) and _numeric(m.group(2))):
+            return ""
+    return ", ".join(tokens)

@@ -13,6 +13,7 @@ import numpy as np
 from ..errors import InputError
 from ..findings import Finding, accept, warnings
 from ..money import format_kr
+from . import plausibility
 from .figures import Figures, combine
 from .forecast import forecast
 from .mapping import UNBUDGETED, assign, combinations
@@ -189,17 +190,15 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
         groups.append((UNBUDGETED_LABEL, unbudgeted.as_sign(True)))
 
     tie = _tieout(ledger, current, owner, in_year, in_period, year, period, totals, unbudgeted_sum)
-    if tie.unbudgeted:
-        n = sum(item.rows for item in tie.unbudgeted)
-        findings.append(Finding("ej-budgeterat", f"{ledger.source}",
-                                f"{n} huvudboksrader ({format_kr(unbudgeted_sum)} kr) matchar ingen budgetrad "
-                                f"och redovisas som Ej budgeterat", "info"))
+    if (note := plausibility.unbudgeted(tie, leaves)) is not None:
+        findings.append(note)
     for item in tie.left_out:
         findings.append(Finding("utanfor-perioden", ledger.source,
                                 f"{item.rows} rader i period {item.period // 100}-{item.period % 100:02d} "
                                 f"({format_kr(item.amount)} kr) är {item.reason} och ingår inte", "info"))
     report = Report(settings.unit, year, period, settings.show_in, settings.method, roots, unbudgeted, total,
                     groups, tie, findings, shares)
+    report.findings += plausibility.check(report, ledger, settings)
     if notes:
         comments = {node_key(n): n.comment for r in roots for n in r.walk() if n.comment}
         report.notes, report.note_orphans, carried = attach(notes, summary_keys(roots, unbudgeted is not None),

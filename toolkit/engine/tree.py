@@ -195,7 +195,7 @@ def build_tree(lines: list[BudgetLine], keys: list[Key], year: int, file: str) -
             if value is not None:
                 findings.append(Finding("prognos-pa-overordnad", line.cells.get(name, line.where),
                                         f"{name.capitalize()} på den överordnade raden \"{node.label}\" används inte; "
-                                        f"ange den på raderna under den"))
+                                        f"ange den på raderna under den", "varning"))
         own = own_budget(node)
         if own is not None and own > children_sum:
             extra = Node(UNALLOCATED, None, parent=node, income=node.income, key=node.key,
@@ -207,7 +207,7 @@ def build_tree(lines: list[BudgetLine], keys: list[Key], year: int, file: str) -
             findings.append(Finding(
                 "overfordelat", line.cells.get("budget", line.where),
                 f"raderna under \"{node.label}\" har {format_kr(children_sum)} kr i budget, mer än radens egen "
-                f"budget {format_kr(own)} kr; summan av raderna under används"))
+                f"budget {format_kr(own)} kr; summan av raderna under används", "varning"))
         node.budget = children_sum
         return children_sum
 

@@ -59,8 +59,9 @@ def write_sheets(source: str | os.PathLike, rendered: bytes, dest: str | os.Path
     ``source``).  A sheet of the same name that the toolkit made earlier is
     replaced in place; any other sheet of that name is a ``WorkbookError``.
     With ``backup``, the file that ``dest`` replaces is kept first (see ``backup``).
-    Returns the sheets' names, as they are in the workbook, and whether the
-    file changed.  ``progress`` hears of the steps (read, merged, written)."""
+    When ``dest`` already holds exactly the result it is left alone (bytes and
+    mtime).  Returns the sheets' names, as they are in the workbook, and whether
+    the file changed.  ``progress`` hears of the steps (read, merged, written)."""
     source = Path(source)
     dest = source if dest is None else Path(dest)
     report = progress or (lambda stage, done, total: None)
@@ -69,12 +70,24 @@ def write_sheets(source: str | os.PathLike, rendered: bytes, dest: str | os.Path
     report(WRITING, 1, 3)
     out, names = graft(data, rendered, source.name)
     report(WRITING, 2, 3)
-    if out == data and dest.exists() and os.path.samefile(source, dest):
+    if _holds(dest, out, source, data):
         return Written(names, changed=False)  # leave the file (and its mtime) alone
     keep = None if backup is None else (lambda: keep_previous(dest, backup))
-    write_atomic(dest, out, like=source, before_replace=keep)
+    write_atomic(dest, out, before_replace=keep)
     report(WRITING, 3, 3)
     return Written(names, changed=True)
+
+
+def _holds(dest: Path, out: bytes, source: Path, data: bytes) -> bool:
+    """Does ``dest`` already hold exactly ``out``? (``data``: the bytes of ``source``.)"""
+    try:
+        if not dest.exists():
+            return False
+        if os.path.samefile(source, dest):
+            return out == data
+        return dest.stat().st_size == len(out) and dest.read_bytes() == out
+    except OSError:
+        return False
 
 
 def write_new(dest: str | os.PathLike, rendered: bytes) -> Written:

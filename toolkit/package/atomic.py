@@ -2,8 +2,9 @@
 
 The new bytes go to a temporary file in the destination's folder (same file
 system, so ``os.replace`` is atomic), are flushed and fsync'ed, get the
-permission bits of the file they replace (or of the source workbook), and then take its place
-(after the previous version has been kept, see ``backup``).  On any
+permission bits of the file they replace — a new file gets those any new file
+gets (0666 less the umask, as Excel's own save would) — and then take its
+place (after the previous version has been kept, see ``backup``).  On any
 failure the temporary file is removed and the destination is untouched.
 """
 
@@ -12,8 +13,8 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import secrets
 import stat
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,16 +22,16 @@ from pathlib import Path
 from ..errors import LockedError, WorkbookError
 
 
-def write_atomic(dest: Path, data: bytes, like: Path | None = None,
-                 before_replace: Callable[[], object] | None = None) -> None:
-    """Replace ``dest`` by ``data``; permission bits come from ``dest`` or else ``like``.
+def write_atomic(dest: Path, data: bytes, before_replace: Callable[[], object] | None = None) -> None:
+    """Replace (or create) ``dest`` by ``data``; an existing file keeps its
+    permission bits, a new one gets 0666 less the umask.
     ``before_replace`` runs once the new bytes are safely on disk, just before
     the rename (it keeps the previous version); if it fails nothing is replaced."""
     dest = Path(dest)
     folder = dest.parent if str(dest.parent) else Path(".")
     remove_stale(dest)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = _create_temporary(folder, dest.name)
     except OSError as exc:
         raise WorkbookError(f"kan inte skriva i mappen {folder} ({exc.strerror})", file=dest.name) from exc
     try:
@@ -38,10 +39,8 @@ def write_atomic(dest: Path, data: bytes, like: Path | None = None,
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        for model in (dest, like):
-            if model is not None and os.path.exists(model):
-                os.chmod(tmp, stat.S_IMODE(os.stat(model).st_mode))
-                break
+        if os.path.exists(dest):
+            os.chmod(tmp, stat.S_IMODE(os.stat(dest).st_mode))
         if before_replace is not None:
             before_replace()
         try:
@@ -54,6 +53,20 @@ def write_atomic(dest: Path, data: bytes, like: Path | None = None,
             os.unlink(tmp)
         raise
     _sync_folder(folder)
+
+
+def _create_temporary(folder: Path, name: str) -> tuple[int, str]:
+    """A new file ``.NAME.XXXXXXXX.tmp`` in ``folder``, created with mode 0666 so
+    that the umask decides its permissions as for any new file (``mkstemp``
+    would make it 0600)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        path = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(path, flags, 0o666), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {name}")
 
 
 STALE_AFTER = 3600  # seconds: a temporary file this old was left by a run that was killed

@@ -10,8 +10,9 @@ from ..errors import InputError
 from ..findings import Finding
 from ..money import AmountTooLarge, parse_ore, too_large
 from .csvfile import check_fields
-from .grid import Grid, cell_text, normalise_header
+from .grid import CellError, Grid, cell_text, normalise_header
 from .headers import ALIASES, BUDGET_FIELDS, DIMENSIONS, canonical, check_unique, find_header
+from .merged import read_merged
 from .spelling import near_miss, shown
 
 _TYPES = {
@@ -19,6 +20,8 @@ _TYPES = {
     "kostnad": COST, "kostnader": COST, "cost": COST, "costs": COST, "expense": COST,
 }
 _TOTAL_LABEL = re.compile(r"^(summa|totalt|total)\b", re.IGNORECASE)
+# text a line may share with the lines below it: a merged range down these columns gives each row its value
+_SHARED = ("överordnad", "typ", "periodisering", "nyckel", "uppdrag", "kommentar")
 
 
 def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
@@ -53,6 +56,10 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
     if grid.is_csv:
         check_fields(grid, header, {cols["rad"]: "Rad"})
     key_col = cols.get("periodisering", cols.get("nyckel"))
+    used = {c: header.labels[c] for c in [cols[name] for name in BUDGET_FIELDS if name in cols and
+                                          (name != "nyckel" or key_col == cols[name])] + list(mapping.values())}
+    grid.check_row(header.row, range(len(grid.rows[header.row])))
+    grid = read_merged(grid, header.row, used, {cols[name] for name in _SHARED if cols.get(name) in used})
 
     def text(r: int, name: str) -> str:
         c = key_col if name == "periodisering" else cols.get(name)
@@ -76,7 +83,8 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
     rc = cols["rad"]
     for r in range(header.row + 1, len(grid.rows)):
         row = grid.rows[r]
-        if all(cell_text(v) == "" for v in row):
+        grid.check_row(r, used)
+        if all(cell_text(v) == "" or isinstance(v, CellError) for v in row):  # errors only in columns not read
             continue
         label = text(r, "rad")
         if not label:

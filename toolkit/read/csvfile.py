@@ -1,6 +1,8 @@
 """CSV exports as Swedish systems write them: ``;``/``,``/tab separator,
 decimal comma, cp1252 or UTF-8 (with or without BOM). Values stay text; the
-readers parse amounts and codes, and positions are CSV line numbers."""
+readers parse amounts and codes, and positions are CSV line numbers.  A field
+that is just an error value as Excel saves one (``#N/A``, ``#REF!``, in a
+Swedish Excel ``#SAKNAS!`` …) is a ``CellError``, as in a workbook."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from .grid import Grid
+from .grid import Grid, error_text
 from .headers import ALIASES, canonical
 
 _SEPARATORS = (";", "\t", ",")
@@ -98,7 +100,10 @@ def read_csv_grid(path: Path, display: str) -> Grid:
                 _check_quotes(row, start, reader.line_num, lines, sep, width, display)
             while len(rows) < start - 1:
                 rows.append([])
-            rows.append([cell.strip() for cell in row])
+            cells = [cell.strip() for cell in row]
+            if any(cell.startswith("#") for cell in cells):  # an error value as Excel saves it: '#N/A', '#SAKNAS!'
+                cells = [error_text(cell) or cell for cell in cells]
+            rows.append(cells)
             start = reader.line_num + 1
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):  # 128 kB in one value: a quote that is not closed

@@ -4,7 +4,8 @@ read on its own and joined into one ledger.
 
 A row that is in two files — the same period, amount and codes — is most
 likely the same month exported twice; the rows are counted as read, and each
-pair of files that share rows gets a finding on Avstämning.
+pair of files that share rows gets a finding: a warning for the months that
+are in both files, a note for a few equal rows (``duplicates``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..engine.model import Ledger, concat, part_of
+from ..engine.plausibility import months_text
 from ..errors import InputError
 from ..findings import Finding
 from ..money import format_kr
@@ -63,8 +65,15 @@ def read_ledgers(sources: list[Source], year: int | None, wanted: set[str] | Non
 
 
 def duplicates(ledger: Ledger, files: list[str]) -> list[Finding]:
-    """One finding per pair of files (a, b) for the rows of b whose period,
-    amount and codes are also on a row of an earlier file a."""
+    """The rows of a later file b whose period, amount and codes are also on a
+    row of an earlier file a, per pair of files (a, b) and month.
+
+    A month is *exported twice* when more than half of the rows of the
+    smaller of the two files' share of it are shared: a warning naming the
+    months, as their rows are counted twice. Fewer shared rows are noted
+    (info) and counted: weekly exports where two transactions of a month
+    have the same account, codes and amount (the rent, a recurring fee), or
+    exports that overlap by a few days — the rows carry no date to tell."""
     if not len(ledger):
         return []
     part = part_of(ledger)
@@ -76,15 +85,31 @@ def duplicates(ledger: Ledger, files: list[str]) -> list[Finding]:
     earlier = first_part[group]
     repeated = earlier < part  # a row of a later file whose key an earlier file has
     findings = []
-    pairs = sorted(set(zip(earlier[repeated].tolist(), part[repeated].tolist())))
-    for a, b in pairs:
+    for a, b in sorted(set(zip(earlier[repeated].tolist(), part[repeated].tolist()))):
         rows = repeated & (earlier == a) & (part == b)
-        periods = sorted({int(p) for p in ledger.period[rows].tolist()})
-        shown = ", ".join(f"{p // 100}-{p % 100:02d}" for p in periods[:6]) + (" …" if len(periods) > 6 else "")
-        n = int(rows.sum())
-        findings.append(Finding(
-            "dubbla-rader", files[b],
-            f"{n} {'rad' if n == 1 else 'rader'} i {files[b]} finns också i {files[a]} (samma period, belopp och "
-            f"koder; period {shown}; {format_kr(int(ledger.amount[rows].sum()))} kr) — samma export inläst "
-            "två gånger? Raderna räknas med"))
+        twice, equal = [], []
+        for period in sorted({int(p) for p in ledger.period[rows].tolist()}):
+            in_month = ledger.period == period
+            shared = int((rows & in_month).sum())
+            smaller = min(int((in_month & (part == a)).sum()), int((in_month & (part == b)).sum()))
+            (twice if 2 * shared > smaller else equal).append(period)
+        if twice:
+            chosen = rows & np.isin(ledger.period, twice)
+            n = int(chosen.sum())
+            findings.append(Finding(
+                "dubbla-rader", files[b],
+                f"{months_text(twice)} finns i både {files[a]} och {files[b]}: {n} {'rad' if n == 1 else 'rader'} "
+                f"i {files[b]} finns också i {files[a]} (samma period, belopp och koder; "
+                f"{format_kr(int(ledger.amount[chosen].sum()))} kr) — samma månad exporterad två gånger? Raderna "
+                "räknas båda gångerna; läs in varje månad från en fil", "varning"))
+        if equal:
+            chosen = rows & np.isin(ledger.period, equal)
+            n = int(chosen.sum())
+            shown = ", ".join(f"{p // 100}-{p % 100:02d}" for p in equal[:6]) + (" …" if len(equal) > 6 else "")
+            findings.append(Finding(
+                "dubbla-rader", files[b],
+                f"{n} {'rad' if n == 1 else 'rader'} i {files[b]} är lika med rader i {files[a]} (samma period, "
+                f"belopp och koder; period {shown}; {format_kr(int(ledger.amount[chosen].sum()))} kr), men "
+                "månaden finns inte i sin helhet i båda filerna: olika transaktioner med samma belopp, eller "
+                "exporter som överlappar några dagar? Raderna räknas med", "info"))
     return findings

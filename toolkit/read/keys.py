@@ -10,6 +10,7 @@ from ..errors import InputError
 from ..money import parse_decimal
 from .grid import Grid, cell_text, normalise_header
 from .headers import duplicates, find_header, stop_at_duplicate
+from .merged import read_merged
 
 MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 _MONTH_NAMES = {
@@ -49,9 +50,13 @@ def read_keys(grid: Grid) -> list[Key]:
         by_month.setdefault(m, c)
     stop_at_duplicate(grid, header, found)
     nc = header.columns["nyckel"]
+    used = {c: header.labels[c] for c in [nc, *by_month.values()]}
+    grid.check_row(header.row, range(len(grid.rows[header.row])))
+    grid = read_merged(grid, header.row, used)
     keys: list[Key] = []
     seen: dict[str, str] = {}
     for r in range(header.row + 1, len(grid.rows)):
+        grid.check_row(r, used)
         name = cell_text(grid.value(r, nc))
         if not name:
             if any(cell_text(grid.value(r, c)) for c in by_month.values()):

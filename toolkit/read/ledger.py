@@ -6,6 +6,11 @@ Two layouts are accepted:
 - *månadsmatris*: one row per account/dimensions and one column per month
   (``Jan``…``Dec``, ``202501``…, ``2025-01``…).
 Codes are kept as text (``0123`` keeps its zero, ``6540.0`` reads ``6540``).
+The columns read are Period, Belopp, År and the dimension columns (the month
+columns of a matrix), not Text: an Excel error value in one of them stops the
+run before any rule reads its row, as does a merged range over one of them
+(its amount or code would count once, or once per row).  Elsewhere an error
+value is no content: a row of only such cells is blank.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from ..findings import Finding
 from ..money import AmountTooLarge, format_kr, parse_decimal, to_ore, too_large
 from ..progress import Report
 from .csvfile import check_fields
-from .grid import Grid, cell_text, normalise_header
+from .grid import CellError, Grid, cell_text, normalise_header
 from .headers import (
     BUDGET_FIELDS,
     DIMENSIONS,
@@ -36,6 +41,7 @@ from .headers import (
     stop_at_duplicate,
 )
 from .keys import month_of_header
+from .merged import read_merged
 from .workbook import Source
 from .worksheet import Column, NotCanonical, WorksheetPart
 
@@ -139,6 +145,22 @@ class _Layout:
     @property
     def columns(self) -> dict[str, int]:
         return self.header.columns
+
+    @property
+    def kept(self) -> list[int]:
+        """The columns read (not Text), in sheet order."""
+        cols = self.columns
+        kept = {cols[d] for d in self.dims}
+        if self.matrix:
+            kept |= {c for c, _ in self.month_cols}
+        else:
+            kept |= {cols[name] for name in ("period", "belopp", "år") if name in cols}
+        return sorted(kept)
+
+    def check_merges(self, grid: Grid) -> None:
+        """A merged range in a column that is read stops the run: its amount or
+        code would count once, or once per row."""
+        read_merged(grid, self.header.row, {c: self.header.labels[c] for c in self.kept})
 
 
 def _layout(grid: Grid, year: int | None, wanted: set[str] | None) -> _Layout:
@@ -335,9 +357,20 @@ def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) ->
         for (name, _), code in zip(dim_cols, codes):
             data[name].append(code)
 
+    kept = layout.kept
+    read = set(kept)
+    layout.check_merges(grid)
+
+    def is_blank(row) -> bool:
+        """No content: '' or None, or an error value in a column that is not read."""
+        return all(v == "" or v is None or isinstance(v, CellError) and c not in read for c, v in enumerate(row))
+
     for r in range(layout.header.row + 1, len(grid.rows)):
         row = grid.rows[r]
-        if all(v == "" or v is None for v in row):
+        for c in kept:  # an error value in a cell that is read stops the run
+            if c < len(row) and isinstance(row[c], CellError):
+                raise grid.error_stop(r, c, row[c])
+        if is_blank(row):
             continue
         codes = [cell_text(row[c]) if c < len(row) else "" for _, c in dim_cols]
         if layout.matrix:
@@ -351,7 +384,7 @@ def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) ->
         pvalue = row[pc] if pc < len(row) else ""
         bvalue = row[bc] if bc < len(row) else ""
         if _no_period(pvalue):
-            last = all(all(v == "" or v is None for v in later) for later in grid.rows[r + 1:])
+            last = all(is_blank(later) for later in grid.rows[r + 1:])
             if not (last and cell_text(bvalue)):
                 raise _missing_period(grid, r, pc, bvalue)
             total = amount_of(bvalue, r, bc)
@@ -402,10 +435,10 @@ def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] 
     cols = layout.columns
     first = layout.header.row + 1
     amount_cols = [c for c, _ in layout.month_cols] if layout.matrix else [cols["belopp"]]
-    read = {cols[d] for d in layout.dims} | set(amount_cols)
-    if not layout.matrix:
-        read |= {cols["period"]} | ({cols["år"]} if "år" in cols else set())
+    read = set(layout.kept)
     columns, rows = part.read(read, amount_cols, first, progress)
+    grid.merges = part.merges
+    layout.check_merges(grid)
     at = {c: _Cells(columns.get(c), rows) for c in read}
     errors: list[tuple[int, int, int, Callable[[], InputError]]] = []  # (row, check, column, error)
     notes: list[Finding] = []
@@ -416,6 +449,11 @@ def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] 
             i = int(np.flatnonzero(bad)[0])
             r = int(rows[i])
             errors.append((r, check, c, lambda: error(r, cells.value(i))))
+
+    for c in sorted(read):  # an error value in a cell that is read: before any rule reads the row
+        cells = at[c]
+        flagged = np.array([isinstance(v, CellError) for v in cells.values] + [False], dtype=bool)
+        first_bad(flagged[cells.slot()], -1, c, lambda r, v, c=c: grid.error_stop(r, c, v), cells)
 
     def codes_of(c: int) -> Codes:
         cells = at[c]
@@ -465,7 +503,10 @@ def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] 
             yc = cols["år"]
             years, bad = _per_value(at[yc].values, lambda v: _year(v) if cell_text(v) else -1)
             row_year = np.where(at[yc].token >= 0, years[at[yc].slot()], -1)
-            first_bad(bad[at[yc].slot()], 1, yc, lambda r, v: _not_year(grid, r, yc, v), at[yc])
+            checked = np.ones(len(rows), dtype=bool)
+            if total_row is not None:
+                checked[total_row] = False  # a total row's År is never read (as read_ledger stops at it)
+            first_bad(bad[at[yc].slot()] & checked, 1, yc, lambda r, v: _not_year(grid, r, yc, v), at[yc])
         # one period per distinct (value, row year)
         ok = np.flatnonzero(~missing)
         distinct_years, year_index = np.unique(row_year[ok], return_inverse=True) if "år" in cols else \

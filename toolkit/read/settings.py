@@ -9,6 +9,7 @@ from ..errors import InputError
 from ..findings import Finding
 from .grid import Grid, cell_text, normalise_header
 from .headers import check_unique, find_header
+from .merged import read_merged
 from .spelling import near_miss, shown
 
 _NAMES = {
@@ -25,11 +26,6 @@ _NAMES = {
 }
 _YES = {"ja": True, "j": True, "yes": True, "sant": True, "true": True, "1": True,
         "nej": False, "n": False, "no": False, "falskt": False, "false": False, "0": False}
-_FIRST: dict[str, str] = {}
-for _name, _key in _NAMES.items():
-    _FIRST.setdefault(_key, _name)
-#: each setting by its first (Swedish) name, as a message lists them: Enhet, År, Period …
-_SHOWN = tuple(shown(name) for name in _FIRST.values())
 _METHOD_ALIASES = {
     "budget": "budget", "utfall enligt budget": "budget",
     "rest": "rest", "rest enligt budget": "rest",
@@ -98,20 +94,23 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
         header = find_header(grid, ("inställning", "värde"), what="inställningar")
         check_unique(grid, header, [("inställning",), ("värde",)])
         kc, vc = header.columns["inställning"], header.columns["värde"]
+        grid.check_row(header.row, range(len(grid.rows[header.row])))
+        grid = read_merged(grid, header.row, {kc: header.labels[kc], vc: header.labels[vc]})
         named: dict[str, tuple[str, str]] = {}  # setting → (its name as written, the cell)
         for r in range(header.row + 1, len(grid.rows)):
-            label = cell_text(grid.value(r, kc))
+            label = cell_text(grid.checked(r, kc))
             name = normalise_header(label)
             if not name:
                 continue
             key = _NAMES.get(name)
             if key is None:
+                # a near miss of a known setting (Perod) would leave the setting meant unapplied: stop;
+                # any other name is a row of the economist's own, noted
                 if (meant := near_miss(label, _NAMES)) is not None:
                     raise InputError(f"okänd inställning \"{label}\" — menade du \"{shown(meant)}\"?",
                                      file=grid.file, where=grid.where(r, kc))
                 findings.append(Finding("okand-installning", grid.where(r, kc),
-                                        f"inställningen \"{label}\" är okänd och används inte (inställningarna är "
-                                        f"{', '.join(_SHOWN)})", "varning"))
+                                        f"inställningen \"{label}\" är okänd och används inte", "info"))
                 continue
             if key in named:
                 first, at = named[key]
@@ -119,7 +118,7 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
                 raise InputError(f"inställningen \"{label}\" {said} på {at}; ta bort den ena raden",
                                  file=grid.file, where=grid.where(r, kc))
             named[key] = (label, grid.where(r, kc))
-            values[key] = grid.value(r, vc)
+            values[key] = grid.checked(r, vc)
             where[key] = grid.where(r, vc)
 
     def bad(key: str, expected: str) -> InputError:

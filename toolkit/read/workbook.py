@@ -104,24 +104,50 @@ class Source:
             raise InputError(f"arbetsboken saknar bladet {name}", file=self.display)
         if real not in self._grids:
             part = self.worksheet(real)
-            rows = None
+            grid = None
             if part is not None:
                 try:
-                    rows = part.grid()
+                    grid = Grid(real, self.display, part.grid(), merges=part.merges)
                 except NotCanonical:
-                    rows = None
-            if rows is None:
-                rows = self._calamine_rows(real)
-            self._grids[real] = Grid(real, self.display, rows)
+                    grid = None
+            self._grids[real] = grid or self._calamine_grid(real)
         return self._grids[real]
 
-    def _calamine_rows(self, real: str) -> list[list]:
+    def _unreadable_sheet(self, real: str, exc: Exception) -> WorkbookError:
+        """calamine cannot read the sheet: named by the cell when it is an error
+        value of newer Excel that calamine does not know (#SPILL!, #CALC! …)."""
+        if "error value" in str(exc):
+            errors, _ = self._package.scan_sheet(real)
+            known = {"#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!"}
+            for r, c, error in sorted(errors):
+                if error.code not in known:
+                    grid = Grid(real, self.display, [])
+                    return WorkbookError(f"cellen innehåller felvärdet {error.describe()}, och bladet är skrivet så "
+                                         "att reconcile då inte kan läsa det; rätta cellen och kör igen",
+                                         file=self.display, where=grid.where(r, c))
+        return WorkbookError(f"bladet {real} kan inte läsas ({exc})", file=self.display)
+
+    def _calamine_grid(self, real: str) -> Grid:
+        """Sheet ``real`` as python-calamine reads it, with what calamine does not
+        give read from the sheet's XML: the error values (calamine gives '')
+        and the merged ranges."""
         book = self._book
         self._package.verify_sheet(real)
         try:
-            return book.get_sheet_by_name(real).to_python(skip_empty_area=False)
+            rows = book.get_sheet_by_name(real).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise WorkbookError(f"bladet {real} kan inte läsas ({exc})", file=self.display) from exc
+            raise self._unreadable_sheet(real, exc) from exc
+        errors, merges = self._package.scan_sheet(real)
+        for r, c, error in errors:
+            while len(rows) <= r:
+                rows.append([])
+            row = rows[r]
+            row.extend([""] * (c + 1 - len(row)))
+            if row[c] not in ("", error.code):
+                raise WorkbookError(f"bladet {real} kan inte läsas (cell {limits.cell_name(r + 1, c + 1)} har "
+                                    "ett felvärde som inte kan placeras)", file=self.display)
+            row[c] = error
+        return Grid(real, self.display, rows, merges=merges)
 
 
 class _Package:
@@ -187,6 +213,23 @@ class _Package:
         try:
             for part in self._open_parts:
                 self.guard.verify(part)
+        except OSError as exc:
+            raise WorkbookError(f"filen kan inte läsas ({exc.strerror or exc})", file=self.display) from exc
+        except ValueError as exc:
+            raise limits.workbook_error(exc, self.display) from exc
+
+    def scan_sheet(self, name: str) -> tuple[list, list]:
+        """The error cells and merged ranges of sheet ``name`` (``cellscan.scan``),
+        its worksheet streamed through the verifying inflater; none when the
+        relationships do not lead to it."""
+        from .cellscan import scan
+
+        part = self.sheets.get(name)
+        if part is None or self.guard.entry(part) is None:
+            return [], []
+        label = f'bladet "{name}" ({part})'
+        try:
+            return scan(lambda sink: self.guard.verify(part, label=label, sink=sink))
         except OSError as exc:
             raise WorkbookError(f"filen kan inte läsas ({exc.strerror or exc})", file=self.display) from exc
         except ValueError as exc:

@@ -8,9 +8,11 @@ the verifying inflater of ``package.limits`` and, with numpy over each piece
 of XML, locates every cell's reference, type, style and value; it keeps the
 cells of the wanted columns and turns each *distinct* (type, date style,
 text) into the Python value calamine gives for it — a float, a date, a
-shared or inline string, a boolean, '' for an error — so that the rules
-reading those values run once per distinct value, not once per cell.
-Amounts, which are nearly all distinct, are turned into öre in bulk.
+shared or inline string, a boolean — or, for an error value, a
+``CellError`` (where calamine gives ''), so that the rules reading those
+values run once per distinct value, not once per cell.  Amounts, which are
+nearly all distinct, are turned into öre in bulk.  The merged ranges after
+``sheetData`` are read too (``cellscan.MergeScan``).
 
 It reads the XML that Excel, LibreOffice, openpyxl and XlsxWriter write:
 every cell tag written ``<c r="B7" …>`` (reference first), no namespace
@@ -35,6 +37,8 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..package import limits
 from ..progress import Report
+from .cellscan import MergeScan
+from .grid import CellError, Merge
 
 BATCH = 8 << 20  # bytes of XML parsed per numpy step
 WORKERS = max(1, min(4, os.cpu_count() or 1))  # threads parsing batches (numpy lets go of the GIL)
@@ -358,12 +362,16 @@ class SheetReader:
         self._last_row = -1  # of the last cell parsed: rows must come in order
         self._pool = None
         self._pending: deque = deque()
+        self._merges = MergeScan()  # fed what follows sheetData
 
     # -- streaming ----------------------------------------------------------------------------
 
     def feed(self, piece: bytes) -> None:
         self.size += len(piece)
-        if self._state == "done" or not piece:
+        if self._state == "done":
+            self._merges.feed(piece)
+            return
+        if not piece:
             return
         if self._state == "prolog":
             data = b"".join(self._held) + piece
@@ -379,6 +387,7 @@ class SheetReader:
                 raise NotCanonical("an odd sheetData tag")
             if data[end - 1] == _SLASH:  # <sheetData/>
                 self._state = "done"
+                self._merges.feed(data[end + 1 :])
                 return
             # tags in sheetData may carry none of the prefixes bound to the spreadsheet namespace
             self._prefixed = [tag + p + b":" for p in _MAIN_PREFIX.findall(data[:end]) for tag in (b"<", b"</")]
@@ -395,6 +404,7 @@ class SheetReader:
             self._held, self._held_size = [], 0
             self._submit(block)
             self._state = "done"
+            self._merges.feed(window[stop + 12 :])
             return
         self._recent = window[-11:]
         self._held.append(piece)
@@ -461,6 +471,11 @@ class SheetReader:
             if part.ore is not None:
                 raw.ore.append(part.ore)
             raw.count += len(part.rows)
+
+    @property
+    def merges(self) -> list[Merge]:
+        """The merged ranges (once the whole part was fed)."""
+        return self._merges.close()
 
     @property
     def done(self) -> bool:
@@ -540,7 +555,8 @@ class SheetReader:
             if len(part):
                 sel = idx[part]
                 out.parts[int(c)] = self._keep(int(c), block, a, words, row[sel], kinds[part], start[sel], stop[sel])
-        # a row is blank when all its cells are '' (an empty shared or inline string, an error):
+        # a row is blank when all its cells are '' (an empty shared or inline string) or, outside the
+        # kept columns, an error:
         # rows with a number, date, boolean or formula text are not; the rest are decided by value
         certain = out.certain = _distinct(row[idx][_NEVER_BLANK[kinds]])
         others = np.flatnonzero(body & ~keep)
@@ -623,8 +639,9 @@ class SheetReader:
         filled = np.zeros(self.max_row + 1, dtype=bool)
         for certain in self.certain:
             filled[certain] = True
-        for column in out.values():
-            blank = np.array([v == "" for v in column.values] + [False], dtype=bool)  # token -1: an amount
+        for c, column in out.items():  # an error value is content in a kept column only
+            blank = np.array([v == "" or c == OTHER and isinstance(v, CellError) for v in column.values] + [False],
+                             dtype=bool)  # token -1: an amount
             filled[column.rows[~blank[column.token]]] = True
         self.rows = np.flatnonzero(filled)
         del out[OTHER]
@@ -648,7 +665,7 @@ class SheetReader:
         if kind == BOOL:
             return text.strip() in ("1", "true")
         if kind == ERROR:
-            return ""
+            return CellError(xml_text(text).strip())
         if kind == ISO:
             return _iso(xml_text(text))
         return xml_text(text)  # STR
@@ -893,6 +910,7 @@ class WorksheetPart:
         self._styles = styles
         self._workbook = workbook
         self._style_info: Styles | None = None
+        self.merges: list[Merge] = []  # the merged ranges, once the part was read
 
     @property
     def styles(self) -> Styles:
@@ -935,8 +953,8 @@ class WorksheetPart:
         return shared_strings(stream, want)
 
     def head(self, nrows: int) -> list[list]:
-        """The first ``nrows`` rows, every cell as calamine gives it ('' when blank):
-        to find the header row in."""
+        """The first ``nrows`` rows, every cell as calamine gives it ('' when blank;
+        a ``CellError`` for an error value): to find the header row in."""
         reader = SheetReader(range(limits.MAX_COLS), (), 0, self.styles, batch=1 << 14, last=nrows)
         prolog = limits.Prolog(self.label)
         with self._errors():
@@ -956,8 +974,9 @@ class WorksheetPart:
     def read(self, columns: Iterable[int], bulk: Iterable[int], first: int,
              progress: Report | None = None) -> tuple[dict[int, Column], np.ndarray]:
         """The cells of ``columns`` from row ``first`` on, and the rows from
-        ``first`` on that are not blank; the part is verified on the way
-        (size, CRC, no DTD) and its extent judged as ``limits`` judges a sheet."""
+        ``first`` on that are not blank (an error value outside ``columns``
+        is no content); the part is verified on the way (size, CRC, no DTD)
+        and its extent judged as ``limits`` judges a sheet.  Sets ``merges``."""
         reader = SheetReader(columns, bulk, first, self.styles)
         sink = reader.feed
         if progress is not None:
@@ -976,12 +995,13 @@ class WorksheetPart:
             extent.rows, extent.cols, extent.size = reader.max_row, reader.max_col, reader.size
             extent.check(self.label)
             self._last_row, self._last_col = reader.max_row, reader.max_col
+            self.merges = reader.merges
             return reader.result(self._strings), reader.rows
 
     def grid(self) -> list[list]:
         """Every row of the sheet, every cell as calamine gives it ('' when
-        blank); the part verified, and its extent judged, before the rows
-        are built."""
+        blank), an error value as a ``CellError``; the part verified, and its
+        extent judged, before the rows are built.  Sets ``merges``."""
         columns, _rows = self.read(range(limits.MAX_COLS), (), 0)
         return _rows_of(columns, self._last_row, self._last_col)
 

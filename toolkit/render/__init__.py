@@ -3,7 +3,6 @@ in-memory workbook that the package layer grafts into the user's file."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from ..engine.report import Report
@@ -13,16 +12,13 @@ SHEETS = ("Sammanställning", "Resultaträkning", "Avstämning")
 
 def render(report: Report) -> bytes:
     """The three sheets as the bytes of an .xlsx (deterministic)."""
-    import xlsxwriter
-
-    from .formats import Formats
+    from .formats import Formats, new_book
     from .result_statement import write_result_statement
     from .summary import write_summary
     from .tieout import write_tieout
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    book.set_properties({"created": dt.datetime(2000, 1, 1)})
+    book = new_book(buffer)
     formats = Formats(book)
     write_summary(book.add_worksheet(SHEETS[0]), report, formats)
     write_result_statement(book.add_worksheet(SHEETS[1]), report, formats)

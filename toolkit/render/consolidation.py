@@ -5,7 +5,6 @@ consolidated one, to the öre)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from ..engine.consolidation import Consolidation
@@ -24,16 +23,13 @@ GROUP = 3  # columns per unit: budget, utfall, avvikelse
 
 
 def render_consolidation(consolidation: Consolidation) -> bytes:
-    import xlsxwriter
-
-    from .formats import Formats
+    from .formats import Formats, new_book
     from .result_statement import write_result_statement
     from .summary import write_summary
 
     report = consolidation.report
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    book.set_properties({"created": dt.datetime(2000, 1, 1)})
+    book = new_book(buffer)
     formats = Formats(book)
     write_summary(book.add_worksheet(SHEETS[0]), report, formats, result_row=True)
     write_result_statement(book.add_worksheet(SHEETS[1]), report, formats)
@@ -50,7 +46,7 @@ def write_per_unit(sheet, c: Consolidation, fmt) -> None:
     unit = report.show_in
     n_units = len(c.units)
     names = [u.name for u in c.units] + ["Totalt"]
-    sheet.write(0, 0, title(report, "Per enhet"), fmt.get(bold=True, size=14))
+    sheet.write_string(0, 0, title(report, "Per enhet"), fmt.get(bold=True, size=14))
     write_unit_note(sheet, report, fmt, f"Belopp i {unit}; avvikelse mot periodiserad budget, positiv = gynnsam; "
                                         "Totalt = kostnader − intäkter, Resultat = intäkter − kostnader")
     group_head = fmt.get(bold=True, align="center", bottom=1, wrap=True, valign="bottom")
@@ -59,7 +55,8 @@ def write_per_unit(sheet, c: Consolidation, fmt) -> None:
     sub = [f"Budget {report.year}", f"Utfall {report.period_label}", "Avvikelse"]
     for g, name in enumerate(names):
         first = 1 + g * GROUP
-        sheet.merge_range(HEADER_ROW, first, HEADER_ROW, first + GROUP - 1, name, group_head)
+        sheet.merge_range(HEADER_ROW, first, HEADER_ROW, first + GROUP - 1, "", group_head)
+        sheet.write_string(HEADER_ROW, first, name, group_head)  # a unit's name: text, whatever it looks like
         for k, heading in enumerate(sub):
             sheet.write(HEADER_ROW + 1, first + k, heading, head)
     sheet.set_row(HEADER_ROW + 1, 30)
@@ -127,7 +124,7 @@ def write_tieout(sheet, c: Consolidation, fmt) -> None:
     head = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom")
     money = fmt.get(num=KR)
     money_bold = fmt.get(num=KR, bold=True)
-    sheet.write(0, 0, title(report, "Avstämning"), fmt.get(bold=True, size=14))
+    sheet.write_string(0, 0, title(report, "Avstämning"), fmt.get(bold=True, size=14))
     sheet.write(1, 0, "Belopp i kr med öre; Totalt = kostnader − intäkter (nettokostnad)", fmt.get(italic=True))
 
     row = write_warnings(sheet, 3, report.findings, fmt)

@@ -12,6 +12,24 @@ KR = "#,##0.00"
 
 FONT = "Calibri"
 
+#: XlsxWriter's ``write()`` turns a string that starts with "=" into a formula and
+#: one that looks like a URL into a hyperlink. Text from the inputs (an Enhet, a
+#: line's label, a code, a comment) is text: it is written with ``write_string``,
+#: and these options make a plain ``write()`` of a string do the same.
+TEXT_AS_TEXT = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def new_book(buffer):
+    """An in-memory XlsxWriter workbook for rendered sheets (deterministic: a
+    fixed creation time), writing every string as text."""
+    import datetime as dt
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **TEXT_AS_TEXT})
+    book.set_properties({"created": dt.datetime(2000, 1, 1)})
+    return book
+
 
 class Formats:
     """XlsxWriter formats by name, created once per workbook."""

@@ -16,7 +16,7 @@ def write_result_statement(sheet, report: Report, fmt) -> None:
     plabel = report.period_label
     headers = ["Uppdrag", f"Resultat {plabel}", f"Budget {plabel}", f"Budget {report.year}",
                f"Prognos {report.year}", "Prognosavvikelse"]
-    sheet.write(0, 0, title(report, "Resultaträkning per uppdrag"), fmt.get(bold=True, size=14))
+    sheet.write_string(0, 0, title(report, "Resultaträkning per uppdrag"), fmt.get(bold=True, size=14))
     write_unit_note(sheet, report, fmt, f"Belopp i {unit}; intäkter +, kostnader −")
     head = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom")
     head_right = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom", align="right")

@@ -48,7 +48,7 @@ def write_summary(sheet, report: Report, fmt, result_row: bool = False) -> None:
     L = {name: chr(ord("A") + i) for i, name in enumerate(["rad", "budget", "utfall", "pct", "avv", "prognos",
                                                              "avvbp"] + (["int", "kvar"] if has_committed else [])
                                                             + ["kommentar"])}
-    sheet.write(0, 0, title(report, "Ekonomiskt resultat"), fmt.get(bold=True, size=14))
+    sheet.write_string(0, 0, title(report, "Ekonomiskt resultat"), fmt.get(bold=True, size=14))
     write_unit_note(sheet, report, fmt)
     for c, name in enumerate(cols):
         text_column = c == 0 or name == "Kommentar"

@@ -15,7 +15,7 @@ def write_tieout(sheet, report: Report, fmt) -> None:
     head = fmt.get(bold=True, bottom=1)
     money = fmt.get(num=KR)
     count = fmt.get(num="#,##0")
-    sheet.write(0, 0, title(report, "Avstämning"), fmt.get(bold=True, size=14))
+    sheet.write_string(0, 0, title(report, "Avstämning"), fmt.get(bold=True, size=14))
     sheet.write(1, 0, "Belopp i kr med öre, debet + (kostnader +, intäkter −)", fmt.get(italic=True))
 
     row = write_warnings(sheet, 3, report.findings, fmt)
@@ -66,8 +66,9 @@ def write_tieout(sheet, report: Report, fmt) -> None:
     if tie.unbudgeted:
         sheet.write(row, 0, f"{UNBUDGETED_LABEL} — rader som ingen budgetrad täcker", bold)
         row += 1
-        sheet.write_row(row, 0, [tie.labels.get(d, d.capitalize()) for d in dims]
-                        + ["Σ huvudbok", "Antal rader", "Exempel"], head)
+        for c, heading in enumerate([tie.labels.get(d, d.capitalize()) for d in dims]
+                                    + ["Σ huvudbok", "Antal rader", "Exempel"]):
+            sheet.write_string(row, c, heading, head)  # the ledger's own headers: text
         row += 1
         for item in tie.unbudgeted:
             for c, d in enumerate(dims):
