@@ -242,6 +242,7 @@ class CorpusRun:
         assert totalt["Utfall jan–maj"] == pytest.approx(total_kr / 1000, abs=1e-9)
         assert totalt["Budget 2025"] == pytest.approx(690 - 200)
         assert result.stdout.startswith(f"{path}: jan–maj 2025 · utfall 72 tkr · ")
+        assert "varning" not in result.stdout  # a normal month: every corpus file's line is this one
         return path, result.stdout, expected
 
     # -- one file --------------------------------------------------------------------------
