@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..findings import Finding
+from ..findings import INFO, WARNING, Finding
 from ..money import format_kr, round_half_up
 from .model import Ledger, Settings
 from .tree import Node
@@ -27,7 +27,6 @@ from .tree import Node
 if TYPE_CHECKING:  # report imports this module
     from .report import Report, TieOut
 
-WARNING, INFO = "varning", "info"
 MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
                "november", "december")
 

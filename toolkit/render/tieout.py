@@ -108,37 +108,34 @@ def write_warnings(sheet, row: int, findings, fmt) -> int:
         return row
     sheet.write_string(row, 0, f"{count_text(len(found)).capitalize()} — siffror som troligen är fel; kontrollera "
                                "dem innan rapporten används", fmt.get(bold=True, color="#C00000"))
-    row += 1
+    return _finding_rows(sheet, row + 1, found, fmt) + 1
+
+
+def _finding_rows(sheet, row: int, findings, fmt) -> int:
+    """``Typ | Var | Meddelande`` and a row per finding; returns the row after them."""
     sheet.write_row(row, 0, ["Typ", "Var", "Meddelande"], fmt.get(bold=True, bottom=1))
     row += 1
-    for finding in found:
+    for finding in findings:
         sheet.write_string(row, 0, finding.slug)
         sheet.write_string(row, 1, finding.where)
         sheet.write_string(row, 2, finding.message)
         row += 1
-    return row + 1
+    return row
 
 
 def write_findings(sheet, row: int, findings, fmt) -> int:
     """Iakttagelser — every finding that is not a warning (those are listed
     first on the sheet) as ``slug | where | message`` — and a legend of the
     slugs used; returns the row after them."""
-    bold, head = fmt.get(bold=True), fmt.get(bold=True, bottom=1)
+    bold = fmt.get(bold=True)
     sheet.write(row, 0, "Iakttagelser", bold)
-    row += 1
-    sheet.write_row(row, 0, ["Typ", "Var", "Meddelande"], head)
-    row += 1
     used = sorted({f.slug for f in findings})
     warned = any(f.is_warning for f in findings)
     findings = [f for f in findings if not f.is_warning]
+    row = _finding_rows(sheet, row + 1, findings, fmt)
     if not findings:
         sheet.write_string(row, 0, "Inga andra iakttagelser (varningarna står överst)" if warned
                            else "Inga iakttagelser")
-        row += 1
-    for finding in findings:
-        sheet.write_string(row, 0, finding.slug)
-        sheet.write_string(row, 1, finding.where)
-        sheet.write_string(row, 2, finding.message)
         row += 1
     row += 1
     if used:
