@@ -560,3 +560,50 @@ def test_the_benchmark_ledger_has_no_warning(tmp_path, period):
     path = tmp_path / "bench.xlsx"
     generate.write(path, 3000)
     assert cli_warnings(path, *(["--period", period] if period else [])) == []
+
+
+# -- a Typ against the line's accounts (typ-mot-konto) -----------------------------------------------------------
+
+TYPED = [["Rad", "Överordnad", "Typ", "Budget", "Konto"],
+         ["Intäkter", None, "Kostnad", None, None],
+         ["Avgifter", "Intäkter", None, 120_000, "3010"],
+         ["Bidrag", "Intäkter", None, 60_000, "30*"],
+         ["Lokaler", None, None, 100_000, "5010"]]
+TYPED_LEDGER = [["Period", "Konto", "Belopp"], [202503, 3010, -70_000], [202504, 3020, -20_000.5],
+                [202505, 5010, 40_000]]
+
+
+def typ_findings(report) -> list[tuple[str, str]]:
+    return [(f.where, f.message) for f in report.findings if f.slug == "typ-mot-konto"]
+
+
+def test_a_heading_typed_kostnad_over_income_accounts_warns_once_at_its_typ_cell():
+    report = run(TYPED, TYPED_LEDGER)
+    assert typ_findings(report) == [(
+        "Budget!C2", '"Intäkter" har Typ Kostnad, men raderna under den ("Avgifter" och "Bidrag") har bara '
+        "intäktskonton (klass 3) och ett utfall som är intäkter (90 000,50 kr), som därför räknas med fel tecken; "
+        "ska Typ vara Intäkt?")]
+    assert all(f.severity == "varning" for f in report.findings if f.slug == "typ-mot-konto")
+
+
+def test_a_line_typed_intakt_on_cost_accounts_with_costs_warns():
+    budget = [["Rad", "Typ", "Budget", "Konto"], ["Lokaler", "Intäkt", 100_000, "5000-5999"]]
+    report = run(budget, [["Period", "Konto", "Belopp"], [202503, 5010, 40_000]])
+    assert typ_findings(report) == [(
+        "Budget!B2", 'raden "Lokaler" har Typ Intäkt men bara kostnadskonton (klass 4–8) och ett utfall som är '
+        "kostnader (40 000,00 kr), som därför räknas med fel tecken; ska Typ vara Kostnad?")]
+
+
+@pytest.mark.parametrize("budget, ledger", [
+    # the right Typ
+    ([["Rad", "Typ", "Budget", "Konto"], ["Avgifter", "Intäkt", 100_000, "3010"]], [[202503, 3010, -5_000]]),
+    # a cost line on class 3 that books costs (a refund): consistent with its Typ
+    ([["Rad", "Typ", "Budget", "Konto"], ["Återbetalning", "Kostnad", 10_000, "3990"]], [[202503, 3990, 2_000]]),
+    # no Typ typed: it comes from the accounts and cannot contradict them
+    ([["Rad", "Budget", "Konto"], ["Avgifter", 100_000, "3010"]], [[202503, 3010, -5_000]]),
+    # accounts of both kinds, or not known
+    ([["Rad", "Typ", "Budget", "Konto"], ["Blandat", "Kostnad", 10_000, "3010, 5010"]], [[202503, 3010, -5_000]]),
+    ([["Rad", "Typ", "Budget", "Konto"], ["Allt", "Kostnad", 10_000, "*"]], [[202503, 3010, -5_000]]),
+])
+def test_no_typ_warning_when_the_typ_fits_or_cannot_be_judged(budget, ledger):
+    assert typ_findings(run(budget, [["Period", "Konto", "Belopp"], *ledger])) == []

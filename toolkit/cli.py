@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 
 from .errors import ReconcileError
-from .usage import EXIT_USAGE, Count, File, Folder, Group, Output, Period, Seconds, Usage, Year, too_many
+from .usage import EXIT_USAGE, Count, File, Folder, Group, Ledger, Output, Period, Seconds, Target, Usage, Year, too_many
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -125,14 +125,14 @@ def _pattern_of(names: list[str]) -> str:
 
 @main.command("run", usage="reconcile", too_many=_too_many_for_run,
               missing={"path": "ange arbetsboken, eller en mapp med arbetsböcker: reconcile Halmstad.xlsx"})
-@click.argument("path", type=click.Path(path_type=Path), metavar="ARBETSBOK.xlsx|MAPP")
+@click.argument("path", type=Target(), metavar="ARBETSBOK.xlsx|MAPP")
 @click.option("--period", type=Period(), help="Bokslutsperiod: 2025-08, 202508 eller 8 (annars Inställningar "
               "eller senaste bokförda månad).")
 @click.option("--output", "-o", type=Output(), metavar="UT.xlsx",
               help="Skriv resultatet till en annan fil; arbetsboken lämnas orörd.")
 @click.option("--budget", "budget_file", type=File(), metavar="FIL",
               help="Läs bladet Budget från en annan arbetsbok eller en CSV-fil.")
-@click.option("--utfall", "ledger_files", multiple=True, metavar="FIL",
+@click.option("--utfall", "ledger_files", multiple=True, type=Ledger(), metavar="FIL",
               help="Läs huvudboken (Utfall) från en annan arbetsbok, en CSV-fil eller en SIE-fil (.se); "
                    "flera filer med upprepad --utfall eller ett mönster (\"exporter/2025-*.csv\").")
 @_writing_options
@@ -276,7 +276,7 @@ def _fail(exc: ReconcileError, debug: bool, as_json: bool, path: Path, log=None)
 
 @main.command("consolidate", missing={
     "inputs": "ange enheternas arbetsböcker eller en mapp: reconcile consolidate ENHET.xlsx … --output UT.xlsx"})
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="ENHET.xlsx… | MAPP")
+@click.argument("inputs", nargs=-1, required=True, type=Target(), metavar="ENHET.xlsx… | MAPP")
 @click.option("--output", "-o", type=Output(folder_ok=True), metavar="UT.xlsx",
               help="Arbetsboken som får sammanställningen (skapas, eller får bladen ersatta); en mapp: "
                    "MAPP/Sammanställning.xlsx. Krävs.")

@@ -7,6 +7,8 @@ Messages are Swedish (the economist reads them); the code is English.
 
 from __future__ import annotations
 
+import errno
+
 
 class ReconcileError(Exception):
     """Base class: a problem that stops the run. ``exit_code`` is the CLI's."""
@@ -48,3 +50,29 @@ class LockedError(ReconcileError):
 class ReadOnlyError(LockedError):
     """The workbook or its folder is read-only. Not retried with ``--wait``:
     only a person can lift it."""
+
+
+_OS_REASONS = {
+    errno.ENOENT: "finns inte",
+    errno.ENOTDIR: "en del av sökvägen är ingen mapp",
+    errno.EISDIR: "är en mapp",
+    errno.EACCES: "behörighet saknas",
+    errno.EPERM: "behörighet saknas",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.ENOSPC: "disken är full",
+    errno.EBUSY: "används av ett annat program",
+    errno.ENAMETOOLONG: "namnet är för långt",
+    errno.EMFILE: "för många öppna filer",
+    errno.EEXIST: "finns redan",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """What an OSError means, in Swedish (the system's own text is English):
+    'finns inte', 'behörighet saknas', 'disken är full' …"""
+    reason = _OS_REASONS.get(exc.errno)
+    if reason is None and getattr(exc, "winerror", None) in (32, 33):  # sharing or lock violation
+        reason = "används av ett annat program"
+    if reason is None:
+        reason = f"systemfel {exc.errno}" if exc.errno else "systemfel"
+    return reason

@@ -49,6 +49,7 @@ SLUGS = {
     "storleksordning": "Budget och utfall skiljer sig ungefär 1 000 gånger (kr och tkr förväxlade?)",
     "omvant-tecken": "Huvudbokens tecken ser omvända ut",
     "negativ-kostnadsbudget": "Kostnadsrad med negativ budget men kostnader i utfallet",
+    "typ-mot-konto": "Typ Intäkt eller Kostnad som inte stämmer med radens konton och utfall",
     "monster-avgransare": "Mönster med mellanslag eller annan avgränsare som inte matchar något",
 }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .errors import ReconcileError
+from .errors import ReconcileError, os_reason
 
 
 class RunLog:
@@ -19,7 +19,9 @@ class RunLog:
         try:
             self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the run
         except OSError as exc:
-            raise ReconcileError(f"loggfilen kan inte öppnas ({exc.strerror or exc})", file=str(path)) from exc
+            reason = (f"mappen {self.path.parent} finns inte" if isinstance(exc, FileNotFoundError)
+                      else os_reason(exc))
+            raise ReconcileError(f"loggfilen kan inte öppnas ({reason})", file=str(path)) from exc
 
     def write(self, line: str) -> None:
         stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S%z")

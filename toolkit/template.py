@@ -29,7 +29,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .errors import InputError
+from .errors import InputError, os_reason
 
 #: fixed creation date: the same input gives a byte-identical file
 CREATED = datetime(2025, 1, 1)
@@ -427,4 +427,4 @@ def write_template(path, year: int) -> None:
     except FileExistsError:
         raise InputError("filen finns redan; välj ett annat namn", file=str(path)) from None
     except OSError as exc:
-        raise InputError(f"kan inte skriva filen ({exc.strerror})", file=str(path)) from exc
+        raise InputError(f"kan inte skriva filen ({os_reason(exc)})", file=str(path)) from exc

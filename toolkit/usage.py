@@ -111,13 +111,47 @@ class Year(_Checked):
         return int(text)
 
 
+def _given(checked: _Checked, value, param, ctx) -> Path:
+    """``value`` as a path; an empty one (a scheduled task's unset variable,
+    ``reconcile "$BOK"``) is refused, not taken for the current folder."""
+    if isinstance(value, Path):
+        return value
+    if not str(value).strip():
+        checked.refuse("", param, ctx, "tomt värde; ange en fil (är en variabel i kommandot tom?)")
+    return Path(value)
+
+
+class Target(_Checked):
+    """The workbook (or folder of workbooks) a command runs on; never empty."""
+
+    name = "ARBETSBOK.xlsx|MAPP"
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, Path) and not str(value).strip():
+            raise _Refused("tomt argument i stället för arbetsboken: ange arbetsboken, eller en mapp med "
+                           "arbetsböcker (är en variabel i kommandot tom?)", ctx, param)
+        return _given(self, value, param, ctx)
+
+
+class Ledger(_Checked):
+    """A ledger export, or a quoted pattern of them (--utfall): not a folder, not empty."""
+
+    name = "FIL"
+
+    def convert(self, value, param, ctx):
+        path = _given(self, value, param, ctx)
+        if path.is_dir():
+            self.refuse(value, param, ctx, f"är en mapp; ange filerna i den, t.ex. \"{path / '*.csv'}\"")
+        return str(value)
+
+
 class File(_Checked):
     """A file to read or create (not a folder)."""
 
     name = "FIL"
 
     def convert(self, value, param, ctx):
-        path = value if isinstance(value, Path) else Path(value)
+        path = _given(self, value, param, ctx)
         if path.is_dir():
             self.refuse(value, param, ctx, "är en mapp; ange en fil")
         return path
@@ -129,7 +163,7 @@ class Folder(_Checked):
     name = "MAPP"
 
     def convert(self, value, param, ctx):
-        path = value if isinstance(value, Path) else Path(value)
+        path = _given(self, value, param, ctx)
         if path.exists() and not path.is_dir():
             self.refuse(value, param, ctx, "är en fil; ange en mapp")
         return path
@@ -145,7 +179,7 @@ class Output(_Checked):
         self.folder_ok = folder_ok
 
     def convert(self, value, param, ctx):
-        path = value if isinstance(value, Path) else Path(value)
+        path = _given(self, value, param, ctx)
         if path.is_dir():
             if self.folder_ok:
                 return path

@@ -135,6 +135,21 @@ class Pattern:
             return (WILDCARD, max(item.width for item in self.items if item.kind == WILDCARD), n)
         return (kind, sum(item.width for item in self.items), n)
 
+    def classes(self) -> set[str] | None:
+        """The first digits (account classes) of the codes this pattern can
+        cover, or None when that is not known (``*``, ``?4*``, text codes)."""
+        out: set[str] = set()
+        for item in self.items:
+            if item.kind == ANY or not item.low[:1].isdigit():
+                return None
+            if item.kind == RANGE:
+                if not (_numeric(item.low) and _numeric(item.high) and len(item.low) == len(item.high)):
+                    return None
+                out |= {str(d) for d in range(int(item.low[0]), int(item.high[0]) + 1)}
+            else:
+                out.add(item.low[0])
+        return out
+
     def within_prefix(self, digit: str) -> bool:
         """Every code this pattern covers starts with ``digit`` (e.g. class 3)."""
         for item in self.items:

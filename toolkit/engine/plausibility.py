@@ -50,6 +50,7 @@ def check(report: Report, ledger: Ledger, settings: Settings) -> list[Finding]:
         magnitude(leaves, settings),
         reversed_signs(leaves, ledger.source),
         *negative_cost_budgets(report.nodes()),
+        *type_against_accounts(leaves),
         *suspect_patterns(report.nodes(), ledger),
     ]
     return [f for f in found if f is not None]
@@ -114,9 +115,18 @@ def missing_months(ledger: Ledger, year: int, period: int, settings: Settings) -
     * ``tomma-manader``: empty months before the last month with rows — an
       export file left out: warned for two or more when the months with rows
       have a median of at least 10 rows, or one from a median of 100.
-    Nothing when the year has no rows at all (period 0, or the year check)."""
-    if period <= 0 or not len(ledger):
+    A closing period given for a ledger without a single row is
+    ``period-efter-utfall`` too (an empty export); nothing when the year has
+    no rows but other years have (the year check), or when no period is given
+    (period 0: a budget with no rows yet)."""
+    if period <= 0:
         return []
+    if not len(ledger):
+        if settings.period is None:
+            return []
+        return [Finding("period-efter-utfall", settings.where.get("period", ledger.source),
+                        f"bokslutsperioden är {period} ({MONTH_NAMES[period - 1]}) men huvudboken ({ledger.source}) "
+                        "har inga rader alls; är exporten tom, eller är det fel fil?", WARNING)]
     in_year = ledger.period[ledger.period // 100 == year]
     if not len(in_year):
         return []
@@ -239,6 +249,47 @@ def negative_cost_budgets(nodes: Iterable[Node]) -> list[Finding]:
             f"kostnadsraden \"{node.label}\" har budgeten {format_kr(line.budget)} kr men utfallet är kostnader "
             f"({format_kr(round_half_up(actual))} kr); kostnader anges som positiva belopp — ska budgeten vara "
             f"{format_kr(-line.budget)} kr, eller är raden en intäkt (Typ Intäkt)?", WARNING))
+    return out
+
+
+def type_against_accounts(leaves: list[Node]) -> list[Finding]:
+    """A Typ that contradicts the accounts: lines of Typ Kostnad whose Konto
+    patterns are all income accounts (class 3) — or of Typ Intäkt whose
+    accounts are all cost accounts (classes 4–8) — and whose utfall is in the
+    accounts' sign (shown negative on the line). One warning per Typ cell the
+    lines' type comes from (a heading typed wrong names its own cell); a type
+    read from the accounts themselves cannot contradict them."""
+    by_source: dict[Node, list[Node]] = {}
+    for node in leaves:
+        konto = node.patterns.get("konto")
+        if node.figures is None or node.figures.actual >= 0 or konto is None:
+            continue
+        classes = konto.classes()
+        if not classes:
+            continue
+        income_accounts, cost_accounts = classes == {"3"}, classes <= set("45678")
+        if not (node.income and cost_accounts or not node.income and income_accounts):
+            continue
+        source = node
+        while source is not None and not (source.line is not None and source.line.type):
+            source = source.parent
+        if source is not None:
+            by_source.setdefault(source, []).append(node)
+    out = []
+    for source, lines in by_source.items():
+        typed, meant = ("Intäkt", "Kostnad") if source.income else ("Kostnad", "Intäkt")
+        accounts = "kostnadskonton (klass 4–8)" if source.income else "intäktskonton (klass 3)"
+        booked = "kostnader" if source.income else "intäkter"
+        amount = format_kr(round_half_up(sum((-n.figures.actual for n in lines), Fraction(0))))
+        if lines == [source]:
+            whose = f"raden \"{source.label}\" har Typ {typed} men"
+        else:
+            names = _and([f"\"{n.label}\"" for n in lines])
+            whose = f"\"{source.label}\" har Typ {typed}, men raderna under den ({names}) har"
+        out.append(Finding(
+            "typ-mot-konto", source.line.cells.get("typ", source.where),
+            f"{whose} bara {accounts} och ett utfall som är {booked} ({amount} kr), som därför räknas med fel "
+            f"tecken; ska Typ vara {meant}?", WARNING))
     return out
 
 

@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import LockedError, WorkbookError
+from ..errors import LockedError, WorkbookError, os_reason
 from ..progress import Report
 from .atomic import write_atomic
 from .backup import Backup, keep_previous
@@ -43,7 +43,7 @@ def _read(path: Path) -> bytes:
     except PermissionError as exc:
         raise LockedError("filen går inte att läsa (öppen i ett annat program?)", file=path.name) from exc
     except OSError as exc:
-        raise WorkbookError(f"filen går inte att läsa ({exc.strerror or exc})", file=path.name) from exc
+        raise WorkbookError(f"filen går inte att läsa ({os_reason(exc)})", file=path.name) from exc
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import LockedError, WorkbookError
+from ..errors import LockedError, WorkbookError, os_reason
 
 
 def write_atomic(dest: Path, data: bytes, before_replace: Callable[[], object] | None = None) -> None:
@@ -33,7 +33,11 @@ def write_atomic(dest: Path, data: bytes, before_replace: Callable[[], object] |
     try:
         fd, tmp = _create_temporary(folder, dest.name)
     except OSError as exc:
-        raise WorkbookError(f"kan inte skriva i mappen {folder} ({exc.strerror})", file=dest.name) from exc
+        if isinstance(exc, FileNotFoundError):
+            raise WorkbookError(f"mappen {folder} finns inte; skapa den eller välj en annan mapp — inget skrevs",
+                                file=str(dest)) from exc
+        raise WorkbookError(f"kan inte skriva i mappen {folder} ({os_reason(exc)}) — inget skrevs",
+                            file=str(dest)) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import WorkbookError
+from ..errors import WorkbookError, os_reason
 
 DEFAULT_KEEP = 10
 
@@ -62,13 +62,13 @@ def keep_previous(dest: Path, backup: Backup, now: dt.datetime | None = None) ->
         try:
             backup.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise WorkbookError(f"kan inte skapa mappen för säkerhetskopior {backup.folder} ({exc.strerror}); "
+            raise WorkbookError(f"kan inte skapa mappen för säkerhetskopior {backup.folder} ({os_reason(exc)}); "
                                 "inget skrevs", file=str(dest)) from exc
     target = backup.target(dest, now)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise WorkbookError(f"kan inte skriva säkerhetskopian i {target.parent} ({exc.strerror}); inget skrevs",
+        raise WorkbookError(f"kan inte skriva säkerhetskopian i {target.parent} ({os_reason(exc)}); inget skrevs",
                             file=str(dest)) from exc
     try:
         with os.fdopen(fd, "wb") as out, open(dest, "rb") as src:
@@ -80,7 +80,7 @@ def keep_previous(dest: Path, backup: Backup, now: dt.datetime | None = None) ->
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise WorkbookError(f"kan inte skriva säkerhetskopian {target} ({exc.strerror or exc}); inget skrevs",
+        raise WorkbookError(f"kan inte skriva säkerhetskopian {target} ({os_reason(exc)}); inget skrevs",
                             file=str(dest)) from exc
     except BaseException:
         with contextlib.suppress(OSError):

@@ -177,7 +177,29 @@ def message(exc: Exception) -> str:
         return exc.message
     if isinstance(exc, CorruptMember):
         return BROKEN_PART.format(exc.name, REASONS.get(exc.kind, exc.kind))
-    return BROKEN.format(exc)
+    return BROKEN.format(describe(exc))
+
+
+_MISSING_PART = re.compile(r"(?:file|part|entry)\s+not\s+found\W+([^'\"]+)", re.IGNORECASE)
+_POSITION = re.compile(r"line\s+(\d+),\s*column\s+(\d+)", re.IGNORECASE)
+_XML_WORDS = re.compile(r"ill-formed|well-formed|syntax error|not closed|unclosed|mismatched|junk after|"
+                        r"no element found|unexpected end|invalid token|xml", re.IGNORECASE)
+
+
+def describe(exc: Exception) -> str:
+    """What a library's error about the package means, in Swedish: the XML
+    parsers and python-calamine speak English, and their text never reaches
+    the economist (``--debug`` shows it)."""
+    text = str(exc)
+    if (missing := _MISSING_PART.search(text)) is not None:
+        return f"delen {missing.group(1).strip()} saknas i zip-paketet"
+    if "shared string" in text.casefold():
+        return "en cell pekar på en text som saknas i arbetsbokens texttabell (sharedStrings)"
+    if _XML_WORDS.search(text) or type(exc).__name__ in ("ParseError", "XmlError", "ExpatError"):
+        where = _POSITION.search(text)
+        at = f", rad {where.group(1)} kolumn {where.group(2)}" if where else ""
+        return f"XML-innehållet är trasigt{at}"
+    return "paketet har ett fel som reconcile inte känner igen; kör med --debug för detaljer"
 
 
 def workbook_error(exc: Exception, file: str) -> WorkbookError:

@@ -136,11 +136,13 @@ def _nearest_miss(grid: Grid, limit: int, ok: Callable[[HeaderRow], bool],
     """(row, column, alias) of the first misspelled header cell in the first
     row that is a header once its misspelled cells read as what they meant."""
     aliases = [alias for name in dict.fromkeys(names) for alias in ALIASES.get(name, (name,))]
+    exact = {normalise_header(alias) for alias in aliases}  # a name as meant is no miss of another ("Mars", "Mar")
     for r in range(limit):
         header = header_row(grid, r)
         fixes: list[tuple[int, str]] = []
         for c, label in sorted(header.labels.items()):
-            if isinstance(header.values[c], str) and canonical(label) not in _KNOWN:
+            if isinstance(header.values[c], str) and canonical(label) not in _KNOWN \
+                    and normalise_header(label) not in exact:
                 alias = near_miss(label, aliases)
                 if alias is not None:
                     fixes.append((c, alias))

@@ -40,7 +40,8 @@ def month_columns(labels: dict[int, str]) -> dict[int, int]:
 
 def read_keys(grid: Grid) -> list[Key]:
     header = find_header(grid, ("nyckel",), what="periodiseringsnycklar", names="Nyckel, Jan … Dec",
-                         accept=lambda h: "nyckel" in h.columns and len(month_columns_of(h.columns)) == 12)
+                         accept=lambda h: "nyckel" in h.columns and len(month_columns_of(h.columns)) == 12,
+                         suggest=tuple(_MONTH_NAMES))  # a month header typed one letter wrong ("Aprl") is named
     months = month_columns(header.labels)
     found = duplicates(header, [("nyckel",)])
     by_month: dict[int, int] = {}
@@ -81,7 +82,8 @@ def read_keys(grid: Grid) -> list[Key]:
                                  where=grid.where(r, c)) from None
             w = Decimal(0) if w is None else w
             if w < 0:
-                raise InputError(f"nyckeln {name} har en negativ vikt ({w})", file=grid.file,
+                shown = format(w.normalize(), "f").replace(".", ",")  # -0,5 as a Swedish Excel shows it
+                raise InputError(f"nyckeln {name} har en negativ vikt ({shown})", file=grid.file,
                                  where=grid.where(r, c))
             weights.append(w)
         if sum(weights) == 0:

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..findings import Finding
-from ..money import format_kr, to_ore
+from ..money import MAX_ORE, format_kr, to_ore, too_large
 from .grid import Grid
 from .headers import DIMENSIONS, canonical
 from .sie_balances import TOTAL, Balance, Row, read_balances
@@ -218,11 +218,18 @@ def _objects(text: str, line: int, display: str, cache: dict[str, Objects], raw:
     return out
 
 
+#: a class 3–8 account typed T/S is a warning from this much money (öre) and share of the result accounts' money
+BALANCE_TYPED_FLOOR, BALANCE_TYPED_SHARE = 100_000, Decimal("0.05")
+
+
 def _amount(text: str, line: int, display: str) -> Decimal:
     """An SIE amount: a decimal point, never thousands separators (``-1250.50``)."""
     if not _AMOUNT.match(text):
         raise InputError(f"\"{text}\" är inte ett belopp", file=display, where=f"rad {line} (Belopp)")
-    return Decimal(text)
+    amount = Decimal(text)
+    if abs(amount) * 100 >= MAX_ORE:
+        raise InputError(too_large(amount, text), file=display, where=f"rad {line} (Belopp)")
+    return amount
 
 
 def _period(date: str, line: int, display: str) -> str:
@@ -301,9 +308,21 @@ class _Reader:
                       f"{_rows(sum(len(found[a]) for a in unknown))}", "varning")
         typed_balance = sorted(typed_balance & found.keys())
         if typed_balance:
-            self.note("sie-balanskonto", min(types[a][1] for a in typed_balance),
-                      "konton i klass 3–8 som filen anger som balanskonton (#KTYP T eller S) lästes inte som utfall: "
-                      f"{_list(typed_balance)} ({_rows(sum(len(found[a]) for a in typed_balance))})", "info")
+            # much money left out this way is probably a wrong #KTYP (a cost account typed T): a warning
+            dropped = sum((abs(_amount(v, n, self.display)) for a in typed_balance for n, v in found[a]), Decimal(0))
+            read = sum((abs(_amount(v, n, self.display)) for n, a, v in items
+                        if self.is_result(a) and a != CLOSING_ACCOUNT), Decimal(0))
+            much = dropped * 100 >= BALANCE_TYPED_FLOOR and dropped >= BALANCE_TYPED_SHARE * (dropped + read)
+            text = ("konton i klass 3–8 som filen anger som balanskonton (#KTYP T eller S) lästes inte som utfall: "
+                    f"{_list(typed_balance)} ({_rows(sum(len(found[a]) for a in typed_balance))}")
+            if much:
+                share = round(dropped * 100 / (dropped + read))
+                text += (f", {_kr(dropped)} kr — {share} % av resultatkontonas belopp); stämmer #KTYP i "
+                         "ekonomisystemet? Kostnads- och intäktskonton ska ha K eller I")
+            else:
+                text += ")"
+            self.note("sie-balanskonto", min(types[a][1] for a in typed_balance), text,
+                      "varning" if much else "info")
         closing = found.get(CLOSING_ACCOUNT)
         if closing:
             kr = sum((_amount(v, n, self.display) for n, v in closing), Decimal(0))

@@ -18,7 +18,7 @@ import os
 import posixpath
 from pathlib import Path
 
-from ..errors import InputError, WorkbookError
+from ..errors import InputError, WorkbookError, os_reason
 from ..package import limits
 from .grid import Grid, normalise_header
 from .worksheet import NotCanonical, WorksheetPart
@@ -43,7 +43,8 @@ class Source:
             raise InputError("filen finns inte", file=self.display)
         if suffix not in WORKBOOK_SUFFIXES:
             raise WorkbookError(
-                f"filtypen {suffix or '(ingen)'} stöds inte; använd .xlsx, .xlsm eller .csv",
+                f"filtypen {suffix or '(ingen)'} stöds inte; en arbetsbok är .xlsx eller .xlsm, en huvudboksexport "
+                ".csv, .txt, .tsv eller en SIE-fil (.se, .si, .sie)",
                 file=self.display,
             )
         self._package = _Package(self.path, self.display)
@@ -125,12 +126,17 @@ class Source:
                     return WorkbookError(f"cellen innehåller felvärdet {error.describe()}, och bladet är skrivet så "
                                          "att reconcile då inte kan läsa det; rätta cellen och kör igen",
                                          file=self.display, where=grid.where(r, c))
-        return WorkbookError(f"bladet {real} kan inte läsas ({exc})", file=self.display)
+        return WorkbookError(f"bladet {real} kan inte läsas ({limits.describe(exc)}); öppna arbetsboken i Excel, "
+                             "spara och kör igen", file=self.display)
 
     def _calamine_grid(self, real: str) -> Grid:
         """Sheet ``real`` as python-calamine reads it, with what calamine does not
         give read from the sheet's XML: the error values (calamine gives '')
         and the merged ranges."""
+        part = self._package.sheets.get(real)
+        if part is not None and self._package.guard.entry(part) is None:
+            raise WorkbookError(limits.BROKEN_PART.format(part, f"bladet {real} finns i arbetsboken men delen saknas "
+                                                                "i zip-paketet"), file=self.display)
         book = self._book
         self._package.verify_sheet(real)
         try:
@@ -166,7 +172,7 @@ class _Package:
             self.guard = limits.Guarded(path)
             self.sheets = self._sheet_parts()
         except OSError as exc:
-            raise WorkbookError(f"filen kan inte läsas ({exc.strerror or exc})", file=display) from exc
+            raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=display) from exc
         except ValueError as exc:  # ZipError (Refusal, CorruptMember), XmlError, a workbook part without sheets
             raise limits.workbook_error(exc, display) from exc
 
@@ -214,7 +220,7 @@ class _Package:
             for part in self._open_parts:
                 self.guard.verify(part)
         except OSError as exc:
-            raise WorkbookError(f"filen kan inte läsas ({exc.strerror or exc})", file=self.display) from exc
+            raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=self.display) from exc
         except ValueError as exc:
             raise limits.workbook_error(exc, self.display) from exc
 
@@ -231,7 +237,7 @@ class _Package:
         try:
             return scan(lambda sink: self.guard.verify(part, label=label, sink=sink))
         except OSError as exc:
-            raise WorkbookError(f"filen kan inte läsas ({exc.strerror or exc})", file=self.display) from exc
+            raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=self.display) from exc
         except ValueError as exc:
             raise limits.workbook_error(exc, self.display) from exc
 
@@ -250,7 +256,7 @@ class _Package:
             try:
                 self.guard.verify(part, label=label, sheet=True)
             except OSError as exc:
-                raise WorkbookError(f"filen kan inte läsas ({exc.strerror or exc})", file=self.display) from exc
+                raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=self.display) from exc
             except ValueError as exc:
                 raise limits.workbook_error(exc, self.display) from exc
             self._verified.add(part.lower())
@@ -264,5 +270,5 @@ def _unreadable(path: Path, exc: Exception) -> str:
     except limits.Refusal as refusal:
         return refusal.message
     except OSError as os_exc:
-        return f"filen kan inte läsas ({os_exc.strerror or os_exc})"
-    return limits.BROKEN.format(exc)
+        return f"filen kan inte läsas ({os_reason(os_exc)})"
+    return limits.BROKEN.format(limits.describe(exc))

@@ -1008,11 +1008,11 @@ class WorksheetPart:
     @contextmanager
     def _errors(self):
         """Package problems worded as ``read.workbook`` words them."""
-        from ..errors import WorkbookError
+        from ..errors import WorkbookError, os_reason
 
         try:
             yield
         except OSError as exc:
-            raise WorkbookError(f"filen kan inte läsas ({exc.strerror or exc})", file=self.file) from exc
+            raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=self.file) from exc
         except ValueError as exc:  # ZipError (Refusal, CorruptMember), XmlError
             raise limits.workbook_error(exc, self.file) from exc
