@@ -358,3 +358,23 @@ def test_pc8_stays_cp437_when_its_bytes_are_no_utf8(tmp_path):
     path = write(tmp_path / "e.se", HEAD + ['#DIM 1 "Kostnadsställe"']
                  + ver(1, "20250115", '5011 {1 "Förvaltning"} 100.00', "1930 {} -100.00"))
     assert rows(read_sie_grid(path, "e.se"))[0][2] == "Förvaltning"
+
+
+@pytest.mark.parametrize("line, message", [
+    ("#PSALDO x 202508 6110 {} 100.00", '"x" i #PSALDO är inget årsnummer (0 för i år, -1 för året före …)'),
+    ("#RES 0 6110", "#RES behöver årsnummer, konto och belopp"),
+    ("#RES nu 6110 100.00", '"nu" i #RES är inget årsnummer (0 för i år, -1 för året före …)'),
+    ('#DIM x "Avdelning"', "#DIM behöver ett dimensionsnummer och ett namn"),
+    ('#UNDERDIM 21 "Team"', "#UNDERDIM behöver ett dimensionsnummer, ett namn och den överordnade dimensionens nummer"),
+    ("#RAR 0 2025 20251231", "#RAR behöver årsnummer, första och sista dag (ÅÅÅÅMMDD)"),
+])
+def test_a_malformed_line_we_read_stops_the_run(book, line, message):
+    """#PSALDO, #RES, #DIM, #UNDERDIM and #RAR decide what is read and how: a malformed one is not skipped."""
+    rar = [] if line.startswith("#RAR") else [HEAD[4]]  # the line is line 5, after the head's first four
+    lines = [*HEAD[:4], line, *rar, '#VER A 1 20250115 ""', "{", "#TRANS 6110 {} 100.00", "#TRANS 2440 {} -100.00", "}"]
+    export = write(book.parent / "e.se", lines)
+    before = book.read_bytes()
+    result = CliRunner().invoke(main, [str(book), "--utfall", str(export)])
+    assert result.exit_code == 1
+    assert result.stderr == f"{export}: rad 5: {message}\n"
+    assert book.read_bytes() == before

@@ -147,3 +147,19 @@ def test_libreoffice_shows_the_text_typed(tmp_path, monkeypatch):
     assert UPPDRAG in texts["Resultaträkning"]
     assert CODE in texts["Avstämning"]
     assert not {v for values in texts.values() for v in values} & {"2", "#NAME?", "Err:508", "Err:509"}
+
+
+def test_a_very_long_unit_name_is_shortened_in_the_page_header_without_a_word_on_stderr(tmp_path, monkeypatch):
+    """Excel's page header holds 255 characters; the title keeps the whole name."""
+    monkeypatch.chdir(tmp_path)
+    name = "Nämnden för " + "mycket långa namn & annat " * 12
+    tricky_workbook(tmp_path / "T.xlsx", unit=name)
+    result = CliRunner().invoke(main, ["T.xlsx"])
+    assert result.exit_code == 0 and result.stderr == ""
+    book = openpyxl.load_workbook(tmp_path / "T.xlsx")
+    try:
+        header = book["Sammanställning"].oddHeader
+        assert header.left.text.endswith("…") and len(header.left.text) < len(name)
+        assert book["Sammanställning"]["A1"].value.startswith(name.strip())
+    finally:
+        book.close()

@@ -241,3 +241,4 @@ def test_the_sheets_say_so_under_their_titles(runner, cwd):
                 assert (cell.font.color is not None and cell.font.color.rgb == "FFC00000") == bool(expected)
         finally:
             book.close()
+

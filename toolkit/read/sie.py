@@ -170,18 +170,32 @@ def _parse(lines: list[str], display: str) -> _Sie:
                 if len(fields) < 6:
                     raise InputError("#PSALDO behöver årsnummer, period, konto, objektlista och belopp",
                                      file=display, where=f"rad {number}")
+                _year_number(fields[1], "#PSALDO", number, display)
                 sie.balances.append((number, fields[1], fields[2], fields[3],
                                      _objects(fields[4], number, display, cache, line), fields[5]))
-            elif label == "#RES" and len(fields) >= 4 and fields[1] == "0":
-                sie.results[fields[2]] = (fields[3], number)
+            elif label == "#RES":
+                if len(fields) < 4:
+                    raise InputError("#RES behöver årsnummer, konto och belopp", file=display, where=f"rad {number}")
+                if _year_number(fields[1], "#RES", number, display) == 0:
+                    sie.results[fields[2]] = (fields[3], number)
             elif label == "#KTYP" and len(fields) >= 2:
                 sie.types[fields[1]] = (fields[2].upper() if len(fields) >= 3 else "", number)
-            elif label == "#DIM" and len(fields) >= 3 and fields[1].isdigit():
+            elif label == "#DIM":
+                if len(fields) < 3 or not fields[1].isdigit():
+                    raise InputError("#DIM behöver ett dimensionsnummer och ett namn", file=display,
+                                     where=f"rad {number}")
                 sie.names[int(fields[1])] = fields[2]
-            elif label == "#UNDERDIM" and len(fields) >= 4 and fields[1].isdigit() and fields[3].isdigit():
+            elif label == "#UNDERDIM":
+                if len(fields) < 4 or not (fields[1].isdigit() and fields[3].isdigit()):
+                    raise InputError("#UNDERDIM behöver ett dimensionsnummer, ett namn och den överordnade "
+                                     "dimensionens nummer", file=display, where=f"rad {number}")
                 sie.underdims[int(fields[1])] = (fields[2], int(fields[3]))
-            elif label == "#RAR" and len(fields) >= 4 and fields[1] == "0":
-                sie.year0 = (fields[2], fields[3])
+            elif label == "#RAR":
+                if len(fields) < 4 or not all(len(f) == 8 and f.isdigit() for f in fields[2:4]):
+                    raise InputError("#RAR behöver årsnummer, första och sista dag (ÅÅÅÅMMDD)", file=display,
+                                     where=f"rad {number}")
+                if _year_number(fields[1], "#RAR", number, display) == 0:
+                    sie.year0 = (fields[2], fields[3])
     except InputError:
         if not (ver_line and number == last):  # not a line cut off at the end of the file
             raise
@@ -216,6 +230,14 @@ def _objects(text: str, line: int, display: str, cache: dict[str, Objects], raw:
         pairs.append((int(dim), obj))
     cache[text] = out = tuple(pairs)
     return out
+
+
+def _year_number(text: str, label: str, line: int, display: str) -> int:
+    """The räkenskapsår number of a #PSALDO, #RES or #RAR line: 0 this year, -1 the one before."""
+    if not (text.lstrip("-").isdigit() and len(text) <= 3):
+        raise InputError(f"\"{text}\" i {label} är inget årsnummer (0 för i år, -1 för året före …)", file=display,
+                         where=f"rad {line}")
+    return int(text)
 
 
 #: a class 3–8 account typed T/S is a warning from this much money (öre) and share of the result accounts' money

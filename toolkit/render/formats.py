@@ -82,9 +82,22 @@ def page_setup(sheet, unit: str, period_text: str, header_row: int) -> None:
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(header_row)
     sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-    sheet.set_header(f"&L{_escape(unit)}&R{_escape(period_text)}")
+    sheet.set_header(_header(unit, period_text))
     sheet.set_footer("&L&A&RSida &P av &N")
 
 
 def _escape(text: str) -> str:
     return text.replace("&", "&&")
+
+
+HEADER_LIMIT = 255  # Excel's limit for a page header's text (XlsxWriter drops a longer one with a warning)
+
+
+def _header(unit: str, period_text: str) -> str:
+    """``&L<unit>&R<period>``, the unit's name shortened with … when Excel's limit needs it."""
+    right = f"&R{_escape(period_text)}"
+    left = _escape(unit)
+    room = HEADER_LIMIT - len(right) - 2
+    if len(left) > room:
+        left = left[: room - 1].rstrip("&") + "…"
+    return f"&L{left}{right}"
