@@ -49,6 +49,7 @@ from test_hostile import (
     replace_member,
     sheet_part,
 )
+from workbook_factory import Err, write_workbook
 
 from toolkit.cli import main
 from toolkit.package.limits import MAX_ENTRIES
@@ -103,10 +104,6 @@ SIE_HEAD = ["#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4", '#PROGRAM "Ekonomisystem" 7
 SUMMARY = "jan–aug 2025 · utfall 408 tkr · avvikelse -2 tkr · prognos 620 tkr"
 
 
-class Err(str):
-    """An Excel error value in a cell (written as a formula's cached error, as Excel saves it)."""
-
-
 def swedish(amount: float | int) -> str:
     """An amount as a Swedish export writes it: decimal comma, a space between thousands."""
     value = Decimal(str(amount)).quantize(Decimal("0.01"))
@@ -147,42 +144,13 @@ def sie_bytes(lines: list[str], encoding: str = "cp437") -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
 
 
-def write_book(path: Path, sheets: dict[str, list[list]], merges: dict | None = None) -> Path:
-    """``sheets`` as an .xlsx written with XlsxWriter: an ``Err`` as a formula's cached error value (as
-    Excel saves one), booleans and dates as such; ``merges`` {sheet: ["B3:B4"]} merged with the
-    top-left value kept."""
-    book = xlsxwriter.Workbook(str(path))
-    book.set_properties({"created": dt.datetime(2000, 1, 1)})
-    date = book.add_format({"num_format": "yyyy-mm-dd"})
-    for name, rows in sheets.items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, Err):
-                    sheet.write_formula(r, c, "=Blad9!A1", None, str(value))
-                elif isinstance(value, bool):
-                    sheet.write_boolean(r, c, value)
-                elif isinstance(value, str):
-                    sheet.write_string(r, c, value)
-                elif isinstance(value, (dt.date, dt.datetime)):
-                    sheet.write_datetime(r, c, value, date)
-                else:
-                    sheet.write_number(r, c, value)
-        for ref in (merges or {}).get(name, []):
-            r, c = xlsxwriter.utility.xl_cell_to_rowcol(ref.split(":")[0])
-            value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
-            sheet.merge_range(ref, value)
-    book.close()
-    return path
 
 
 @pytest.fixture(scope="session")
 def baseline(tmp_path_factory) -> Path:
     """The baseline's files, built once: T.xlsx (the workbook), u.csv and u.se (its ledger as exports)."""
     folder = tmp_path_factory.mktemp("baseline")
-    write_book(folder / "T.xlsx", SHEETS)
+    write_workbook(folder / "T.xlsx", SHEETS)
     (folder / "u.csv").write_bytes(csv_text(ledger_rows()).encode("cp1252"))
     (folder / "u.se").write_bytes(sie_bytes(sie_lines(ledger_rows())))
     return folder
@@ -252,7 +220,7 @@ def book(*, merges: dict | None = None, drop: tuple[str, ...] = (), add: dict | 
         for sheet in drop:
             del sheets[sheet]
         sheets.update(add or {})
-        write_book(folder / "T.xlsx", sheets, merges=merges)
+        write_workbook(folder / "T.xlsx", sheets, merges=merges)
     return build
 
 

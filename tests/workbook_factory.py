@@ -8,7 +8,13 @@ from pathlib import Path
 import xlsxwriter
 
 
-def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+class Err(str):
+    """An Excel error value in a cell (written as a formula's cached error, as Excel saves it)."""
+
+
+def write_workbook(path: Path, sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None) -> Path:
+    """``sheets`` as an .xlsx written with XlsxWriter: text as text, dates as date cells, an ``Err`` as a
+    formula's cached error value; ``merges`` {sheet: ["B3:B4"]} merged with the top-left value kept."""
     book = xlsxwriter.Workbook(str(path))
     book.set_properties({"created": dt.datetime(2000, 1, 1)})
     date = book.add_format({"num_format": "yyyy-mm-dd"})  # a date cell shows as a date, as Excel writes one
@@ -18,12 +24,18 @@ def write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
             for c, value in enumerate(row):
                 if value is None:
                     continue
-                if isinstance(value, str):
+                if isinstance(value, Err):
+                    sheet.write_formula(r, c, "=Blad9!A1", None, str(value))
+                elif isinstance(value, str):
                     sheet.write_string(r, c, value)
                 elif isinstance(value, (dt.date, dt.datetime)):
                     sheet.write_datetime(r, c, value, date)
                 else:
                     sheet.write(r, c, value)
+        for ref in (merges or {}).get(name, []):
+            r, c = xlsxwriter.utility.xl_cell_to_rowcol(ref.split(":")[0])
+            value = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+            sheet.merge_range(ref, value)
     book.close()
     return path
 
