@@ -52,8 +52,8 @@ from test_hostile import (
 from workbook_factory import Err, write_workbook
 
 from toolkit.cli import main
-from toolkit.package.limits import MAX_ENTRIES
-from toolkit.package.zipcopy import new_member, read_members, write_members
+from toolkit.ooxml.limits import MAX_ENTRIES
+from toolkit.ooxml.zipcopy import new_member, read_members, write_members
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
 

@@ -1,4 +1,4 @@
-"""Hostile and broken workbooks (``toolkit.package.limits``).
+"""Hostile and broken workbooks (``toolkit.ooxml.limits``).
 
 Each file is made here, from a small workbook that runs fine, and given to the
 real command line in a child process: a clear one-line Swedish message naming
@@ -28,10 +28,9 @@ from defusedxml import ElementTree
 from workbook_factory import small_workbook
 
 from toolkit.errors import WorkbookError
-from toolkit.package import limits, write_sheets
-from toolkit.package.limits import Entry, Extent, Refusal
-from toolkit.package.merge import graft
-from toolkit.package.zipcopy import (
+from toolkit.ooxml import limits
+from toolkit.ooxml.limits import Entry, Extent, Refusal
+from toolkit.ooxml.zipcopy import (
     CorruptMember,
     Member,
     inflate,
@@ -40,6 +39,8 @@ from toolkit.package.zipcopy import (
     read_members,
     write_members,
 )
+from toolkit.package import write_sheets
+from toolkit.package.merge import graft
 from toolkit.read.workbook import Source
 
 ROOT = Path(__file__).resolve().parents[1]

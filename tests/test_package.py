@@ -27,11 +27,11 @@ from package_helpers import (
 )
 
 from toolkit.errors import LockedError, ReconcileError, WorkbookError
+from toolkit.ooxml.xmlspan import XmlError, parse
+from toolkit.ooxml.zipcopy import new_member, read_members, write_members
 from toolkit.package import atomic as atomic_module
 from toolkit.package import toolkit_sheet_names, write_sheets
 from toolkit.package.merge import graft
-from toolkit.package.xmlspan import XmlError, parse
-from toolkit.package.zipcopy import new_member, read_members, write_members
 
 
 def _write(tmp_path, data: bytes, name: str = "Halmstad.xlsx"):

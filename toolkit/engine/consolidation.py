@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..contract import normalise_header
 from ..findings import Finding
-from ..read.grid import normalise_header
 from .figures import Figures, combine
 from .report import UNBUDGETED_LABEL, Report
 from .tree import UNALLOCATED, Node

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..contract import DIMENSIONS
 from ..errors import InputError
 from .model import Ledger, factorize
 from .patterns import CodeTable, Pattern
@@ -24,8 +25,6 @@ _MISSING = (9, 0, 0)
 
 
 def column_order(dimensions: list[str]) -> list[str]:
-    from ..read.headers import DIMENSIONS
-
     return [d for d in DIMENSIONS if d in dimensions] + [d for d in dimensions if d not in DIMENSIONS]
 
 

@@ -9,12 +9,11 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
+from ..contract import BUILT_IN, CALENDAR_DAYS, LINEAR, WORKING_DAYS
 from .model import Key
 
-LINEAR = "Linjär"
-CALENDAR_DAYS = "Kalenderdagar"
-WORKING_DAYS = "Arbetsdagar"
-BUILT_IN = (LINEAR, CALENDAR_DAYS, WORKING_DAYS)
+__all__ = ["BUILT_IN", "LINEAR", "builtin_key", "share", "ytd"]
+
 
 
 def linear(year: int) -> tuple[Decimal, ...]:

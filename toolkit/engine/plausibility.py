@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..contract import MONTH_NAMES, months_text
+from ..contract import and_list as _and
 from ..findings import INFO, WARNING, Finding
 from ..money import format_kr, round_half_up
 from .model import Ledger, Settings
@@ -27,8 +29,6 @@ from .tree import Node
 if TYPE_CHECKING:  # report imports this module
     from .report import Report, TieOut
 
-MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-               "november", "december")
 
 #: magnitude: the weighted median of |utfall| ÷ periodiserad budget in [LOW, HIGH] or [1/HIGH, 1/LOW]
 MAGNITUDE_LOW, MAGNITUDE_HIGH = Fraction(100), Fraction(10_000)
@@ -54,18 +54,6 @@ def check(report: Report, ledger: Ledger, settings: Settings) -> list[Finding]:
         *suspect_patterns(report.nodes(), ledger),
     ]
     return [f for f in found if f is not None]
-
-
-def months_text(periods: Iterable[int]) -> str:
-    """yyyymm periods as Swedish text: 'mars och april 2025', 'december 2024 och januari 2025'."""
-    by_year: dict[int, list[int]] = {}
-    for p in sorted(set(periods)):
-        by_year.setdefault(p // 100, []).append(p % 100)
-    return _and([f"{_and([MONTH_NAMES[m - 1] for m in months])} {year}" for year, months in by_year.items()])
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
 
 
 def _rows(n: int) -> str:

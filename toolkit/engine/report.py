@@ -10,6 +10,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..contract import MONTHS
 from ..errors import InputError
 from ..findings import Finding, accept, warnings
 from ..money import format_kr
@@ -23,7 +24,6 @@ from .periodisation import share, ytd
 from .tree import Node, build_tree
 
 UNBUDGETED_LABEL = "Ej budgeterat"
-MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 @dataclass

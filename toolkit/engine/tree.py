@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..contract import normalise_header
 from ..errors import InputError
 from ..findings import Finding
 from ..money import format_kr
-from ..read.grid import normalise_header
 from .figures import Figures
 from .model import INCOME, BudgetLine, Key
 from .patterns import Pattern, PatternError, parse_pattern

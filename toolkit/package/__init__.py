@@ -31,7 +31,7 @@ WRITING = "skriver arbetsboken"  # the progress stage
 
 
 def _read(path: Path) -> bytes:
-    from . import limits
+    from ..ooxml import limits
 
     try:
         limits.check_file(path)  # the size on disk, before reading it
@@ -100,7 +100,7 @@ def write_new(dest: str | os.PathLike, rendered: bytes) -> Written:
 
     import xlsxwriter
 
-    from .marker import NAME, VALUE
+    from ..ooxml.marker import NAME, VALUE
     from .rendered import read_rendered
 
     dest = Path(dest)

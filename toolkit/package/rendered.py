@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import opc
-from .workbook_part import WorkbookFormatError, WorkbookPart
-from .xmlspan import Element, XmlError, parse
-from .zipcopy import ZipError
+from ..ooxml import opc
+from ..ooxml.workbook_part import WorkbookFormatError, WorkbookPart
+from ..ooxml.xmlspan import Element, XmlError, parse
+from ..ooxml.zipcopy import ZipError
 
 
 @dataclass

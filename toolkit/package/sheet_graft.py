@@ -16,7 +16,7 @@ renderer wrote (merged cells, panes, page setup, header/footer) is kept.
 
 from __future__ import annotations
 
-from .xmlspan import Editor, XmlError, parse, set_attrs
+from ..ooxml.xmlspan import Editor, XmlError, parse, set_attrs
 
 
 def _remap(value: str | None, mapping: list[int], what: str) -> str | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .xmlspan import Editor, Element, Writer, canonical, parse
+from ..ooxml.xmlspan import Editor, Element, Writer, canonical, parse
 
 ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs",
          "tableStyles", "colors", "extLst")

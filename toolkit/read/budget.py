@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..contract import DIMENSIONS, normalise_header
 from ..engine.model import COST, INCOME, BudgetLine
 from ..errors import InputError
 from ..findings import Finding
 from ..money import AmountTooLarge, parse_ore, too_large
 from .csvfile import check_fields
-from .grid import CellError, Grid, cell_text, normalise_header
-from .headers import ALIASES, BUDGET_FIELDS, DIMENSIONS, canonical, check_unique, find_header
+from .grid import CellError, Grid, cell_text
+from .headers import ALIASES, BUDGET_FIELDS, canonical, check_unique, find_header
 from .merged import read_merged
 from .spelling import near_miss, shown
 

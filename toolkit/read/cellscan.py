@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..package import limits
+from ..ooxml import limits
 from .grid import CellError, Merge
 
 _MERGE = re.compile(rb"<(?:[\w.-]+:)?mergeCell[\s/>]")

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..contract import months_text
 from ..engine.model import Ledger, concat, part_of
-from ..engine.plausibility import months_text
 from ..errors import InputError
 from ..findings import Finding
 from ..money import format_kr

@@ -21,26 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..cells import column_letter
 from ..errors import InputError
-
-
-def column_letter(col: int) -> str:
-    """0 → 'A', 26 → 'AA'."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def normalise_header(text: object) -> str:
-    """Header text for matching: case-folded, trimmed, inner spaces single."""
-    if text is None:
-        return ""
-    s = unicodedata.normalize("NFC", str(text)).strip().casefold()
-    return " ".join(s.split())
-
 
 # Excel's error values: the code a workbook stores (and an English Excel shows),
 # the name a Swedish Excel shows, and what it means

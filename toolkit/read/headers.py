@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from ..cells import column_letter
+from ..contract import normalise_header
 from ..errors import InputError
-from .grid import Grid, cell_text, column_letter, normalise_header
+from .grid import Grid, cell_text
 from .spelling import near_miss, shown
 
 HEADER_SEARCH_ROWS = 10
@@ -52,8 +54,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "värde": ("värde", "value"),
 }
 
-#: the mapping dimensions known by name, in the order used for specificity
-DIMENSIONS = ("konto", "ansvar", "verksamhet", "aktivitet", "projekt", "objekt", "motpart")
 #: the Budget sheet's own columns (every other column is a pattern for a ledger column, or unused)
 BUDGET_FIELDS = ("rad", "överordnad", "typ", "budget", "periodisering", "nyckel", "uppdrag", "prognos",
                  "intecknat", "kommentar")

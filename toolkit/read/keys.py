@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..contract import BUILT_IN, LINEAR, MONTHS, normalise_header
 from ..engine.model import Key
-from ..engine.periodisation import BUILT_IN, LINEAR
 from ..errors import InputError
 from ..money import parse_decimal
-from .grid import Grid, cell_text, normalise_header
+from .grid import Grid, cell_text
 from .headers import duplicates, find_header, stop_at_duplicate
 from .merged import read_merged
 
-MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 _MONTH_NAMES = {
     **{m: i for i, m in enumerate(MONTHS, 1)},
     **{m: i for i, m in enumerate(("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",

@@ -23,16 +23,16 @@ from decimal import Decimal
 
 import numpy as np
 
+from ..contract import DIMENSIONS, normalise_header
 from ..engine.model import Codes, Ledger, factorize
 from ..errors import InputError
 from ..findings import Finding
 from ..money import AmountTooLarge, format_kr, parse_decimal, to_ore, too_large
 from ..progress import Report
 from .csvfile import check_fields
-from .grid import CellError, Grid, cell_text, normalise_header
+from .grid import CellError, Grid, cell_text
 from .headers import (
     BUDGET_FIELDS,
-    DIMENSIONS,
     HEADER_SEARCH_ROWS,
     HeaderRow,
     canonical,

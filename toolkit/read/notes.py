@@ -38,7 +38,7 @@ HEADING_SEARCH_ROWS = 30
 def read_notes(path: str | os.PathLike, display: str | None = None) -> Notes | None:
     """The notes on the workbook's Sammanställning written by an earlier run, or
     None when there is no such sheet (first run, or the file is not a package)."""
-    from ..package.previous import read_previous
+    from .previous import read_previous
 
     path = Path(path)
     try:
@@ -53,7 +53,7 @@ def read_notes(path: str | os.PathLike, display: str | None = None) -> Notes | N
 
 
 def notes_from_cells(sheet) -> Notes:
-    """``sheet``: a ``package.previous.PreviousSheet``."""
+    """``sheet``: a ``read.previous.PreviousSheet``."""
     notes = Notes()
     heading, comment_col = _heading(sheet)
     if heading is None:  # not our layout any more (heading row removed): nothing to carry

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..contract import normalise_header
 from ..engine.model import METHODS, Settings
 from ..errors import InputError
 from ..findings import Finding
-from .grid import Grid, cell_text, normalise_header
+from .grid import Grid, cell_text
 from .headers import check_unique, find_header
 from .merged import read_merged
 from .spelling import near_miss, shown

@@ -38,11 +38,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ..contract import DIMENSIONS
 from ..errors import InputError
 from ..findings import Finding
 from ..money import MAX_ORE, format_kr, to_ore, too_large
 from .grid import Grid
-from .headers import DIMENSIONS, canonical
+from .headers import canonical
 from .sie_balances import TOTAL, Balance, Row, read_balances
 
 # the dimensions SIE reserves (§ 8.17), named when a file has no #DIM for them

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .grid import normalise_header
+from ..contract import normalise_header
 
 
 def distance(a: str, b: str) -> int:

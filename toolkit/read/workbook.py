@@ -3,7 +3,7 @@ handing out its sheets as ``Grid``s, or as the ``WorksheetPart`` the
 streaming reader (``worksheet``) reads column by column.
 
 Opening reads only the package's container and index:
-``toolkit.package.limits`` bounds what the file may cost (its size, what it
+``toolkit.ooxml.limits`` bounds what the file may cost (its size, what it
 is — a password-protected or .xls file, not a zip, a truncated zip — the zip
 entries' number, sizes and ratios) and the workbook part names the sheets.
 A sheet is read through ``worksheet`` (verified as it streams: CRC, no DTD
@@ -18,9 +18,10 @@ import os
 import posixpath
 from pathlib import Path
 
+from ..contract import normalise_header
 from ..errors import InputError, WorkbookError, os_reason
-from ..package import limits
-from .grid import Grid, normalise_header
+from ..ooxml import limits
+from .grid import Grid
 from .worksheet import NotCanonical, WorksheetPart
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -179,9 +180,9 @@ class _Package:
     def _sheet_parts(self) -> dict[str, str]:
         """Sheet name -> worksheet part, through the workbook part and its
         relationships; also notes the parts calamine reads on opening."""
-        from ..package import opc
-        from ..package.content_types import PART as CONTENT_TYPES
-        from ..package.workbook_part import WorkbookPart
+        from ..ooxml import opc
+        from ..ooxml.content_types import PART as CONTENT_TYPES
+        from ..ooxml.workbook_part import WorkbookPart
 
         root = self.guard.read("_rels/.rels")
         documents = opc.Relationships("", root).of_type(opc.OFFICE_DOCUMENT) if root is not None else []

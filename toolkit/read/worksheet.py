@@ -4,7 +4,7 @@ python-calamine turns every cell of a sheet into a Python object: a ledger
 at Excel's limit is eight million of them (some 14 s and 1 GiB).  The ledger
 needs only a few of its columns, and most of their cells hold one of a few
 hundred distinct codes.  This reader streams the worksheet part once through
-the verifying inflater of ``package.limits`` and, with numpy over each piece
+the verifying inflater of ``ooxml.limits`` and, with numpy over each piece
 of XML, locates every cell's reference, type, style and value; it keeps the
 cells of the wanted columns and turns each *distinct* (type, date style,
 text) into the Python value calamine gives for it — a float, a date, a
@@ -35,7 +35,7 @@ from html import unescape
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from ..package import limits
+from ..ooxml import limits
 from ..progress import Report
 from .cellscan import MergeScan
 from .grid import CellError, Merge
@@ -921,7 +921,7 @@ class WorksheetPart:
 
     def _pieces(self, part: str, chunk: int = 1 << 20):
         """The part's XML in pieces, inflated (capped) but not yet checked: for peeking only."""
-        from ..package.zipcopy import inflate_stream
+        from ..ooxml.zipcopy import inflate_stream
 
         entry = self.guard.entry(part)
         with open(self.guard.path, "rb") as fh:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import io
 
+from ..cells import column_letter
 from ..engine.consolidation import Consolidation
 from ..engine.figures import Figures, combine
 from ..engine.notes import RESULT_KEY
 from ..engine.report import UNBUDGETED_LABEL
 from ..engine.tree import Node
-from ..read.grid import column_letter
 from .formats import AMOUNT, KR, VARIANCE, display, fit_width, kr, page_setup
 from .text import title, write_unit_note
 from .tieout import write_findings, write_warnings

@@ -9,6 +9,7 @@ same. A leaf's periodised variance shows its key in the formula:
 
 from __future__ import annotations
 
+from ..cells import column_letter
 from ..engine.figures import Figures
 from ..engine.notes import (
     ORPHAN_HEADING,
@@ -22,7 +23,6 @@ from ..engine.notes import (
 )
 from ..engine.report import UNBUDGETED_LABEL, Report
 from ..engine.tree import Node
-from ..read.grid import column_letter
 from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, display, fit_width, page_setup
 from .text import headline, title, write_unit_note
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from ..contract import MONTH_NAMES
 from ..engine.report import Report
 from ..money import round_half_up
 
-MONTH_NAMES = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-               "oktober", "november", "december")
 METHOD_TEXT = {"budget": "utfall enligt budget", "rest": "rest enligt budget", "trend": "trend"}
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from defusedxml import ElementTree
 
-from ..read.grid import column_letter
-from .merge import open_package
+from ..cells import column_letter
+from ..ooxml.index import open_package
 
 _REF = re.compile(r"([A-Z]+)(\d+)$")
 

@@ -54,8 +54,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from ..cells import column_letter
 from ..errors import WorkbookError
-from ..read.grid import column_letter
 from .zipcopy import CHUNK, CorruptMember, Member, ZipError, inflate_stream
 
 # -- the bounds ---------------------------------------------------------------------------------------
