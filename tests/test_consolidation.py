@@ -36,8 +36,7 @@ def figures(report, label):
 
 
 def test_lines_are_merged_by_label_path_and_sum_to_the_ore():
-    c = consolidate([A, B], "Förbund")
-    r = c.report
+    r = consolidate([A, B], "Förbund")
     assert [n.path for n in r.nodes()] == [
         "Intäkter", "Intäkter › Avgifter", "Intäkter › Bidrag", "Personal", "Personal › Löner",
         "Personal › Ofördelat", "Lokaler"]
@@ -47,49 +46,53 @@ def test_lines_are_merged_by_label_path_and_sum_to_the_ore():
     assert r.unbudgeted.actual == 999
     for attr in ("budget", "phased", "actual", "forecast", "committed"):
         assert getattr(r.total, attr) == getattr(A.report.total, attr) + getattr(B.report.total, attr)
-    assert [t.actual for t in c.totals] == [A.report.total.actual, B.report.total.actual]
+    assert [u.total.actual for u in r.units] == [A.report.total.actual, B.report.total.actual]
 
 
 def test_per_unit_figures_and_blanks_for_lines_a_unit_does_not_have():
-    c = consolidate([A, B], "Förbund")
-    r = c.report
-    avgifter, bidrag = c.unit_figures(node(r, "Avgifter")), c.unit_figures(node(r, "Bidrag"))
+    r = consolidate([A, B], "Förbund")
+    avgifter, bidrag = node(r, "Avgifter").units, node(r, "Bidrag").units
     assert avgifter[0].actual == 70_000 and avgifter[1] is None
     assert bidrag[0] is None and bidrag[1].actual == 20_000
-    personal = c.unit_figures(node(r, "Personal"))
+    personal = node(r, "Personal").units
     assert personal[0] == A.report.roots[1].figures and personal[1] == B.report.roots[1].figures
-    assert c.unit_figures(node(r, "Lokaler"))[1] is None
-    assert c.unbudgeted[0].actual == 999 and c.unbudgeted[1] is None
+    assert node(r, "Lokaler").units[1] is None
+    assert r.units[0].unbudgeted.actual == 999 and r.units[1].unbudgeted is None
+
+
+def own_findings(report):
+    """The consolidation's own findings (each unit's come along, named by the unit)."""
+    return [f for f in report.findings if f.slug.startswith("konsolidering")]
 
 
 def test_findings_name_partial_lines_and_the_moved_leaf():
-    c = consolidate([A, B], "Förbund")
-    found = {(f.slug, f.where) for f in c.findings}
+    r = consolidate([A, B], "Förbund")
+    found = {(f.slug, f.where) for f in own_findings(r)}
     assert ("konsolidering-ofordelat", "Personal") in found
     assert ("konsolidering-del", "Lokaler") in found
     assert ("konsolidering-del", "Intäkter › Avgifter") in found
-    assert not any(f.slug == "konsolidering-typ" for f in c.findings)
+    assert not any(f.slug == "konsolidering-typ" for f in own_findings(r))
     # each unit's own findings come along, named by the unit
-    assert any(f.where.startswith("A: ") and f.slug == "ej-budgeterat" for f in c.report.findings)
+    assert any(f.where.startswith("A: ") and f.slug == "ej-budgeterat" for f in r.findings)
 
 
 def test_a_line_that_is_income_in_one_unit_and_cost_in_another():
     cost = unit("K", [["Övrigt", None, "Kostnad", 100, "6*"]], [[202503, "6010", 30]])
     income = unit("I", [["Övrigt", None, "Intäkt", 50, "3*"]], [[202503, "3010", -20]])
     c = consolidate([cost, income], "F")
-    f = figures(c.report, "Övrigt")
+    f = figures(c, "Övrigt")
     assert not f.income  # the first unit's type
     assert f.actual == 3000 - 2000 and f.budget == 10_000 - 5_000
-    assert [f.slug for f in c.findings if f.slug == "konsolidering-typ"] == ["konsolidering-typ"]
-    assert c.report.total.actual == cost.report.total.actual + income.report.total.actual
+    assert [f.slug for f in own_findings(c) if f.slug == "konsolidering-typ"] == ["konsolidering-typ"]
+    assert c.total.actual == cost.report.total.actual + income.report.total.actual
 
 
 def test_resultatrakning_groups_are_added_by_name_with_ej_budgeterat_last():
-    c = consolidate([A, B], "Förbund")
-    names = [name for name, _ in c.report.assignments]
+    r = consolidate([A, B], "Förbund")
+    names = [name for name, _ in r.assignments]
     assert names == ["Intäkter", "Personal", "Lokaler", "Ej budgeterat"]
-    total = combine([f for _, f in c.report.assignments], income=True)
-    assert total.actual == -c.report.total.actual
+    total = combine([f for _, f in r.assignments], income=True)
+    assert total.actual == -r.total.actual
 
 
 LABELS = ["Intäkter", "Personal", "Lokaler", "Projekt", "Övrigt"]
@@ -122,14 +125,13 @@ def random_unit(draw, name: str) -> Unit:
 @given(st.lists(st.integers(0, 2**30), min_size=1, max_size=4).flatmap(
     lambda seeds: st.tuples(*[random_unit(f"U{i}") for i in range(len(seeds))])))
 def test_every_consolidated_figure_is_the_sum_of_the_units(units):
-    c = consolidate(list(units), "F")
-    r = c.report
+    r = consolidate(list(units), "F")
     for attr in ("budget", "phased", "actual", "forecast", "committed"):
         assert getattr(r.total, attr) == sum((getattr(u.report.total, attr) for u in units), Fraction(0))
-        for u, t in enumerate(c.totals):  # each unit's column adds up to its own Totalt
+        for u, t in enumerate(part.total for part in r.units):  # each unit's column adds up to its own Totalt
             assert getattr(t, attr) == getattr(units[u].report.total, attr)
     for n in r.nodes():  # every row is the sum of the units' figures on it, in the row's sign
-        present = [f for f in c.unit_figures(n) if f is not None]
+        present = [f for f in n.units if f is not None]
         assert combine(present, n.income) == n.figures
         if n.children:
             assert combine([child.figures for child in n.children], n.income) == n.figures

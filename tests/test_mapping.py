@@ -205,7 +205,7 @@ def test_the_generated_remainder_gets_the_parents_unclaimed_rows():
     report = run(budget, ledger)
     assert node(report, "Folkhälsa").ledger_sum == 1000
     rest = node(report, "Utveckling › Ofördelat")
-    assert rest.generated and rest.ledger_sum == 2000 and rest.budget == 40000
+    assert rest.generated and rest.ledger_sum == 2000 and rest.figures.budget == 40000
     assert report.unbudgeted.actual == 4000
 
 

@@ -1,7 +1,7 @@
 """``reconcile consolidate A.xlsx B.xlsx … --output Förbund.xlsx``: each
 unit workbook is reconciled as the monthly job reconciles it (nothing is
 written to the units), the units are checked to share År and closing period,
-merged (``engine.consolidation``), rendered (``render.consolidation``) and
+merged (``engine.consolidation``), rendered (``render``, with Per enhet) and
 written into the output workbook — a new one, or the sheets of ours in an
 existing one replaced in place, with the economist's notes on Sammanställning
 carried over as in a unit.
@@ -11,66 +11,17 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass, field
-from fractions import Fraction
+from dataclasses import replace
 from pathlib import Path
 
-from .engine.consolidation import Consolidation, Unit
+from .engine.consolidation import Unit
+from .engine.results import Report
 from .errors import InputError
-from .job import DEFAULT_BACKUP, retrying, stop_if_strict, warnings_note
-from .money import format_amount
+from .job import DEFAULT_BACKUP, retrying, stop_if_strict
 from .package.backup import Backup
+from .result import Result
 
 DEFAULT_NAME = "Sammanställning.xlsx"  # the file written when --output is a folder
-
-
-@dataclass
-class ConsolidationResult:
-    output: Path
-    consolidation: Consolidation
-    written: Path | None
-    sheets: list[str] = field(default_factory=list)
-    changed: bool = True
-
-    def summary_line(self) -> str:
-        r = self.consolidation.report
-        n = len(self.consolidation.units)
-        parts = [f"{n} enheter" if n != 1 else "1 enhet",
-                 f"{r.period_label} {r.year}" if r.period else f"{r.year}, inget utfall ännu",
-                 f"utfall {format_amount(r.total.actual, r.show_in)}",
-                 f"avvikelse {format_amount(r.total.variance, r.show_in, signed=True)}",
-                 f"prognos {format_amount(r.total.forecast, r.show_in)}"]
-        if self.written is None:
-            parts.append("kontroll, inget skrivet")
-        elif not self.changed:
-            parts.append("bladen var redan aktuella, inget skrevs")
-        else:
-            parts.append(f"{len(self.sheets)} blad skrivna")
-        return f"{self.output}: " + " · ".join(parts) + warnings_note(r.warnings)
-
-    def as_dict(self) -> dict:
-        c = self.consolidation
-        r = c.report
-
-        def totals(t) -> dict:
-            return {"budget": _kr(t.budget), "periodised_budget": _kr(t.phased), "actual": _kr(t.actual),
-                    "variance": _kr(t.variance), "forecast": _kr(t.forecast),
-                    "forecast_variance": _kr(t.forecast_variance), "committed": _kr(t.committed)}
-
-        return {
-            "path": str(self.output),
-            "status": ("written" if self.changed else "unchanged") if self.written else "checked",
-            "name": r.unit, "year": r.year, "period": r.period, "period_label": r.period_label,
-            "totals_kr": totals(r.total),
-            "units": [{"name": u.name, "path": u.file, "totals_kr": totals(u.report.total)} for u in c.units],
-            "warnings": len(r.warnings),
-            "findings": [f.as_dict() for f in r.findings],
-            "sheets": self.sheets,
-        }
-
-
-def _kr(value) -> float:
-    return round(float(Fraction(value) / 100), 2)
 
 
 class Consolidate:
@@ -111,9 +62,10 @@ class Consolidate:
             raise InputError("inga enheters arbetsböcker hittades", file=", ".join(map(str, self.inputs)))
         return list(paths.values())
 
-    def consolidate(self) -> Consolidation:
+    def consolidate(self) -> Report:
+        """The units reconciled and merged into one report, with the notes typed on the output carried."""
         from .engine.consolidation import consolidate
-        from .engine.notes import summary_keys
+        from .engine.notes import carry
         from .job import Job
         from .read.notes import read_notes
 
@@ -122,46 +74,37 @@ class Consolidate:
             report = Job(path, period=self.period).reconcile()
             units.append(Unit(report.unit, str(path), report))
         _check_periods(units)
-        for unit, name in zip(units, _unique_names(units)):
-            unit.name = name
-        result = consolidate(units, self.name)
-        report = result.report
+        units = [replace(unit, name=name) for unit, name in zip(units, _unique_names(units))]
+        report = consolidate(units, self.name)
         notes = read_notes(self.output, str(self.output)) if self.output.exists() else None
-        if notes:
-            from .engine.notes import attach
+        return carry(report, notes)
 
-            keys = summary_keys(report.roots, report.unbudgeted is not None, has_result=True)
-            report.notes, report.note_orphans, carried = attach(notes, keys, {})
-            report.findings += carried
-            report.note_headers, report.note_widths = dict(notes.headers), dict(notes.widths)
-        return result
-
-    def run(self, write: bool = True, on_wait=None) -> ConsolidationResult:
+    def run(self, write: bool = True, on_wait=None) -> Result:
         if not write:
-            consolidation = self.consolidate()
-            stop_if_strict(consolidation.report, self.strict, None, str(self.output))
-            return ConsolidationResult(self.output, consolidation, None)
+            report = self.consolidate()
+            stop_if_strict(report, self.strict, None, str(self.output))
+            return Result(self.output, report, None)
         return retrying(self._write_once, self.wait, on_wait)
 
-    def _write_once(self) -> ConsolidationResult:
+    def _write_once(self) -> Result:
         from .package import write_new, write_sheets
         from .package.locks import ensure_not_open
         from .package.readonly import ensure_writable
-        from .render.consolidation import render_consolidation
+        from .render import render
 
         dest = self.output
         ensure_writable(dest, str(dest))
         ensure_not_open(dest, str(dest))
-        consolidation = self.consolidate()
-        stop_if_strict(consolidation.report, self.strict, None, str(self.output))
-        rendered = render_consolidation(consolidation)
+        report = self.consolidate()
+        stop_if_strict(report, self.strict, None, str(self.output))
+        rendered = render(report)
         ensure_writable(dest, str(dest))
         ensure_not_open(dest, str(dest))
         if dest.exists():
             written = write_sheets(dest, rendered, dest, backup=self.backup)
         else:
             written = write_new(dest, rendered)
-        return ConsolidationResult(dest, consolidation, dest, list(written.names), written.changed)
+        return Result(dest, report, dest, tuple(written.names), written.changed)
 
 
 def _check_periods(units: list[Unit]) -> None:
@@ -185,7 +128,7 @@ def _check_periods(units: list[Unit]) -> None:
 
 
 def _period(year: int, period: int) -> str:
-    from .engine.report import MONTHS
+    from .contract import MONTHS
 
     if period == 0:
         return f"{year}, inget utfall"

@@ -44,3 +44,7 @@ def months_text(periods: Iterable[int]) -> str:
     for p in sorted(set(periods)):
         by_year.setdefault(p // 100, []).append(p % 100)
     return and_list([f"{and_list([MONTH_NAMES[m - 1] for m in months])} {year}" for year, months in by_year.items()])
+
+
+#: how a line's label path is shown and typed (Avstämning, the notes kept under the table): "Verksamhet › Personal"
+PATH_SEPARATOR = " › "

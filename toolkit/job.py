@@ -8,92 +8,19 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import TypeVar
 
-from .engine.report import Report
+from .engine.results import Report
 from .errors import InputError, LockedError, ReadOnlyError, WorkbookError
 from .findings import Finding, count_text
-from .money import format_amount
 from .package.backup import Backup
 from .progress import Report as ProgressReport
+from .result import Result
 
 WAIT_POLL = 1.0  # seconds between attempts while the workbook is open elsewhere
 DEFAULT_BACKUP = Backup()  # the previous version as NAME.bak beside the workbook
 T = TypeVar("T")
-
-
-@dataclass
-class Result:
-    path: Path
-    report: Report
-    written: Path | None
-    sheets: list[str] = field(default_factory=list)
-    changed: bool = True  # False: the workbook already held these sheets, and was left alone
-
-    def period_text(self) -> str:
-        r = self.report
-        return f"{r.period_label} {r.year}" if r.period else f"{r.year}, inget utfall ännu"
-
-    def summary_line(self) -> str:
-        r = self.report
-        unit = r.show_in
-        parts = [
-            self.period_text(),
-            f"utfall {format_amount(r.total.actual, unit)}",
-            f"avvikelse {format_amount(r.total.variance, unit, signed=True)}",
-            f"prognos {format_amount(r.total.forecast, unit)}",
-        ]
-        if self.written is None:
-            parts.append("kontroll, inget skrivet")
-        elif not self.changed:
-            where = f" i {self.written}" if self.written != self.path else ""
-            parts.append(f"bladen{where} var redan aktuella, inget skrevs")
-        else:
-            n = len(self.sheets)
-            text = f"{n} blad skrivna" if n != 1 else "1 blad skrivet"
-            if self.written != self.path:
-                text += f" till {self.written}"
-            parts.append(text)
-        return f"{self.path}: " + " · ".join(parts) + warnings_note(r.warnings)
-
-    def as_dict(self) -> dict:
-        r = self.report
-
-        def kr(value: Fraction | int) -> float:
-            return round(float(Fraction(value) / 100), 2)
-
-        t = r.total
-        return {
-            "path": str(self.path),
-            "status": ("written" if self.changed else "unchanged") if self.written else "checked",
-            "written": str(self.written) if self.written else None,
-            "unit": r.unit,
-            "year": r.year,
-            "period": r.period,
-            "period_label": r.period_label,
-            "method": r.method,
-            "totals_kr": {
-                "budget": kr(t.budget), "periodised_budget": kr(t.phased), "actual": kr(t.actual),
-                "variance": kr(t.variance), "forecast": kr(t.forecast),
-                "forecast_variance": kr(t.forecast_variance), "committed": kr(t.committed),
-            },
-            "tieout_kr": {
-                "rows_read": r.tieout.rows_read, "rows_in_period": r.tieout.rows_in_period,
-                "ledger_in_period": kr(r.tieout.sum_in_period), "lines": kr(r.tieout.sum_lines),
-                "unbudgeted": kr(r.tieout.sum_unbudgeted), "difference": kr(r.tieout.difference),
-            },
-            "warnings": len(r.warnings),
-            "findings": [f.as_dict() for f in r.findings],
-            "sheets": self.sheets,
-        }
-
-
-def warnings_note(found: list[Finding]) -> str:
-    """The summary line's ending when a run has warnings: ' · 2 varningar (se Avstämning)'."""
-    return f" · {count_text(len(found))} (se Avstämning)" if found else ""
 
 
 def stop_if_strict(report: Report, strict: bool, setting: str | None, file: str) -> None:
@@ -252,7 +179,7 @@ class Job:
         ensure_writable(dest, str(dest))
         ensure_not_open(dest, str(dest))
         written = write_sheets(self.path, rendered, dest, backup=self.backup, progress=self.progress)
-        return Result(self.path, report, Path(dest), list(written.names), written.changed)
+        return Result(self.path, report, Path(dest), tuple(written.names), written.changed)
 
 
 def not_a_workbook(path: Path) -> str:

@@ -1,6 +1,6 @@
 """Consolidation: several units' reconciled figures as one table.
 
-The units' budget trees are merged by label path (``Intäkter › Avgifter``,
+The units' line trees are merged by label path (``Intäkter › Avgifter``,
 labels compared as headers are: case and spacing aside), in the order they
 are first met; a line that only some units have is simply there for them.
 Units may map the ledger differently — only their line labels must line up.
@@ -11,6 +11,9 @@ every consolidated sum is still the sum of the rows under it.  Every
 unit's figures end in exactly one consolidated leaf (or Ej budgeterat), so
 each unit's column on Per enhet adds up to that unit's own Totalt and the
 consolidated Totalt is the sum of the units' — exactly, in öre.
+
+The result is a ``Report`` like a unit's, with its ``units`` and each unit's
+figures on every line.
 """
 
 from __future__ import annotations
@@ -20,120 +23,121 @@ from dataclasses import dataclass, field
 from ..contract import normalise_header
 from ..findings import Finding
 from .figures import Figures, combine
-from .report import UNBUDGETED_LABEL, Report
-from .tree import UNALLOCATED, Node
+from .results import UNBUDGETED_LABEL, Line, Report, UnitPart
+from .tree import UNALLOCATED
 
 MIXED = "blandad"  # method or unit of display when the units differ
 
 
-@dataclass
+@dataclass(frozen=True)
 class Unit:
-    name: str  # as shown in headings (the unit's Enhet, made unique)
+    """A unit to consolidate: its name as shown in headings (its Enhet, made unique), file and report."""
+
+    name: str
     file: str
     report: Report
 
 
-@dataclass
-class Consolidation:
-    units: list[Unit]
-    report: Report  # the consolidated table, as a unit's Report (shares empty: no key formulas)
-    per_unit: dict[int, list[Figures | None]]  # id(node) → each unit's figures on that row (None: not there)
-    unbudgeted: list[Figures | None]  # each unit's Ej budgeterat
-    totals: list[Figures]  # each unit's Totalt as the merged tree adds it up
-    findings: list[Finding] = field(default_factory=list)
+@dataclass(eq=False)
+class _Row:
+    """A consolidated row while the units are merged into it (local to ``consolidate``)."""
 
-    def unit_figures(self, node: Node) -> list[Figures | None]:
-        return self.per_unit[id(node)]
+    label: str
+    key: tuple[str, ...]
+    income: bool
+    parent: _Row | None
+    children: list[_Row] = field(default_factory=list)
+    own: list[tuple[int, Figures]] = field(default_factory=list)  # (unit, figures) where the row is a leaf
+    types: dict[bool, list[str]] = field(default_factory=dict)  # income? -> the units that have it so
+    generated: bool = False
+
+    @property
+    def path(self) -> str:
+        return " › ".join(self.key)
 
 
-def consolidate(units: list[Unit], name: str) -> Consolidation:
-    """The units (sharing År and closing period: the caller checks) as one."""
+def consolidate(units: list[Unit], name: str) -> Report:
+    """The units (sharing År and closing period: the caller checks) as one report."""
     first = units[0].report
     findings: list[Finding] = []
-    roots: list[Node] = []
-    index: dict[tuple[str, ...], Node] = {}
-    own: dict[int, list[tuple[int, Figures]]] = {}  # id(node) → (unit, figures) of units where it is a leaf
-    types: dict[int, dict[bool, list[str]]] = {}
+    tops: list[_Row] = []
+    index: dict[tuple[str, ...], _Row] = {}
 
-    def place(node: Node, parent: Node | None, path: tuple[str, ...], u: int) -> None:
-        path = (*path, normalise_header(node.label))
-        merged = index.get(path)
-        if merged is None:
-            merged = Node(node.label, None, parent=parent, income=node.income)
-            index[path] = merged
-            (parent.children if parent is not None else roots).append(merged)
-        types.setdefault(id(merged), {}).setdefault(node.income, []).append(units[u].name)
-        if node.is_leaf:
-            own.setdefault(id(merged), []).append((u, node.figures))
-        for child in node.children:
-            place(child, merged, path, u)
+    def place(line: Line, parent: _Row | None, path: tuple[str, ...], u: int) -> None:
+        path = (*path, normalise_header(line.label))
+        row = index.get(path)
+        if row is None:
+            row = _Row(line.label, (*parent.key, line.label) if parent else (line.label,), line.income, parent)
+            index[path] = row
+            (parent.children if parent is not None else tops).append(row)
+        row.types.setdefault(line.income, []).append(units[u].name)
+        if line.is_leaf:
+            row.own.append((u, line.figures))
+        for child in line.children:
+            place(child, row, path, u)
 
     for u, unit in enumerate(units):
         for root in unit.report.roots:
             place(root, None, (), u)
 
     # a line in one unit, lines under it in another: its own figures go to Ofördelat under it
-    extras: set[int] = set()
-    for path, merged in list(index.items()):
-        if merged.children and id(merged) in own:
+    for path, row in list(index.items()):
+        if row.children and row.own:
             key = (*path, normalise_header(UNALLOCATED))
             extra = index.get(key)
             if extra is None:
-                extra = Node(UNALLOCATED, None, parent=merged, income=merged.income)
-                extras.add(id(extra))
+                extra = _Row(UNALLOCATED, (*row.key, UNALLOCATED), row.income, row, generated=True)
                 index[key] = extra
-                merged.children.append(extra)
-            moved = own.pop(id(merged))
-            own.setdefault(id(extra), []).extend(moved)
+                row.children.append(extra)
+            moved, row.own = row.own, []
+            extra.own.extend(moved)
             findings.append(Finding(
-                "konsolidering-ofordelat", merged.path,
-                f"raden \"{merged.path}\" har inga rader under sig hos {_names(units, moved)} men har det hos "
+                "konsolidering-ofordelat", row.path,
+                f"raden \"{row.path}\" har inga rader under sig hos {_names(units, moved)} men har det hos "
                 f"andra enheter; deras belopp redovisas som {UNALLOCATED} under den", "info"))
 
     n = len(units)
-    per_unit: dict[int, list[Figures | None]] = {}
 
-    def roll_up(node: Node) -> Figures:
-        if node.is_leaf:
-            parts = own.get(id(node), [])
-            node.figures = combine([f for _, f in parts], node.income)
-            per_unit[id(node)] = [
-                combine([f for v, f in parts if v == u], node.income) if any(v == u for v, _ in parts) else None
-                for u in range(n)]
-            return node.figures
-        node.figures = combine([roll_up(child) for child in node.children], node.income)
-        per_unit[id(node)] = [
-            combine([f for child in node.children if (f := per_unit[id(child)][u]) is not None], node.income)
-            if any(per_unit[id(child)][u] is not None for child in node.children) else None
-            for u in range(n)]
-        return node.figures
+    def record(row: _Row) -> Line:
+        if not row.children:
+            parts = row.own
+            per_unit = tuple(combine([f for v, f in parts if v == u], row.income) if any(v == u for v, _ in parts)
+                             else None for u in range(n))
+            return Line(row.label, row.key, row.income, combine([f for _, f in parts], row.income),
+                        units=per_unit, generated=row.generated)
+        children = tuple(record(child) for child in row.children)
+        per_unit = tuple(
+            combine([f for child in children if (f := child.units[u]) is not None], row.income)
+            if any(child.units[u] is not None for child in children) else None
+            for u in range(n))
+        return Line(row.label, row.key, row.income, combine([c.figures for c in children], row.income), children,
+                    units=per_unit, generated=row.generated)
 
-    for root in roots:
-        roll_up(root)
+    roots = tuple(record(row) for row in tops)
+    lines = {line.label_path: line for root in roots for line in root.walk()}
 
-    for node_id, by_type in types.items():
-        if len(by_type) > 1:
-            node = next(m for m in index.values() if id(m) == node_id)
+    for row in index.values():
+        if len(row.types) > 1:
             findings.append(Finding(
-                "konsolidering-typ", node.path,
-                f"raden \"{node.path}\" är intäkt hos {', '.join(by_type[True])} men kostnad hos "
-                f"{', '.join(by_type[False])}; den visas som {'intäkt' if node.income else 'kostnad'} och de "
+                "konsolidering-typ", row.path,
+                f"raden \"{row.path}\" är intäkt hos {', '.join(row.types[True])} men kostnad hos "
+                f"{', '.join(row.types[False])}; den visas som {'intäkt' if row.income else 'kostnad'} och de "
                 "andras belopp med omvänt tecken", "varning"))
-    for node in index.values():
-        if id(node) in extras:
+    for row in index.values():
+        if row.generated:
             continue
-        present = [units[u].name for u, f in enumerate(per_unit[id(node)]) if f is not None]
-        above = n if node.parent is None else len(_present(per_unit, node.parent))
+        present = [units[u].name for u, f in enumerate(lines[row.key].units) if f is not None]
+        above = n if row.parent is None else sum(f is not None for f in lines[row.parent.key].units)
         if 0 < len(present) < above:  # fewer units than the line above it (or than all, at the top)
             findings.append(Finding(
-                "konsolidering-del", node.path,
-                f"raden \"{node.path}\" finns bara hos {', '.join(present)}", "info"))
+                "konsolidering-del", row.path,
+                f"raden \"{row.path}\" finns bara hos {', '.join(present)}", "info"))
 
     unbudgeted = [unit.report.unbudgeted for unit in units]
     unbudgeted_total = combine([f for f in unbudgeted if f is not None], income=False) \
         if any(f is not None for f in unbudgeted) else None
     total = combine([r.figures for r in roots] + ([unbudgeted_total] if unbudgeted_total else []), income=False)
-    totals = [combine([f for r in roots if (f := per_unit[id(r)][u]) is not None]
+    totals = [combine([f for r in roots if (f := r.units[u]) is not None]
                       + ([unbudgeted[u]] if unbudgeted[u] is not None else []), income=False) for u in range(n)]
 
     shows = {unit.report.show_in for unit in units}
@@ -146,14 +150,10 @@ def consolidate(units: list[Unit], name: str) -> Consolidation:
             assignments.setdefault(normalise_header(label), (label, []))[1].append(figures)
     groups = [(label, combine(parts, income=True)) for label, parts in assignments.values()]
     groups.sort(key=lambda group: group[0] == UNBUDGETED_LABEL)  # Ej budgeterat last, as in a unit
-    report = Report(name, first.year, first.period, shows.pop() if len(shows) == 1 else "tkr",
-                    methods.pop() if len(methods) == 1 else MIXED, roots, unbudgeted_total, total, groups, None,
-                    findings + unit_findings)
-    return Consolidation(units, report, per_unit, unbudgeted, totals, findings)
-
-
-def _present(per_unit, node: Node) -> list[int]:
-    return [u for u, f in enumerate(per_unit[id(node)]) if f is not None]
+    parts = tuple(UnitPart(unit.name, unit.file, unit.report, totals[u], unbudgeted[u]) for u, unit in enumerate(units))
+    return Report(name, first.year, first.period, shows.pop() if len(shows) == 1 else "tkr",
+                  methods.pop() if len(methods) == 1 else MIXED, roots, unbudgeted_total, total, tuple(groups), None,
+                  (*findings, *unit_findings), parts)
 
 
 def _names(units: list[Unit], parts: list[tuple[int, Figures]]) -> str:

@@ -64,3 +64,9 @@ def combine(parts: Iterable[Figures], income: bool) -> Figures:
         forecast += p.forecast
         committed += p.committed
     return Figures(income, budget, phased, actual, forecast, committed)
+
+
+def in_row_sign(ledger_sum: int, income: bool) -> Fraction:
+    """A ledger sum (öre, debit positive) as a row of type ``income`` shows it:
+    costs positive on a cost row, income positive on an income row."""
+    return Fraction(-ledger_sum if income else ledger_sum)

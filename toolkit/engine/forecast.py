@@ -12,6 +12,13 @@ otherwise the method:
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from .figures import Figures, in_row_sign
+from .periodisation import share as key_share
+
+if TYPE_CHECKING:
+    from .tree import Node
 
 
 def forecast(method: str, *, budget: Fraction, phased: Fraction, actual: Fraction, share: Fraction,
@@ -28,3 +35,26 @@ def forecast(method: str, *, budget: Fraction, phased: Fraction, actual: Fractio
             return budget, True
         return actual / share, False
     raise ValueError(f"unknown forecast method {method!r}")
+
+
+def line_figures(leaf: Node, ledger_sum: int, period: int, method: str) -> tuple[Figures, bool]:
+    """A leaf's figures for months 1..``period``: its budget periodised by its
+    key, its utfall (``ledger_sum``, öre debit positive) and its forecast, all
+    in the line's own sign; and whether the forecast fell back to the budget.
+
+    Prognos and Intecknat are typed like the line's Budget: an income line
+    whose budget was typed negative (the ledger's sign) has them negative too,
+    and they are turned the same way."""
+    s = key_share(leaf.key.weights, period)
+    budget = Fraction(leaf.budget)  # öre
+    phased = budget * s
+    actual = in_row_sign(ledger_sum, leaf.income)
+    line = leaf.line
+    manual = line.forecast if line is not None else None
+    committed = (line.committed or 0) if line is not None else 0
+    if leaf.ledger_sign:
+        manual = -manual if manual is not None else None
+        committed = -committed
+    value, fell_back = forecast(method, budget=budget, phased=phased, actual=actual, share=s,
+                                manual=Fraction(manual) if manual is not None else None)
+    return Figures(leaf.income, budget, phased, actual, value, Fraction(committed)), fell_back

@@ -172,3 +172,43 @@ def concat(ledgers: list[Ledger], source: str, file: str) -> Ledger:
 def part_of(ledger: Ledger) -> np.ndarray:
     """Each row's file index in a ledger made by ``concat`` (0 for one file)."""
     return ledger.row >> PART_SHIFT
+
+
+# -- the economist's own text on the previous Sammanställning (read back before a refresh) --------
+
+RowKey = tuple[str, ...]  # a row's label path: ("Verksamhet", "Personal")
+
+
+@dataclass(frozen=True)
+class NoteCell:
+    offset: int  # 0: the Kommentar column, 1, 2 …: the economist's own columns after it
+    value: str | float | bool | None
+    formula: str | None  # without "="; references as they were at ``origin``
+    origin: str  # the cell it stood in, e.g. "H12"
+    num_format: str | None = None
+
+    def preview(self) -> str:
+        shown = f"={self.formula}" if self.formula else str(self.value)
+        return shown if len(shown) <= 80 else shown[:77] + "…"
+
+
+@dataclass
+class NoteRow:
+    key: RowKey
+    cells: list[NoteCell]
+
+    @property
+    def label(self) -> str:
+        return self.key[-1]
+
+
+@dataclass
+class Notes:
+    """What the previous Sammanställning held that is not ours to recompute."""
+
+    headers: dict[int, str] = field(default_factory=dict)  # offset ≥ 1 -> the column's heading
+    widths: dict[int, float] = field(default_factory=dict)  # offset ≥ 0 -> width set by hand
+    rows: list[NoteRow] = field(default_factory=list)  # incl. those kept under the table last time
+
+    def __bool__(self) -> bool:
+        return bool(self.headers or self.widths or self.rows)

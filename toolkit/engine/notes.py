@@ -16,56 +16,23 @@ it).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
+from ..contract import PATH_SEPARATOR
 from ..findings import Finding
+from .model import NoteCell, NoteRow, Notes
+from .model import RowKey as Key
+
+__all__ = ["NoteCell", "NoteRow", "Notes", "attach", "carry", "keys_from_labels", "summary_keys", "sum_key"]
 
 SUMMA = "Summa "
 SHEET = "Sammanställning"
 UNBUDGETED_KEY = ("Ej budgeterat",)
 UNBUDGETED_COMMENT = "Se bladet Avstämning"  # the toolkit's own Kommentar on the Ej budgeterat row
 ORPHAN_HEADING = "Text vars rad inte finns längre (flytta eller ta bort den)"
-PATH_SEPARATOR = " › "
 OUTSIDE = "Utanför tabellen ({})"
 TOTAL_KEY = ("Totalt",)
 RESULT_KEY = ("Resultat",)  # below Totalt on a consolidation's Sammanställning
 
-Key = tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class NoteCell:
-    offset: int  # 0: the Kommentar column, 1, 2 …: the economist's own columns after it
-    value: str | float | bool | None
-    formula: str | None  # without "="; references as they were at ``origin``
-    origin: str  # the cell it stood in, e.g. "H12"
-    num_format: str | None = None
-
-    def preview(self) -> str:
-        shown = f"={self.formula}" if self.formula else str(self.value)
-        return shown if len(shown) <= 80 else shown[:77] + "…"
-
-
-@dataclass
-class NoteRow:
-    key: Key
-    cells: list[NoteCell]
-
-    @property
-    def label(self) -> str:
-        return self.key[-1]
-
-
-@dataclass
-class Notes:
-    """What the previous Sammanställning held that is not ours to recompute."""
-
-    headers: dict[int, str] = field(default_factory=dict)  # offset ≥ 1 -> the column's heading
-    widths: dict[int, float] = field(default_factory=dict)  # offset ≥ 0 -> width set by hand
-    rows: list[NoteRow] = field(default_factory=list)  # incl. those kept under the table last time
-
-    def __bool__(self) -> bool:
-        return bool(self.headers or self.widths or self.rows)
 
 
 def keys_from_labels(labels: list[str]) -> list[Key]:
@@ -137,29 +104,21 @@ def is_outside(key: Key) -> bool:
     return len(key) == 1 and key[0].startswith(OUTSIDE.split("{")[0]) and key[0].endswith(")")
 
 
-def node_key(node) -> Key:
-    """The label path of a tree node (``engine.tree.Node``)."""
-    labels = []
-    while node is not None:
-        labels.append(node.label)
-        node = node.parent
-    return tuple(reversed(labels))
-
-
-def sum_key(node) -> Key:
-    return (*node_key(node)[:-1], SUMMA + node.label)
+def sum_key(line) -> Key:
+    """The key of a heading's Summa row: ("Verksamhet", "Summa Personal")."""
+    return (*line.label_path[:-1], SUMMA + line.label)
 
 
 def summary_keys(roots, has_unbudgeted: bool, has_result: bool = False) -> list[Key]:
-    """The keys of Sammanställning's rows, in the order the sheet shows them."""
+    """The keys of Sammanställning's rows (``results.Line``s), in the order the sheet shows them."""
     keys: list[Key] = []
 
-    def walk(node) -> None:
-        keys.append(node_key(node))
-        if node.children:
-            for child in node.children:
+    def walk(line) -> None:
+        keys.append(line.label_path)
+        if line.children:
+            for child in line.children:
                 walk(child)
-            keys.append(sum_key(node))
+            keys.append(sum_key(line))
 
     for root in roots:
         walk(root)
@@ -169,3 +128,18 @@ def summary_keys(roots, has_unbudgeted: bool, has_result: bool = False) -> list[
     if has_result:
         keys.append(RESULT_KEY)
     return keys
+
+
+def carry(report, notes: Notes | None):
+    """``report`` (a ``results.Report``) with the economist's notes of the
+    previous Sammanställning matched to its rows; a typed Kommentar wins over
+    the Budget sheet's (``attach``)."""
+    if not notes:
+        return report
+    from dataclasses import replace
+
+    comments = {line.label_path: line.comment for line in report.nodes() if line.comment}
+    keys = summary_keys(report.roots, report.unbudgeted is not None, has_result=report.is_consolidation)
+    matched, orphans, carried = attach(notes, keys, comments)
+    return replace(report, notes=matched, note_orphans=tuple(orphans), findings=(*report.findings, *carried),
+                   note_headers=dict(notes.headers), note_widths=dict(notes.widths))

@@ -26,8 +26,8 @@ from ..money import format_kr, round_half_up
 from .model import Ledger, Settings
 from .tree import Node
 
-if TYPE_CHECKING:  # report imports this module
-    from .report import Report, TieOut
+if TYPE_CHECKING:  # the results are made with this module's findings
+    from .results import Line, Report, TieOut
 
 
 #: magnitude: the weighted median of |utfall| ÷ periodiserad budget in [LOW, HIGH] or [1/HIGH, 1/LOW]
@@ -152,7 +152,7 @@ def _longest_empty_run(counts) -> int:
 # -- the budget against the ledger ------------------------------------------------------------------------------
 
 
-def magnitude(leaves: list[Node], settings: Settings) -> Finding | None:
+def magnitude(leaves: list[Line], settings: Settings) -> Finding | None:
     """Budget and ledger about 1 000 times apart (the Budget sheet in tkr while
     "Belopp i" says kr, or the reverse): over the lines with both a
     periodised budget and utfall, the median of |utfall| ÷ periodiserad
@@ -160,8 +160,8 @@ def magnitude(leaves: list[Node], settings: Settings) -> Finding | None:
     1/10 000 and 1/100). Needs at least 3 such lines carrying at least half
     of all the lines' utfall."""
     pairs = [(abs(n.figures.actual), n.figures.phased) for n in leaves
-             if n.figures is not None and n.figures.phased > 0 and n.figures.actual != 0]
-    everything = sum((abs(n.figures.actual) for n in leaves if n.figures is not None), Fraction(0))
+             if n.figures.phased > 0 and n.figures.actual != 0]
+    everything = sum((abs(n.figures.actual) for n in leaves), Fraction(0))
     compared = sum((a for a, _ in pairs), Fraction(0))
     if len(pairs) < MAGNITUDE_MIN_LINES or compared * 2 < everything:
         return None
@@ -197,12 +197,12 @@ def _weighted_median(values: list[tuple[Fraction, Fraction]]) -> Fraction:
     return values[-1][0]
 
 
-def reversed_signs(leaves: list[Node], source: str) -> Finding | None:
+def reversed_signs(leaves: list[Line], source: str) -> Finding | None:
     """Every sign of the ledger flipped: the lines whose utfall is negative —
     cost lines that are net income, income lines that are net cost — carry at
     least three quarters of the lines' |utfall|, over at least two lines with
     utfall."""
-    lines = [n for n in leaves if n.figures is not None and n.figures.actual != 0]
+    lines = [n for n in leaves if n.figures.actual != 0]
     if len(lines) < 2:
         return None
     total = sum((abs(n.figures.actual) for n in lines), Fraction(0))
@@ -218,7 +218,7 @@ def reversed_signs(leaves: list[Node], source: str) -> Finding | None:
         "eller är Typ fel på Budget?", WARNING)
 
 
-def negative_cost_budgets(nodes: Iterable[Node]) -> list[Finding]:
+def negative_cost_budgets(lines: Iterable[Line]) -> list[Finding]:
     """A cost line with a negative Budget whose ledger rows are costs (utfall
     > 0): the sign of the budget is probably wrong. A cost line typed negative
     that books credits (utfall < 0, e.g. grants received on cost accounts) is
@@ -226,31 +226,32 @@ def negative_cost_budgets(nodes: Iterable[Node]) -> list[Finding]:
     target); an income line typed negative is read as income (info
     ``negativ-intaktsbudget``)."""
     out = []
-    for node in nodes:
-        line = node.line
-        if (line is None or node.income or line.budget is None or line.budget >= 0 or not node.is_leaf
-                or node.figures is None or node.figures.actual <= 0):
+    for row in lines:
+        line = row.node.line if row.node is not None else None
+        if (line is None or row.income or line.budget is None or line.budget >= 0 or not row.is_leaf
+                or row.figures.actual <= 0):
             continue
-        actual = node.figures.actual
+        actual = row.figures.actual
         out.append(Finding(
             "negativ-kostnadsbudget", line.cells.get("budget", line.where),
-            f"kostnadsraden \"{node.label}\" har budgeten {format_kr(line.budget)} kr men utfallet är kostnader "
+            f"kostnadsraden \"{row.label}\" har budgeten {format_kr(line.budget)} kr men utfallet är kostnader "
             f"({format_kr(round_half_up(actual))} kr); kostnader anges som positiva belopp — ska budgeten vara "
             f"{format_kr(-line.budget)} kr, eller är raden en intäkt (Typ Intäkt)?", WARNING))
     return out
 
 
-def type_against_accounts(leaves: list[Node]) -> list[Finding]:
+def type_against_accounts(leaves: list[Line]) -> list[Finding]:
     """A Typ that contradicts the accounts: lines of Typ Kostnad whose Konto
     patterns are all income accounts (class 3) — or of Typ Intäkt whose
     accounts are all cost accounts (classes 4–8) — and whose utfall is in the
     accounts' sign (shown negative on the line). One warning per Typ cell the
     lines' type comes from (a heading typed wrong names its own cell); a type
     read from the accounts themselves cannot contradict them."""
-    by_source: dict[Node, list[Node]] = {}
-    for node in leaves:
-        konto = node.patterns.get("konto")
-        if node.figures is None or node.figures.actual >= 0 or konto is None:
+    by_source: dict[Node, list[Line]] = {}
+    for row in leaves:
+        node = row.node
+        konto = node.patterns.get("konto") if node is not None else None
+        if row.figures.actual >= 0 or konto is None:
             continue
         classes = konto.classes()
         if not classes:
@@ -262,14 +263,14 @@ def type_against_accounts(leaves: list[Node]) -> list[Finding]:
         while source is not None and not (source.line is not None and source.line.type):
             source = source.parent
         if source is not None:
-            by_source.setdefault(source, []).append(node)
+            by_source.setdefault(source, []).append(row)
     out = []
     for source, lines in by_source.items():
         typed, meant = ("Intäkt", "Kostnad") if source.income else ("Kostnad", "Intäkt")
         accounts = "kostnadskonton (klass 4–8)" if source.income else "intäktskonton (klass 3)"
         booked = "kostnader" if source.income else "intäkter"
         amount = format_kr(round_half_up(sum((-n.figures.actual for n in lines), Fraction(0))))
-        if lines == [source]:
+        if len(lines) == 1 and lines[0].node is source:
             whose = f"raden \"{source.label}\" har Typ {typed} men"
         else:
             names = _and([f"\"{n.label}\"" for n in lines])
@@ -281,13 +282,14 @@ def type_against_accounts(leaves: list[Node]) -> list[Finding]:
     return out
 
 
-def suspect_patterns(nodes: Iterable[Node], ledger: Ledger) -> list[Finding]:
+def suspect_patterns(lines: Iterable[Line], ledger: Ledger) -> list[Finding]:
     """A Budget pattern item that reads as a list typed with spaces or other
     separators (``6110 6990``, ``6110/6990``) and matches no code of its
     column anywhere in the ledger."""
     out = []
-    for node in nodes:
-        line = node.line
+    for row in lines:
+        node = row.node
+        line = node.line if node is not None else None
         if line is None:
             continue
         for column in line.patterns:
@@ -305,7 +307,7 @@ def suspect_patterns(nodes: Iterable[Node], ledger: Ledger) -> list[Finding]:
     return out
 
 
-def unbudgeted(tie: TieOut, leaves: list[Node]) -> Finding | None:
+def unbudgeted(tie: TieOut, leaves: list[Line]) -> Finding | None:
     """The Ej budgeterat rows: info, as the tie-out shows them; a warning when
     their money (Σ |amount| per account and dimensions) is at least 5 % of
     all utfall (that plus Σ |utfall| of the lines) and at least 1 000 kr —
@@ -317,7 +319,7 @@ def unbudgeted(tie: TieOut, leaves: list[Node]) -> Finding | None:
     text = (f"{n} huvudboksrader ({format_kr(tie.sum_unbudgeted)} kr) matchar ingen budgetrad och redovisas som "
             "Ej budgeterat")
     gross = sum(abs(item.amount) for item in tie.unbudgeted)
-    everything = gross + sum((abs(n.figures.actual) for n in leaves if n.figures is not None), Fraction(0))
+    everything = gross + sum((abs(n.figures.actual) for n in leaves), Fraction(0))
     if gross < UNBUDGETED_FLOOR or gross < UNBUDGETED_SHARE * everything:
         return Finding("ej-budgeterat", tie.source, text, INFO)
     largest = max(tie.unbudgeted, key=lambda item: abs(item.amount))

@@ -1,105 +1,36 @@
 """From typed inputs to the Report that the sheets show.
 
-``reconcile()`` is the engine's one entry point: it is pure (no files).
+``reconcile()`` is the engine's one entry point for a unit: it is pure (no
+files).  The budget tree is built once (``tree``); the ledger rows are
+mapped to its lines (``mapping``); each line's figures are computed
+(``periodisation``, ``forecast``) and rolled up into immutable records
+(``results``); the tie-out (``tieout``) and the plausibility checks
+(``plausibility``) come last.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
 
-from ..contract import MONTHS
 from ..errors import InputError
-from ..findings import Finding, accept, warnings
+from ..findings import Finding, accept
 from ..money import format_kr
 from . import plausibility
 from .figures import Figures, combine
-from .forecast import forecast
-from .mapping import UNBUDGETED, assign, combinations
-from .model import BudgetLine, Key, Ledger, Settings
-from .notes import NoteRow, Notes, attach, node_key, summary_keys
-from .periodisation import share, ytd
+from .forecast import line_figures
+from .mapping import UNBUDGETED, assign
+from .model import BudgetLine, Key, Ledger, Notes, Settings
+from .notes import carry
+from .periodisation import ytd
+from .results import UNBUDGETED_LABEL, LeftOut, Line, Report, TieOut, UnbudgetedItem, UnitPart
+from .tieout import exact_sums, tie_out
 from .tree import Node, build_tree
 
-UNBUDGETED_LABEL = "Ej budgeterat"
-
-
-@dataclass
-class LeftOut:
-    reason: str  # "annat år" | "efter perioden"
-    period: int  # yyyymm
-    rows: int
-    amount: int  # öre
-
-
-@dataclass
-class UnbudgetedItem:
-    codes: dict[str, str]
-    rows: int
-    amount: int  # öre, debit positive
-    example: str  # position of one row
-
-
-@dataclass
-class TieOut:
-    source: str
-    layout: str
-    rows_read: int
-    rows_in_period: int
-    sum_in_period: int  # öre, debit positive
-    sum_lines: int
-    sum_unbudgeted: int
-    unbudgeted: list[UnbudgetedItem] = field(default_factory=list)
-    left_out: list[LeftOut] = field(default_factory=list)
-    dimensions: list[str] = field(default_factory=list)
-    labels: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def difference(self) -> int:
-        return self.sum_in_period - self.sum_lines - self.sum_unbudgeted
-
-
-@dataclass
-class Report:
-    unit: str
-    year: int
-    period: int  # closing month, 0 = nothing booked yet
-    show_in: str
-    method: str
-    roots: list[Node]
-    unbudgeted: Figures | None
-    total: Figures
-    assignments: list[tuple[str, Figures]]  # result sign (income +, cost −)
-    tieout: TieOut
-    findings: list[Finding]
-    shares: dict[int, tuple] = field(default_factory=dict)
-    notes: dict[tuple[str, ...], NoteRow] = field(default_factory=dict)  # the economist's cells per row key
-    note_orphans: list[NoteRow] = field(default_factory=list)  # kept under the table
-    note_headers: dict[int, str] = field(default_factory=dict)
-    note_widths: dict[int, float] = field(default_factory=dict)
-
-    @property
-    def period_label(self) -> str:
-        """'jan–aug'; for period 0 the plan's year: '2025, 0 mån'."""
-        if self.period == 0:
-            return f"{self.year}, 0 mån"
-        if self.period == 1:
-            return "jan"
-        return f"jan–{MONTHS[self.period - 1]}"
-
-    @property
-    def warnings(self) -> list[Finding]:
-        """The findings that say a figure is probably wrong."""
-        return warnings(self.findings)
-
-    def nodes(self):
-        for root in self.roots:
-            yield from root.walk()
-
-    def leaves(self):
-        return [n for n in self.nodes() if n.is_leaf]
+__all__ = ["UNBUDGETED_LABEL", "LeftOut", "Line", "Report", "TieOut", "UnbudgetedItem", "UnitPart", "reconcile",
+           "resolve_period"]
 
 
 def resolve_period(settings: Settings, ledger: Ledger, file: str) -> tuple[int, int]:
@@ -128,120 +59,66 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     leaves = [n for r in roots for n in r.leaves()]
     owner = assign(current, leaves, budget_file)
 
-    amounts = current.amount
-    sums = np.bincount(owner + 1, weights=None, minlength=len(leaves) + 1)
-    totals = _exact_sums(owner + 1, amounts, len(leaves) + 1)
-    for i, leaf in enumerate(leaves):
-        leaf.ledger_rows = int(sums[i + 1])
-        leaf.ledger_sum = totals[i + 1]
+    counts = np.bincount(owner + 1, weights=None, minlength=len(leaves) + 1)
+    totals = exact_sums(owner + 1, current.amount, len(leaves) + 1)
+    for leaf in leaves:
         if leaf.line is not None and not leaf.patterns:
             findings.append(Finding("rad-utan-monster", leaf.where,
                                     f"raden \"{leaf.label}\" har inga mönster och får därför inga huvudboksrader",
                                     "info"))
 
+    leaf_lines: list[Line] = []  # in the order of ``leaves``: the tree's walk order
     fell_back: list[Node] = []
-    shares: dict[int, tuple] = {}
-    for leaf in leaves:
-        part, whole = ytd(leaf.key.weights, period)
-        s = share(leaf.key.weights, period)
-        shares[id(leaf)] = (part, whole)
-        budget = Fraction(leaf.budget)  # öre
-        phased = budget * s
-        actual = Fraction(-leaf.ledger_sum if leaf.income else leaf.ledger_sum)
-        manual = leaf.line.forecast if leaf.line is not None else None
-        if manual is not None and leaf.ledger_sign:
-            manual = -manual
-        value, fb = forecast(settings.method, budget=budget, phased=phased, actual=actual, share=s,
-                             manual=Fraction(manual) if manual is not None else None)
+    for i, leaf in enumerate(leaves):
+        figures, fb = line_figures(leaf, totals[i + 1], period, settings.method)
         if fb:
             fell_back.append(leaf)
-        committed = Fraction(leaf.line.committed or 0) if leaf.line is not None else Fraction(0)
-        if leaf.ledger_sign:
-            committed = -committed
-        leaf.figures = Figures(leaf.income, budget, phased, actual, value, committed)
+        leaf_lines.append(Line(leaf.label, leaf.key_path, leaf.income, figures, node=leaf,
+                               share=ytd(leaf.key.weights, period), ledger_rows=int(counts[i + 1]),
+                               ledger_sum=totals[i + 1], generated=leaf.generated))
     if fell_back and period > 0:
         for leaf in fell_back:
             findings.append(Finding("trend-utan-andel", leaf.where,
                                     f"nyckeln {leaf.key.name} har ingen andel i perioden; prognosen för "
                                     f"\"{leaf.label}\" är budgeten", "info"))
 
-    def roll_up(node: Node) -> Figures:
+    next_leaf = iter(leaf_lines).__next__
+
+    def record(node: Node) -> Line:
+        """The node's line; leaves come from ``leaf_lines``, met in the same walk order."""
         if node.is_leaf:
-            return node.figures
-        node.figures = combine([roll_up(c) for c in node.children], node.income)
-        return node.figures
+            return next_leaf()
+        children = tuple(record(child) for child in node.children)
+        return Line(node.label, node.key_path, node.income, combine([c.figures for c in children], node.income),
+                    children, node=node)
 
-    for root in roots:
-        roll_up(root)
-
-    unbudgeted_sum = int(totals[0])
+    top = tuple(record(root) for root in roots)
     unbudgeted = None
     if (owner == UNBUDGETED).any():
-        actual = Fraction(unbudgeted_sum)
+        actual = Fraction(totals[0])
         unbudgeted = Figures(False, actual=actual, forecast=actual)
-    total = combine([r.figures for r in roots] + ([unbudgeted] if unbudgeted else []), income=False)
+    total = combine([r.figures for r in top] + ([unbudgeted] if unbudgeted else []), income=False)
 
     assignments: dict[str, list[Figures]] = {}
-    for root in roots:
-        for leaf in root.leaves():
-            assignments.setdefault(leaf.assignment or root.label, []).append(leaf.figures)
+    for root, line in zip(roots, top):
+        for leaf, leaf_line in zip(root.leaves(), line.leaves()):
+            assignments.setdefault(leaf.assignment or root.label, []).append(leaf_line.figures)
     groups = [(name, combine(parts, income=True)) for name, parts in assignments.items()]
     if unbudgeted:
         groups.append((UNBUDGETED_LABEL, unbudgeted.as_sign(True)))
 
-    tie = _tieout(ledger, current, owner, in_year, in_period, year, period, totals, unbudgeted_sum)
-    if (note := plausibility.unbudgeted(tie, leaves)) is not None:
+    tie = tie_out(ledger, current, owner, in_period, year, totals)
+    if (note := plausibility.unbudgeted(tie, leaf_lines)) is not None:
         findings.append(note)
     for item in tie.left_out:
         findings.append(Finding("utanfor-perioden", ledger.source,
                                 f"{item.rows} rader i period {item.period // 100}-{item.period % 100:02d} "
                                 f"({format_kr(item.amount)} kr) är {item.reason} och ingår inte", "info"))
-    report = Report(settings.unit, year, period, settings.show_in, settings.method, roots, unbudgeted, total,
-                    groups, tie, findings, shares)
-    report.findings += plausibility.check(report, ledger, settings)
-    if notes:
-        comments = {node_key(n): n.comment for r in roots for n in r.walk() if n.comment}
-        report.notes, report.note_orphans, carried = attach(notes, summary_keys(roots, unbudgeted is not None),
-                                                            comments)
-        report.findings += carried
-        report.note_headers, report.note_widths = dict(notes.headers), dict(notes.widths)
+    report = Report(settings.unit, year, period, settings.show_in, settings.method, top, unbudgeted, total,
+                    tuple(groups), tie, tuple(findings))
+    report = replace(report, findings=(*report.findings, *plausibility.check(report, ledger, settings)))
+    report = carry(report, notes)
     if settings.accepted:
-        report.findings = accept(report.findings, settings.accepted, settings.where.get("accepted", "Inställningar"))
+        report = replace(report, findings=tuple(accept(report.findings, settings.accepted,
+                                                       settings.where.get("accepted", "Inställningar"))))
     return report
-
-
-def _exact_sums(groups: np.ndarray, amounts: np.ndarray, size: int) -> list[int]:
-    """Σ amounts per group, exactly (int64 arithmetic, no floats)."""
-    out = np.zeros(size, dtype=np.int64)
-    np.add.at(out, groups, amounts.astype(np.int64))
-    return [int(x) for x in out]
-
-
-def _tieout(ledger: Ledger, current: Ledger, owner, in_year, in_period, year, period, totals,
-            unbudgeted_sum) -> TieOut:
-    sum_in_period = int(current.amount.sum())
-    tie = TieOut(ledger.source, ledger.layout, ledger.rows_read, len(current), sum_in_period,
-                 sum(totals[1:]), unbudgeted_sum, dimensions=list(ledger.dimensions), labels=dict(ledger.labels))
-    if (owner == UNBUDGETED).any():
-        rows = current.take(owner == UNBUDGETED)
-        dims = list(ledger.dimensions)
-        columns = [rows.codes[d] for d in dims]
-        group, combos = combinations([c.index for c in columns], [len(c.texts) for c in columns])
-        counts = np.bincount(group, minlength=len(combos))
-        sums = _exact_sums(group, rows.amount, len(combos))
-        first = np.full(len(combos), len(group), dtype=np.int64)
-        np.minimum.at(first, group, np.arange(len(group)))
-        items = []
-        for g in range(len(combos)):
-            codes = {d: columns[k].texts[int(combos[g, k])] for k, d in enumerate(dims)}
-            items.append(UnbudgetedItem(codes, int(counts[g]), sums[g], rows.where(int(first[g]))))
-        tie.unbudgeted = sorted(items, key=lambda item: tuple(item.codes[d] for d in dims))
-    outside = ~in_period
-    if outside.any():
-        periods, index = np.unique(ledger.period[outside], return_inverse=True)
-        counts = np.bincount(index.ravel(), minlength=len(periods))
-        sums = _exact_sums(index.ravel(), ledger.amount[outside], len(periods))
-        left = [LeftOut("efter bokslutsperioden" if p // 100 == year else "från ett annat år", int(p), int(c), s)
-                for p, c, s in zip(periods.tolist(), counts.tolist(), sums)]
-        tie.left_out = sorted(left, key=lambda item: (item.reason, item.period))
-    return tie

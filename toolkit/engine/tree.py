@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..contract import normalise_header
+from ..contract import PATH_SEPARATOR, normalise_header
 from ..errors import InputError
 from ..findings import Finding
 from ..money import format_kr
-from .figures import Figures
 from .model import INCOME, BudgetLine, Key
 from .patterns import Pattern, PatternError, parse_pattern
 from .periodisation import BUILT_IN, LINEAR, builtin_key
@@ -41,9 +40,6 @@ class Node:
     scope: dict[str, Pattern] = field(default_factory=dict)  # what its children inherit
     budget: int = 0  # öre, leaves: own; parents: Σ children
     ledger_sign: bool = False  # an income line whose amounts were typed negative (as in the ledger)
-    figures: Figures | None = None
-    ledger_rows: int = 0
-    ledger_sum: int = 0  # öre, debit positive
 
     @property
     def generated(self) -> bool:
@@ -58,8 +54,13 @@ class Node:
         return 0 if self.parent is None else self.parent.depth + 1
 
     @property
+    def key_path(self) -> tuple[str, ...]:
+        """The label path: ("Utvecklingsmedel", "Mötesplats seniorer")."""
+        return (self.label,) if self.parent is None else (*self.parent.key_path, self.label)
+
+    @property
     def path(self) -> str:
-        return self.label if self.parent is None else f"{self.parent.path} › {self.label}"
+        return PATH_SEPARATOR.join(self.key_path)
 
     @property
     def where(self) -> str:

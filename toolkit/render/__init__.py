@@ -1,27 +1,52 @@
-"""Rendering: Report → sheets, written with XlsxWriter into a small
-in-memory workbook that the package layer grafts into the user's file."""
+"""Rendering: a Report → its sheets, written with XlsxWriter into a small
+in-memory workbook that the package layer grafts into the user's file.
+
+The sheets are a registry: each is one module with a ``write_…(sheet,
+report, formats)`` function, listed here in the order they stand in the
+workbook, with the reports it is written for (a unit's sheets; Per enhet only
+for a consolidation).  Adding a sheet is adding a module and a line here.
+"""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from ..engine.report import Report
+from ..engine.results import Report
+from . import per_unit, result_statement, summary, tieout
 
-SHEETS = ("Sammanställning", "Resultaträkning", "Avstämning")
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    write: Callable  # (worksheet, Report, Formats) -> None
+    wanted: Callable[[Report], bool] = lambda report: True
+
+
+REGISTRY: tuple[Sheet, ...] = (
+    Sheet("Sammanställning", summary.write_summary),
+    Sheet("Resultaträkning", result_statement.write_result_statement),
+    Sheet(per_unit.SHEET, per_unit.write_per_unit, lambda report: report.is_consolidation),
+    Sheet("Avstämning", tieout.write_tieout),
+)
+
+#: every sheet the toolkit may write (a folder run and the package recognise them by name)
+ALL_SHEETS = tuple(sheet.name for sheet in REGISTRY)
+
+
+def sheets_for(report: Report) -> list[Sheet]:
+    return [sheet for sheet in REGISTRY if sheet.wanted(report)]
 
 
 def render(report: Report) -> bytes:
-    """The three sheets as the bytes of an .xlsx (deterministic)."""
+    """The report's sheets as the bytes of an .xlsx (deterministic)."""
     from .formats import Formats, new_book
-    from .result_statement import write_result_statement
-    from .summary import write_summary
-    from .tieout import write_tieout
 
     buffer = io.BytesIO()
     book = new_book(buffer)
     formats = Formats(book)
-    write_summary(book.add_worksheet(SHEETS[0]), report, formats)
-    write_result_statement(book.add_worksheet(SHEETS[1]), report, formats)
-    write_tieout(book.add_worksheet(SHEETS[2]), report, formats)
+    for sheet in sheets_for(report):
+        sheet.write(book.add_worksheet(sheet.name), report, formats)
     book.close()
     return buffer.getvalue()

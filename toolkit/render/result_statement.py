@@ -4,7 +4,7 @@ budgetavvikelse."""
 
 from __future__ import annotations
 
-from ..engine.report import Report
+from ..engine.results import Report
 from .formats import AMOUNT, VARIANCE, display, fit_width, page_setup
 from .text import title, write_unit_note
 

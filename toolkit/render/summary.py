@@ -10,19 +10,10 @@ same. A leaf's periodised variance shows its key in the formula:
 from __future__ import annotations
 
 from ..cells import column_letter
+from ..contract import PATH_SEPARATOR
 from ..engine.figures import Figures
-from ..engine.notes import (
-    ORPHAN_HEADING,
-    PATH_SEPARATOR,
-    RESULT_KEY,
-    TOTAL_KEY,
-    UNBUDGETED_COMMENT,
-    UNBUDGETED_KEY,
-    node_key,
-    sum_key,
-)
-from ..engine.report import UNBUDGETED_LABEL, Report
-from ..engine.tree import Node
+from ..engine.notes import ORPHAN_HEADING, RESULT_KEY, TOTAL_KEY, UNBUDGETED_COMMENT, UNBUDGETED_KEY, sum_key
+from ..engine.results import UNBUDGETED_LABEL, Line, Report
 from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, display, fit_width, page_setup
 from .text import headline, title, write_unit_note
 
@@ -39,9 +30,9 @@ def columns(report: Report) -> list[str]:
     return cols + ["Kommentar"]
 
 
-def write_summary(sheet, report: Report, fmt, result_row: bool = False) -> None:
-    """``result_row``: a Resultat row (income − costs) below Totalt, as a
-    consolidation shows it."""
+def write_summary(sheet, report: Report, fmt) -> None:
+    """The tree of lines; a consolidation also has a Resultat row (income − costs) below Totalt."""
+    result_row = report.is_consolidation
     cols = columns(report)
     has_committed = "Intecknat" in cols
     unit = report.show_in
@@ -137,7 +128,7 @@ def write_summary(sheet, report: Report, fmt, result_row: bool = False) -> None:
         for offset, cell in sorted(cells.items()):
             write_carried(sheet, r, comment_col + offset, cell, fmt, plain_text)
 
-    def write_node(node: Node) -> int:
+    def write_node(node: Line) -> int:
         """Writes the node's rows; returns the row holding its figures."""
         nonlocal row
         indent = node.depth
@@ -146,18 +137,18 @@ def write_summary(sheet, report: Report, fmt, result_row: bool = False) -> None:
             sheet.write_string(r, 0, node.label, fmt.get(indent=indent))
             labels.append("  " * indent + node.label)
             formulas = {}
-            if id(node) in report.shares:  # one key: the periodised variance shows it (a consolidated line has none)
-                part, whole = report.shares[id(node)]
+            if node.share is not None:  # one key: the periodised variance shows it (a consolidated line has none)
+                part, whole = node.share
                 n = r + 1
                 phased = f"{L['budget']}{n}*{decimal_text(part)}/{decimal_text(whole)}"
                 formulas["avv"] = f"={L['utfall']}{n}-{phased}" if node.income else f"={phased}-{L['utfall']}{n}"
             write_figures(r, node.figures, bold=False, top=0, formulas=formulas)
-            write_notes(r, node_key(node), node.comment)
+            write_notes(r, node.label_path, node.comment)
             row += 1
             return r
         sheet.write_string(row, 0, node.label, fmt.get(bold=True, indent=indent))
         labels.append("  " * indent + node.label)
-        write_notes(row, node_key(node), node.comment)
+        write_notes(row, node.label_path, node.comment)
         row += 1
         refs = [(write_node(child), 1 if child.income == node.income else -1) for child in node.children]
         r = row

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..contract import MONTH_NAMES
-from ..engine.report import Report
+from ..engine.results import Report
 from ..money import round_half_up
 
 METHOD_TEXT = {"budget": "utfall enligt budget", "rest": "rest enligt budget", "trend": "trend"}

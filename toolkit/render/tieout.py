@@ -1,15 +1,32 @@
-"""Avstämning: the tie-out of the ledger against the lines, exact in kr,
-the unbudgeted rows itemised, the rows left out, and every finding."""
+"""Avstämning: the tie-out, exact in kr with öre, and every finding — the
+warnings first, in a block of their own.
+
+A unit's: its ledger against its lines (rows read and in the period, Σ
+ledger, Σ over the lines, Σ Ej budgeterat, the difference), Σ and rows per
+line, the unbudgeted rows by account and dimensions, the rows left out.
+A consolidation's: each unit's own Totalt against its column as the
+consolidation adds it up, Σ units against the consolidated Totalt, and each
+unit's ledger tie-out."""
 
 from __future__ import annotations
 
-from ..engine.report import UNBUDGETED_LABEL, Report
+from ..cells import column_letter
+from ..engine.figures import Figures, combine
+from ..engine.results import UNBUDGETED_LABEL, Report
 from ..findings import SLUGS, count_text
 from .formats import KR, kr, page_setup
 from .text import title
 
 
 def write_tieout(sheet, report: Report, fmt) -> None:
+    if report.is_consolidation:
+        _write_units_tieout(sheet, report, fmt)
+    else:
+        _write_ledger_tieout(sheet, report, fmt)
+
+
+def _write_ledger_tieout(sheet, report: Report, fmt) -> None:
+    """A unit's ledger against its lines, the unbudgeted rows itemised, the rows left out, every finding."""
     tie = report.tieout
     bold = fmt.get(bold=True)
     head = fmt.get(bold=True, bottom=1)
@@ -99,6 +116,77 @@ def write_tieout(sheet, report: Report, fmt) -> None:
     page_setup(sheet, report.unit, f"{report.period_label} {report.year}", 3)
 
 
+
+def _write_units_tieout(sheet, report: Report, fmt) -> None:
+    """Each unit's own Totalt against its column as the consolidation adds it
+    up, the units' sum against the consolidated Totalt, each unit's ledger
+    tie-out, and every finding."""
+    bold = fmt.get(bold=True)
+    head = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom")
+    money = fmt.get(num=KR)
+    money_bold = fmt.get(num=KR, bold=True)
+    sheet.write_string(0, 0, title(report, "Avstämning"), fmt.get(bold=True, size=14))
+    sheet.write(1, 0, "Belopp i kr med öre; Totalt = kostnader − intäkter (nettokostnad)", fmt.get(italic=True))
+
+    row = write_warnings(sheet, 3, report.findings, fmt)
+    sheet.write(row, 0, "Enheternas Totalt mot sammanställningen", bold)
+    row += 1
+    measures = [("Budget", "budget"), ("Utfall", "actual"), ("Prognos", "forecast")]
+    headings = ["Enhet", "Fil"] + [m for m, _ in measures] + [f"Differens {m.lower()} mot Per enhet"
+                                                                for m, _ in measures]
+    sheet.write_row(row, 0, headings, head)
+    sheet.set_row(row, 30)
+    row += 1
+    first = row
+    for unit in report.units:
+        own = unit.report.total  # the unit's own Totalt, against its column as the consolidation adds it up
+        sheet.write_string(row, 0, unit.name)
+        sheet.write_string(row, 1, unit.file)
+        for k, (_, attr) in enumerate(measures):
+            sheet.write_number(row, 2 + k, kr(getattr(own, attr)), money)
+            sheet.write_number(row, 5 + k, kr(getattr(own, attr) - getattr(unit.total, attr)), money)
+        row += 1
+    last = row - 1
+    sheet.write_string(row, 0, "Σ enheter", bold)
+    for k, (_, attr) in enumerate(measures):
+        col = column_letter(2 + k)
+        sheet.write_formula(row, 2 + k, f"=SUM({col}{first + 1}:{col}{last + 1})", money_bold,
+                            kr(getattr(_sum(report), attr)))
+    row += 1
+    sheet.write_string(row, 0, "Sammanställningen, Totalt", bold)
+    for k, (_, attr) in enumerate(measures):
+        sheet.write_number(row, 2 + k, kr(getattr(report.total, attr)), money_bold)
+    row += 1
+    sheet.write_string(row, 0, "Differens (ska vara 0,00)", bold)
+    for k, (_, attr) in enumerate(measures):
+        col = column_letter(2 + k)
+        sheet.write_formula(row, 2 + k, f"=ROUND({col}{row - 1}-{col}{row},2)", money_bold,
+                            kr(getattr(_sum(report), attr) - getattr(report.total, attr)))
+    row += 2
+
+    sheet.write(row, 0, "Enheternas avstämning av huvudboken", bold)
+    row += 1
+    sheet.write_row(row, 0, ["Enhet", "Källa", "Σ huvudbok i perioden", "Σ över budgetraderna",
+                             f"Σ {UNBUDGETED_LABEL}", "Differens (ska vara 0,00)"], head)
+    sheet.set_row(row, 30)
+    row += 1
+    for unit in report.units:
+        tie = unit.report.tieout
+        sheet.write_string(row, 0, unit.name)
+        sheet.write_string(row, 1, tie.source)
+        for k, value in enumerate((tie.sum_in_period, tie.sum_lines, tie.sum_unbudgeted)):
+            sheet.write_number(row, 2 + k, kr(value), money)
+        sheet.write_formula(row, 5, f"=ROUND(C{row + 1}-D{row + 1}-E{row + 1},2)", money, kr(tie.difference))
+        row += 1
+    row += 1
+
+    write_findings(sheet, row, report.findings, fmt)
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 1, 24)
+    sheet.set_column(2, 7, 16)
+    page_setup(sheet, report.unit, f"{report.period_label} {report.year}", 4)
+
+
 def write_warnings(sheet, row: int, findings, fmt) -> int:
     """The warnings, first on the sheet and apart from the rest: figures that
     are probably wrong. Returns the row where the sheet goes on (``row`` when
@@ -146,3 +234,8 @@ def write_findings(sheet, row: int, findings, fmt) -> int:
             sheet.write_string(row, 2, SLUGS.get(slug, ""))
             row += 1
     return row
+
+
+def _sum(report: Report) -> Figures:
+    """Σ of the units' own Totalt (cost sign)."""
+    return combine([u.report.total for u in report.units], income=False)

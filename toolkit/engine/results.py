@@ -1,0 +1,175 @@
+"""The engine's results as records: what the sheets, the JSON and the Python
+API show.  Immutable: the budget tree (``tree.Node``) is built once from the
+inputs and never changed afterwards; every figure the engine computes lives
+on a ``Line`` of the ``Report``, not on the tree.
+
+A unit's run and a consolidation give the same ``Report``; a consolidation
+also has its ``units`` and, on every line, each unit's figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..contract import MONTHS, PATH_SEPARATOR
+from ..findings import Finding, warnings
+from .figures import Figures
+from .model import NoteRow, RowKey
+from .tree import Node
+
+UNBUDGETED_LABEL = "Ej budgeterat"
+
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the report: a budget line, a heading (its figures the sum of
+    its ``children``), or an ``Ofördelat`` line reconcile made."""
+
+    label: str
+    label_path: RowKey  # ("Utvecklingsmedel", "Mötesplats seniorer"): how the carried notes find the row
+    income: bool
+    figures: Figures
+    children: tuple[Line, ...] = ()
+    node: Node | None = None  # the budget line it reports (None for a consolidated row)
+    share: tuple[Decimal, Decimal] | None = None  # a leaf's key: (Σ weights 1..P, Σ all weights); None: no one key
+    ledger_rows: int = 0  # ledger rows mapped to it (leaves)
+    ledger_sum: int = 0  # their sum, öre, debit positive
+    units: tuple[Figures | None, ...] = ()  # a consolidation: each unit's figures on this row (None: not there)
+    generated: bool = False  # an Ofördelat line reconcile made (in a unit or a consolidation)
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def depth(self) -> int:
+        return len(self.label_path) - 1
+
+    @property
+    def where(self) -> str:
+        return self.node.where if self.node is not None else ""
+
+    @property
+    def comment(self) -> str:
+        return self.node.comment if self.node is not None else ""
+
+    @property
+    def key(self):
+        """The line's periodisation key (``model.Key``); None for a consolidated row."""
+        return self.node.key if self.node is not None else None
+
+    @property
+    def assignment(self) -> str:
+        """Its Uppdrag ('' for a consolidated row)."""
+        return self.node.assignment if self.node is not None else ""
+
+    @property
+    def path(self) -> str:
+        """'Utvecklingsmedel › Mötesplats seniorer'."""
+        return PATH_SEPARATOR.join(self.label_path)
+
+    def walk(self) -> Iterator[Line]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def leaves(self) -> list[Line]:
+        return [line for line in self.walk() if line.is_leaf]
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    reason: str  # "från ett annat år" | "efter bokslutsperioden"
+    period: int  # yyyymm
+    rows: int
+    amount: int  # öre
+
+
+@dataclass(frozen=True)
+class UnbudgetedItem:
+    codes: dict[str, str]
+    rows: int
+    amount: int  # öre, debit positive
+    example: str  # position of one row
+
+
+@dataclass(frozen=True)
+class TieOut:
+    """The ledger against the lines, exact in öre."""
+
+    source: str
+    layout: str
+    rows_read: int
+    rows_in_period: int
+    sum_in_period: int  # öre, debit positive
+    sum_lines: int
+    sum_unbudgeted: int
+    unbudgeted: tuple[UnbudgetedItem, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()
+    dimensions: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def difference(self) -> int:
+        return self.sum_in_period - self.sum_lines - self.sum_unbudgeted
+
+
+@dataclass(frozen=True)
+class UnitPart:
+    """One unit of a consolidation: its own report, and its column as the
+    consolidation adds it up (``total``, ``unbudgeted``)."""
+
+    name: str  # as shown in headings (the unit's Enhet, made unique)
+    file: str
+    report: Report
+    total: Figures
+    unbudgeted: Figures | None
+
+
+@dataclass(frozen=True)
+class Report:
+    unit: str  # the unit's name (a consolidation's --name)
+    year: int
+    period: int  # closing month, 0 = nothing booked yet
+    show_in: str
+    method: str
+    roots: tuple[Line, ...]
+    unbudgeted: Figures | None
+    total: Figures
+    assignments: tuple[tuple[str, Figures], ...]  # result sign (income +, cost −)
+    tieout: TieOut | None  # None for a consolidation (each unit has its own)
+    findings: tuple[Finding, ...]
+    units: tuple[UnitPart, ...] = ()  # a consolidation's units, in the order given
+    notes: dict[RowKey, NoteRow] = field(default_factory=dict)  # the economist's cells per row key
+    note_orphans: tuple[NoteRow, ...] = ()  # kept under the table
+    note_headers: dict[int, str] = field(default_factory=dict)
+    note_widths: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def is_consolidation(self) -> bool:
+        return bool(self.units)
+
+    @property
+    def period_label(self) -> str:
+        """'jan–aug'; for period 0 the plan's year: '2025, 0 mån'."""
+        if self.period == 0:
+            return f"{self.year}, 0 mån"
+        if self.period == 1:
+            return "jan"
+        return f"jan–{MONTHS[self.period - 1]}"
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """The findings that say a figure is probably wrong."""
+        return warnings(self.findings)
+
+    def nodes(self) -> Iterator[Line]:
+        """Every line, in the order the sheets show them."""
+        for root in self.roots:
+            yield from root.walk()
+
+    def leaves(self) -> list[Line]:
+        return [line for line in self.nodes() if line.is_leaf]
