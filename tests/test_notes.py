@@ -9,8 +9,9 @@ import openpyxl
 import pytest
 from examples import example
 
-from toolkit.engine.notes import NoteCell, NoteRow, Notes, attach, keys_from_labels
+from toolkit.engine.notes import NoteCell, NoteRow, Notes, attach
 from toolkit.job import Job
+from toolkit.layout import keys_from_labels
 
 ROOT = Path(__file__).resolve().parents[1]
 HALMSTAD = example("Halmstad.xlsx")

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 
 from ..contract import normalise_header
 from ..findings import Finding
+from ..layout import UNBUDGETED_LABEL
 from .figures import Figures, combine
-from .results import UNBUDGETED_LABEL, Line, Report, UnitPart
+from .results import Line, Report, UnitPart
 from .tree import UNALLOCATED
 
 MIXED = "blandad"  # method or unit of display when the units differ

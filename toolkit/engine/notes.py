@@ -8,7 +8,7 @@ a line, ``("Verksamhet", "Summa Personal")`` for a sum row.  A line that moved
 to another group keeps its notes when its label is unique on both sides.
 Notes whose line has gone, and text that stood outside the table, are never
 dropped in silence: they are written under the table, below a heading of their
-own (``ORPHAN_HEADING``), and listed on Avstämning — every refresh, until the
+own (``layout.KEPT_HEADING``), and listed on Avstämning — every refresh, until the
 economist moves or deletes them, or their line comes back (then they return to
 it).
 """
@@ -17,46 +17,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..contract import PATH_SEPARATOR
 from ..findings import Finding
+from ..layout import PATH_SEPARATOR, SHEET, is_outside, summary_keys
 from .model import NoteCell, NoteRow, Notes
 from .model import RowKey as Key
 
-__all__ = ["NoteCell", "NoteRow", "Notes", "attach", "carry", "keys_from_labels", "summary_keys", "sum_key"]
-
-SUMMA = "Summa "
-SHEET = "Sammanställning"
-UNBUDGETED_KEY = ("Ej budgeterat",)
-UNBUDGETED_COMMENT = "Se bladet Avstämning"  # the toolkit's own Kommentar on the Ej budgeterat row
-ORPHAN_HEADING = "Text vars rad inte finns längre (flytta eller ta bort den)"
-OUTSIDE = "Utanför tabellen ({})"
-TOTAL_KEY = ("Totalt",)
-RESULT_KEY = ("Resultat",)  # below Totalt on a consolidation's Sammanställning
-
-
-
-def keys_from_labels(labels: list[str]) -> list[Key]:
-    """Label paths for the rows of a Sammanställning, from column A's texts alone.
-
-    A label opens a group when its ``Summa <label>`` row follows before the
-    enclosing group closes; ``Summa X`` closes group X."""
-    keys: list[Key] = []
-    stack: list[str] = []
-    for i, label in enumerate(labels):
-        if stack and label == SUMMA + stack[-1]:
-            keys.append((*stack[:-1], label))
-            stack.pop()
-            continue
-        keys.append((*stack, label))
-        closing = SUMMA + stack[-1] if stack else None
-        for later in labels[i + 1:]:
-            if later == closing:
-                break
-            if later == SUMMA + label:
-                stack.append(label)
-                break
-    return keys
-
+__all__ = ["NoteCell", "NoteRow", "Notes", "attach", "carry"]
 
 def attach(notes: Notes | None, keys: list[Key],
            comments: dict[Key, str]) -> tuple[dict[Key, NoteRow], list[NoteRow], list[Finding]]:
@@ -98,36 +64,6 @@ def attach(notes: Notes | None, keys: list[Key],
                 "kommentar-behallen", f"{SHEET}: {PATH_SEPARATOR.join(key)}",
                 f'kommentaren på Sammanställning behölls; Budget har "{budget_text}"', severity="info"))
     return matched, orphans, findings
-
-
-def is_outside(key: Key) -> bool:
-    return len(key) == 1 and key[0].startswith(OUTSIDE.split("{")[0]) and key[0].endswith(")")
-
-
-def sum_key(line) -> Key:
-    """The key of a heading's Summa row: ("Verksamhet", "Summa Personal")."""
-    return (*line.label_path[:-1], SUMMA + line.label)
-
-
-def summary_keys(roots, has_unbudgeted: bool, has_result: bool = False) -> list[Key]:
-    """The keys of Sammanställning's rows (``results.Line``s), in the order the sheet shows them."""
-    keys: list[Key] = []
-
-    def walk(line) -> None:
-        keys.append(line.label_path)
-        if line.children:
-            for child in line.children:
-                walk(child)
-            keys.append(sum_key(line))
-
-    for root in roots:
-        walk(root)
-    if has_unbudgeted:
-        keys.append(UNBUDGETED_KEY)
-    keys.append(TOTAL_KEY)
-    if has_result:
-        keys.append(RESULT_KEY)
-    return keys
 
 
 def carry(report, notes: Notes | None):

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..findings import Finding, accept
+from ..layout import UNBUDGETED_LABEL
 from ..money import format_kr
 from . import plausibility
 from .figures import Figures, combine
@@ -25,7 +26,7 @@ from .mapping import UNBUDGETED, assign
 from .model import BudgetLine, Key, Ledger, Notes, Settings
 from .notes import carry
 from .periodisation import ytd
-from .results import UNBUDGETED_LABEL, LeftOut, Line, Report, TieOut, UnbudgetedItem, UnitPart
+from .results import LeftOut, Line, Report, TieOut, UnbudgetedItem, UnitPart
 from .tieout import exact_sums, tie_out
 from .tree import Node, build_tree
 

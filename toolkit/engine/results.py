@@ -19,9 +19,6 @@ from .figures import Figures
 from .model import NoteRow, RowKey
 from .tree import Node
 
-UNBUDGETED_LABEL = "Ej budgeterat"
-
-
 
 @dataclass(frozen=True)
 class Line:

@@ -5,7 +5,7 @@ a heading row with ``Rad`` … ``Kommentar``, then one row per line down to
 ``Totalt``.  What the economist may have typed is the Kommentar column and any
 column to the right of it; everything else on the sheet is recomputed.  The
 notes that lost their line last time stand under the table below
-``ORPHAN_HEADING``, one row per note with its label path in column A; they are
+``layout.KEPT_HEADING``, one row per note with its label path in column A; they are
 read back as rows of that path.  Text found anywhere else on the sheet (below
 the table, beside the title) becomes a row ``Utanför tabellen (A40)`` so that
 it is kept and reported rather than lost.
@@ -16,23 +16,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..engine.notes import (
-    ORPHAN_HEADING,
-    OUTSIDE,
+from ..engine.model import NoteCell, NoteRow, Notes
+from ..errors import WorkbookError
+from ..layout import (
+    COMMENT_HEADING,
+    FIRST_HEADING,
+    HEADING_SEARCH_ROWS,
+    HEADLINE_GAP,
+    KEPT_HEADING,
+    NOTE_ROW,
     PATH_SEPARATOR,
     RESULT_KEY,
     SHEET,
+    TITLE_ROW,
     TOTAL_KEY,
     UNBUDGETED_COMMENT,
     UNBUDGETED_KEY,
-    NoteCell,
-    NoteRow,
-    Notes,
     keys_from_labels,
+    outside_key,
 )
-from ..errors import WorkbookError
-
-HEADING_SEARCH_ROWS = 30
 
 
 def read_notes(path: str | os.PathLike, display: str | None = None) -> Notes | None:
@@ -72,7 +74,7 @@ def notes_from_cells(sheet) -> Notes:
     keys = keys_from_labels(labels)
     line_rows = dict(zip(rows, keys))
     last = rows[-1] if rows else heading
-    ours = {(0, 0), (1, 0), (last + 2, 0)} | {(heading, c) for c in range(comment_col + 1)}
+    ours = {(TITLE_ROW, 0), (NOTE_ROW, 0), (last + HEADLINE_GAP, 0)} | {(heading, c) for c in range(comment_col + 1)}
     ours |= {(row, c) for row in rows for c in range(comment_col)}
     kept = _kept_block(sheet, last)
     line_rows.update(kept)
@@ -95,16 +97,16 @@ def notes_from_cells(sheet) -> Notes:
                 continue  # the toolkit's own pointer, written again when the row is there
             cells_by_row.setdefault(row, []).append(note)
         else:
-            stray.append(NoteRow((OUTSIDE.format(cell.ref),), [_note(cell, 0)]))
+            stray.append(NoteRow(outside_key(cell.ref), [_note(cell, 0)]))
     notes.rows = [NoteRow(line_rows[row], cells) for row, cells in sorted(cells_by_row.items())] + stray
     return notes
 
 
 def _kept_block(sheet, last: int) -> dict[int, tuple[str, ...]]:
-    """Rows under ``ORPHAN_HEADING`` (below the table): row -> the label path they belong to."""
+    """Rows under ``KEPT_HEADING`` (below the table): row -> the label path they belong to."""
     top = max((r for r, _ in sheet.cells), default=0)
     for row in range(last + 1, top + 1):
-        if sheet.text(row, 0) == ORPHAN_HEADING:
+        if sheet.text(row, 0) == KEPT_HEADING:
             block = {}
             r = row + 1
             while sheet.text(r, 0):
@@ -116,10 +118,10 @@ def _kept_block(sheet, last: int) -> dict[int, tuple[str, ...]]:
 
 def _heading(sheet) -> tuple[int | None, int]:
     for row in range(HEADING_SEARCH_ROWS):
-        if sheet.text(row, 0) != "Rad":
+        if sheet.text(row, 0) != FIRST_HEADING:
             continue
         for col in range(1, 64):
-            if sheet.text(row, col) == "Kommentar":
+            if sheet.text(row, col) == COMMENT_HEADING:
                 return row, col
     return None, 0
 

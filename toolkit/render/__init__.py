@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..engine.results import Report
+from ..layout import SHEET as SUMMARY
 from . import per_unit, result_statement, summary, tieout
 
 
@@ -25,7 +26,7 @@ class Sheet:
 
 
 REGISTRY: tuple[Sheet, ...] = (
-    Sheet("Sammanställning", summary.write_summary),
+    Sheet(SUMMARY, summary.write_summary),
     Sheet("Resultaträkning", result_statement.write_result_statement),
     Sheet(per_unit.SHEET, per_unit.write_per_unit, lambda report: report.is_consolidation),
     Sheet("Avstämning", tieout.write_tieout),

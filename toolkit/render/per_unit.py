@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from ..cells import column_letter
 from ..engine.figures import Figures
-from ..engine.notes import RESULT_KEY
-from ..engine.results import UNBUDGETED_LABEL, Line, Report
+from ..engine.results import Line, Report
+from ..layout import FIRST_HEADING, RESULT_KEY, TOTAL_KEY, UNBUDGETED_LABEL, sum_label
 from .formats import AMOUNT, VARIANCE, display, fit_width, page_setup
 from .text import title, write_unit_note
 
@@ -22,13 +22,13 @@ def write_per_unit(sheet, report: Report, fmt) -> None:
     positive = favourable), and the total of the units as formulas."""
     unit = report.show_in
     n_units = len(report.units)
-    names = [u.name for u in report.units] + ["Totalt"]
+    names = [u.name for u in report.units] + [TOTAL_KEY[0]]
     sheet.write_string(0, 0, title(report, "Per enhet"), fmt.get(bold=True, size=14))
     write_unit_note(sheet, report, fmt, f"Belopp i {unit}; avvikelse mot periodiserad budget, positiv = gynnsam; "
                                         "Totalt = kostnader − intäkter, Resultat = intäkter − kostnader")
     group_head = fmt.get(bold=True, align="center", bottom=1, wrap=True, valign="bottom")
     head = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom", align="right")
-    sheet.write(HEADER_ROW + 1, 0, "Rad", fmt.get(bold=True, bottom=1, valign="bottom"))
+    sheet.write(HEADER_ROW + 1, 0, FIRST_HEADING, fmt.get(bold=True, bottom=1, valign="bottom"))
     sub = [f"Budget {report.year}", f"Utfall {report.period_label}", "Avvikelse"]
     for g, name in enumerate(names):
         first = 1 + g * GROUP
@@ -72,7 +72,7 @@ def write_per_unit(sheet, report: Report, fmt) -> None:
         row += 1
         for child in node.children:
             write_node(child)
-        put(row, f"Summa {node.label}", fmt.get(bold=True, indent=indent, top=1), node.units,
+        put(row, sum_label(node.label), fmt.get(bold=True, indent=indent, top=1), node.units,
             node.figures, bold=True, top=1)
         row += 1
 
@@ -82,11 +82,11 @@ def write_per_unit(sheet, report: Report, fmt) -> None:
         put(row, UNBUDGETED_LABEL, fmt.get(italic=True), [u.unbudgeted for u in report.units], report.unbudgeted)
         row += 1
     totals = [u.total for u in report.units]
-    put(row, "Totalt", fmt.get(bold=True, top=6), totals, report.total, bold=True, top=6)
+    put(row, TOTAL_KEY[0], fmt.get(bold=True, top=6), totals, report.total, bold=True, top=6)
     row += 1
     put(row, RESULT_KEY[0], fmt.get(bold=True), [t.as_sign(True) for t in totals], report.total.as_sign(True),
         bold=True)
-    sheet.set_column(0, 0, fit_width(labels + ["Rad"], minimum=24, maximum=50))
+    sheet.set_column(0, 0, fit_width(labels + [FIRST_HEADING], minimum=24, maximum=50))
     sheet.set_column(1, (n_units + 1) * GROUP, 12)
     sheet.freeze_panes(HEADER_ROW + 2, 1)
     page_setup(sheet, report.unit, f"{report.period_label} {report.year}", HEADER_ROW + 1)

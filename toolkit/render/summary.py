@@ -10,24 +10,38 @@ same. A leaf's periodised variance shows its key in the formula:
 from __future__ import annotations
 
 from ..cells import column_letter
-from ..contract import PATH_SEPARATOR
 from ..engine.figures import Figures
-from ..engine.notes import ORPHAN_HEADING, RESULT_KEY, TOTAL_KEY, UNBUDGETED_COMMENT, UNBUDGETED_KEY, sum_key
-from ..engine.results import UNBUDGETED_LABEL, Line, Report
+from ..engine.results import Line, Report
+from ..layout import (
+    COMMENT_HEADING,
+    FIRST_HEADING,
+    HEADER_ROW,
+    HEADLINE_GAP,
+    KEPT_GAP,
+    KEPT_HEADING,
+    PATH_SEPARATOR,
+    RESULT_KEY,
+    TITLE_ROW,
+    TOTAL_KEY,
+    UNBUDGETED_COMMENT,
+    UNBUDGETED_KEY,
+    UNBUDGETED_LABEL,
+    sum_key,
+    sum_label,
+)
 from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, display, fit_width, page_setup
 from .text import headline, title, write_unit_note
 
-HEADER_ROW = 3
 COMMENT_WIDTH = 50
 COMMENT_CHARS_PER_LINE = 48
 
 
 def columns(report: Report) -> list[str]:
-    cols = ["Rad", f"Budget {report.year}", f"Utfall {report.period_label}", "Utfall %",
+    cols = [FIRST_HEADING, f"Budget {report.year}", f"Utfall {report.period_label}", "Utfall %",
             "Avvikelse (periodiserad)", "Prognos", "Avvikelse budget–prognos"]
     if any(n.figures.committed for n in report.leaves()):
         cols += ["Intecknat", "Kvar att disponera"]
-    return cols + ["Kommentar"]
+    return cols + [COMMENT_HEADING]
 
 
 def write_summary(sheet, report: Report, fmt) -> None:
@@ -39,10 +53,10 @@ def write_summary(sheet, report: Report, fmt) -> None:
     L = {name: chr(ord("A") + i) for i, name in enumerate(["rad", "budget", "utfall", "pct", "avv", "prognos",
                                                              "avvbp"] + (["int", "kvar"] if has_committed else [])
                                                             + ["kommentar"])}
-    sheet.write_string(0, 0, title(report, "Ekonomiskt resultat"), fmt.get(bold=True, size=14))
+    sheet.write_string(TITLE_ROW, 0, title(report, "Ekonomiskt resultat"), fmt.get(bold=True, size=14))
     write_unit_note(sheet, report, fmt)
     for c, name in enumerate(cols):
-        text_column = c == 0 or name == "Kommentar"
+        text_column = c == 0 or name == COMMENT_HEADING
         sheet.write(HEADER_ROW, c, name, fmt.get(bold=True, bottom=1, wrap=True, valign="bottom",
                                                  align=None if text_column else "right"))
     sheet.set_row(HEADER_ROW, 45)
@@ -99,7 +113,7 @@ def write_summary(sheet, report: Report, fmt) -> None:
             out["int"] = sum_formula(L["int"], refs_signed)
         return out
 
-    comment_col = cols.index("Kommentar")
+    comment_col = cols.index(COMMENT_HEADING)
     plain_text = fmt.get(wrap=True, valign="top")
     own_columns = max([*report.note_headers, 0,
                        *(c.offset for n in [*report.notes.values(), *report.note_orphans] for c in n.cells)])
@@ -152,7 +166,7 @@ def write_summary(sheet, report: Report, fmt) -> None:
         row += 1
         refs = [(write_node(child), 1 if child.income == node.income else -1) for child in node.children]
         r = row
-        label = f"Summa {node.label}"
+        label = sum_label(node.label)
         sheet.write_string(r, 0, label, fmt.get(bold=True, indent=indent, top=1))
         labels.append("  " * indent + label)
         write_figures(r, node.figures, bold=True, top=1, formulas=totals_formulas(refs))
@@ -173,8 +187,8 @@ def write_summary(sheet, report: Report, fmt) -> None:
         top_refs.append((r, 1))
         row += 1
     r = row
-    sheet.write_string(r, 0, "Totalt", fmt.get(bold=True, top=6))
-    labels.append("Totalt")
+    sheet.write_string(r, 0, TOTAL_KEY[0], fmt.get(bold=True, top=6))
+    labels.append(TOTAL_KEY[0])
     write_figures(r, report.total, bold=True, top=6, formulas=totals_formulas(top_refs))
     write_notes(r, TOTAL_KEY, "", blank=fmt.get(top=6))
     last = r
@@ -187,10 +201,10 @@ def write_summary(sheet, report: Report, fmt) -> None:
                       formulas={key: f"=-{L[key]}{n}" for key in ("budget", "utfall", "prognos")
                                 + (("int",) if has_committed else ())} | {"avv": f"={L['avv']}{n}"})
         write_notes(r, RESULT_KEY, "")
-    sheet.write_string(last + 2, 0, headline(report), fmt.get(italic=True))
+    sheet.write_string(last + HEADLINE_GAP, 0, headline(report), fmt.get(italic=True))
     if report.note_orphans:
-        r = last + 4
-        sheet.write_string(r, 0, ORPHAN_HEADING, fmt.get(bold=True, italic=True))
+        r = last + KEPT_GAP
+        sheet.write_string(r, 0, KEPT_HEADING, fmt.get(bold=True, italic=True))
         for orphan in report.note_orphans:
             r += 1
             sheet.write_string(r, 0, PATH_SEPARATOR.join(orphan.key), fmt.get(italic=True))

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from ..cells import column_letter
 from ..engine.figures import Figures, combine
-from ..engine.results import UNBUDGETED_LABEL, Report
+from ..engine.results import Report
 from ..findings import SLUGS, count_text
+from ..layout import UNBUDGETED_LABEL
 from .formats import KR, kr, page_setup
 from .text import title
 
