@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from .contract import MONTHS
 from .engine.consolidation import Consolidation, Unit
 from .errors import InputError
 from .job import DEFAULT_BACKUP, retrying, stop_if_strict, warnings_note
@@ -185,11 +186,9 @@ def _check_periods(units: list[Unit]) -> None:
 
 
 def _period(year: int, period: int) -> str:
-    from .engine.report import MONTHS
-
     if period == 0:
         return f"{year}, inget utfall"
-    return f"{MONTHS[0]}–{MONTHS[period - 1]} {year}" if period > 1 else f"jan {year}"
+    return f"{MONTHS[0]}–{MONTHS[period - 1]} {year}" if period > 1 else f"{MONTHS[0]} {year}"
 
 
 def _count(n: int) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .contract import BUDGET_SHEET, PER_UNIT_SHEET
 from .errors import LockedError, ReconcileError
 from .package.backup import Backup
 
@@ -126,9 +127,9 @@ def is_consolidation(path: Path) -> bool:
     from .read.workbook import Source
 
     try:
-        if Source(path, str(path)).find("Budget") is not None:
+        if Source(path, str(path)).find(BUDGET_SHEET.name) is not None:
             return False
-        return "per enhet" in {name.lower() for name in toolkit_sheet_names(path)}
+        return PER_UNIT_SHEET.lower() in {name.lower() for name in toolkit_sheet_names(path)}
     except ReconcileError:
         return False  # what is wrong with it is reported by the job
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..contract import SUMMARY_SHEET
 from ..findings import Finding
 
 SUMMA = "Summa "
-SHEET = "Sammanställning"
+SHEET = SUMMARY_SHEET
 UNBUDGETED_KEY = ("Ej budgeterat",)
 UNBUDGETED_COMMENT = "Se bladet Avstämning"  # the toolkit's own Kommentar on the Ej budgeterat row
 ORPHAN_HEADING = "Text vars rad inte finns längre (flytta eller ta bort den)"

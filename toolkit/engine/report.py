@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..contract import MONTHS
+from ..contract import MONTHS, SETTINGS_SHEET
 from ..errors import InputError
 from ..findings import Finding, accept, warnings
 from ..money import format_kr
@@ -86,8 +86,8 @@ class Report:
         if self.period == 0:
             return f"{self.year}, 0 mån"
         if self.period == 1:
-            return "jan"
-        return f"jan–{MONTHS[self.period - 1]}"
+            return MONTHS[0]
+        return f"{MONTHS[0]}–{MONTHS[self.period - 1]}"
 
     @property
     def warnings(self) -> list[Finding]:
@@ -206,7 +206,7 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
         report.findings += carried
         report.note_headers, report.note_widths = dict(notes.headers), dict(notes.widths)
     if settings.accepted:
-        report.findings = accept(report.findings, settings.accepted, settings.where.get("accepted", "Inställningar"))
+        report.findings = accept(report.findings, settings.accepted, settings.where.get("accepted", SETTINGS_SHEET.name))
     return report
 
 

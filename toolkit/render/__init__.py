@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import io
 
+from ..contract import UNIT_SHEETS
 from ..engine.report import Report
 
-SHEETS = ("Sammanställning", "Resultaträkning", "Avstämning")
+SHEETS = UNIT_SHEETS
 
 
 def render(report: Report) -> bytes:

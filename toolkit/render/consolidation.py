@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 from ..cells import column_letter
+from ..contract import CONSOLIDATION_SHEETS, PER_UNIT_SHEET, TIEOUT_SHEET
 from ..engine.consolidation import Consolidation
 from ..engine.figures import Figures, combine
 from ..engine.notes import RESULT_KEY
@@ -17,7 +18,7 @@ from .formats import AMOUNT, KR, VARIANCE, display, fit_width, kr, page_setup
 from .text import title, write_unit_note
 from .tieout import write_findings, write_warnings
 
-SHEETS = ("Sammanställning", "Resultaträkning", "Per enhet", "Avstämning")
+SHEETS = CONSOLIDATION_SHEETS
 HEADER_ROW = 4  # Per enhet: unit names on row 4, the columns' headings on row 5
 GROUP = 3  # columns per unit: budget, utfall, avvikelse
 
@@ -46,7 +47,7 @@ def write_per_unit(sheet, c: Consolidation, fmt) -> None:
     unit = report.show_in
     n_units = len(c.units)
     names = [u.name for u in c.units] + ["Totalt"]
-    sheet.write_string(0, 0, title(report, "Per enhet"), fmt.get(bold=True, size=14))
+    sheet.write_string(0, 0, title(report, PER_UNIT_SHEET), fmt.get(bold=True, size=14))
     write_unit_note(sheet, report, fmt, f"Belopp i {unit}; avvikelse mot periodiserad budget, positiv = gynnsam; "
                                         "Totalt = kostnader − intäkter, Resultat = intäkter − kostnader")
     group_head = fmt.get(bold=True, align="center", bottom=1, wrap=True, valign="bottom")
@@ -124,7 +125,7 @@ def write_tieout(sheet, c: Consolidation, fmt) -> None:
     head = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom")
     money = fmt.get(num=KR)
     money_bold = fmt.get(num=KR, bold=True)
-    sheet.write_string(0, 0, title(report, "Avstämning"), fmt.get(bold=True, size=14))
+    sheet.write_string(0, 0, title(report, TIEOUT_SHEET), fmt.get(bold=True, size=14))
     sheet.write(1, 0, "Belopp i kr med öre; Totalt = kostnader − intäkter (nettokostnad)", fmt.get(italic=True))
 
     row = write_warnings(sheet, 3, report.findings, fmt)

@@ -3,6 +3,7 @@ the unbudgeted rows itemised, the rows left out, and every finding."""
 
 from __future__ import annotations
 
+from ..contract import TIEOUT_SHEET
 from ..engine.report import UNBUDGETED_LABEL, Report
 from ..findings import SLUGS, count_text
 from .formats import KR, kr, page_setup
@@ -15,7 +16,7 @@ def write_tieout(sheet, report: Report, fmt) -> None:
     head = fmt.get(bold=True, bottom=1)
     money = fmt.get(num=KR)
     count = fmt.get(num="#,##0")
-    sheet.write_string(0, 0, title(report, "Avstämning"), fmt.get(bold=True, size=14))
+    sheet.write_string(0, 0, title(report, TIEOUT_SHEET), fmt.get(bold=True, size=14))
     sheet.write(1, 0, "Belopp i kr med öre, debet + (kostnader +, intäkter −)", fmt.get(italic=True))
 
     row = write_warnings(sheet, 3, report.findings, fmt)
