@@ -34,6 +34,7 @@ if str(HERE.parent) not in sys.path:  # run from a checkout
     sys.path.insert(0, str(HERE.parent))
 
 from toolkit import template as tpl  # noqa: E402
+from toolkit.contract import LEDGER_SHEET  # noqa: E402
 
 VERSION = 1  # bump when the generated content changes (the cache is keyed on it)
 YEAR = 2025
@@ -175,7 +176,7 @@ def write(path: Path, rows: int, seed: int = SEED) -> None:
     frame = path.with_suffix(".frame.xlsx")
     _write_frame(frame, rows)
     with zipfile.ZipFile(frame) as src:
-        part = _sheet_part(src, tpl.LEDGER_SHEET)
+        part = _sheet_part(src, LEDGER_SHEET.name)
         sheet = src.read(part).decode()
         strings_xml = src.read("xl/sharedStrings.xml").decode()
         head, rest = sheet.split("<sheetData>", 1)

@@ -31,7 +31,7 @@ def layer_of(module: str) -> str | None:
     parts = module.split(".")
     if len(parts) >= 2 and parts[1] in ALLOWED:
         return parts[1]
-    if len(parts) == 2 and parts[1] in BASE:
+    if len(parts) >= 2 and parts[1] in BASE:  # toolkit.money, toolkit.contract.budget …
         return "base"
     return None
 

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from .contract import MONTHS
 from .engine.consolidation import Unit
 from .engine.results import Report
 from .errors import InputError
@@ -128,11 +129,9 @@ def _check_periods(units: list[Unit]) -> None:
 
 
 def _period(year: int, period: int) -> str:
-    from .contract import MONTHS
-
     if period == 0:
         return f"{year}, inget utfall"
-    return f"{MONTHS[0]}–{MONTHS[period - 1]} {year}" if period > 1 else f"jan {year}"
+    return f"{MONTHS[0]}–{MONTHS[period - 1]} {year}" if period > 1 else f"{MONTHS[0]} {year}"
 
 
 def _count(n: int) -> str:

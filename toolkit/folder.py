@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .contract import BUDGET_SHEET, PER_UNIT_SHEET
 from .errors import LockedError, ReconcileError
 from .package.backup import Backup
 
@@ -124,12 +125,11 @@ def is_consolidation(path: Path) -> bool:
     """A workbook that ``reconcile consolidate`` wrote: no Budget, and a Per enhet of ours."""
     from .package import toolkit_sheet_names
     from .read.workbook import Source
-    from .render.per_unit import SHEET as PER_UNIT
 
     try:
-        if Source(path, str(path)).find("Budget") is not None:
+        if Source(path, str(path)).find(BUDGET_SHEET.name) is not None:
             return False
-        return PER_UNIT.lower() in {name.lower() for name in toolkit_sheet_names(path)}
+        return PER_UNIT_SHEET.lower() in {name.lower() for name in toolkit_sheet_names(path)}
     except ReconcileError:
         return False  # what is wrong with it is reported by the job
 

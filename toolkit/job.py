@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from .contract import BUDGET_SHEET, KEYS_SHEET, SETTINGS_SHEET
 from .engine.results import Report
 from .errors import InputError, LockedError, ReadOnlyError, WorkbookError
 from .findings import Finding, count_text
@@ -84,11 +85,11 @@ class Job:
         settings_book = book if book is not None else budget_src
         settings_grid = None
         if not settings_book.is_csv:
-            if settings_book.find("Inställningar"):
-                settings_grid = settings_book.grid("Inställningar")
-            elif settings_book.find("Settings"):
+            if settings_book.find(SETTINGS_SHEET.name):
+                settings_grid = settings_book.grid(SETTINGS_SHEET.name)
+            elif settings_book.find(english := SETTINGS_SHEET.aliases[0]):
                 # English alias; a workbook may well have a "Settings" sheet of its own
-                candidate = settings_book.grid("Settings")
+                candidate = settings_book.grid(english)
                 if looks_like_settings(candidate):
                     settings_grid = candidate
                 else:
@@ -96,7 +97,7 @@ class Job:
                                          f"bladet {candidate.name} har inte kolumnerna Inställning och Värde och "
                                          "lästes inte som inställningar", "info"))
         settings, findings = read_settings(settings_grid, self.path.stem)
-        self.strict_setting = settings.where.get("strict", "Inställningar") if settings.strict else None
+        self.strict_setting = settings.where.get("strict", SETTINGS_SHEET.name) if settings.strict else None
         findings = notes + findings
         if self.period:
             try:
@@ -110,15 +111,15 @@ class Job:
         if not ledger_paths and settings.ledger_files and book is not None:
             ledger_paths = self._ledger_setting(settings)
             ledger_sources = [Source(p, str(p)) for p in ledger_paths]
-        budget_grid = budget_src.grid("Budget")
+        budget_grid = budget_src.grid(BUDGET_SHEET.name)
         wanted = mapping_columns(budget_grid)
         ledger = read_ledgers(ledger_sources, settings.year, wanted, self.progress)
         scale = 1000 if settings.amounts_in == "tkr" else 1
         lines, budget_findings = read_budget(budget_grid, set(ledger.dimensions), scale, ledger.headers)
         keys = []
         for src in dict.fromkeys(s for s in (budget_src, book) if s is not None):
-            if not src.is_csv and src.find("Periodisering"):
-                keys = read_keys(src.grid("Periodisering"))
+            if not src.is_csv and src.find(KEYS_SHEET.name):
+                keys = read_keys(src.grid(KEYS_SHEET.name))
                 break
         notes = self._notes(read_notes, readable=book is not None)
         return reconcile(lines, keys, ledger, settings, budget_file=budget_grid.file,

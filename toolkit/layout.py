@@ -16,16 +16,16 @@ moving a row is one change, and the read-back follows it.
 
 from __future__ import annotations
 
-from .contract import PATH_SEPARATOR
+from .contract import PATH_SEPARATOR, SUMMARY_COMMENT_HEADING, SUMMARY_FIRST_HEADING, SUMMARY_SHEET
 
 RowKey = tuple[str, ...]  # a row's label path: ("Verksamhet", "Summa Personal")
 
-SHEET = "Sammanställning"
+SHEET = SUMMARY_SHEET
 TITLE_ROW = 0
 NOTE_ROW = 1  # "Belopp i tkr", and a word when the run has warnings
 HEADER_ROW = 3  # the headings: FIRST_HEADING … COMMENT_HEADING, then the economist's own
-FIRST_HEADING = "Rad"
-COMMENT_HEADING = "Kommentar"
+FIRST_HEADING = SUMMARY_FIRST_HEADING
+COMMENT_HEADING = SUMMARY_COMMENT_HEADING
 HEADLINE_GAP = 2  # the opening sentence stands this many rows below the table's last row
 KEPT_GAP = 4  # the notes whose line is gone stand this many rows below it, under KEPT_HEADING
 HEADING_SEARCH_ROWS = 30  # the heading row is looked for in the first rows when reading back (rows inserted above)

@@ -29,160 +29,47 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from .contract import (
+    BUDGET_SHEET,
+    BUILT_IN,
+    KEYS_SHEET,
+    LEDGER_SHEET,
+    LINE_TYPES,
+    LISTS_SHEET,
+    MATRIX_MONTHS,
+    SETTINGS,
+    SETTINGS_SHEET,
+    Column,
+    Setting,
+    or_list,
+)
+from .contract.settings import YEAR as YEAR_SETTING
 from .errors import InputError, os_reason
 
 #: fixed creation date: the same input gives a byte-identical file
 CREATED = datetime(2025, 1, 1)
 
-SETTINGS_SHEET = "Inställningar"
-BUDGET_SHEET = "Budget"
-LEDGER_SHEET = "Utfall"
-KEYS_SHEET = "Periodisering"
-LISTS_SHEET = "Listor"
-
-BUILTIN_KEYS = ("Linjär", "Kalenderdagar", "Arbetsdagar")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec")
-MONTH_NAMES = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)
-MAPPING_COLUMNS = ("Konto", "Ansvar", "Verksamhet", "Aktivitet", "Projekt", "Objekt", "Motpart")
-LINE_TYPES = ("Intäkt", "Kostnad")
-AMOUNT_UNITS = ("kr", "tkr")
-DISPLAY_UNITS = ("tkr", "kr")
-FORECAST_METHODS = ("budget", "rest", "trend")
-
 #: data validations cover the rows 2..MAX_ROW of Budget and Periodisering
 MAX_BUDGET_ROW = 1000
 MAX_KEY_ROW = 100
 
-
-@dataclass(frozen=True)
-class Column:
-    """A sheet column: header, width, number format kind and the input message."""
-
-    name: str
-    width: float
-    kind: str  # "text" | "budget" (#,##0) | "amount" (#,##0.00) | "weight" | "code"
-    help: str
+#: the columns and settings the template writes (``toolkit.contract`` has what each means and how it is read)
+BUDGET_COLUMNS: tuple[Column, ...] = tuple(c for c in BUDGET_SHEET.columns if c.template)
+LEDGER_COLUMNS: tuple[Column, ...] = tuple(c for c in LEDGER_SHEET.columns if c.template)
+KEY_COLUMNS: tuple[Column, ...] = KEYS_SHEET.columns
+TEMPLATE_SETTINGS: tuple[Setting, ...] = tuple(s for s in SETTINGS if s.template)
 
 
-def _mapping_help(name: str) -> str:
-    return (
-        f"Vilka {name.lower()}-värden i Utfall som hör till raden: 6540, en lista 4010, 4020, "
-        "ett intervall 4000-4999 eller ett prefix 40*. Tomt = samma som överordnad rad "
-        "(på översta nivån: alla)."
-    )
-
-
-BUDGET_COLUMNS: tuple[Column, ...] = (
-    Column("Rad", 30, "text", "Radens namn, unikt på bladet. Visas i rapporterna."),
-    Column("Överordnad", 26, "text", "Namnet på raden som den här raden ingår i. Tomt = översta nivån."),
-    Column("Typ", 10, "text", "Intäkt eller Kostnad. Tomt = samma som överordnad rad."),
-    Column(
-        "Budget",
-        13,
-        "budget",
-        "Årsbudget, positiv för både intäkter och kostnader (kr eller tkr enligt Inställningar). "
-        "Är budgeten större än underradernas summa läggs resten på en rad Ofördelat.",
-    ),
-    *(Column(name, 13, "code", _mapping_help(name)) for name in MAPPING_COLUMNS),
-    Column(
-        "Periodisering",
-        15,
-        "text",
-        "Periodiseringsnyckel: Linjär, Kalenderdagar, Arbetsdagar eller en egen nyckel från bladet "
-        "Periodisering. Tomt = överordnad rads nyckel (annars Linjär).",
-    ),
-    Column("Uppdrag", 18, "text", "Uppdrag i resultaträkningen, t.ex. Politik. Tomt = överordnad rads uppdrag."),
-    Column("Prognos", 13, "budget", "Egen helårsprognos för raden (valfritt). Går före prognosmetoden i Inställningar."),
-    Column("Intecknat", 13, "budget", "Belopp som är utlovat men ännu inte bokat (valfritt)."),
-    Column("Kommentar", 50, "text", "Fri text som följer med till rapporten (valfritt)."),
-)
-
-LEDGER_COLUMNS: tuple[Column, ...] = (
-    Column(
-        "Period",
-        10,
-        "code",
-        "Klistra in exporten från ekonomisystemet från rad 2. Period: 202508, 2025-08 eller ett datum.",
-    ),
-    Column("Konto", 9, "code", "Konto (Kommun-Bas: 3 intäkter, 4 köp, 5 personal, 6–7 övriga kostnader)."),
-    *(Column(name, 11, "code", f"Kod för {name.lower()} från ekonomisystemet (valfritt).") for name in MAPPING_COLUMNS[1:]),
-    Column("Text", 44, "text", "Verifikationstext (valfritt)."),
-    Column(
-        "Belopp",
-        14,
-        "amount",
-        "Belopp i kr, debet positivt: kostnader positiva, intäkter negativa (som i exporten).",
-    ),
-)
-
-#: the monthly-matrix ledger layout: one row per account/dimensions, Jan … Dec amounts
-MATRIX_MONTH_HELP = (
-    "Belopp i kr för {month}, kostnader positiva och intäkter negativa. "
-    "Lämna tomt för månader som inte är bokade än."
-)
-
-KEY_COLUMNS: tuple[Column, ...] = (
-    Column(
-        "Nyckel",
-        18,
-        "text",
-        "Namn på en egen periodiseringsnyckel. Linjär, Kalenderdagar och Arbetsdagar finns redan "
-        "och ska inte skrivas här.",
-    ),
-    *(
-        Column(m, 7, "weight", f"Vikt för {name}: ett tal ≥ 0. Vikterna räknas om till andelar av året.")
-        for m, name in zip(MONTHS, MONTH_NAMES)
-    ),
-)
-
-
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: object
-    help: str
-    validation: dict | None
-
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting("Enhet", None, "Enhetens namn, visas i rubrikerna (t.ex. Lokal nämnd Halmstad).", None),
-    Setting(
-        "År",
-        None,
-        "Budgetåret.",
-        {"validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2100},
-    ),
-    Setting(
-        "Period",
-        None,
-        "Sista månaden som ingår (1–12). Tomt = senaste månaden med bokningar i Utfall.",
-        {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 12},
-    ),
-    Setting(
-        "Belopp i",
-        "kr",
-        "Enhet för beloppen på bladet Budget (Budget, Prognos, Intecknat): kr eller tkr.",
-        {"validate": "list", "source": list(AMOUNT_UNITS)},
-    ),
-    Setting("Visa i", "tkr", "Enhet i rapporterna: tkr eller kr.", {"validate": "list", "source": list(DISPLAY_UNITS)}),
-    Setting(
-        "Prognosmetod",
-        "budget",
-        "budget = prognosen är lika med budgeten; rest = utfall hittills + resterande månaders budget; "
-        "trend = utfall hittills uppräknat efter nyckeln. En egen Prognos på bladet Budget går alltid före.",
-        {"validate": "list", "source": list(FORECAST_METHODS)},
-    ),
-    Setting(
-        "Utfallsfil",
-        None,
-        "Tomt = bladet Utfall. Annars huvudboksexporten (CSV, SIE eller arbetsbok) relativt den här filens mapp, "
-        "t.ex. exporter/2025-*.csv; flera åtskilda med ;.",
-        None,
-    ),
-)
+def setting_validation(setting: Setting) -> dict | None:
+    """The Värde cell's validation: a drop-down of the setting's words (its
+    default first), or a range of whole numbers."""
+    if setting.choices:
+        names = [word.name for word in setting.choices]
+        return {"validate": "list", "source": [setting.default, *(n for n in names if n != setting.default)]}
+    if setting.whole:
+        low, high = setting.whole
+        return {"validate": "integer", "criteria": "between", "minimum": low, "maximum": high}
+    return None
 
 
 @dataclass
@@ -253,24 +140,20 @@ def _select(all_columns: Sequence[Column], names: Sequence[str] | None) -> list[
 
 def add_settings_sheet(workbook: Workbook, formats: Formats, values: Mapping[str, object]) -> Worksheet:
     """Inställningar: one row per setting with its value and a Swedish explanation."""
-    unknown = set(values) - {s.name for s in SETTINGS}
+    unknown = set(values) - {s.name for s in TEMPLATE_SETTINGS}
     if unknown:
         raise ValueError(f"unknown settings {sorted(unknown)}")
-    sheet = workbook.add_worksheet(SETTINGS_SHEET)
-    columns = (
-        Column("Inställning", 16, "text", "Inställningens namn. Ändra inte texten i den här kolumnen."),
-        Column("Värde", 24, "code", "Inställningens värde; tomt = standardvärdet som står i Förklaring."),
-        Column("Förklaring", 100, "text", "Hjälptext; toolkit läser inte den här kolumnen."),
-    )
-    _header_row(sheet, formats, columns)
-    for r, setting in enumerate(SETTINGS, start=1):
+    sheet = workbook.add_worksheet(SETTINGS_SHEET.name)
+    _header_row(sheet, formats, SETTINGS_SHEET.columns)
+    for r, setting in enumerate(TEMPLATE_SETTINGS, start=1):
         sheet.write_string(r, 0, setting.name)
         value = values.get(setting.name, setting.default)
         if value is not None and value != "":
             sheet.write(r, 1, value, formats.code)
         sheet.write_string(r, 2, setting.help)
-        if setting.validation:
-            sheet.data_validation(r, 1, r, 1, {**setting.validation, "error_title": setting.name})
+        validation = setting_validation(setting)
+        if validation:
+            sheet.data_validation(r, 1, r, 1, {**validation, "error_title": setting.name})
     return sheet
 
 
@@ -282,51 +165,53 @@ def add_budget_sheet(
 ) -> Worksheet:
     """Budget with drop-downs for Typ, Överordnad and Periodisering (needs the Listor sheet)."""
     cols = _select(BUDGET_COLUMNS, columns)
-    sheet = workbook.add_worksheet(BUDGET_SHEET)
+    sheet = workbook.add_worksheet(BUDGET_SHEET.name)
     _header_row(sheet, formats, cols)
     sheet.freeze_panes(1, 1)
     _write_rows(sheet, cols, rows, formats)
-    index = {c.name: i for i, c in enumerate(cols)}
+    index = {c.key: i for i, c in enumerate(cols)}
+    header = {c.key: c.name for c in BUDGET_SHEET.columns}
+    types = [word.name for word in LINE_TYPES]
     last = MAX_BUDGET_ROW - 1
-    if "Typ" in index:
-        c = index["Typ"]
+    if "typ" in index:
+        c = index["typ"]
         sheet.data_validation(
             1, c, last, c,
             {
                 "validate": "list",
-                "source": list(LINE_TYPES),
-                "error_title": "Typ",
-                "error_message": "Typ ska vara Intäkt eller Kostnad (eller tom).",
+                "source": types,
+                "error_title": header["typ"],
+                "error_message": f"{header['typ']} ska vara {or_list(types)} (eller tom).",
             },
         )
-    if "Överordnad" in index:
-        c = index["Överordnad"]
+    if "överordnad" in index:
+        c = index["överordnad"]
         sheet.data_validation(
             1, c, last, c,
             {
                 "validate": "list",
                 "source": f"=$A$2:$A${MAX_BUDGET_ROW}",
                 "error_type": "warning",
-                "error_title": "Överordnad",
-                "error_message": "Överordnad ska vara namnet på en annan rad i kolumnen Rad.",
+                "error_title": header["överordnad"],
+                "error_message": f"{header['överordnad']} ska vara namnet på en annan rad i kolumnen {header['rad']}.",
             },
         )
-    if "Periodisering" in index:
-        c = index["Periodisering"]
+    if "periodisering" in index:
+        c = index["periodisering"]
         sheet.data_validation(
             1, c, last, c,
             {
                 "validate": "list",
                 "source": key_list_formula(),
                 "error_type": "warning",
-                "error_title": "Periodisering",
-                "error_message": "Okänd nyckel. Inbyggda: " + ", ".join(BUILTIN_KEYS)
-                + ". Egna nycklar skrivs på bladet Periodisering.",
+                "error_title": header["periodisering"],
+                "error_message": "Okänd nyckel. Inbyggda: " + ", ".join(BUILT_IN)
+                + f". Egna nycklar skrivs på bladet {KEYS_SHEET.name}.",
             },
         )
-    for name in ("Budget", "Prognos", "Intecknat"):
-        if name in index:
-            c = index[name]
+    for column in BUDGET_COLUMNS:  # the amounts: Budget, Prognos, Intecknat
+        if column.kind == "budget" and column.key in index:
+            name, c = column.name, index[column.key]
             sheet.data_validation(
                 1, c, last, c,
                 {
@@ -343,8 +228,8 @@ def add_budget_sheet(
 
 def key_list_formula() -> str:
     """The Periodisering drop-down: the built-ins plus the keys on the Periodisering sheet."""
-    n = len(BUILTIN_KEYS)
-    return f"=OFFSET({LISTS_SHEET}!$A$1,0,0,{n}+COUNTA({KEYS_SHEET}!$A$2:$A${MAX_KEY_ROW}),1)"
+    n = len(BUILT_IN)
+    return f"=OFFSET({LISTS_SHEET.name}!$A$1,0,0,{n}+COUNTA({KEYS_SHEET.name}!$A$2:$A${MAX_KEY_ROW}),1)"
 
 
 def add_ledger_sheet(
@@ -354,9 +239,8 @@ def add_ledger_sheet(
     columns: Sequence[str] | None = None,
 ) -> Worksheet:
     """Utfall in the transaction layout (or the monthly matrix when ``columns`` name months)."""
-    known = (*LEDGER_COLUMNS, *(Column(m, 13, "amount", MATRIX_MONTH_HELP.format(month=n)) for m, n in zip(MONTHS, MONTH_NAMES)))
-    cols = list(LEDGER_COLUMNS) if columns is None else _select(known, columns)
-    sheet = workbook.add_worksheet(LEDGER_SHEET)
+    cols = list(LEDGER_COLUMNS) if columns is None else _select((*LEDGER_COLUMNS, *MATRIX_MONTHS), columns)
+    sheet = workbook.add_worksheet(LEDGER_SHEET.name)
     _header_row(sheet, formats, cols)
     _write_rows(sheet, cols, rows, formats)
     return sheet
@@ -364,10 +248,10 @@ def add_ledger_sheet(
 
 def add_keys_sheet(workbook: Workbook, formats: Formats, keys: Mapping[str, Sequence[float]] = ()) -> Worksheet:
     """Periodisering: custom keys, one row each (never the built-ins)."""
-    sheet = workbook.add_worksheet(KEYS_SHEET)
+    sheet = workbook.add_worksheet(KEYS_SHEET.name)
     _header_row(sheet, formats, KEY_COLUMNS)
     for r, (name, weights) in enumerate(dict(keys).items(), start=1):
-        if name in BUILTIN_KEYS or len(weights) != 12:
+        if name in BUILT_IN or len(weights) != 12:
             raise ValueError(f"bad custom key {name!r}")
         sheet.write_string(r, 0, name)
         for c, weight in enumerate(weights, start=1):
@@ -391,14 +275,14 @@ def add_lists_sheet(workbook: Workbook, keys: Iterable[str] = ()) -> Worksheet:
     ``keys`` are the custom keys already on the Periodisering sheet; they only
     seed the cached formula values (so readers that do not recalculate see them).
     """
-    sheet = workbook.add_worksheet(LISTS_SHEET)
-    for r, name in enumerate(BUILTIN_KEYS):
+    sheet = workbook.add_worksheet(LISTS_SHEET.name)
+    for r, name in enumerate(BUILT_IN):
         sheet.write_string(r, 0, name)
     cached = list(keys)
     for i in range(MAX_KEY_ROW - 1):
-        source = f"{KEYS_SHEET}!A{i + 2}"
+        source = f"{KEYS_SHEET.name}!A{i + 2}"
         value = cached[i] if i < len(cached) else ""
-        sheet.write_formula(len(BUILTIN_KEYS) + i, 0, f'=IF({source}="","",{source})', None, value)
+        sheet.write_formula(len(BUILT_IN) + i, 0, f'=IF({source}="","",{source})', None, value)
     sheet.set_column(0, 0, 18)
     sheet.hide()
     return sheet
@@ -415,7 +299,7 @@ def write_template(path, year: int) -> None:
     workbook, formats = new_workbook(
         buffer, title=f"Budgetuppföljning {year}", comments="Skapad med reconcile init"
     )
-    add_settings_sheet(workbook, formats, {"År": year})
+    add_settings_sheet(workbook, formats, {YEAR_SETTING.name: year})
     add_budget_sheet(workbook, formats)
     add_ledger_sheet(workbook, formats)
     add_keys_sheet(workbook, formats)

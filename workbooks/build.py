@@ -24,6 +24,7 @@ if str(HERE.parent) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(HERE.parent))
 
 from toolkit import template as tpl
+from toolkit.contract import MONTH_HEADERS
 
 NOTES_SHEET = "Anteckningar"
 
@@ -52,7 +53,7 @@ class Example:
                 period = int(row["Period"])
                 sums[period] = sums.get(period, Decimal(0)) + Decimal(str(row["Belopp"]))
             else:  # monthly matrix
-                for m, month in enumerate(tpl.MONTHS, start=1):
+                for m, month in enumerate(MONTH_HEADERS, start=1):
                     if row.get(month) is not None:
                         period = year * 100 + m
                         sums[period] = sums.get(period, Decimal(0)) + Decimal(str(row[month]))
@@ -296,7 +297,7 @@ def _halmstad_chart(workbook, sheet, example: Example) -> None:
     for m in range(1, 9):
         period = 202500 + m
         r = top + m
-        sheet.write_string(r, 0, tpl.MONTHS[m - 1])
+        sheet.write_string(r, 0, MONTH_HEADERS[m - 1])
         formula = f"=SUMIFS(Utfall!${amount_col}:${amount_col},Utfall!${period_col}:${period_col},{period})"
         sheet.write_formula(r, 1, formula, money, float(by_month.get(period, 0)))
     chart = workbook.add_chart({"type": "column"})
@@ -348,7 +349,7 @@ def navet() -> Example:
         row: dict[str, object] = {"Konto": konto, "Ansvar": ansvar, "Text": text}
         for m, ore in enumerate(amounts_ore):
             if ore:  # nothing booked on the account that month: the export leaves the cell empty
-                row[tpl.MONTHS[m]] = kr(ore)
+                row[MONTH_HEADERS[m]] = kr(ore)
         rows.append(row)
 
     def noisy(base_kr: float, spread: float) -> int:
@@ -403,7 +404,7 @@ def navet() -> Example:
                         "Kommentar"],
         budget=NAVET_BUDGET,
         keys={"Sommar": SUMMER_KEY},
-        ledger_columns=["Konto", "Ansvar", "Text", *tpl.MONTHS],
+        ledger_columns=["Konto", "Ansvar", "Text", *MONTH_HEADERS],
         ledger=rows,
         notes=[
             "Anteckningar Navet (det här bladet rör inte reconcile)",
@@ -424,7 +425,7 @@ def _navet_visitors(workbook, sheet, example: Example) -> None:
     sheet.write_string(top, 0, "Månad", bold)
     sheet.write_string(top, 1, "Besökare", bold)
     for m, visitors in enumerate([5_120, 7_840, 5_310, 7_960, 5_480, 9_230], start=1):
-        sheet.write_string(top + m, 0, tpl.MONTHS[m - 1])
+        sheet.write_string(top + m, 0, MONTH_HEADERS[m - 1])
         sheet.write_number(top + m, 1, visitors, count)
 
 

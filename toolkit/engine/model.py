@@ -10,9 +10,11 @@ from decimal import Decimal
 
 import numpy as np
 
-INCOME = "Intäkt"
-COST = "Kostnad"
-METHODS = ("budget", "rest", "trend")
+from .. import contract
+
+INCOME = contract.INCOME  # a line's Typ
+COST = contract.COST
+METHODS = tuple(method.name for method in contract.METHODS)  # Prognosmetod
 
 
 @dataclass(frozen=True)
@@ -20,9 +22,9 @@ class Settings:
     unit: str
     year: int | None = None
     period: int | None = None  # closing month 0..12; None = latest booked month
-    amounts_in: str = "kr"  # unit of the Budget sheet's amounts
-    show_in: str = "tkr"
-    method: str = "budget"
+    amounts_in: str = contract.settings.AMOUNTS_IN.default  # unit of the Budget sheet's amounts: kr
+    show_in: str = contract.settings.SHOW_IN.default  # tkr
+    method: str = contract.settings.METHOD.default  # budget
     where: dict[str, str] = field(default_factory=dict)  # setting → position
     ledger_files: tuple[str, ...] = ()  # Utfallsfil: exports (patterns) relative to the workbook, when not --utfall
     strict: bool = False  # Strikt: a warning stops the run (as --strict does)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..contract import MONTH_NAMES, months_text
+from ..contract import BUDGET_SHEET, COST, INCOME, MONTH_NAMES, months_text
 from ..contract import and_list as _and
 from ..findings import INFO, WARNING, Finding
 from ..money import format_kr, round_half_up
@@ -183,7 +183,7 @@ def magnitude(leaves: list[Line], settings: Settings) -> Finding | None:
         text = (f"budgeten är {times} större än utfallet ({basis}); "
                 + ("står beloppen på Budget i kr medan \"Belopp i\" säger tkr?" if tkr else
                    "är huvudboken exporterad i tkr? Huvudbokens belopp ska vara i kr"))
-    return Finding("storleksordning", settings.where.get("amounts_in", "Budget"), text, WARNING)
+    return Finding("storleksordning", settings.where.get("amounts_in", BUDGET_SHEET.name), text, WARNING)
 
 
 def _weighted_median(values: list[tuple[Fraction, Fraction]]) -> Fraction:
@@ -266,7 +266,7 @@ def type_against_accounts(leaves: list[Line]) -> list[Finding]:
             by_source.setdefault(source, []).append(row)
     out = []
     for source, lines in by_source.items():
-        typed, meant = ("Intäkt", "Kostnad") if source.income else ("Kostnad", "Intäkt")
+        typed, meant = (INCOME, COST) if source.income else (COST, INCOME)
         accounts = "kostnadskonton (klass 4–8)" if source.income else "intäktskonton (klass 3)"
         booked = "kostnader" if source.income else "intäkter"
         amount = format_kr(round_half_up(sum((-n.figures.actual for n in lines), Fraction(0))))

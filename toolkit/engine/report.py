@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..contract import SETTINGS_SHEET
 from ..errors import InputError
 from ..findings import Finding, accept
 from ..layout import UNBUDGETED_LABEL
@@ -121,5 +122,5 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     report = carry(report, notes)
     if settings.accepted:
         report = replace(report, findings=tuple(accept(report.findings, settings.accepted,
-                                                       settings.where.get("accepted", "Inställningar"))))
+                                                       settings.where.get("accepted", SETTINGS_SHEET.name))))
     return report

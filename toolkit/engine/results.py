@@ -155,8 +155,8 @@ class Report:
         if self.period == 0:
             return f"{self.year}, 0 mån"
         if self.period == 1:
-            return "jan"
-        return f"jan–{MONTHS[self.period - 1]}"
+            return MONTHS[0]
+        return f"{MONTHS[0]}–{MONTHS[self.period - 1]}"
 
     @property
     def warnings(self) -> list[Finding]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..contract import PATH_SEPARATOR, normalise_header
+from ..contract import BUILT_IN_KEYS, PATH_SEPARATOR, lookup, normalise_header
 from ..errors import InputError
 from ..findings import Finding
 from ..money import format_kr
@@ -25,6 +25,8 @@ from .patterns import Pattern, PatternError, parse_pattern
 from .periodisation import BUILT_IN, LINEAR, builtin_key
 
 UNALLOCATED = "Ofördelat"
+#: the built-in keys by every name a Budget line may give them (Linjär also as Linjar)
+_BUILT_IN = lookup(BUILT_IN_KEYS)
 
 
 @dataclass(eq=False)
@@ -85,9 +87,8 @@ def _lookup_key(name: str | None, keys: dict[str, Key], year: int, line: BudgetL
     norm = normalise_header(name)
     if norm in keys:
         return keys[norm]
-    for builtin in BUILT_IN:
-        if normalise_header(builtin) == norm or (norm == "linjar" and builtin == LINEAR):
-            return builtin_key(builtin, year)
+    if norm in _BUILT_IN:
+        return builtin_key(_BUILT_IN[norm], year)
     known = ", ".join([*BUILT_IN, *(k.name for k in keys.values())])
     raise InputError(f"nyckeln \"{name}\" finns inte (kända nycklar: {known})", file=file,
                      where=line.cells.get("periodisering", line.where))

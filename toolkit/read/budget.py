@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..contract import DIMENSIONS, normalise_header
-from ..engine.model import COST, INCOME, BudgetLine
+from ..contract import BUDGET_SHEET, DIMENSIONS, LEDGER_SHEET, LINE_TYPES, lookup, normalise_header, or_list
+from ..engine.model import BudgetLine
 from ..errors import InputError
 from ..findings import Finding
 from ..money import AmountTooLarge, parse_ore, too_large
@@ -16,10 +16,10 @@ from .headers import ALIASES, BUDGET_FIELDS, canonical, check_unique, find_heade
 from .merged import read_merged
 from .spelling import near_miss, shown
 
-_TYPES = {
-    "intäkt": INCOME, "intäkter": INCOME, "income": INCOME, "revenue": INCOME,
-    "kostnad": COST, "kostnader": COST, "cost": COST, "costs": COST, "expense": COST,
-}
+_TYPES = lookup(LINE_TYPES)
+_TYPE_NAMES = or_list([t.name for t in LINE_TYPES])  # "Intäkt eller Kostnad"
+#: the ledger's columns that are no code a Budget column could be a pattern for (Period, År, Text, Belopp)
+_LEDGER_OWN = {column.key for column in LEDGER_SHEET.columns if column.key not in DIMENSIONS}
 _TOTAL_LABEL = re.compile(r"^(summa|totalt|total)\b", re.IGNORECASE)
 # text a line may share with the lines below it: a merged range down these columns gives each row its value
 _SHARED = ("överordnad", "typ", "periodisering", "nyckel", "uppdrag", "kommentar")
@@ -31,13 +31,13 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
     ``ledger_columns`` are the ledger's code columns (a Budget column of
     that name is a pattern), ``ledger_headers`` every column it names (one a
     letter or two from a Budget column's name was meant by it)."""
-    header = find_header(grid, ("rad", "budget"), what="budgeten")
+    header = find_header(grid, BUDGET_SHEET.required, what="budgeten")
     cols = header.columns
     findings: list[Finding] = []
     mapping: dict[str, int] = {}
     # the names a misspelled column may have meant (Nyckel's aliases Namn/Name are for Periodisering's sheet)
     known = [alias for name in (*BUDGET_FIELDS, *DIMENSIONS) if name != "nyckel" for alias in ALIASES[name]]
-    known += sorted((set(ledger_columns) | set(ledger_headers)) - {"period", "belopp", "text", "år"})
+    known += sorted((set(ledger_columns) | set(ledger_headers)) - _LEDGER_OWN)
     for c, label in sorted(header.labels.items()):
         name = canonical(label)
         if name in BUDGET_FIELDS:
@@ -55,7 +55,7 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
                                 *((name,) for name in BUDGET_FIELDS if name not in ("periodisering", "nyckel")),
                                 *((name,) for name in mapping)])
     if grid.is_csv:
-        check_fields(grid, header, {cols["rad"]: "Rad"})
+        check_fields(grid, header, {cols["rad"]: BUDGET_SHEET.column("rad").name})
     key_col = cols.get("periodisering", cols.get("nyckel"))
     used = {c: header.labels[c] for c in [cols[name] for name in BUDGET_FIELDS if name in cols and
                                           (name != "nyckel" or key_col == cols[name])] + list(mapping.values())}
@@ -103,7 +103,7 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
         if type_text:
             line_type = _TYPES.get(normalise_header(type_text))
             if line_type is None:
-                raise InputError(f"\"{type_text}\" är inte en typ (Intäkt eller Kostnad)", file=grid.file,
+                raise InputError(f"\"{type_text}\" är inte en typ ({_TYPE_NAMES})", file=grid.file,
                                  where=grid.where(r, cols["typ"]))
         cells = {"rad": grid.where(r, rc)}
         for name in ("budget", "prognos", "intecknat", "överordnad", "typ", "uppdrag"):
@@ -140,5 +140,5 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
 
 def mapping_columns(grid: Grid) -> set[str]:
     """The canonical names of the Budget sheet's columns (to read only those of the ledger)."""
-    header = find_header(grid, ("rad", "budget"), what="budgeten")
+    header = find_header(grid, BUDGET_SHEET.required, what="budgeten")
     return {canonical(label) for label in header.labels.values()}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..contract import months_text
+from ..contract import LEDGER_SHEET, months_text
 from ..engine.model import Ledger, concat, part_of
 from ..errors import InputError
 from ..findings import Finding
@@ -50,7 +50,8 @@ def expand(given: list[str | os.PathLike]) -> list[Path]:
 
 def sheet_of(source: Source) -> str:
     """The ledger's sheet in ``source``: Ledger when it has one, else Utfall."""
-    return "Utfall" if source.is_csv or not source.find("Ledger") else "Ledger"
+    english = LEDGER_SHEET.aliases[0]
+    return LEDGER_SHEET.name if source.is_csv or not source.find(english) else english
 
 
 def read_ledgers(sources: list[Source], year: int | None, wanted: set[str] | None = None,

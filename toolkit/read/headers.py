@@ -15,48 +15,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..cells import column_letter
-from ..contract import normalise_header
+from ..contract import BUDGET_SHEET, DIMENSIONS, named_columns, normalise_header
 from ..errors import InputError
 from .grid import Grid, cell_text
 from .spelling import near_miss, shown
 
 HEADER_SEARCH_ROWS = 10
 
-#: canonical column → accepted header names (normalised)
-ALIASES: dict[str, tuple[str, ...]] = {
-    # Budget
-    "rad": ("rad", "line", "label", "benämning"),
-    "överordnad": ("överordnad", "parent", "överordnad rad"),
-    "typ": ("typ", "type"),
-    "budget": ("budget", "annual budget", "budget helår", "årsbudget"),
-    "periodisering": ("periodisering", "periodiseringsnyckel"),
-    "uppdrag": ("uppdrag", "assignment"),
-    "prognos": ("prognos", "forecast", "prognos helår"),
-    "intecknat": ("intecknat", "committed", "commitment"),
-    "kommentar": ("kommentar", "comment", "kommentarer"),
-    # Ledger and mapping dimensions
-    "period": ("period", "månad", "bokföringsperiod", "datum", "bokföringsdatum", "date", "month"),
-    "år": ("år", "year", "räkenskapsår"),
-    "konto": ("konto", "account", "kontonummer"),
-    "ansvar": ("ansvar", "cost centre", "cost center", "responsibility", "ansvarsenhet", "kostnadsställe",
-               "resultatenhet"),
-    "verksamhet": ("verksamhet", "function", "operation"),
-    "aktivitet": ("aktivitet", "activity"),
-    "projekt": ("projekt", "project"),
-    "objekt": ("objekt", "object"),
-    "motpart": ("motpart", "counterparty"),
-    "text": ("text", "description", "beskrivning", "verifikationstext", "transaktionstext"),
-    "belopp": ("belopp", "amount", "belopp kr", "belopp (kr)"),
-    # Keys
-    "nyckel": ("nyckel", "key", "namn", "name"),
-    # Settings
-    "inställning": ("inställning", "setting"),
-    "värde": ("värde", "value"),
-}
+#: canonical column → accepted header names (normalised), from the contract
+ALIASES: dict[str, tuple[str, ...]] = {key: column.names for key, column in named_columns().items()}
 
 #: the Budget sheet's own columns (every other column is a pattern for a ledger column, or unused)
-BUDGET_FIELDS = ("rad", "överordnad", "typ", "budget", "periodisering", "nyckel", "uppdrag", "prognos",
-                 "intecknat", "kommentar")
+BUDGET_FIELDS = tuple(name for column in BUDGET_SHEET.columns if column.key not in DIMENSIONS
+                      for name in (column.key, *column.also))
 
 _LOOKUP = {alias: canon for canon, names in ALIASES.items() for alias in names}
 _KNOWN = set(ALIASES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..contract import BUILT_IN, LINEAR, MONTHS, normalise_header
+from ..contract import BUILT_IN_KEYS, KEYS_SHEET, MONTH_HEADERS, MONTH_SPELLINGS, lookup, normalise_header
 from ..engine.model import Key
 from ..errors import InputError
 from ..money import parse_decimal
@@ -12,23 +12,15 @@ from .grid import Grid, cell_text
 from .headers import duplicates, find_header, stop_at_duplicate
 from .merged import read_merged
 
-_MONTH_NAMES = {
-    **{m: i for i, m in enumerate(MONTHS, 1)},
-    **{m: i for i, m in enumerate(("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-                                   "september", "oktober", "november", "december"), 1)},
-    **{m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
-                                   "september", "october", "november", "december"), 1)},
-    "may": 5, "oct": 10, "sept": 9,
-}
-
-
-#: the built-in keys by name as Budget names them (Linjär also as Linjar)
-_BUILT_IN = {**{normalise_header(name): name for name in BUILT_IN}, "linjar": LINEAR}
+#: the columns as the message for a missing header row names them
+_NAMES = f"{KEYS_SHEET.columns[0].name}, {MONTH_HEADERS[0]} … {MONTH_HEADERS[-1]}"
+#: the built-in keys by every name Budget may give them (Linjär also as Linjar)
+_BUILT_IN = lookup(BUILT_IN_KEYS)
 
 
 def month_of_header(header: object) -> int | None:
     """'Jan', 'januari', 'January' → 1; anything else → None."""
-    return _MONTH_NAMES.get(normalise_header(header).rstrip("."))
+    return MONTH_SPELLINGS.get(normalise_header(header).rstrip("."))
 
 
 def month_columns(labels: dict[int, str]) -> dict[int, int]:
@@ -38,9 +30,9 @@ def month_columns(labels: dict[int, str]) -> dict[int, int]:
 
 
 def read_keys(grid: Grid) -> list[Key]:
-    header = find_header(grid, ("nyckel",), what="periodiseringsnycklar", names="Nyckel, Jan … Dec",
+    header = find_header(grid, KEYS_SHEET.required, what="periodiseringsnycklar", names=_NAMES,
                          accept=lambda h: "nyckel" in h.columns and len(month_columns_of(h.columns)) == 12,
-                         suggest=tuple(_MONTH_NAMES))  # a month header typed one letter wrong ("Aprl") is named
+                         suggest=tuple(MONTH_SPELLINGS))  # a month header typed one letter wrong ("Aprl") is named
     months = month_columns(header.labels)
     found = duplicates(header, [("nyckel",)])
     by_month: dict[int, int] = {}

@@ -23,7 +23,8 @@ from decimal import Decimal
 
 import numpy as np
 
-from ..contract import DIMENSIONS, normalise_header
+from ..contract import DATE_NAMES, DIMENSIONS, LEDGER_SHEET, normalise_header
+from ..contract.ledger import ACCOUNT, AMOUNT, PERIOD
 from ..engine.model import Codes, Ledger, factorize
 from ..errors import InputError
 from ..findings import Finding
@@ -45,7 +46,8 @@ from .merged import read_merged
 from .workbook import Source
 from .worksheet import Column, NotCanonical, WorksheetPart
 
-_RESERVED = {"period", "år", "belopp", "text"}
+#: the ledger's own columns: Period, År, Text and Belopp (every other column it reads is a code)
+_RESERVED = {column.key for column in LEDGER_SHEET.columns if column.key not in DIMENSIONS}
 
 
 def parse_period(value: object, year: int | None) -> int:
@@ -82,7 +84,11 @@ def parse_period(value: object, year: int | None) -> int:
 #: a month header given as text: 202501, 2025-01, 2025/1, 2025-01-01 (Jan … Dec are read by name)
 _MONTH_TEXT = re.compile(r"^(\d{4})(?:(\d{2})|[-/](\d{1,2})|-(\d{2})-\d{2})$")
 #: the names of a period column (read before a date column when a ledger has both)
-_PERIOD_WORDS = {"period", "bokföringsperiod", "månad", "month"}
+_PERIOD_WORDS = set(PERIOD.names) - set(DATE_NAMES)
+
+
+#: the columns as the message for a missing header row names them
+_NAMES = f"{PERIOD.name} och {AMOUNT.name}, eller {ACCOUNT.name} och en kolumn per månad"
 
 
 def _month_header(value: object, year: int | None) -> int | None | str:
@@ -167,8 +173,7 @@ def _layout(grid: Grid, year: int | None, wanted: set[str] | None) -> _Layout:
     """The ledger's header row (a real one: Period and Belopp, or a code column
     and month headers) and its columns; a column read twice, a month twice,
     or (in a CSV file) a line with other fields than the header stops."""
-    header = find_header(grid, ("period", "belopp"), what="huvudboken",
-                         names="Period och Belopp, eller Konto och en kolumn per månad",
+    header = find_header(grid, LEDGER_SHEET.required, what="huvudboken", names=_NAMES,
                          accept=lambda h: _is_rows(h) or _is_matrix(h, wanted), suggest=DIMENSIONS)
     matrix = not _is_rows(header)
     cols = header.columns
@@ -208,7 +213,7 @@ def _layout(grid: Grid, year: int | None, wanted: set[str] | None) -> _Layout:
         if name in cols:
             labels[name] = header.labels[cols[name]]
     if grid.is_csv:
-        check_fields(grid, header, {} if matrix else {cols["period"]: "Period", cols["belopp"]: "Belopp"})
+        check_fields(grid, header, {} if matrix else {cols["period"]: PERIOD.name, cols["belopp"]: AMOUNT.name})
     return _Layout(header, dims, labels, matrix, month_cols)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..contract import normalise_header
-from ..engine.model import METHODS, Settings
+from ..contract import METHODS, SETTINGS, SETTINGS_SHEET, UNITS, YES_NO, lookup, normalise_header, or_list
+from ..contract.settings import AMOUNTS_IN, METHOD, SHOW_IN, STRICT
+from ..engine.model import Settings
 from ..errors import InputError
 from ..findings import Finding
 from .grid import Grid, cell_text
@@ -13,25 +14,11 @@ from .headers import check_unique, find_header
 from .merged import read_merged
 from .spelling import near_miss, shown
 
-_NAMES = {
-    "enhet": "unit", "unit": "unit", "namn": "unit",
-    "år": "year", "year": "year", "budgetår": "year", "räkenskapsår": "year",
-    "period": "period", "bokslutsperiod": "period", "bokslutsmånad": "period", "closing period": "period",
-    "belopp i": "amounts_in", "amounts in": "amounts_in",
-    "visa i": "show_in", "show in": "show_in",
-    "prognosmetod": "method", "forecast method": "method",
-    "utfallsfil": "ledger_files", "utfallsfiler": "ledger_files", "huvudboksfil": "ledger_files",
-    "ledger file": "ledger_files", "ledger files": "ledger_files",
-    "strikt": "strict", "strict": "strict",
-    "godkända varningar": "accepted", "godkänd varning": "accepted", "accepted warnings": "accepted",
-}
-_YES = {"ja": True, "j": True, "yes": True, "sant": True, "true": True, "1": True,
-        "nej": False, "n": False, "no": False, "falskt": False, "false": False, "0": False}
-_METHOD_ALIASES = {
-    "budget": "budget", "utfall enligt budget": "budget",
-    "rest": "rest", "rest enligt budget": "rest",
-    "trend": "trend",
-}
+#: every name of a setting (normalised) → its key
+_NAMES = {name: setting.key for setting in SETTINGS for name in setting.names}
+_YES = lookup(YES_NO)
+_METHODS = lookup(METHODS)
+_UNITS = lookup(UNITS)
 
 
 def parse_year(value: object) -> int:
@@ -70,18 +57,16 @@ def parse_closing_period(value: object) -> tuple[int | None, int]:
 
 
 def unit_choice(value: object) -> str:
-    text = normalise_header(value).replace(".", "")
-    if text in ("kr", "kronor", "sek"):
-        return "kr"
-    if text in ("tkr", "tusen kronor", "ksek"):
-        return "tkr"
-    raise ValueError(value)
+    choice = _UNITS.get(normalise_header(value).replace(".", ""))
+    if choice is None:
+        raise ValueError(value)
+    return choice
 
 
 def looks_like_settings(grid: Grid) -> bool:
     """Has the sheet the settings table's header row (Inställning, Värde)?"""
     try:
-        find_header(grid, ("inställning", "värde"), what="inställningar")
+        find_header(grid, SETTINGS_SHEET.required, what="inställningar")
     except InputError:
         return False
     return True
@@ -92,8 +77,8 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
     where: dict[str, str] = {}
     findings: list[Finding] = []
     if grid is not None:
-        header = find_header(grid, ("inställning", "värde"), what="inställningar")
-        check_unique(grid, header, [("inställning",), ("värde",)])
+        header = find_header(grid, SETTINGS_SHEET.required, what="inställningar")
+        check_unique(grid, header, [(name,) for name in SETTINGS_SHEET.required])
         kc, vc = header.columns["inställning"], header.columns["värde"]
         grid.check_row(header.row, range(len(grid.rows[header.row])))
         grid = read_merged(grid, header.row, {kc: header.labels[kc], vc: header.labels[vc]})
@@ -143,13 +128,13 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
                 raise InputError(f"perioden {cell_text(values['period'])} hör inte till året {year}",
                                  file=grid.file if grid else None, where=where["period"])
             year = p_year
-    amounts_in, show_in, method = "kr", "tkr", "budget"
-    for key, default in (("amounts_in", "kr"), ("show_in", "tkr")):
+    amounts_in, show_in, method = AMOUNTS_IN.default, SHOW_IN.default, METHOD.default
+    for key, default in (("amounts_in", amounts_in), ("show_in", show_in)):
         if cell_text(values.get(key)):
             try:
                 choice = unit_choice(values[key])
             except ValueError:
-                raise bad(key, "kr eller tkr") from None
+                raise bad(key, or_list([unit.name for unit in UNITS])) from None
         else:
             choice = default
         if key == "amounts_in":
@@ -157,16 +142,16 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
         else:
             show_in = choice
     if cell_text(values.get("method")):
-        method = _METHOD_ALIASES.get(normalise_header(values["method"]), "")
-        if method not in METHODS:
-            raise bad("method", "en prognosmetod (budget, rest eller trend)")
+        method = _METHODS.get(normalise_header(values["method"]), "")
+        if not method:
+            raise bad("method", f"en prognosmetod ({or_list([m.name for m in METHODS])})")
     ledger_files = tuple(part.strip() for part in cell_text(values.get("ledger_files")).replace("\n", ";").split(";")
                          if part.strip())
-    strict = False
+    strict = _YES[STRICT.default]
     if cell_text(values.get("strict")):
         strict = _YES.get(normalise_header(values["strict"]))
         if strict is None:
-            raise bad("strict", "ja eller nej")
+            raise bad("strict", or_list([word.name for word in YES_NO]))
     accepted = tuple(_accepted(values.get("accepted"), grid.file if grid else None, where.get("accepted")))
     return Settings(unit, year, period, amounts_in, show_in, method, where, ledger_files, strict,
                     accepted), findings

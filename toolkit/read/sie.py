@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ..contract import DIMENSIONS
+from ..contract import DIMENSIONS, LEDGER_SHEET
+from ..contract.ledger import ACCOUNT, AMOUNT, PERIOD
 from ..errors import InputError
 from ..findings import Finding
 from ..money import MAX_ORE, format_kr, to_ore, too_large
@@ -50,7 +51,7 @@ from .sie_balances import TOTAL, Balance, Row, read_balances
 STANDARD_DIMENSIONS = {1: "Resultatenhet", 2: "Kostnadsbärare", 6: "Projekt", 7: "Anställd", 8: "Kund",
                        9: "Leverantör", 10: "Faktura"}
 # a reserved dimension read as one of ours when the file names it otherwise (#DIM 1 "Avdelning")
-OUR_NAME = {1: "Ansvar", 6: "Projekt"}
+OUR_NAME = {1: LEDGER_SHEET.column("ansvar").name, 6: LEDGER_SHEET.column("projekt").name}
 ACCOUNT_TYPES = ("T", "S", "K", "I")  # tillgång, skuld, kostnad, intäkt
 CLOSING_ACCOUNT = "8999"  # Årets resultat
 
@@ -428,7 +429,7 @@ class _Reader:
 
         dims = sorted({d for *_, objects, _ in rows for d in by_dim(objects)})
         columns = self.columns(dims)
-        header = ["Period", "Konto", *(name for name, _d in columns), "Belopp"]
+        header = [PERIOD.name, ACCOUNT.name, *(name for name, _d in columns), AMOUNT.name]
         grid: list[list] = [header] + [[] for _ in range(line_count)]
         for n, period, account, objects, amount in rows:
             codes = by_dim(objects)

@@ -13,8 +13,8 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..contract import PER_UNIT_SHEET, RESULT_SHEET, SUMMARY_SHEET, TIEOUT_SHEET
 from ..engine.results import Report
-from ..layout import SHEET as SUMMARY
 from . import per_unit, result_statement, summary, tieout
 
 
@@ -26,10 +26,10 @@ class Sheet:
 
 
 REGISTRY: tuple[Sheet, ...] = (
-    Sheet(SUMMARY, summary.write_summary),
-    Sheet("Resultaträkning", result_statement.write_result_statement),
-    Sheet(per_unit.SHEET, per_unit.write_per_unit, lambda report: report.is_consolidation),
-    Sheet("Avstämning", tieout.write_tieout),
+    Sheet(SUMMARY_SHEET, summary.write_summary),
+    Sheet(RESULT_SHEET, result_statement.write_result_statement),
+    Sheet(PER_UNIT_SHEET, per_unit.write_per_unit, lambda report: report.is_consolidation),
+    Sheet(TIEOUT_SHEET, tieout.write_tieout),
 )
 
 #: every sheet the toolkit may write (a folder run and the package recognise them by name)

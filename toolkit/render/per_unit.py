@@ -6,13 +6,13 @@ units: "units as columns", ready to paste."""
 from __future__ import annotations
 
 from ..cells import column_letter
+from ..contract import PER_UNIT_SHEET
 from ..engine.figures import Figures
 from ..engine.results import Line, Report
 from ..layout import FIRST_HEADING, RESULT_KEY, TOTAL_KEY, UNBUDGETED_LABEL, sum_label
 from .formats import AMOUNT, VARIANCE, display, fit_width, page_setup
 from .text import title, write_unit_note
 
-SHEET = "Per enhet"
 HEADER_ROW = 4  # the unit names on row 4, the columns' headings on row 5
 GROUP = 3  # columns per unit: budget, utfall, avvikelse
 
@@ -23,7 +23,7 @@ def write_per_unit(sheet, report: Report, fmt) -> None:
     unit = report.show_in
     n_units = len(report.units)
     names = [u.name for u in report.units] + [TOTAL_KEY[0]]
-    sheet.write_string(0, 0, title(report, "Per enhet"), fmt.get(bold=True, size=14))
+    sheet.write_string(0, 0, title(report, PER_UNIT_SHEET), fmt.get(bold=True, size=14))
     write_unit_note(sheet, report, fmt, f"Belopp i {unit}; avvikelse mot periodiserad budget, positiv = gynnsam; "
                                         "Totalt = kostnader − intäkter, Resultat = intäkter − kostnader")
     group_head = fmt.get(bold=True, align="center", bottom=1, wrap=True, valign="bottom")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from ..contract import MONTH_NAMES
+from ..contract import METHODS, MONTH_NAMES
 from ..engine.results import Report
 from ..money import round_half_up
 
-METHOD_TEXT = {"budget": "utfall enligt budget", "rest": "rest enligt budget", "trend": "trend"}
+#: each forecast method as the report's text calls it
+METHOD_TEXT = {method.name: method.text for method in METHODS}
 
 
 def title(report: Report, what: str) -> str:
@@ -46,7 +47,7 @@ def headline(report: Report) -> str:
     if report.period == 0:
         first = f"Inget utfall är bokfört för {report.year} ännu."
     else:
-        months = MONTH_NAMES[0] if report.period == 1 else f"januari–{MONTH_NAMES[report.period - 1]}"
+        months = MONTH_NAMES[0] if report.period == 1 else f"{MONTH_NAMES[0]}–{MONTH_NAMES[report.period - 1]}"
         first = f"Utfallet för perioden {months} är {_n(actual)} {unit}"
         if variance == 0:
             first += " vilket är i nivå med den periodiserade budgeten."

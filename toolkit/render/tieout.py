@@ -11,6 +11,7 @@ unit's ledger tie-out."""
 from __future__ import annotations
 
 from ..cells import column_letter
+from ..contract import TIEOUT_SHEET
 from ..engine.figures import Figures, combine
 from ..engine.results import Report
 from ..findings import SLUGS, count_text
@@ -33,7 +34,7 @@ def _write_ledger_tieout(sheet, report: Report, fmt) -> None:
     head = fmt.get(bold=True, bottom=1)
     money = fmt.get(num=KR)
     count = fmt.get(num="#,##0")
-    sheet.write_string(0, 0, title(report, "Avstämning"), fmt.get(bold=True, size=14))
+    sheet.write_string(0, 0, title(report, TIEOUT_SHEET), fmt.get(bold=True, size=14))
     sheet.write(1, 0, "Belopp i kr med öre, debet + (kostnader +, intäkter −)", fmt.get(italic=True))
 
     row = write_warnings(sheet, 3, report.findings, fmt)
@@ -126,7 +127,7 @@ def _write_units_tieout(sheet, report: Report, fmt) -> None:
     head = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom")
     money = fmt.get(num=KR)
     money_bold = fmt.get(num=KR, bold=True)
-    sheet.write_string(0, 0, title(report, "Avstämning"), fmt.get(bold=True, size=14))
+    sheet.write_string(0, 0, title(report, TIEOUT_SHEET), fmt.get(bold=True, size=14))
     sheet.write(1, 0, "Belopp i kr med öre; Totalt = kostnader − intäkter (nettokostnad)", fmt.get(italic=True))
 
     row = write_warnings(sheet, 3, report.findings, fmt)

@@ -1,0 +1,55 @@
+"""Inställningar — settings (optional): one row per setting, its name in
+Inställning and its value in Värde. The sheet may be called Settings (read
+only when it has these columns: a workbook may have a Settings sheet of its
+own)."""
+
+from __future__ import annotations
+
+from .names import Column, Method, Setting, Sheet, Word
+
+SETTINGS_SHEET = Sheet("Inställningar", ("Settings",), (
+    Column("Inställning", ("setting",), "text", 16, "Inställningens namn. Ändra inte texten i den här kolumnen.",
+           required=True),
+    Column("Värde", ("value",), "code", 24, "Inställningens värde; tomt = standardvärdet som står i Förklaring.",
+           required=True),
+    Column("Förklaring", (), "text", 100, "Hjälptext; toolkit läser inte den här kolumnen.", read=False),
+))
+
+
+#: Prognosmetod: how a line without its own Prognos is forecast
+METHODS = (
+    Method("budget", ("utfall enligt budget",), text="utfall enligt budget"),  # the annual budget
+    Method("rest", ("rest enligt budget",), text="rest enligt budget"),  # utfall + the remaining months' budget
+    Method("trend", (), text="trend"),  # utfall ÷ the key's share of the months so far
+)
+#: Belopp i, Visa i: kronor or thousands (the readers ignore dots: "tkr." is tkr)
+UNITS = (Word("kr", ("kronor", "sek")), Word("tkr", ("tusen kronor", "ksek")))
+#: Strikt: yes or no
+YES_NO = (Word("ja", ("j", "yes", "sant", "true", "1"), True), Word("nej", ("n", "no", "falskt", "false", "0"), False))
+
+UNIT = Setting("unit", "Enhet", ("unit", "namn"),
+               "Enhetens namn, visas i rubrikerna (t.ex. Lokal nämnd Halmstad).")
+YEAR = Setting("year", "År", ("year", "budgetår", "räkenskapsår"), "Budgetåret.", whole=(2000, 2100))
+PERIOD = Setting("period", "Period", ("bokslutsperiod", "bokslutsmånad", "closing period"),
+                 "Sista månaden som ingår (1–12). Tomt = senaste månaden med bokningar i Utfall.", whole=(1, 12))
+AMOUNTS_IN = Setting("amounts_in", "Belopp i", ("amounts in",),
+                     "Enhet för beloppen på bladet Budget (Budget, Prognos, Intecknat): kr eller tkr.",
+                     default="kr", choices=UNITS)
+SHOW_IN = Setting("show_in", "Visa i", ("show in",), "Enhet i rapporterna: tkr eller kr.", default="tkr",
+                  choices=UNITS)
+METHOD = Setting("method", "Prognosmetod", ("forecast method",),
+                 "budget = prognosen är lika med budgeten; rest = utfall hittills + resterande månaders budget; "
+                 "trend = utfall hittills uppräknat efter nyckeln. En egen Prognos på bladet Budget går alltid före.",
+                 default="budget", choices=METHODS)
+LEDGER_FILES = Setting("ledger_files", "Utfallsfil", ("utfallsfiler", "huvudboksfil", "ledger file", "ledger files"),
+                       "Tomt = bladet Utfall. Annars huvudboksexporten (CSV, SIE eller arbetsbok) relativt den här "
+                       "filens mapp, t.ex. exporter/2025-*.csv; flera åtskilda med ;.")
+STRICT = Setting("strict", "Strikt", ("strict",),
+                 "ja = en varning stoppar körningen (som --strict); nej = varningarna visas på Avstämning.",
+                 default="nej", choices=YES_NO, template=False)
+ACCEPTED = Setting("accepted", "Godkända varningar", ("godkänd varning", "accepted warnings"),
+                   "Varningar som enheten har godkänt (deras typ, t.ex. negativ-kostnadsbudget; åtskilda med , eller ;)"
+                   ": de visas som iakttagelser.", template=False)
+
+#: the settings in the template's order (Strikt and Godkända varningar are read, the template has no row for them)
+SETTINGS = (UNIT, YEAR, PERIOD, AMOUNTS_IN, SHOW_IN, METHOD, LEDGER_FILES, STRICT, ACCEPTED)
