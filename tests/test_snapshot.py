@@ -322,10 +322,15 @@ def test_a_part_is_inflated_once_for_all_its_readers(monkeypatch):
 def test_a_snapshot_of_a_file_that_is_no_workbook_refuses_as_limits_does(tmp_path):
     path = tmp_path / "X.xlsx"
     path.write_bytes(b"not a zip at all")
-    snapshot = Snapshot.of_file(path)  # read (and identified) even so
+    snapshot = Snapshot.of_file(path)  # identified, refused on the container, and not read further
+    assert snapshot.data is None and snapshot.identity.size == 16
     for _ in range(2):
         with pytest.raises(limits.Refusal, match="inte ett zip-paket"):
             snapshot.check()
+    snapshot.check_unchanged()
+    path.write_bytes(b"another non-zip")
+    with pytest.raises(ChangedError):
+        snapshot.check_unchanged()
 
 
 # -- the lock -----------------------------------------------------------------------------------
@@ -425,6 +430,26 @@ def test_a_lock_left_by_a_killed_run_is_taken_over(book, tmp_path):
     (tmp_path / LOCK).write_text("4194303 nattserver 1700000000 reconcile\n")  # nobody holds it
     result = run("Test.xlsx")
     assert result.exit_code == 0, result.output
+    assert files(tmp_path) == ["Test.xlsx", "Test.xlsx.bak"]
+
+
+def test_a_left_over_lock_file_that_is_not_ours_to_write_is_made_anew(book, tmp_path, monkeypatch):
+    """The nightly task runs as another user: its lock file (0644) cannot be opened
+    for writing by this one (simulated: the tests may run as the superuser)."""
+    lock = tmp_path / LOCK
+    lock.write_text("4194303 nattserver 1700000000 reconcile\n")
+    left_over, real_open, refused = lock.stat().st_ino, os.open, []
+
+    def open_(path, flags, *args, **kwargs):
+        if Path(path) == Path(LOCK) and flags & os.O_RDWR and not flags & os.O_CREAT and lock.exists() \
+                and lock.stat().st_ino == left_over:
+            refused.append(flags)
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(runlock.os, "open", open_)
+    assert run("Test.xlsx").exit_code == 0
+    assert refused  # it was looked at read-only, found unheld, and made anew
     assert files(tmp_path) == ["Test.xlsx", "Test.xlsx.bak"]
 
 

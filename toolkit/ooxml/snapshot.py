@@ -2,7 +2,8 @@
 and its parts, for the whole run.
 
 A run reads the workbook once (``Snapshot.of_file``: the size on disk checked
-first, then one ``open``), and everything works from those bytes: the
+first, then one ``open``: the container, then the bytes), and everything
+works from those bytes: the
 readers (sheets, the notes on our previous Sammanställning) and the package
 layer that grafts the new sheets into the same package.  The container is
 checked once (``limits.check_package``: what the file is, the zip directory
@@ -59,13 +60,17 @@ class Snapshot(limits.Guarded):
     from memory.  The container is checked on first use (``check``), so that a
     file that is no workbook still has a snapshot (and an identity)."""
 
-    def __init__(self, data: bytes, path: str | os.PathLike | None = None, identity: Identity | None = None):
+    def __init__(self, data: bytes | None, path: str | os.PathLike | None = None, identity: Identity | None = None,
+                 entries: list[Entry] | None = None, refusal: Exception | None = None):
         self.path = Path(path) if path is not None else None
-        self.data = data
+        self.data = data  # None: the file was refused before it was read whole
         self.identity = identity
-        self._view = memoryview(data)
+        self._view = memoryview(data if data is not None else b"")
         self._entries: list[Entry] | None = None
-        self._refusal: Exception | None = None
+        self._refusal: Exception | None = refusal
+        if entries is not None:
+            self._index = {e.name.lower(): e for e in entries}
+            self._entries = entries
         self._members: list[Member] | None = None
         self._inflated: dict[str, _Inflated] = {}
         self._whole: dict[str, bytes] = {}
@@ -73,20 +78,32 @@ class Snapshot(limits.Guarded):
 
     @classmethod
     def of_file(cls, path: str | os.PathLike) -> Snapshot:
-        """The file's bytes, read in one go once its size on disk is within
-        ``limits`` (``Refusal`` otherwise, nothing read); ``OSError`` as it comes."""
-        limits.check_file(path)
+        """The file read once: its size on disk within ``limits`` (``Refusal``
+        otherwise, nothing read), then through one ``open`` the container
+        (``limits.check_zip``: what the file is, the zip directory within the
+        bounds, parsed once) and, when it passed, all of its bytes.  A file the
+        container check refuses is not read further: its snapshot keeps the
+        refusal (``check`` raises it) and its identity.  ``OSError`` as it comes."""
+        size = limits.check_file(path)
         with open(path, "rb") as fh:
-            data = fh.read()
+            try:
+                entries, refusal = limits.check_zip(fh, size), None
+            except ValueError as exc:  # Refusal, ZipError
+                entries, refusal = None, exc
+            fh.seek(0)
+            data = fh.read() if refusal is None else None
             stat = os.fstat(fh.fileno())  # after reading: a write during the read shows in the mtime
-        return cls(data, path, Identity.of(stat))
+        if data is not None and len(data) != size:  # it changed between stat and read: a zip of other bytes
+            return cls(data, path, Identity.of(stat))
+        return cls(data, path, Identity.of(stat), entries, refusal)
 
     # -- the container --------------------------------------------------------------------------
 
     def check(self) -> None:
-        """``limits.check_package`` once: the file's size, what it is, the zip
-        directory and every entry within the bounds; the same ``Refusal`` (or
-        ``ZipError``) each time it is asked when they are not."""
+        """``limits.check_package`` once (``of_file`` did it on the file): the
+        file's size, what it is, the zip directory and every entry within the
+        bounds; the same ``Refusal`` (or ``ZipError``) each time it is asked
+        when they are not."""
         if self._entries is not None:
             return
         if self._refusal is not None:
@@ -204,7 +221,7 @@ class Snapshot(limits.Guarded):
         cheaper than a hash of both).  ``OSError`` as it comes."""
         if self.path is None or self.identity is None:
             return
-        if self.moved() or not _same_bytes(self.path, self._view):
+        if self.moved() or (self.data is not None and not _same_bytes(self.path, self._view)):
             raise ChangedError(CHANGED, file=display or str(self.path))
 
 

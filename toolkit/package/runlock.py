@@ -16,7 +16,9 @@ ends.  So a lock file left by a killed run (SIGKILL, a power cut) is taken
 over by the next run at once; the file is removed when a run lets go of it
 (``release``, in a ``finally``).  A run that finds the file locks it and then
 checks that it is still the file at that name (the holder removes it before
-letting go), else it starts again.
+letting go), else it starts again.  A left-over file this user may not write
+(the nightly task's, made by another user) is looked at read-only, and made
+anew when nobody holds it.
 
 Where the file system has no locks at all (some NFS mounts without a lock
 daemon), the file itself is the lock: created with ``O_CREAT | O_EXCL``,
@@ -112,20 +114,27 @@ def acquire(path: str | os.PathLike, display: str | None = None) -> RunLock:
     if key in _HELD:
         raise busy
     for _ in range(_ATTEMPTS):
+        writable = True
         try:
             fd, created = os.open(target, _FLAGS | os.O_CREAT | os.O_EXCL, 0o666), True
         except FileExistsError:
             try:
                 fd, created = os.open(target, _FLAGS), False
-            except (FileNotFoundError, PermissionError):  # removed meanwhile (Windows: being removed)
+            except FileNotFoundError:  # removed meanwhile
                 continue
-        except OSError as exc:  # worded as ``atomic`` words it when it cannot write there
-            folder = target.parent if str(target.parent) else Path(".")
-            if isinstance(exc, FileNotFoundError):
-                raise WorkbookError(f"mappen {folder} finns inte; skapa den eller välj en annan mapp — inget skrevs",
-                                    file=display) from exc
-            raise WorkbookError(f"kan inte skriva i mappen {folder} ({os_reason(exc)}) — inget skrevs",
-                                file=display) from exc
+            except PermissionError:  # another user's (or, on Windows, being removed): looked at, not written
+                try:
+                    fd, created, writable = os.open(target, _FLAGS & ~os.O_RDWR | os.O_RDONLY), False, False
+                except OSError:
+                    time.sleep(0.05)
+                    continue
+        except PermissionError as exc:
+            if os.name == "nt":  # pragma: no cover - Windows: the previous holder's file is being removed
+                time.sleep(0.05)
+                continue
+            raise _cannot_write(target, display, exc) from exc
+        except OSError as exc:
+            raise _cannot_write(target, display, exc) from exc
         keep = False
         try:
             system = _lock(fd)
@@ -138,6 +147,10 @@ def acquire(path: str | os.PathLike, display: str | None = None) -> RunLock:
                     os.unlink(target)
                 continue
             if not _same_file(fd, target):  # the run that held it removed it meanwhile
+                continue
+            if not writable:  # left over, and not ours to write: made anew
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(target)
                 continue
             _write_owner(fd)
             keep = True
@@ -157,6 +170,15 @@ def holding(path: str | os.PathLike, display: str | None = None) -> Iterator[Run
         yield lock
     finally:
         lock.release()
+
+
+def _cannot_write(target: Path, display: str, exc: OSError) -> WorkbookError:
+    """No lock file can be made in the folder: worded as ``atomic`` words it."""
+    folder = target.parent if str(target.parent) else Path(".")
+    if isinstance(exc, FileNotFoundError):
+        return WorkbookError(f"mappen {folder} finns inte; skapa den eller välj en annan mapp — inget skrevs",
+                             file=display)
+    return WorkbookError(f"kan inte skriva i mappen {folder} ({os_reason(exc)}) — inget skrevs", file=display)
 
 
 def _lock(fd: int) -> bool | None:
