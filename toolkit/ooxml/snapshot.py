@@ -39,8 +39,10 @@ from .zipcopy import CHUNK, CorruptMember, Member, ZipError, inflate_stream, mem
 CHANGED = "arbetsboken ändrades medan reconcile körde (sparad i Excel?); kör igen — inget skrevs"
 
 # Inflated content kept per part for the readers that come after the first one:
-# beyond it a part is inflated again for each (as a ledger's shared strings may be).
-KEEP = 32 << 20  # 32 MiB
+# beyond it a part is inflated again for each (as a ledger's shared strings may
+# be, tens of MB), so that a big part costs no more memory than it did streamed.
+# The index parts fit (the corpus's largest, a styles part, is 3.4 MB).
+KEEP = 8 << 20  # 8 MiB
 
 
 @dataclass(frozen=True)
@@ -182,17 +184,20 @@ class Snapshot(limits.Guarded):
     def read(self, part: str, max_size: int | None = None) -> bytes | None:
         """The verified content of a part to be parsed in Python, within
         ``max_size`` (default ``limits.MAX_PARSED_PART``); inflated and
-        verified once."""
+        verified once (a part larger than ``KEEP`` each time it is asked for)."""
         entry = self.entry(part)
         if entry is None:
             return None
         limits.check_parsed(entry, max_size)
         key = entry.name.lower()
-        if key not in self._whole:
-            pieces: list[bytes] = []
-            limits.verify_pieces(entry, self.inflated(entry.name), keep=pieces)
-            self._whole[key] = b"".join(pieces)
-        return self._whole[key]
+        if key in self._whole:
+            return self._whole[key]
+        pieces: list[bytes] = []
+        limits.verify_pieces(entry, self.inflated(entry.name), keep=pieces)
+        whole = b"".join(pieces)
+        if len(whole) <= KEEP:  # a larger part is the caller's alone (and inflated again if asked again)
+            self._whole[key] = whole
+        return whole
 
     def memo(self, key: object, build: Callable[[], object]) -> object:
         """``build()`` the first time ``key`` is asked for, kept for the run (what
