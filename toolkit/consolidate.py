@@ -36,6 +36,7 @@ class Consolidate:
         self.backup = backup
         self.wait = wait
         self.strict = strict  # --strict: a warning (the consolidation's or a unit's) stops the run
+        self.output_before = None  # what the output was as the run began (ooxml.snapshot): its notes, the graft
 
     def unit_paths(self) -> list[Path]:
         """The unit workbooks: the files given, and the workbooks in the folders
@@ -68,6 +69,7 @@ class Consolidate:
         from .engine.consolidation import consolidate
         from .engine.notes import carry
         from .job import Job
+        from .ooxml.snapshot import Snapshot, taken
         from .read.notes import read_notes
 
         units: list[Unit] = []
@@ -77,7 +79,8 @@ class Consolidate:
         _check_periods(units)
         units = [replace(unit, name=name) for unit, name in zip(units, _unique_names(units))]
         report = consolidate(units, self.name)
-        notes = read_notes(self.output, str(self.output)) if self.output.exists() else None
+        self.output_before = taken(self.output)
+        notes = read_notes(self.output_before, str(self.output)) if isinstance(self.output_before, Snapshot) else None
         return carry(report, notes)
 
     def run(self, write: bool = True, on_wait=None) -> Result:
@@ -88,23 +91,26 @@ class Consolidate:
         return retrying(self._write_once, self.wait, on_wait)
 
     def _write_once(self) -> Result:
+        from .ooxml.snapshot import Absent
         from .package import write_new, write_sheets
         from .package.locks import ensure_not_open
         from .package.readonly import ensure_writable
+        from .package.runlock import holding
         from .render import render
 
         dest = self.output
         ensure_writable(dest, str(dest))
         ensure_not_open(dest, str(dest))
-        report = self.consolidate()
-        stop_if_strict(report, self.strict, None, str(self.output))
-        rendered = render(report)
-        ensure_writable(dest, str(dest))
-        ensure_not_open(dest, str(dest))
-        if dest.exists():
-            written = write_sheets(dest, rendered, dest, backup=self.backup)
-        else:
-            written = write_new(dest, rendered)
+        with holding(dest, str(dest)):  # no other reconcile run writes it until it is replaced
+            report = self.consolidate()
+            stop_if_strict(report, self.strict, None, str(self.output))
+            rendered = render(report)
+            ensure_writable(dest, str(dest))
+            ensure_not_open(dest, str(dest))
+            if isinstance(self.output_before, Absent):
+                written = write_new(dest, rendered, before=self.output_before)
+            else:
+                written = write_sheets(self.output_before or dest, rendered, dest, backup=self.backup)
         return Result(dest, report, dest, tuple(written.names), written.changed)
 
 

@@ -47,6 +47,12 @@ class LockedError(ReconcileError):
     exit_code = 3
 
 
+class ChangedError(LockedError):
+    """The workbook changed on disk while the run read and computed it (saved in
+    Excel meanwhile): nothing is replaced, and the run starts over from the new
+    file (``job.retrying``)."""
+
+
 class ReadOnlyError(LockedError):
     """The workbook or its folder is read-only. Not retried with ``--wait``:
     only a person can lift it."""

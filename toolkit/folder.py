@@ -7,7 +7,9 @@ any outcome into an ``Outcome`` — a status, the one line the CLI prints, the
 folder's (sorted) order, whatever order the workers finish in.
 
 Skipped without a word: Excel's owner files (``~$Halmstad.xlsx``), LibreOffice's
-lock files, hidden and temporary files, backups (``Halmstad.xlsx.bak``,
+lock files, our own (``.~reconcile.Halmstad.xlsx.lock``, see
+``package.runlock``: a workbook another run refreshes is reported locked),
+hidden and temporary files, backups (``Halmstad.xlsx.bak``,
 ``Halmstad.20261123-021500.xlsx`` beside their workbook).  A workbook made by
 ``reconcile consolidate`` has no Budget of its own; it is listed as skipped.
 """
@@ -127,9 +129,10 @@ def is_consolidation(path: Path) -> bool:
     from .read.workbook import Source
 
     try:
-        if Source(path, str(path)).find(BUDGET_SHEET.name) is not None:
+        source = Source(path, str(path))
+        if source.find(BUDGET_SHEET.name) is not None:
             return False
-        return PER_UNIT_SHEET.lower() in {name.lower() for name in toolkit_sheet_names(path)}
+        return PER_UNIT_SHEET.lower() in {name.lower() for name in toolkit_sheet_names(source.snapshot)}
     except ReconcileError:
         return False  # what is wrong with it is reported by the job
 

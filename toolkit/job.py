@@ -13,13 +13,14 @@ from typing import TypeVar
 
 from .contract import BUDGET_SHEET, KEYS_SHEET, SETTINGS_SHEET
 from .engine.results import Report
-from .errors import InputError, LockedError, ReadOnlyError, WorkbookError
+from .errors import ChangedError, InputError, LockedError, ReadOnlyError, WorkbookError
 from .findings import Finding, count_text
 from .package.backup import Backup
 from .progress import Report as ProgressReport
 from .result import Result
 
 WAIT_POLL = 1.0  # seconds between attempts while the workbook is open elsewhere
+ATTEMPTS = 3  # runs started over at once when the workbook changed on disk meanwhile (then exit 3)
 DEFAULT_BACKUP = Backup()  # the previous version as NAME.bak beside the workbook
 T = TypeVar("T")
 
@@ -53,6 +54,8 @@ class Job:
         self.strict = strict  # --strict: a warning stops the run (so does Strikt on Inställningar)
         self.strict_setting: str | None = None  # where Strikt = ja was read, once reconciled
         self.progress = progress  # hears of long work (reading the ledger, writing the package)
+        self.snapshot = None  # the workbook as this run read it (ooxml.snapshot), once reconciled
+        self.output_before = None  # what --output was as the run began (its notes are read from it)
 
     def reconcile(self) -> Report:
         from .engine.report import reconcile
@@ -79,6 +82,7 @@ class Job:
             notes.append(Finding("arbetsbok-olasbar", str(self.path),
                                  f"arbetsboken kunde inte läsas ({exc.message}); inställningarna lästes från "
                                  f"{self.budget_file}", "info"))
+        self.snapshot = book.snapshot if book is not None else None
         budget_src = Source(self.budget_file, str(self.budget_file)) if self.budget_file else book
         ledger_sources = [Source(p, str(p)) for p in ledger_paths] or [book]
 
@@ -127,10 +131,15 @@ class Job:
 
     def _notes(self, read_notes, readable: bool):
         """The economist's text on the Sammanställning this run replaces: the
-        output's when ``--output`` names an existing file, else the workbook's."""
-        if self.output is not None and Path(self.output).exists():
-            return read_notes(self.output, str(self.output))
-        return read_notes(self.path, str(self.path)) if readable else None
+        output's when ``--output`` names an existing file, else the workbook's
+        (from the run's snapshot of it)."""
+        from .ooxml.snapshot import Absent, taken
+
+        if self.output is not None:
+            self.output_before = taken(self.output)
+            if not isinstance(self.output_before, Absent):
+                return None if self.output_before is None else read_notes(self.output_before, str(self.output))
+        return read_notes(self.snapshot, str(self.path)) if readable else None
 
     def _ledger_setting(self, settings) -> list[Path]:
         """The exports named by Utfallsfil on Inställningar, relative to the workbook's folder."""
@@ -157,8 +166,10 @@ class Job:
 
     def run(self, write: bool = True, on_wait: Callable[[LockedError], None] | None = None) -> Result:
         """Reconcile and write. While the workbook is open elsewhere (or cannot be
-        replaced) the whole run is retried — read again, so nothing saved in the
-        meantime is lost — for up to ``wait`` seconds."""
+        replaced, or another run refreshes it) the whole run is retried — read
+        again, so nothing saved in the meantime is lost — for up to ``wait``
+        seconds; when it changed on disk while this run read it, the run starts
+        over at once (``retrying``)."""
         if not write:
             report = self.reconcile()
             stop_if_strict(report, self.strict, self.strict_setting, str(self.path))
@@ -169,17 +180,20 @@ class Job:
         from .package import write_sheets
         from .package.locks import ensure_not_open
         from .package.readonly import ensure_writable
+        from .package.runlock import holding
         from .render import render
 
         dest = self.output or self.path
         ensure_writable(dest, str(dest))  # before reading anything: refused as Excel refuses it
         ensure_not_open(dest, str(dest))
-        report = self.reconcile()
-        stop_if_strict(report, self.strict, self.strict_setting, str(self.path))
-        rendered = render(report)
-        ensure_writable(dest, str(dest))
-        ensure_not_open(dest, str(dest))
-        written = write_sheets(self.path, rendered, dest, backup=self.backup, progress=self.progress)
+        with holding(dest, str(dest)):  # no other reconcile run refreshes it until it is replaced
+            report = self.reconcile()
+            stop_if_strict(report, self.strict, self.strict_setting, str(self.path))
+            rendered = render(report)
+            ensure_writable(dest, str(dest))
+            ensure_not_open(dest, str(dest))
+            written = write_sheets(self.snapshot or self.path, rendered, dest, backup=self.backup,
+                                   progress=self.progress, before=self.output_before if self.output else None)
         return Result(self.path, report, Path(dest), tuple(written.names), written.changed)
 
 
@@ -204,14 +218,22 @@ def not_a_workbook(path: Path) -> str:
 
 
 def retrying(attempt: Callable[[], T], wait: float, on_wait: Callable[[LockedError], None] | None = None) -> T:
-    """``attempt()``, again while it raises ``LockedError``, for up to ``wait`` seconds."""
+    """``attempt()``, again while it raises ``LockedError``, for up to ``wait``
+    seconds.  When the workbook changed on disk during an attempt
+    (``ChangedError``) it starts over at once, up to ``ATTEMPTS`` attempts in
+    all; after that it is waited for like a lock."""
     deadline = time.monotonic() + wait
+    changed = 0
     while True:
         try:
             return attempt()
         except ReadOnlyError:
             raise  # waiting does not lift it
         except LockedError as exc:
+            if isinstance(exc, ChangedError):
+                changed += 1
+                if changed < ATTEMPTS:
+                    continue  # read the new file and do it all again
             left = deadline - time.monotonic()
             if left <= 0:
                 if wait:

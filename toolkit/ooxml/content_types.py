@@ -6,6 +6,7 @@ Every part we add gets an explicit ``<Override>``: some packages map the
 
 from __future__ import annotations
 
+import copy
 import posixpath
 
 from .xmlspan import Editor, Writer, parse
@@ -18,6 +19,7 @@ PART = "[Content_Types].xml"
 
 class ContentTypes:
     def __init__(self, data: bytes):
+        self.data = data
         self.root = parse(data)
         self.editor = Editor(data)
         self.defaults = {}
@@ -50,3 +52,9 @@ class ContentTypes:
 
     def result(self) -> bytes:
         return self.editor.result()
+
+    def fork(self) -> ContentTypes:
+        """The same parsed part with edits of its own (the parse is shared)."""
+        clone = copy.copy(self)
+        clone.editor = Editor(self.data)
+        return clone

@@ -25,12 +25,14 @@ Checks, in the order they run:
                          cells may not span far more than they fill
                          (``Extent``).
 
-Package-level checks (1, 2) run on every workbook in both layers.  Part-level
-verification (3) runs on the parts that are parsed: in the read layer, the
-parts calamine reads when it opens the file and the worksheet of each sheet
-actually read (lazily); in the package layer, every part it reads
-(``opc.Package.read`` -> ``read_member``: the same stream and checks, and at
-most MAX_PARSED_PART for the index parts, which it parses whole).  The XML
+Package-level checks (1, 2) run once per run on the workbook's snapshot
+(``snapshot.Snapshot``: the file read once, which both layers work from), or
+on a file on disk (``Guarded``) or bytes given.  Part-level verification (3)
+runs on the parts that are parsed: in the read layer, the parts calamine reads
+when it opens the workbook and the worksheet of each sheet actually read
+(lazily); in the package layer, every part it reads (``opc.Package.read`` ->
+``read_member``, or the snapshot's ``read``: the same stream and checks, and
+at most MAX_PARSED_PART for the index parts, which it parses whole).  The XML
 parser there, ``xmlspan.parse``, refuses DTDs and entities on its own as well,
 exactly as defusedxml does.  Members that are only copied are never inflated.  A sheet that is never read costs nothing
 but its directory entry -- unless that entry itself looks like a bomb (check
@@ -51,7 +53,7 @@ import re
 import struct
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ..cells import column_letter
@@ -256,13 +258,15 @@ class Entry:
     compress_size: int
     file_size: int
     header_offset: int = 0
+    # what zipfile parsed (for ``zipcopy.members_of``: the raw copy needs no second parse of the directory)
+    info: zipfile.ZipInfo | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, item: zipfile.ZipInfo | Member) -> Entry:
         if isinstance(item, Member):
             return cls(item.name, item.method, item.flags, item.crc, item.compress_size, item.file_size)
         return cls(item.orig_filename, item.compress_type, item.flag_bits, item.CRC, item.compress_size,
-                   item.file_size, item.header_offset)
+                   item.file_size, item.header_offset, item)
 
 
 def _contains(fh: BinaryIO, needle: bytes) -> bool:
@@ -735,11 +739,21 @@ def verify(entry: Entry | Member, raw: Iterable[bytes], *, label: str | None = N
     to be parsed on the way; what it made of them may only be used once
     ``verify`` has returned (the CRC is checked at the end)."""
     entry = entry if isinstance(entry, Entry) else Entry.of(entry)
+    return verify_pieces(entry, inflate_stream(entry.name, entry.method, raw, entry.file_size, entry.crc),
+                         label=label, xml=xml, sheet=sheet, keep=keep, sink=sink)
+
+
+def verify_pieces(entry: Entry, pieces: Iterable[bytes], *, label: str | None = None, xml: bool = True,
+                  sheet: bool = False, keep: list[bytes] | None = None,
+                  sink: Callable[[bytes], None] | None = None) -> Verified:
+    """``verify`` over the member's content as ``inflate_stream`` yields it
+    (the capped, CRC-checking stream; a snapshot may hand out the pieces it
+    inflated before)."""
     label = label or entry.name
     prolog = Prolog(label) if xml else None
     extent = Extent() if sheet else None
     size = 0
-    for piece in inflate_stream(entry.name, entry.method, raw, entry.file_size, entry.crc):
+    for piece in pieces:
         size += len(piece)
         if keep is not None:
             keep.append(piece)
@@ -773,9 +787,10 @@ def verify_member(member: Member, **kwargs) -> Verified:
 
 
 class Guarded:
-    """A workbook on disk whose container passed ``check_file`` and
-    ``check_zip``; its parts (by part name, case-insensitive) are verified or
-    read one at a time, straight from the file."""
+    """A workbook whose container passed ``check_file`` and ``check_zip``; its
+    parts (by part name, case-insensitive) are verified or read one at a time.
+    Here straight from the file on disk; ``snapshot.Snapshot`` serves the same
+    calls from the bytes it read once."""
 
     def __init__(self, path: str | os.PathLike):
         self.path = path
@@ -787,21 +802,39 @@ class Guarded:
     def entry(self, part: str) -> Entry | None:
         return self._index.get(part.lstrip("/").lower())
 
+    def raw(self, entry: Entry) -> Iterator[bytes]:
+        """The member's compressed bytes, in chunks."""
+        with open(self.path, "rb") as fh:
+            yield from raw_chunks(fh, entry)
+
+    def stream(self, part: str, chunk: int = CHUNK) -> Iterator[bytes]:
+        """The part's content through the capped inflater (size and CRC checked at
+        its end), not yet verified otherwise: for a reader that peeks and stops."""
+        entry = self.entry(part)
+        yield from inflate_stream(entry.name, entry.method, self.raw(entry), entry.file_size, entry.crc,
+                                  chunk=chunk)
+
+    def inflated(self, part: str) -> Iterable[bytes]:
+        """``stream`` for a part several readers look at (a snapshot keeps it)."""
+        return self.stream(part)
+
     def verify(self, part: str, **kwargs) -> Verified | None:
         """``verify`` the part if the package has it."""
         entry = self.entry(part)
         if entry is None:
             return None
-        with open(self.path, "rb") as fh:
-            return verify(entry, raw_chunks(fh, entry), **kwargs)
+        return verify(entry, self.raw(entry), **kwargs)
 
-    def read(self, part: str) -> bytes | None:
+    def read(self, part: str, max_size: int | None = None) -> bytes | None:
         """The verified content of a part to be parsed in Python (``check_parsed``)."""
         entry = self.entry(part)
         if entry is None:
             return None
-        check_parsed(entry)
+        check_parsed(entry, max_size)
         pieces: list[bytes] = []
-        with open(self.path, "rb") as fh:
-            verify(entry, raw_chunks(fh, entry), keep=pieces)
+        verify(entry, self.raw(entry), keep=pieces)
         return b"".join(pieces)
+
+    def memo(self, key: object, build: Callable[[], object]) -> object:
+        """What ``build`` makes of the parts (nothing is kept for a file on disk)."""
+        return build()

@@ -9,7 +9,9 @@ be percent-escaped.
 
 from __future__ import annotations
 
+import copy
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -24,19 +26,29 @@ OFFICE_DOCUMENT = "/officeDocument"  # suffix of the Transitional and Strict typ
 class Package:
     """Members of a zip, addressable by part name."""
 
-    def __init__(self, data: bytes):
-        self.members: list[Member] = read_members(data)
+    def __init__(self, data: bytes | None = None, *, members: list[Member] | None = None,
+                 reader: Callable[[str, int], bytes | None] | None = None):
+        """The members of the zip ``data``; or ``members`` already read, their
+        parts' content got from ``reader(part, max_size)`` (a snapshot, which
+        inflates each part once)."""
+        self.members: list[Member] = read_members(data) if members is None else members
         self._index = {m.name.lower(): m for m in self.members}
+        self._reader = reader
 
     def member(self, part: str) -> Member | None:
         return self._index.get(part.lstrip("/").lower())
 
-    def read(self, part: str, max_size: int = limits.MAX_PART_SIZE) -> bytes | None:
+    def read(self, part: str, max_size: int | None = None) -> bytes | None:
         """A part's content, to be parsed: inflated through the capped stream,
         CRC-checked, no DTD before its root (``limits.read_member``); a part
-        larger than ``max_size`` is refused."""
+        larger than ``max_size`` (default ``limits.MAX_PART_SIZE``) is refused."""
+        max_size = limits.MAX_PART_SIZE if max_size is None else max_size
         member = self.member(part)
-        return None if member is None else limits.read_member(member, max_size)
+        if member is None:
+            return None
+        if self._reader is not None:
+            return self._reader(member.name, max_size)
+        return limits.read_member(member, max_size)
 
     def has(self, part: str) -> bool:
         return part.lstrip("/").lower() in self._index
@@ -109,6 +121,12 @@ class Relationships:
 
     def result(self) -> bytes:
         return self.editor.result()
+
+    def fork(self) -> Relationships:
+        """The same parsed part with edits of its own (the parse is shared)."""
+        clone = copy.copy(self)
+        clone.editor = Editor(self.data)
+        return clone
 
 
 def new_rels(source_part: str) -> Relationships:

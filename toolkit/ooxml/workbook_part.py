@@ -7,6 +7,7 @@ replaced sheet keeps its ``<sheet>`` element untouched.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from . import marker
@@ -162,3 +163,9 @@ class WorkbookPart:
 
     def result(self) -> bytes:
         return self.editor.result()
+
+    def fork(self) -> WorkbookPart:
+        """The same parsed part with edits of its own (the parse is shared)."""
+        clone = copy.copy(self)
+        clone.editor = Editor(self.data)
+        return clone

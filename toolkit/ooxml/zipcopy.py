@@ -71,7 +71,7 @@ class Member:
     create_system: int
     external_attr: int
     internal_attr: int
-    raw: bytes  # compressed data exactly as stored
+    raw: bytes  # compressed data exactly as stored (or a view of it)
 
 
 def read_members(data: bytes) -> list[Member]:
@@ -81,6 +81,12 @@ def read_members(data: bytes) -> list[Member]:
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error) as exc:
         raise ZipError(str(exc)) from exc
+    return members_of(data, infos)
+
+
+def members_of(data: bytes | memoryview, infos: list[zipfile.ZipInfo]) -> list[Member]:
+    """The members the directory ``infos`` (already parsed from ``data``)
+    describes, each with its raw bytes (a view when ``data`` is a memoryview)."""
     members = []
     for info in infos:
         if info.flag_bits & 0x1:

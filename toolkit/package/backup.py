@@ -52,10 +52,13 @@ class Backup:
         return [path for _, path in sorted(found)]
 
 
-def keep_previous(dest: Path, backup: Backup, now: dt.datetime | None = None) -> Path | None:
+def keep_previous(dest: Path, backup: Backup, now: dt.datetime | None = None,
+                  data: bytes | None = None) -> Path | None:
     """Copy the current ``dest`` to its backup place; returns the backup's path
-    (None when there is nothing to back up)."""
-    if not dest.exists():
+    (None when there is nothing to back up).  ``data``: the bytes ``dest`` holds,
+    when the caller has them (just compared with the file), so that the file is
+    not read once more."""
+    if data is None and not dest.exists():
         return None
     now = now or dt.datetime.now()
     if backup.folder is not None:
@@ -71,8 +74,12 @@ def keep_previous(dest: Path, backup: Backup, now: dt.datetime | None = None) ->
         raise WorkbookError(f"kan inte skriva säkerhetskopian i {target.parent} ({os_reason(exc)}); inget skrevs",
                             file=str(dest)) from exc
     try:
-        with os.fdopen(fd, "wb") as out, open(dest, "rb") as src:
-            shutil.copyfileobj(src, out, 1 << 20)
+        with os.fdopen(fd, "wb") as out:
+            if data is None:
+                with open(dest, "rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
+            else:
+                out.write(data)
             out.flush()
             os.fsync(out.fileno())
         shutil.copymode(dest, tmp)

@@ -17,6 +17,7 @@ from ..ooxml import limits, opc
 from ..ooxml.content_types import PART as CT_PART
 from ..ooxml.content_types import STYLES, WORKSHEET
 from ..ooxml.index import open_package
+from ..ooxml.snapshot import Snapshot
 from ..ooxml.workbook_part import MAIN, REL, STRICT_MAIN, STRICT_REL, Sheet
 from ..ooxml.xmlspan import XmlError
 from ..ooxml.zipcopy import Member, ZipError, new_member, write_members
@@ -38,7 +39,7 @@ EMPTY_STYLES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<style
                 '</styleSheet>')
 
 
-def toolkit_sheets(data: bytes, file: str) -> list[str]:
+def toolkit_sheets(data: bytes | Snapshot, file: str) -> list[str]:
     book = open_package(data, file).workbook
     return [s.name for s in book.sheets if book.is_ours(s)]
 
@@ -52,9 +53,9 @@ class _Target:
 
 
 class _Graft:
-    def __init__(self, data: bytes, rendered: bytes, file: str):
+    def __init__(self, data: bytes | Snapshot, rendered: bytes, file: str):
         self.file = file
-        opened = open_package(data, file)
+        opened = open_package(data, file).fork()  # the index parts as parsed, with edits of our own
         self.pkg, self.ct, self.book = opened.pkg, opened.content_types, opened.workbook
         self.rels, self.rels_name = opened.rels, opened.rels_name
         if self.book.structure_locked():
@@ -190,8 +191,10 @@ class _Graft:
             raise limits.workbook_error(exc, self.file) from exc
 
 
-def graft(data: bytes, rendered: bytes, file: str) -> tuple[bytes, list[str]]:
-    """The new package bytes and the names of the grafted sheets."""
+def graft(data: bytes | Snapshot, rendered: bytes, file: str) -> tuple[bytes, list[str]]:
+    """The new package bytes and the names of the grafted sheets; ``data``: the
+    user's package, as bytes or as the run's snapshot of it (its parts then
+    inflated and parsed once for the readers and the graft together)."""
     try:
         return _Graft(data, rendered, file).run()
     except (ZipError, XmlError) as exc:

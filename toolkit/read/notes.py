@@ -35,20 +35,27 @@ from ..layout import (
     keys_from_labels,
     outside_key,
 )
+from ..ooxml.snapshot import Snapshot
 
 
-def read_notes(path: str | os.PathLike, display: str | None = None) -> Notes | None:
+def read_notes(source: str | os.PathLike | Snapshot, display: str | None = None) -> Notes | None:
     """The notes on the workbook's Sammanställning written by an earlier run, or
-    None when there is no such sheet (first run, or the file is not a package)."""
+    None when there is no such sheet (first run, or the file is not a package).
+    ``source``: the workbook's snapshot (as the run read it), or its path."""
     from .previous import read_previous
 
-    path = Path(path)
+    if isinstance(source, Snapshot):
+        data: bytes | Snapshot = source
+        display = display or (source.path.name if source.path else "")
+    else:
+        path = Path(source)
+        display = display or path.name
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
     try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    try:
-        sheet = read_previous(data, display or path.name, SHEET)
+        sheet = read_previous(data, display, SHEET)
     except WorkbookError:
         return None  # the package layer reports what is wrong when it writes
     return None if sheet is None else notes_from_cells(sheet)

@@ -17,6 +17,7 @@ from defusedxml import ElementTree
 
 from ..cells import column_letter
 from ..ooxml.index import open_package
+from ..ooxml.snapshot import Snapshot
 
 _REF = re.compile(r"([A-Z]+)(\d+)$")
 
@@ -84,9 +85,10 @@ def _text_of(el) -> str:
     return "".join(parts)
 
 
-def read_previous(data: bytes, file: str, name: str) -> PreviousSheet | None:
-    """The cells of the toolkit's sheet ``name`` in the package ``data``, or None
-    when the package has no such sheet of ours."""
+def read_previous(data: bytes | Snapshot, file: str, name: str) -> PreviousSheet | None:
+    """The cells of the toolkit's sheet ``name`` in the package ``data`` (its
+    bytes, or the run's snapshot of it), or None when the package has no such
+    sheet of ours."""
     opened = open_package(data, file)
     book = opened.workbook
     sheet = book.find_sheet(name)

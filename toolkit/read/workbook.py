@@ -2,18 +2,20 @@
 handing out its sheets as ``Grid``s, or as the ``WorksheetPart`` the
 streaming reader (``worksheet``) reads column by column.
 
-Opening reads only the package's container and index:
-``toolkit.ooxml.limits`` bounds what the file may cost (its size, what it
-is — a password-protected or .xls file, not a zip, a truncated zip — the zip
-entries' number, sizes and ratios) and the workbook part names the sheets.
-A sheet is read through ``worksheet`` (verified as it streams: CRC, no DTD
-or entities, the cells' extent); python-calamine is opened only for a sheet
-that reader does not take, after the parts calamine parses on opening and
-that sheet's worksheet are verified the same way.  Sheets that are never
-read are never inflated."""
+Opening reads the file once (``toolkit.ooxml.snapshot``: a run's readers,
+its notes and the graft share those bytes) and looks only at the package's
+container and index: ``toolkit.ooxml.limits`` bounds what the file may cost
+(its size, what it is — a password-protected or .xls file, not a zip, a
+truncated zip — the zip entries' number, sizes and ratios) and the workbook
+part names the sheets.  A sheet is read through ``worksheet`` (verified as it
+streams: CRC, no DTD or entities, the cells' extent); python-calamine is
+opened (on the snapshot's bytes) only for a sheet that reader does not take,
+after the parts calamine parses on opening and that sheet's worksheet are
+verified the same way.  Sheets that are never read are never inflated."""
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 from pathlib import Path
@@ -21,6 +23,7 @@ from pathlib import Path
 from ..contract import normalise_header
 from ..errors import InputError, WorkbookError, os_reason
 from ..ooxml import limits
+from ..ooxml.snapshot import Snapshot
 from .grid import Grid
 from .worksheet import NotCanonical, WorksheetPart
 
@@ -30,9 +33,10 @@ SIE_SUFFIXES = (".se", ".si", ".sie")  # SIE 4 (#TRANS) and SIE 3 (#PSALDO) expo
 
 
 class Source:
-    """A workbook's sheets, read lazily by name (case-insensitive)."""
+    """A workbook's sheets, read lazily by name (case-insensitive), from the
+    workbook's ``snapshot`` (read here when none is given)."""
 
-    def __init__(self, path: str | os.PathLike, display: str | None = None):
+    def __init__(self, path: str | os.PathLike, display: str | None = None, snapshot: Snapshot | None = None):
         self.path = Path(path)
         self.display = display or str(path)
         self._grids: dict[str, Grid] = {}
@@ -48,13 +52,18 @@ class Source:
                 ".csv, .txt, .tsv eller en SIE-fil (.se, .si, .sie)",
                 file=self.display,
             )
-        self._package = _Package(self.path, self.display)
+        self._package = _Package(self.path, self.display, snapshot)
         self._calamine = None
         self.sheet_names = list(self._package.names)
 
     @property
     def is_csv(self) -> bool:
         return not hasattr(self, "_package")
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The workbook's bytes as this source read them (None for a CSV or SIE file)."""
+        return None if self.is_csv else self._package.guard
 
     @property
     def _book(self):
@@ -65,7 +74,7 @@ class Source:
 
             self._package.verify_open_parts()
             try:
-                self._calamine = CalamineWorkbook.from_path(str(self.path))
+                self._calamine = CalamineWorkbook.from_filelike(io.BytesIO(self._package.guard.data))
             except Exception as exc:  # calamine raises several error types
                 raise WorkbookError(_unreadable(self.path, exc), file=self.display) from exc
         return self._calamine
@@ -162,7 +171,7 @@ class _Package:
     workbook is opened, and the parts calamine parses verified before it
     does (the worksheets one by one, on demand)."""
 
-    def __init__(self, path: Path, display: str):
+    def __init__(self, path: Path, display: str, snapshot: Snapshot | None = None):
         self.display = display
         self._verified: set[str] = set()
         self.shared_part: str | None = None
@@ -170,7 +179,8 @@ class _Package:
         self.workbook_part: str | None = None
         self.names: list[str] = []
         try:
-            self.guard = limits.Guarded(path)
+            self.guard = snapshot if snapshot is not None else Snapshot.of_file(path)
+            self.guard.check()
             self.sheets = self._sheet_parts()
         except OSError as exc:
             raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=display) from exc
@@ -180,21 +190,19 @@ class _Package:
     def _sheet_parts(self) -> dict[str, str]:
         """Sheet name -> worksheet part, through the workbook part and its
         relationships; also notes the parts calamine reads on opening."""
-        from ..ooxml import opc
+        from ..ooxml import index, opc
         from ..ooxml.content_types import PART as CONTENT_TYPES
-        from ..ooxml.workbook_part import WorkbookPart
 
-        root = self.guard.read("_rels/.rels")
-        documents = opc.Relationships("", root).of_type(opc.OFFICE_DOCUMENT) if root is not None else []
+        root = self.guard.entry("_rels/.rels")
+        documents = index.relationships(self.guard, "", root.name).of_type(opc.OFFICE_DOCUMENT) if root else []
         entry = self.guard.entry(documents[0].part) if documents and documents[0].part else None
         if entry is None:
             raise limits.Refusal(limits.NO_WORKBOOK)
-        book = WorkbookPart(entry.name, self.guard.read(entry.name))
+        book = index.workbook_part(self.guard, entry.name)
         self.workbook_part = entry.name
         self.names = [sheet.name for sheet in book.sheets]
-        rels_name = opc.rels_part(entry.name)
-        rels_data = self.guard.read(rels_name)
-        rels = opc.Relationships(entry.name, rels_data) if rels_data is not None else None
+        rels_entry = self.guard.entry(opc.rels_part(entry.name))
+        rels = index.relationships(self.guard, entry.name, rels_entry.name) if rels_entry is not None else None
         folder = posixpath.dirname(entry.name)
         self._open_parts = [CONTENT_TYPES, posixpath.join(folder, "sharedStrings.xml"),
                             posixpath.join(folder, "styles.xml")]
@@ -264,12 +272,15 @@ class _Package:
 
 
 def _unreadable(path: Path, exc: Exception) -> str:
-    """The message for a workbook calamine cannot open, worded as ``limits`` words it."""
+    """The message for a workbook calamine cannot open, worded as ``limits`` words
+    it (the snapshot passed ``limits.check_package``).  Opened from bytes,
+    calamine tries every format it knows and says only that none fits; opened
+    from the file it says what is wrong with it as a workbook, so on this
+    path (the run stops) the file is opened once more, for the words."""
+    from python_calamine import CalamineWorkbook
+
     try:
-        with open(path, "rb") as fh:
-            limits.check_zip(fh)
-    except limits.Refusal as refusal:
-        return refusal.message
-    except OSError as os_exc:
-        return f"filen kan inte läsas ({os_reason(os_exc)})"
+        CalamineWorkbook.from_path(str(path))
+    except Exception as detail:  # noqa: BLE001 - calamine raises several error types
+        exc = detail
     return limits.BROKEN.format(limits.describe(exc))

@@ -895,9 +895,10 @@ def _ore(a: np.ndarray, start: np.ndarray, length: np.ndarray, plain: np.ndarray
 
 
 class WorksheetPart:
-    """The worksheet of one sheet in a package that ``limits.Guarded`` checked,
-    with the parts its values need: the shared strings, the styles and the
-    workbook part (for the date system)."""
+    """The worksheet of one sheet in a package that ``limits.Guarded`` checked
+    (a ``Snapshot``), with the parts its values need: the shared strings, the
+    styles and the workbook part (for the date system), which the sheets of a
+    workbook share (read once per snapshot)."""
 
     def __init__(self, guard: limits.Guarded, part: str, sheet: str, file: str, shared: str | None,
                  styles: str | None, workbook: str | None):
@@ -915,18 +916,18 @@ class WorksheetPart:
     @property
     def styles(self) -> Styles:
         if self._style_info is None:
-            self._style_info = read_styles(self.guard.read(self._styles) if self._styles else None,
-                                           self.guard.read(self._workbook) if self._workbook else None)
+            self._style_info = self.guard.memo(("date styles", self._styles, self._workbook), lambda: read_styles(
+                self.guard.read(self._styles) if self._styles else None,
+                self.guard.read(self._workbook) if self._workbook else None))
         return self._style_info
 
-    def _pieces(self, part: str, chunk: int = 1 << 20):
-        """The part's XML in pieces, inflated (capped) but not yet checked: for peeking only."""
-        from ..ooxml.zipcopy import inflate_stream
-
-        entry = self.guard.entry(part)
-        with open(self.guard.path, "rb") as fh:
-            yield from inflate_stream(entry.name, entry.method, limits.raw_chunks(fh, entry), entry.file_size,
-                                      entry.crc, chunk=chunk)
+    def _pieces(self, part: str, chunk: int = 1 << 20) -> Iterable[bytes]:
+        """The part's XML in pieces, inflated (capped) but not yet checked: for
+        peeking only.  The worksheet in pieces of ``chunk`` bytes; another part
+        (the shared strings) as the package inflates it once for all sheets."""
+        if part == self.part:
+            return self.guard.stream(part, chunk=chunk)
+        return self.guard.inflated(part)
 
     def _strings(self, wanted: Iterable[int]) -> dict[int, str]:
         """The shared strings at ``wanted``: the part is read (DTD check, capped
@@ -942,7 +943,7 @@ class WorksheetPart:
         def stream(sink: Callable[[bytes], None]) -> None:
             prolog = limits.Prolog(part)
             found = 0
-            for piece in self._pieces(part):
+            for piece in self._pieces(part):  # inflated once for every sheet that asks
                 prolog.feed(piece)
                 sink(piece)
                 found += piece.count(b"<si")
