@@ -1,16 +1,16 @@
 """Tiny inline inputs for the engine tests: tables as lists of rows (the first
-row is the header), read by the real readers and reconciled like ``Job`` does."""
+row is the header), read by the real readers and assembled and reconciled as
+``Job`` does (``read.inputs.assemble``, ``job.reconcile_inputs``)."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
 from toolkit.engine.model import Settings
-from toolkit.engine.report import Report, reconcile
-from toolkit.read.budget import mapping_columns, read_budget
+from toolkit.engine.report import Report
+from toolkit.job import reconcile_inputs
 from toolkit.read.grid import Grid
-from toolkit.read.keys import read_keys
-from toolkit.read.ledger import read_ledger
+from toolkit.read.inputs import Sheets, assemble
 
 FILE = "test.xlsx"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
@@ -23,13 +23,10 @@ def grid(name: str, rows: list[list], *, file: str = FILE, is_csv: bool = False)
 def run(budget: list[list], ledger: list[list], keys: list[list] | None = None, *, year: int | None = 2025,
         period: int | None = 8, method: str = "budget", amounts_in: str = "kr") -> Report:
     """Reconcile inline Budget / Utfall / Periodisering tables."""
-    budget_grid = grid("Budget", budget)
-    ledger_grid = grid("Utfall", ledger)
+    tables = [grid("Budget", budget), grid("Utfall", ledger)] + ([grid("Periodisering", keys)] if keys else [])
+    book = Sheets(tables, FILE)
     settings = Settings("Test", year, period, amounts_in, "tkr", method)
-    led = read_ledger(ledger_grid, year, mapping_columns(budget_grid))
-    lines, findings = read_budget(budget_grid, set(led.dimensions), 1000 if amounts_in == "tkr" else 1, led.headers)
-    key_list = read_keys(grid("Periodisering", keys)) if keys else []
-    return reconcile(lines, key_list, led, settings, budget_file=FILE, findings=findings)
+    return reconcile_inputs(assemble(settings, book, [book]))
 
 
 def node(report: Report, label: str):

@@ -1,10 +1,11 @@
 """``reconcile consolidate A.xlsx B.xlsx … --output Förbund.xlsx``: each
 unit workbook is reconciled as the monthly job reconciles it (nothing is
-written to the units), the units are checked to share År and closing period,
-merged (``engine.consolidation``), rendered (``render``, with Per enhet) and
-written into the output workbook — a new one, or the sheets of ours in an
-existing one replaced in place, with the economist's notes on Sammanställning
-carried over as in a unit.
+written to the units, and the notes on their own Sammanställning are not
+read: ``read_inputs(…, notes=False)``), the units are checked to share År
+and closing period, merged (``engine.consolidation``), rendered (``render``,
+with Per enhet) and written into the output workbook — a new one, or the
+sheets of ours in an existing one replaced in place, with the economist's
+notes on the output's Sammanställning carried over as in a unit.
 """
 
 from __future__ import annotations
@@ -68,13 +69,14 @@ class Consolidate:
         """The units reconciled and merged into one report, with the notes typed on the output carried."""
         from .engine.consolidation import consolidate
         from .engine.notes import carry
-        from .job import Job
+        from .job import reconcile_inputs
         from .ooxml.snapshot import Snapshot, taken
+        from .read.inputs import read_inputs
         from .read.notes import read_notes
 
         units: list[Unit] = []
         for path in self.unit_paths():
-            report = Job(path, period=self.period).reconcile()
+            report = reconcile_inputs(read_inputs(path, period=self.period, notes=False))
             units.append(Unit(report.unit, str(path), report))
         _check_periods(units)
         units = [replace(unit, name=name) for unit, name in zip(units, _unique_names(units))]

@@ -1,0 +1,244 @@
+"""Everything one run reconciles, assembled in one place.
+
+``read_inputs(path, budget=…, utfall=…, period=…)`` decides which file each
+input comes from and reads them into an ``Inputs`` record:
+
+- the settings from the workbook's Inställningar (or its English ``Settings``
+  sheet when that has the settings' columns), or from the budget file when
+  the workbook cannot be read but budget and ledger are given elsewhere
+  (``arbetsbok-olasbar``); ``--period`` overrides Period (and År);
+- the budget from ``--budget`` or the workbook; the ledger from ``--utfall``,
+  else from Utfallsfil on Inställningar (relative to the workbook's folder),
+  else from the workbook;
+- the economist's notes on the Sammanställning the run replaces.
+
+``assemble`` is the part that reads the tables once the sources are known —
+the budget (in tkr when Belopp i says so), the ledger with the budget's
+mapping columns, the keys (from the budget's source first, then the
+workbook) — and is used as well for tables held in memory (``Sheets``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..contract import BUDGET_SHEET, KEYS_SHEET, SETTINGS_SHEET, normalise_header
+from ..engine.model import BudgetLine, Key, Ledger, Notes, Settings
+from ..errors import InputError, WorkbookError
+from ..findings import Finding
+from ..ooxml.snapshot import Absent, Snapshot, taken
+from ..progress import Report as ProgressReport
+from .grid import Grid
+from .workbook import CSV_SUFFIXES, SIE_SUFFIXES, Source
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a run reconciles, as read."""
+
+    settings: Settings
+    lines: tuple[BudgetLine, ...]  # the Budget sheet's lines
+    keys: tuple[Key, ...]  # the Periodisering sheet's keys
+    ledger: Ledger  # its own findings of reading are on ledger.notes
+    findings: tuple[Finding, ...]  # of reading the settings and the budget
+    budget_file: str  # the file the Budget sheet is in, as positions name it
+    notes: Notes | None = None  # the economist's notes on the Sammanställning the run replaces
+    snapshot: Snapshot | None = None  # the workbook as read (the package layer grafts into it); None when unreadable
+    strict_setting: str | None = None  # where Strikt = ja was read (None when it was not)
+    output_before: Snapshot | Absent | None = None  # the output (``output=``) as the run began
+
+
+def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = None,
+                utfall: str | os.PathLike | Iterable[str | os.PathLike] = (), period: str | None = None,
+                progress: ProgressReport | None = None, notes: bool = True,
+                output: str | os.PathLike | None = None) -> Inputs:
+    """The inputs of one run on the workbook at ``path``.
+
+    ``budget``: the file the budget (and, when the workbook cannot be read,
+    the settings) come from; ``utfall``: the ledger exports (patterns
+    allowed); ``period``: ``--period`` (``2025-08`` or ``8``), over the
+    settings.  ``notes``: read the economist's notes — those of ``output``
+    when it names an existing file, else the workbook's.  ``output``: the
+    file the run will write (taken as it is now: ``Inputs.output_before``)."""
+    from .exports import expand
+    from .settings import read_settings
+
+    path = Path(path)
+    given = [utfall] if isinstance(utfall, (str, os.PathLike)) else list(utfall or ())
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError(not_a_workbook(path), file=str(path))
+    findings: list[Finding] = []
+    ledger_paths = expand(given)
+    try:
+        book: Source | None = Source(path, str(path))
+    except WorkbookError as exc:
+        # With budget and ledger from other files, the workbook only has to be
+        # extended (the package layer decides whether it can be); its settings
+        # are then taken from the budget file.
+        if not (budget and ledger_paths) or not path.exists():
+            raise
+        book = None
+        findings.append(Finding("arbetsbok-olasbar", str(path),
+                                f"arbetsboken kunde inte läsas ({exc.message}); inställningarna lästes från "
+                                f"{budget}", "info"))
+    snapshot = book.snapshot if book is not None else None
+    budget_src = Source(budget, str(budget)) if budget else book
+    ledger_sources = [Source(p, str(p)) for p in ledger_paths] or [book]
+
+    settings_grid = _settings_grid(book if book is not None else budget_src, findings)
+    settings, settings_findings = read_settings(settings_grid, path.stem)
+    findings += settings_findings
+    strict_setting = settings.where.get("strict", SETTINGS_SHEET.name) if settings.strict else None
+    if period:
+        settings = with_period(settings, period, str(path))
+    if not ledger_paths and settings.ledger_files and book is not None:
+        ledger_sources = [Source(p, str(p)) for p in ledger_setting(settings, path)]
+
+    inputs = assemble(settings, budget_src, ledger_sources, workbook=book, findings=findings, progress=progress)
+    output_before = taken(output) if output is not None else None
+    carried = _notes(snapshot, path, output, output_before) if notes else None
+    return dataclasses.replace(inputs, notes=carried, snapshot=snapshot, strict_setting=strict_setting,
+                               output_before=output_before)
+
+
+def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Source | Sheets], *,
+             workbook: Source | Sheets | None = None, findings: Iterable[Finding] = (),
+             progress: ProgressReport | None = None) -> Inputs:
+    """The tables read from their sources: the Budget sheet of ``budget``
+    (amounts ×1000 when Belopp i is tkr), the ledger of ``ledgers`` (with the
+    budget's mapping columns), the keys of the first of ``budget`` and
+    ``workbook`` that has a Periodisering sheet.  ``findings`` (of reading
+    the settings) come first in the record's."""
+    from .budget import mapping_columns, read_budget
+    from .exports import read_ledgers
+    from .keys import read_keys
+
+    budget_grid = budget.grid(BUDGET_SHEET.name)
+    wanted = mapping_columns(budget_grid)
+    ledger = read_ledgers(list(ledgers), settings.year, wanted, progress)
+    scale = 1000 if settings.amounts_in == "tkr" else 1
+    lines, budget_findings = read_budget(budget_grid, set(ledger.dimensions), scale, ledger.headers)
+    keys: list[Key] = []
+    for src in dict.fromkeys(s for s in (budget, workbook) if s is not None):
+        if not src.is_csv and src.find(KEYS_SHEET.name):
+            keys = read_keys(src.grid(KEYS_SHEET.name))
+            break
+    return Inputs(settings, tuple(lines), tuple(keys), ledger, (*findings, *budget_findings), budget_grid.file)
+
+
+class Sheets:
+    """Tables held in memory standing in for a workbook (``assemble``'s
+    sources): each ``Grid`` a sheet of its name."""
+
+    is_csv = False
+    snapshot = None
+
+    def __init__(self, grids: Iterable[Grid], file: str):
+        self.path = Path(file)
+        self.display = file
+        self._grids = {grid.name: grid for grid in grids}
+        self.sheet_names = list(self._grids)
+
+    def find(self, name: str) -> str | None:
+        want = normalise_header(name)
+        return next((sheet for sheet in self.sheet_names if normalise_header(sheet) == want), None)
+
+    def worksheet(self, name: str) -> None:
+        return None  # no worksheet part: the grid is read row by row
+
+    def grid(self, name: str) -> Grid:
+        real = self.find(name)
+        if real is None:
+            raise InputError(f"arbetsboken saknar bladet {name}", file=self.display)
+        return self._grids[real]
+
+
+def with_period(settings: Settings, period: str, file: str) -> Settings:
+    """``settings`` with ``--period`` over Period (and over År when it names a year)."""
+    from .settings import parse_closing_period
+
+    try:
+        year, month = parse_closing_period(period)
+    except ValueError:
+        raise InputError(f"--period {period}: ange perioden som 2025-08 eller 8", file=file) from None
+    where = {**settings.where, "period": "--period", **({"year": "--period"} if year else {})}
+    return dataclasses.replace(settings, period=month, year=year or settings.year, where=where)
+
+
+def ledger_setting(settings: Settings, path: Path) -> list[Path]:
+    """The exports named by Utfallsfil on Inställningar, relative to the
+    folder of the workbook at ``path``."""
+    from .exports import expand
+
+    def stop(message: str) -> InputError:
+        return InputError(f"Utfallsfil: {message}", file=str(path), where=settings.where.get("ledger_files"))
+
+    base = path.parent
+    found: list[Path] = []
+    for text in settings.ledger_files:
+        full = p if (p := Path(text).expanduser()).is_absolute() else base / p
+        try:
+            paths = expand([full])
+        except InputError:
+            raise stop(f'inga filer matchar "{text}"') from None
+        for each in paths:
+            if each.is_dir():
+                raise stop(f'"{text}" är en mapp; ange filerna i den, t.ex. "{Path(text) / "*.csv"}"')
+            if not each.exists():
+                raise stop(f'filen "{text}" finns inte')
+        found += paths
+    return expand(found)
+
+
+def not_a_workbook(path: Path) -> str:
+    """What to do with a file given as the workbook that is no .xlsx/.xlsm: save
+    it as .xlsx, or give an export with --utfall."""
+    suffix = path.suffix.lower()
+    if not path.exists():
+        return "filen finns inte"
+    if suffix in (".xls", ".xlsb", ".xlt", ".xltx", ".xltm"):
+        return f"filen är inte en .xlsx-arbetsbok (utan en {suffix}-fil); spara den som .xlsx i Excel och kör igen"
+    if suffix in (".ods", ".fods"):
+        return (f"filen är inte en .xlsx-arbetsbok (utan en OpenDocument-fil, {suffix}); spara den som .xlsx i "
+                "LibreOffice och kör igen")
+    kind = {**dict.fromkeys(CSV_SUFFIXES, "CSV"), **dict.fromkeys(SIE_SUFFIXES, "SIE")}.get(suffix)
+    if kind:
+        return (f"en {kind}-fil är en huvudboksexport, inte en arbetsbok: kör reconcile ARBETSBOK.xlsx "
+                f"--utfall {path}")
+    return "arbetsboken måste vara en .xlsx- eller .xlsm-fil"
+
+
+def _settings_grid(source: Source, findings: list[Finding]) -> Grid | None:
+    """The settings' sheet of ``source``: Inställningar, else an English
+    ``Settings`` sheet when it has the settings' columns (a workbook may well
+    have a Settings sheet of its own: noted and not read)."""
+    from .settings import looks_like_settings
+
+    if source.is_csv:
+        return None
+    if source.find(SETTINGS_SHEET.name):
+        return source.grid(SETTINGS_SHEET.name)
+    if source.find(english := SETTINGS_SHEET.aliases[0]):
+        candidate = source.grid(english)
+        if looks_like_settings(candidate):
+            return candidate
+        findings.append(Finding("ej-installningar", candidate.file,
+                                f"bladet {candidate.name} har inte kolumnerna Inställning och Värde och "
+                                "lästes inte som inställningar", "info"))
+    return None
+
+
+def _notes(snapshot: Snapshot | None, path: Path, output: str | os.PathLike | None,
+           output_before: Snapshot | Absent | None) -> Notes | None:
+    """The economist's text on the Sammanställning this run replaces: the
+    output's when ``output`` names an existing file, else the workbook's
+    (from its snapshot; none when the workbook could not be read)."""
+    from .notes import read_notes
+
+    if output is not None and not isinstance(output_before, Absent):
+        return None if output_before is None else read_notes(output_before, str(output))
+    return read_notes(snapshot, str(path)) if snapshot is not None else None
