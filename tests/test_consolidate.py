@@ -1002,8 +1002,11 @@ def test_json_has_the_units_and_the_totals_in_kr(built, tmp_path):
     checked = json.loads(cli("consolidate", *built.units, "--output", out, "--json", "--check").stdout)
     assert checked["status"] == "checked"
     failed = cli("consolidate", built.units[0], tmp_path / "Saknas.xlsx", "--output", out, "--json", code=1)
-    assert json.loads(failed.stdout) == {"path": str(out), "status": "error",
-                                         "message": f"{tmp_path / 'Saknas.xlsx'}: filen finns inte"}
+    record = json.loads(failed.stdout)
+    assert {key: record[key] for key in ("path", "status", "message")} == {
+        "path": str(out), "status": "error", "message": f"{tmp_path / 'Saknas.xlsx'}: filen finns inte"}
+    assert (record["file"], record["where"], record["sheet"], record["cell"], record["line"]) == (
+        str(tmp_path / "Saknas.xlsx"), None, None, None, None)
 
 
 def test_log_appends_the_summary_line(built, tmp_path):

@@ -217,7 +217,9 @@ def test_a_read_only_workbook_in_json_and_log(cwd):
     (cwd / "Test.xlsx").chmod(0o444)
     result = invoke("Test.xlsx", "--json", "--log", "natt.log")
     assert result.exit_code == 3
-    assert json.loads(result.stdout) == {"path": "Test.xlsx", "status": "locked", "message": f"Test.xlsx: {READ_ONLY}"}
+    assert json.loads(result.stdout) == {"path": "Test.xlsx", "status": "locked", "message": f"Test.xlsx: {READ_ONLY}",
+                                         "slug": "arbetsbok-skrivskyddad", "file": "Test.xlsx", "where": None,
+                                         "sheet": None, "cell": None, "line": None}
     assert (cwd / "natt.log").read_text(encoding="utf-8").endswith(f" Test.xlsx: {READ_ONLY}\n")
     assert sorted(p.name for p in cwd.iterdir()) == ["Test.xlsx", "natt.log"]
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import click
 
-from .errors import ReconcileError
+from . import options
+from .errors import ReconcileError, UsageError
 from .usage import EXIT_USAGE, Count, File, Folder, Group, Ledger, Output, Period, Seconds, Target, Usage, Year, too_many
 
 
@@ -74,16 +75,21 @@ def _backup(no_backup: bool, backup_dir: Path | None, keep_backups: int):
     return None if no_backup else Backup(backup_dir, keep_backups)
 
 
+def _checked(check, *args) -> None:
+    """``check(*args)`` (see ``options``), its ``UsageError`` as the usage line."""
+    try:
+        check(*args)
+    except UsageError as exc:
+        raise Usage(exc.message) from None
+
+
 def _succeeded(result, start: float, as_json: bool, log) -> None:
     """The result's line (logged too), or its JSON record with the seconds it took."""
-    import time
-
     line = result.summary_line()
     if log is not None:
         log.write(line)
     if as_json:
-        record = {**result.as_dict(), "seconds": round(time.perf_counter() - start, 3)}
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(options.record(result, start), ensure_ascii=False, indent=2))
     else:
         click.echo(line)
 
@@ -149,12 +155,7 @@ def run(path: Path, period: str | None, output: Path | None, budget_file: Path |
     innan arbetsboken ersätts; en körning som inte ändrar något skriver ingenting.
     Är det en mapp körs varje arbetsbok i den, parallellt."""
     backup = _backup(no_backup, backup_dir, keep_backups)
-    if path.is_dir():
-        for name, given in (("--output", output), ("--budget", budget_file), ("--utfall", ledger_files)):
-            if given:
-                raise Usage(f"{name} kan inte användas med en mapp (varje arbetsbok har sina egna blad)")
-    elif output is not None:
-        _check_output(path, output)
+    _checked(options.check_run, path, output, budget_file, ledger_files)
     log = _open_log(log_file, path, as_json, debug)
     try:
         if path.is_dir():
@@ -165,15 +166,6 @@ def run(path: Path, period: str | None, output: Path | None, budget_file: Path |
     finally:
         if log is not None:
             log.close()
-
-
-def _check_output(path: Path, output: Path) -> None:
-    """The output is the same kind of package as the workbook: Excel refuses a
-    workbook with macros saved as .xlsx, and one without as .xlsm."""
-    ours, theirs = path.suffix.lower(), output.suffix.lower()
-    if ours in (".xlsx", ".xlsm") and ours != theirs:
-        kind = "har makron och skrivs som .xlsm" if ours == ".xlsm" else "har inga makron och skrivs som .xlsx"
-        raise Usage(f"--output {output}: arbetsboken {kind}; ange {output.with_suffix(ours)}")
 
 
 def _open_log(log_file: Path | None, path: Path, as_json: bool, debug: bool):
@@ -191,14 +183,13 @@ def _run_one(path: Path, period, output, budget_file, ledger_files, check, backu
              log, strict=False) -> None:
     import time
 
-    from .job import Job
     from .progress import for_terminal
 
     start = time.perf_counter()
     progress = for_terminal(quiet or as_json)
     try:
-        job = Job(path, period=period, output=output, budget_file=budget_file, ledger_file=list(ledger_files),
-                  backup=backup, wait=wait, progress=progress, strict=strict)
+        job = options.unit_job(path, period=period, output=output, budget=budget_file, utfall=ledger_files,
+                               backup=backup, wait=wait, progress=progress, strict=strict)
     except ReconcileError as exc:
         _fail(exc, debug, as_json, path, log)
         return
@@ -238,8 +229,8 @@ def _run_folder(folder: Path, period, write: bool, backup, wait: float, jobs: in
     start = time.perf_counter()
     paths = batch.workbooks_in(folder)
     outcomes = []
-    options = batch.Options(period=period, write=write, backup=backup, wait=wait, strict=strict)
-    for outcome in batch.refresh_all(paths, options, jobs):
+    for outcome in batch.refresh_all(paths, batch.Options(period=period, write=write, backup=backup, wait=wait,
+                                                          strict=strict), jobs):
         outcomes.append(outcome)
         if log is not None:
             log.write(outcome.line)
@@ -251,9 +242,7 @@ def _run_folder(folder: Path, period, write: bool, backup, wait: float, jobs: in
     if log is not None:
         log.write(summary)
     if as_json:
-        click.echo(json.dumps({"folder": str(folder), "counts": batch.counts(outcomes),
-                               "seconds": round(time.perf_counter() - start, 3),
-                               "workbooks": [o.record for o in outcomes]}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(options.folder_record(folder, outcomes, start), ensure_ascii=False, indent=2))
     else:
         click.echo(summary)
     sys.exit(batch.exit_code(outcomes))
@@ -268,7 +257,7 @@ def _fail(exc: ReconcileError, debug: bool, as_json: bool, path: Path, log=None)
         log.write(str(exc))
     if as_json:
         status = "locked" if exc.exit_code == 3 else "error"
-        click.echo(json.dumps({"path": str(path), "status": status, "message": str(exc)}, ensure_ascii=False))
+        click.echo(json.dumps({"path": str(path), "status": status, **exc.as_dict()}, ensure_ascii=False))
     else:
         click.echo(str(exc), err=True)
     sys.exit(exc.exit_code)
@@ -294,20 +283,14 @@ def consolidate(inputs: tuple[Path, ...], output: Path | None, name: str | None,
     samma år och bokslutsperiod. Raderna matchas på sina namn."""
     import time
 
-    from .consolidate import Consolidate
-
-    if output is None:
-        raise Usage("--output saknas: ange arbetsboken som får sammanställningen, t.ex. --output Förbund.xlsx")
-    if not output.is_dir() and not output.exists() and output.suffix.lower() == ".xlsm":
-        raise Usage(f"--output {output}: en ny sammanställning har inga makron och skrivs som .xlsx; ange "
-                    f"{output.with_suffix('.xlsx')}")
+    _checked(options.check_consolidation, output)
     backup = _backup(no_backup, backup_dir, keep_backups)
     log = _open_log(log_file, output, as_json, debug)
     start = time.perf_counter()
     try:
         try:
-            result = Consolidate(list(inputs), output, name=name, period=period, backup=backup,
-                                 wait=wait, strict=strict).run(write=not check)
+            result = options.consolidation(list(inputs), output, name=name, period=period, backup=backup,
+                                           wait=wait, strict=strict).run(write=not check)
         except ReconcileError as exc:
             _fail(exc, debug, as_json, output, log)
             return

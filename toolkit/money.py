@@ -114,6 +114,14 @@ def round_half_up(value: Fraction | int) -> int:
     return sign * int((abs(value) + Fraction(1, 2)) // 1)
 
 
+def ore_to_kr(value: Fraction | int) -> Decimal:
+    """öre → kr as a ``Decimal`` with two decimals, exact for whole öre; a
+    figure with a fraction of an öre (a periodised budget, a trend forecast)
+    is rounded to the öre half away from zero, as ``round_half_up`` (and
+    Excel's display) rounds it: 123456 → Decimal('1234.56')."""
+    return Decimal(round_half_up(value)).scaleb(-2)
+
+
 def group_thousands(n: int) -> str:
     """1240 → '1 240', -38 → '-38' (space as thousands separator)."""
     return f"{n:,}".replace(",", " ")

@@ -21,7 +21,7 @@ class RunLog:
         except OSError as exc:
             reason = (f"mappen {self.path.parent} finns inte" if isinstance(exc, FileNotFoundError)
                       else os_reason(exc))
-            raise ReconcileError(f"loggfilen kan inte öppnas ({reason})", file=str(path)) from exc
+            raise ReconcileError(f"loggfilen kan inte öppnas ({reason})", file=str(path), slug="loggfil-olasbar") from exc
 
     def write(self, line: str) -> None:
         stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S%z")

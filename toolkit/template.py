@@ -292,9 +292,9 @@ def write_template(path, year: int) -> None:
     """Write a new, empty budget workbook for ``year``; never overwrites a file."""
     path = Path(path)
     if path.exists():
-        raise InputError("filen finns redan; välj ett annat namn", file=str(path))
+        raise InputError("filen finns redan; välj ett annat namn", file=str(path), slug="fil-finns-redan")
     if path.suffix.lower() != ".xlsx":
-        raise InputError("filnamnet ska sluta på .xlsx", file=str(path))
+        raise InputError("filnamnet ska sluta på .xlsx", file=str(path), slug="filnamn-ogiltigt")
     buffer = io.BytesIO()
     workbook, formats = new_workbook(
         buffer, title=f"Budgetuppföljning {year}", comments="Skapad med reconcile init"
@@ -309,6 +309,6 @@ def write_template(path, year: int) -> None:
         with open(path, "xb") as handle:
             handle.write(buffer.getvalue())
     except FileExistsError:
-        raise InputError("filen finns redan; välj ett annat namn", file=str(path)) from None
+        raise InputError("filen finns redan; välj ett annat namn", file=str(path), slug="fil-finns-redan") from None
     except OSError as exc:
-        raise InputError(f"kan inte skriva filen ({os_reason(exc)})", file=str(path)) from exc
+        raise InputError(f"kan inte skriva filen ({os_reason(exc)})", file=str(path), slug="fil-oskrivbar") from exc

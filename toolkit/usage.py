@@ -18,7 +18,8 @@ from pathlib import Path
 
 import click
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+from .options import EMPTY_TARGET, output_problem
+
 HELP_TEXT = "Visa den här hjälpen och avsluta."
 VERSION_TEXT = "Visa versionen och avsluta."
 EXIT_USAGE = 2
@@ -128,8 +129,7 @@ class Target(_Checked):
 
     def convert(self, value, param, ctx):
         if not isinstance(value, Path) and not str(value).strip():
-            raise _Refused("tomt argument i stället för arbetsboken: ange arbetsboken, eller en mapp med "
-                           "arbetsböcker (är en variabel i kommandot tom?)", ctx, param)
+            raise _Refused(EMPTY_TARGET, ctx, param)
         return _given(self, value, param, ctx)
 
 
@@ -180,12 +180,8 @@ class Output(_Checked):
 
     def convert(self, value, param, ctx):
         path = _given(self, value, param, ctx)
-        if path.is_dir():
-            if self.folder_ok:
-                return path
-            self.refuse(value, param, ctx, "är en mapp; ange filen som resultatet ska skrivas till (UT.xlsx)")
-        if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-            self.refuse(value, param, ctx, "resultatet skrivs som en arbetsbok; ange en .xlsx- eller .xlsm-fil")
+        if (problem := output_problem(path, self.folder_ok)) is not None:
+            self.refuse(value, param, ctx, problem)
         return path
 
 

@@ -48,7 +48,7 @@ def assign(ledger: Ledger, leaves: list[Node], budget_file: str) -> np.ndarray:
             raise InputError(
                 f"raden \"{leaves[i].label}\" har ett mönster för kolumnen {missing[0].capitalize()}, "
                 f"som huvudboken ({ledger.source}) saknar", file=budget_file,
-                where=line.cells.get(missing[0], line.where))
+                where=line.cells.get(missing[0], line.where), slug="monsterkolumn-saknas")
     if not candidates:
         return np.full(n, UNBUDGETED, dtype=np.int64)
     candidates.sort(key=lambda i: (specificity(leaves[i].patterns, order), i))
@@ -110,4 +110,4 @@ def _raise_tie(a: Node, b: Node, ledger: Ledger, group: np.ndarray, combo: int, 
     raise InputError(
         f"raderna \"{name(a)}\" ({a.where}) och \"{name(b)}\" ({b.where}) matchar samma huvudboksrader lika "
         f"specifikt, t.ex. {ledger.where(i)} ({codes}); gör det ena mönstret snävare",
-        file=file, where=None)
+        file=file, where=None, slug="monster-tvetydigt")

@@ -40,7 +40,8 @@ def resolve_period(settings: Settings, ledger: Ledger, file: str) -> tuple[int, 
     year = settings.year
     if year is None:
         if len(periods) == 0:
-            raise InputError("huvudboken är tom och året är okänt; ange År på bladet Inställningar", file=file)
+            raise InputError("huvudboken är tom och året är okänt; ange År på bladet Inställningar", file=file,
+                             slug="ar-okant")
         year = int(periods.max() // 100)
     if settings.period is not None:
         return year, settings.period

@@ -91,7 +91,7 @@ def _lookup_key(name: str | None, keys: dict[str, Key], year: int, line: BudgetL
         return builtin_key(_BUILT_IN[norm], year)
     known = ", ".join([*BUILT_IN, *(k.name for k in keys.values())])
     raise InputError(f"nyckeln \"{name}\" finns inte (kända nycklar: {known})", file=file,
-                     where=line.cells.get("periodisering", line.where))
+                     where=line.cells.get("periodisering", line.where), slug="nyckel-saknas")
 
 
 def build_tree(lines: list[BudgetLine], keys: list[Key], year: int, file: str) -> tuple[list[Node], list[Finding]]:
@@ -106,7 +106,7 @@ def build_tree(lines: list[BudgetLine], keys: list[Key], year: int, file: str) -
             parent = nodes.get(normalise_header(line.parent))
             if parent is None:
                 raise InputError(f"den överordnade raden \"{line.parent}\" finns inte i budgeten", file=file,
-                                 where=line.cells.get("överordnad", line.where))
+                                 where=line.cells.get("överordnad", line.where), slug="overordnad-saknas")
             node.parent = parent
             parent.children.append(node)
         else:
@@ -116,7 +116,8 @@ def build_tree(lines: list[BudgetLine], keys: list[Key], year: int, file: str) -
         while up is not None:
             if id(up) in seen:
                 raise InputError(f"raden \"{node.label}\" ligger under sig själv (cirkel av överordnade rader)",
-                                 file=file, where=node.line.cells.get("överordnad", node.where))
+                                 file=file, where=node.line.cells.get("överordnad", node.where),
+                                 slug="overordnad-cirkel")
             seen.add(id(up))
             up = up.parent
 
@@ -126,7 +127,8 @@ def build_tree(lines: list[BudgetLine], keys: list[Key], year: int, file: str) -
             try:
                 own[column] = parse_pattern(text)
             except PatternError as exc:
-                raise InputError(str(exc), file=file, where=node.line.cells.get(column, node.where)) from None
+                raise InputError(str(exc), file=file, where=node.line.cells.get(column, node.where),
+                                 slug="monster-ogiltigt") from None
         return own
 
     def resolve(node: Node, parent: Node | None) -> None:

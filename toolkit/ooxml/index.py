@@ -69,11 +69,11 @@ def _index(snapshot: Snapshot, pkg: opc.Package, file: str) -> Opened:
     ct_data = pkg.read(CT_PART, parsed)
     root_rels = pkg.read("_rels/.rels", parsed)
     if ct_data is None or root_rels is None:
-        raise WorkbookError(NOT_XLSX, file=file)
+        raise WorkbookError(NOT_XLSX, file=file, slug="inte-xlsx")
     documents = relationships(snapshot, "", pkg.member("_rels/.rels").name).of_type(opc.OFFICE_DOCUMENT)
     wb_data = pkg.read(documents[0].part, parsed) if documents else None
     if wb_data is None:
-        raise WorkbookError(NOT_XLSX, file=file)
+        raise WorkbookError(NOT_XLSX, file=file, slug="inte-xlsx")
     wb_name = pkg.member(documents[0].part).name
     workbook = workbook_part(snapshot, wb_name)
     rels_member = pkg.member(opc.rels_part(wb_name))

@@ -165,11 +165,13 @@ REASONS = {  # CorruptMember.kind -> what is wrong with the part
 
 class Refusal(ZipError):
     """A bound is exceeded or the file is not a readable workbook; ``message`` is
-    what the user reads (Swedish, without the file name)."""
+    what the user reads (Swedish, without the file name), ``slug`` the kind of
+    problem (``errors.SLUGS``)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, slug: str):
         super().__init__(message)
         self.message = message
+        self.slug = slug
 
 
 def message(exc: Exception) -> str:
@@ -205,7 +207,7 @@ def describe(exc: Exception) -> str:
 
 
 def workbook_error(exc: Exception, file: str) -> WorkbookError:
-    return WorkbookError(message(exc), file=file)
+    return WorkbookError(message(exc), file=file, slug=exc.slug if isinstance(exc, Refusal) else "arbetsbok-trasig")
 
 
 # -- formatting -----------------------------------------------------------------------------------------
@@ -235,7 +237,7 @@ def cell_name(row: int, col: int) -> str:
 
 def check_file_size(size: int) -> None:
     if size > MAX_FILE_SIZE:
-        raise Refusal(TOO_LARGE_FILE.format(size_text(size), size_text(MAX_FILE_SIZE)))
+        raise Refusal(TOO_LARGE_FILE.format(size_text(size), size_text(MAX_FILE_SIZE)), slug="arbetsbok-for-stor")
 
 
 def check_file(path: str | os.PathLike) -> int:
@@ -314,46 +316,57 @@ def check_zip(fh: BinaryIO, size: int | None = None) -> list[Entry]:
     fh.seek(0)
     head = fh.read(8)
     if head[:4] == OLE_MAGIC[:4]:
-        raise Refusal(ENCRYPTED if _contains(fh, ENCRYPTED_STREAM) else OLD_XLS)
+        if _contains(fh, ENCRYPTED_STREAM):
+            raise Refusal(ENCRYPTED, slug="arbetsbok-krypterad")
+        raise Refusal(OLD_XLS, slug="inte-xlsx")
     found = _directory_size(fh, size)
     if found is None:
-        raise Refusal(TRUNCATED if head[:2] == b"PK" else NOT_ZIP)
+        raise _not_a_zip(head)
     count, directory = found
     if count > MAX_ENTRIES:
-        raise Refusal(TOO_MANY_PARTS.format(_group(count), _group(MAX_ENTRIES)))
+        raise Refusal(TOO_MANY_PARTS.format(_group(count), _group(MAX_ENTRIES)), slug="zip-bomb")
     if directory > MAX_DIRECTORY:
-        raise Refusal(DIRECTORY_TOO_LARGE.format(size_text(directory), size_text(MAX_DIRECTORY)))
+        raise Refusal(DIRECTORY_TOO_LARGE.format(size_text(directory), size_text(MAX_DIRECTORY)), slug="zip-bomb")
     try:
         fh.seek(0)
         infos = zipfile.ZipFile(fh).infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error, OSError) as exc:
-        raise Refusal(TRUNCATED if head[:2] == b"PK" else NOT_ZIP) from exc
+        raise _not_a_zip(head) from exc
     entries = [Entry.of(info) for info in infos]
     check_entries(entries)
     return entries
+
+
+def _not_a_zip(head: bytes) -> Refusal:
+    """A file whose zip directory cannot be found: a cut-off zip, or no zip at all."""
+    if head[:2] == b"PK":
+        return Refusal(TRUNCATED, slug="arbetsbok-avkortad")
+    return Refusal(NOT_ZIP, slug="inte-xlsx")
 
 
 def check_entries(entries: Iterable[Entry | Member | zipfile.ZipInfo]) -> None:
     """Count, declared sizes, total, ratio, encryption and uniqueness of every member."""
     entries = [e if isinstance(e, Entry) else Entry.of(e) for e in entries]
     if len(entries) > MAX_ENTRIES:
-        raise Refusal(TOO_MANY_PARTS.format(_group(len(entries)), _group(MAX_ENTRIES)))
+        raise Refusal(TOO_MANY_PARTS.format(_group(len(entries)), _group(MAX_ENTRIES)), slug="zip-bomb")
     total = 0
     seen: set[str] = set()
     for e in entries:
         if e.flags & 0x1:
-            raise Refusal(ENCRYPTED)
+            raise Refusal(ENCRYPTED, slug="arbetsbok-krypterad")
         if e.name.lower() in seen:  # which of the two would a reader take?  calamine and we might differ
-            raise Refusal(BROKEN_PART.format(e.name, "delen finns två gånger i zip-paketet"))
+            raise Refusal(BROKEN_PART.format(e.name, "delen finns två gånger i zip-paketet"), slug="arbetsbok-trasig")
         seen.add(e.name.lower())
         if e.file_size > MAX_PART_SIZE:
-            raise Refusal(TOO_LARGE_PART.format(e.name, size_text(e.file_size), size_text(MAX_PART_SIZE)))
+            raise Refusal(TOO_LARGE_PART.format(e.name, size_text(e.file_size), size_text(MAX_PART_SIZE)),
+                          slug="arbetsbok-for-stor")
         ratio = e.file_size // max(e.compress_size, 1)
         if ratio > BOMB_RATIO and e.file_size > BOMB_FLOOR:
-            raise Refusal(BOMB.format(e.name, size_text(e.file_size), size_text(e.compress_size), _group(ratio)))
+            raise Refusal(BOMB.format(e.name, size_text(e.file_size), size_text(e.compress_size), _group(ratio)),
+                          slug="zip-bomb")
         total += e.file_size
     if total > MAX_TOTAL_SIZE:
-        raise Refusal(TOO_LARGE_TOTAL.format(size_text(total), size_text(MAX_TOTAL_SIZE)))
+        raise Refusal(TOO_LARGE_TOTAL.format(size_text(total), size_text(MAX_TOTAL_SIZE)), slug="arbetsbok-for-stor")
 
 
 def check_package(data: bytes) -> list[Entry]:
@@ -367,7 +380,8 @@ def check_parsed(entry: Entry | Member, max_size: int | None = None) -> None:
     within MAX_PARSED_PART)."""
     max_size = MAX_PARSED_PART if max_size is None else max_size
     if entry.file_size > max_size:
-        raise Refusal(TOO_LARGE_PARSED.format(entry.name, size_text(entry.file_size), size_text(max_size)))
+        raise Refusal(TOO_LARGE_PARSED.format(entry.name, size_text(entry.file_size), size_text(max_size)),
+                      slug="arbetsbok-for-stor")
 
 
 # -- 3. a part's content ----------------------------------------------------------------------------------
@@ -417,12 +431,13 @@ def _prolog(head: bytes, label: str, final: bool) -> bool:
             continue
         if rest.startswith("<!") and not "<!--".startswith(rest):  # (an unfinished comment ends the part)
             decl = "<!ENTITY>" if rest[2:8].upper() == "ENTITY" else "<!DOCTYPE>"
-            raise Refusal(DTD.format(label, decl))
+            raise Refusal(DTD.format(label, decl), slug="xml-dtd")
         return True  # the root element (or something calamine will reject)
     if final:
         return True
     if len(head) >= MAX_PROLOG:
-        raise Refusal(BROKEN_PART.format(label, f"ingen XML-rot inom de första {size_text(MAX_PROLOG)}"))
+        raise Refusal(BROKEN_PART.format(label, f"ingen XML-rot inom de första {size_text(MAX_PROLOG)}"),
+                      slug="arbetsbok-trasig")
     return False
 
 
@@ -689,13 +704,14 @@ class Extent:
     def check(self, label: str) -> None:
         rows, cols = self.rows, self.cols
         if rows > MAX_ROWS or cols > MAX_COLS:
-            raise Refusal(OUTSIDE_GRID.format(label, cell_name(rows, cols)))
+            raise Refusal(OUTSIDE_GRID.format(label, cell_name(rows, cols)), slug="blad-utanfor-rutnatet")
         area = rows * cols
         cell = cell_name(rows, cols)
         if area > MAX_AREA:
-            raise Refusal(TOO_MANY_CELLS.format(label, cell, _group(rows), _group(cols), _group(MAX_AREA)))
+            raise Refusal(TOO_MANY_CELLS.format(label, cell, _group(rows), _group(cols), _group(MAX_AREA)),
+                          slug="blad-for-stort")
         if area > FREE_AREA and area * MIN_BYTES_PER_CELL > self.size:
-            raise Refusal(SPARSE.format(label, cell, _group(rows), _group(cols)))
+            raise Refusal(SPARSE.format(label, cell, _group(rows), _group(cols)), slug="blad-glest")
 
 
 class Prolog:

@@ -227,7 +227,7 @@ class Snapshot(limits.Guarded):
         if self.path is None or self.identity is None:
             return
         if self.moved() or (self.data is not None and not _same_bytes(self.path, self._view)):
-            raise ChangedError(CHANGED, file=display or str(self.path))
+            raise ChangedError(CHANGED, file=display or str(self.path), slug="arbetsbok-andrad")
 
 
 class Absent:
@@ -244,7 +244,7 @@ class Absent:
 
     def check_unchanged(self, display: str | None = None) -> None:
         if self.moved():
-            raise ChangedError(CHANGED, file=display or str(self.path))
+            raise ChangedError(CHANGED, file=display or str(self.path), slug="arbetsbok-andrad")
 
 
 def taken(path: str | os.PathLike) -> Snapshot | Absent | None:

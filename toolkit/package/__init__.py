@@ -43,13 +43,14 @@ def _read(path: Path) -> Snapshot:
     try:
         return Snapshot.of_file(path)  # the size on disk is checked before reading
     except limits.Refusal as exc:
-        raise WorkbookError(exc.message, file=path.name) from exc
+        raise WorkbookError(exc.message, file=path.name, slug=exc.slug) from exc
     except FileNotFoundError as exc:
-        raise WorkbookError("filen finns inte", file=path.name) from exc
+        raise WorkbookError("filen finns inte", file=path.name, slug="fil-saknas") from exc
     except PermissionError as exc:
-        raise LockedError("filen går inte att läsa (öppen i ett annat program?)", file=path.name) from exc
+        raise LockedError("filen går inte att läsa (öppen i ett annat program?)", file=path.name,
+                          slug="arbetsbok-last") from exc
     except OSError as exc:
-        raise WorkbookError(f"filen går inte att läsa ({os_reason(exc)})", file=path.name) from exc
+        raise WorkbookError(f"filen går inte att läsa ({os_reason(exc)})", file=path.name, slug="fil-olasbar") from exc
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def write_sheets(source: str | os.PathLike | Snapshot, rendered: bytes, dest: st
             keep_previous(dest, backup, data=None if before is None else before.data)
         for taken, display in watched:  # the backup took a moment: once more, without reading
             if taken.moved():
-                raise ChangedError(CHANGED, file=display)
+                raise ChangedError(CHANGED, file=display, slug="arbetsbok-andrad")
 
     write_atomic(dest, out, before_replace=check_and_keep)
     report(WRITING, 3, 3)
@@ -128,9 +129,10 @@ def _check_unchanged(taken: Snapshot | Absent, display: str) -> None:
         taken.check_unchanged(display)
     except PermissionError as exc:
         raise LockedError("arbetsboken är låst (öppen i Excel?); stäng den och kör igen",
-                          file=Path(display).name) from exc
+                          file=Path(display).name, slug="arbetsbok-last") from exc
     except OSError as exc:
-        raise WorkbookError(f"filen går inte att läsa ({os_reason(exc)}) — inget skrevs", file=display) from exc
+        raise WorkbookError(f"filen går inte att läsa ({os_reason(exc)}) — inget skrevs", file=display,
+                            slug="fil-olasbar") from exc
 
 
 def write_new(dest: str | os.PathLike, rendered: bytes, before: Absent | None = None) -> Written:

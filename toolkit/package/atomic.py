@@ -35,9 +35,9 @@ def write_atomic(dest: Path, data: bytes, before_replace: Callable[[], object] |
     except OSError as exc:
         if isinstance(exc, FileNotFoundError):
             raise WorkbookError(f"mappen {folder} finns inte; skapa den eller välj en annan mapp — inget skrevs",
-                                file=str(dest)) from exc
+                                file=str(dest), slug="mapp-saknas") from exc
         raise WorkbookError(f"kan inte skriva i mappen {folder} ({os_reason(exc)}) — inget skrevs",
-                            file=str(dest)) from exc
+                            file=str(dest), slug="mapp-oskrivbar") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -51,7 +51,7 @@ def write_atomic(dest: Path, data: bytes, before_replace: Callable[[], object] |
             os.replace(tmp, dest)
         except PermissionError as exc:
             raise LockedError("arbetsboken är låst (öppen i Excel?); stäng den och kör igen",
-                              file=dest.name) from exc
+                              file=dest.name, slug="arbetsbok-last") from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -66,13 +66,13 @@ def keep_previous(dest: Path, backup: Backup, now: dt.datetime | None = None,
             backup.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WorkbookError(f"kan inte skapa mappen för säkerhetskopior {backup.folder} ({os_reason(exc)}); "
-                                "inget skrevs", file=str(dest)) from exc
+                                "inget skrevs", file=str(dest), slug="sakerhetskopia-misslyckad") from exc
     target = backup.target(dest, now)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise WorkbookError(f"kan inte skriva säkerhetskopian i {target.parent} ({os_reason(exc)}); inget skrevs",
-                            file=str(dest)) from exc
+                            file=str(dest), slug="sakerhetskopia-misslyckad") from exc
     try:
         with os.fdopen(fd, "wb") as out:
             if data is None:
@@ -88,7 +88,7 @@ def keep_previous(dest: Path, backup: Backup, now: dt.datetime | None = None,
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise WorkbookError(f"kan inte skriva säkerhetskopian {target} ({os_reason(exc)}); inget skrevs",
-                            file=str(dest)) from exc
+                            file=str(dest), slug="sakerhetskopia-misslyckad") from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -25,4 +25,4 @@ def ensure_not_open(path: str | os.PathLike, display: str | None = None) -> None
     if found:
         program = "LibreOffice" if found[0].name.startswith(".~lock.") else "Excel"
         raise LockedError(f"arbetsboken är öppen i {program} ({found[0].name}); stäng den och kör igen — "
-                          "inget skrevs", file=display or str(path))
+                          "inget skrevs", file=display or str(path), slug="arbetsbok-last")

@@ -59,7 +59,7 @@ class _Graft:
         self.pkg, self.ct, self.book = opened.pkg, opened.content_types, opened.workbook
         self.rels, self.rels_name = opened.rels, opened.rels_name
         if self.book.structure_locked():
-            raise WorkbookError(LOCKED, file=file)
+            raise WorkbookError(LOCKED, file=file, slug="arbetsbok-skyddad")
         self.rendered = read_rendered(rendered)
         self.uri_map = STRICT_URIS if self.book.strict else {}
         self.used_parts = {m.name.lower() for m in self.pkg.members} | set(self.ct.overrides)
@@ -118,10 +118,10 @@ class _Graft:
 
     def _existing(self, sheet: Sheet) -> _Target:
         if not self.book.is_ours(sheet):
-            raise WorkbookError(FOREIGN.format(sheet.name), file=self.file)
+            raise WorkbookError(FOREIGN.format(sheet.name), file=self.file, slug="blad-finns-redan")
         rel = self.rels.by_id(sheet.rid)
         if rel is None or rel.external or not rel.type.endswith("/worksheet"):
-            raise WorkbookError(FOREIGN.format(sheet.name), file=self.file)
+            raise WorkbookError(FOREIGN.format(sheet.name), file=self.file, slug="blad-finns-redan")
         member = self.pkg.member(rel.part)
         if member is None:  # dangling: write the part where the relationship points
             if self.ct.type_of(rel.part) != WORKSHEET:

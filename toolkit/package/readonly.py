@@ -26,13 +26,15 @@ def ensure_writable(path: str | os.PathLike, display: str | None = None) -> None
     folder = path.parent if str(path.parent) else Path(".")
     exists = path.exists()
     if exists and _read_only(path, os.W_OK):
-        raise ReadOnlyError(f"arbetsboken är skrivskyddad; {HINT} — inget skrevs", file=display)
+        raise ReadOnlyError(f"arbetsboken är skrivskyddad; {HINT} — inget skrevs", file=display,
+                            slug="arbetsbok-skrivskyddad")
     if os.name != "nt" and folder.is_dir() and _read_only(folder, os.W_OK | os.X_OK):
         where = "arbetsbokens mapp" if str(folder) in ("", ".") else f"mappen {folder}"
         if exists:
             raise ReadOnlyError(f"arbetsboken är skrivskyddad: {where} går inte att skriva i; {HINT} — inget skrevs",
-                                file=display)
-        raise ReadOnlyError(f"{where} går inte att skriva i; välj en annan mapp — inget skrevs", file=display)
+                                file=display, slug="mapp-skrivskyddad")
+        raise ReadOnlyError(f"{where} går inte att skriva i; välj en annan mapp — inget skrevs", file=display,
+                            slug="mapp-skrivskyddad")
 
 
 def _read_only(path: Path, access: int) -> bool:

@@ -109,7 +109,7 @@ def acquire(path: str | os.PathLike, display: str | None = None) -> RunLock:
     ``--wait``) while another run holds it."""
     target = lock_path(path)
     display = display or str(path)
-    busy = LockedError(BUSY, file=display)
+    busy = LockedError(BUSY, file=display, slug="arbetsbok-upptagen")
     key = os.path.normcase(os.path.abspath(target))
     if key in _HELD:
         raise busy
@@ -177,8 +177,9 @@ def _cannot_write(target: Path, display: str, exc: OSError) -> WorkbookError:
     folder = target.parent if str(target.parent) else Path(".")
     if isinstance(exc, FileNotFoundError):
         return WorkbookError(f"mappen {folder} finns inte; skapa den eller välj en annan mapp — inget skrevs",
-                             file=display)
-    return WorkbookError(f"kan inte skriva i mappen {folder} ({os_reason(exc)}) — inget skrevs", file=display)
+                             file=display, slug="mapp-saknas")
+    return WorkbookError(f"kan inte skriva i mappen {folder} ({os_reason(exc)}) — inget skrevs", file=display,
+                         slug="mapp-oskrivbar")
 
 
 def _lock(fd: int) -> bool | None:

@@ -46,7 +46,7 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
             mapping.setdefault(name, c)
         elif (meant := near_miss(label, known)) is not None:
             raise InputError(f"okänd kolumn \"{label}\" — menade du \"{shown(meant)}\"?", file=grid.file,
-                             where=grid.where(header.row, c))
+                             where=grid.where(header.row, c), slug="kolumn-felstavad")
         else:
             findings.append(Finding("okand-kolumn", grid.where(header.row, c),
                                     f"kolumnen \"{label}\" finns inte i huvudboken och används inte", "info"))
@@ -74,10 +74,11 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
         try:
             return parse_ore(value, scale)
         except AmountTooLarge:
-            raise InputError(too_large(value, cell_text(value)), file=grid.file, where=grid.where(r, c)) from None
+            raise InputError(too_large(value, cell_text(value)), file=grid.file, where=grid.where(r, c),
+                             slug="belopp-for-stort") from None
         except ValueError:
             raise InputError(f"\"{cell_text(value)}\" är inte ett belopp", file=grid.file,
-                             where=grid.where(r, c)) from None
+                             where=grid.where(r, c), slug="belopp-ogiltigt") from None
 
     lines: list[BudgetLine] = []
     seen: dict[str, BudgetLine] = {}
@@ -90,21 +91,21 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
         label = text(r, "rad")
         if not label:
             raise InputError("raden saknar namn i kolumnen Rad (varje budgetrad behöver ett unikt namn)",
-                             file=grid.file, where=grid.where(r, rc))
+                             file=grid.file, where=grid.where(r, rc), slug="rad-namn-saknas")
         if _TOTAL_LABEL.match(label):
             raise InputError(f"\"{label}\" ser ut som en summarad; summor räknas ut av reconcile, ta bort raden",
-                             file=grid.file, where=grid.where(r, rc))
+                             file=grid.file, where=grid.where(r, rc), slug="summarad-i-budget")
         norm = normalise_header(label)
         if norm in seen:
             raise InputError(f"raden \"{label}\" finns redan på {seen[norm].where}; varje rad behöver ett unikt namn",
-                             file=grid.file, where=grid.where(r, rc))
+                             file=grid.file, where=grid.where(r, rc), slug="rad-dubbel")
         type_text = text(r, "typ")
         line_type = None
         if type_text:
             line_type = _TYPES.get(normalise_header(type_text))
             if line_type is None:
                 raise InputError(f"\"{type_text}\" är inte en typ ({_TYPE_NAMES})", file=grid.file,
-                                 where=grid.where(r, cols["typ"]))
+                                 where=grid.where(r, cols["typ"]), slug="typ-ogiltig")
         cells = {"rad": grid.where(r, rc)}
         for name in ("budget", "prognos", "intecknat", "överordnad", "typ", "uppdrag"):
             if name in cols:
@@ -134,7 +135,7 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
         seen[norm] = line
         lines.append(line)
     if not lines:
-        raise InputError("budgeten har inga rader", file=grid.file, where=grid.name)
+        raise InputError("budgeten har inga rader", file=grid.file, where=grid.name, slug="budget-tom")
     return lines, findings
 
 

@@ -24,12 +24,13 @@ def decode(data: bytes, display: str) -> str:
             return data[3:].decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"filen börjar som UTF-8 (BOM) men är inte UTF-8 (byte {exc.start + 3})",
-                             file=display) from exc
+                             file=display, slug="teckenkodning-ogiltig") from exc
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise InputError(f"filen är UTF-16 men trasig (byte {exc.start})", file=display) from exc
+            raise InputError(f"filen är UTF-16 men trasig (byte {exc.start})", file=display,
+                             slug="teckenkodning-ogiltig") from exc
     if b"\x00" in data[:4096]:
         half = len(data[:4096]) // 2 or 1
         for codec, zeros in (("utf-16-le", data[1:4096:2]), ("utf-16-be", data[0:4096:2])):
@@ -38,8 +39,8 @@ def decode(data: bytes, display: str) -> str:
                     return data.decode(codec)
                 except UnicodeDecodeError as exc:
                     raise InputError(f"filen ser ut att vara UTF-16 men är trasig (byte {exc.start})",
-                                     file=display) from exc
-        raise InputError("filen innehåller NUL-tecken och är ingen textfil (CSV)", file=display)
+                                     file=display, slug="teckenkodning-ogiltig") from exc
+        raise InputError("filen innehåller NUL-tecken och är ingen textfil (CSV)", file=display, slug="inte-textfil")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -50,6 +51,7 @@ def decode(data: bytes, display: str) -> str:
         raise InputError(
             f"teckenkodningen känns inte igen (varken UTF-8 eller Windows-1252; byte {exc.start})",
             file=display,
+            slug="teckenkodning-ogiltig",
         ) from exc
 
 
@@ -87,7 +89,7 @@ def read_csv_grid(path: Path, display: str) -> Grid:
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
-        raise InputError("filen finns inte", file=display) from exc
+        raise InputError("filen finns inte", file=display, slug="fil-saknas") from exc
     text = decode(data, display)
     lines = io.StringIO(text, newline="").readlines()  # split as the csv module splits them
     sep, width = sniff_separator(lines[:20])
@@ -108,11 +110,13 @@ def read_csv_grid(path: Path, display: str) -> Grid:
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):  # 128 kB in one value: a quote that is not closed
             raise InputError(f"rad {start}: citattecknet (\") som börjar ett värde på raden stängs inte förrän "
-                             f"värdet är över 128 kB; rätta citattecknet och kör igen", file=display) from exc
+                             f"värdet är över 128 kB; rätta citattecknet och kör igen", file=display,
+                             slug="citattecken-oavslutat", line=start) from exc
         if "NUL" in str(exc):
             raise InputError(f"rad {reader.line_num}: raden innehåller NUL-tecken; filen är ingen textfil (CSV)",
-                             file=display) from exc
-        raise InputError(f"rad {reader.line_num}: raden kan inte läsas som CSV ({exc})", file=display) from exc
+                             file=display, slug="inte-textfil", line=reader.line_num) from exc
+        raise InputError(f"rad {reader.line_num}: raden kan inte läsas som CSV ({exc})", file=display,
+                         slug="csv-rad-olasbar", line=reader.line_num) from exc
     return Grid(path.name, display, rows, is_csv=True)
 
 
@@ -130,13 +134,14 @@ def _check_quotes(row: list[str], start: int, end: int, lines: list[str], sep: s
             raise InputError(
                 f"rad {line}: citattecknet (\") som börjar ett värde på raden stängs först på rad {line + breaks}, "
                 f"så raderna däremellan skulle läsas som text i ett enda fält; rätta citattecknet och kör igen",
-                file=display)
+                file=display, slug="citattecken-oavslutat", line=line)
         line += breaks
 
 
 def _unclosed(line: int, display: str) -> InputError:
     return InputError(f"rad {line}: citattecknet (\") som börjar ett värde på raden stängs aldrig, så resten av filen "
-                      "skulle läsas som text i ett enda fält; rätta citattecknet och kör igen", file=display)
+                      "skulle läsas som text i ett enda fält; rätta citattecknet och kör igen", file=display,
+                      slug="citattecken-oavslutat", line=line)
 
 
 def _quotes(text: str, sep: str):
@@ -178,8 +183,9 @@ def check_fields(grid: Grid, header, needed: dict[int, str]) -> None:
         if n > width and any(row[width:]):
             last = max(c for c, v in enumerate(row) if v) + 1
             raise InputError(f"raden har {last} fält men rubrikraden (rad {header.row + 1}) har {width}; "
-                             f"{_HINT}", file=grid.file, where=grid.where(r))
+                             f"{_HINT}", file=grid.file, where=grid.where(r), slug="csv-falt-antal")
         missing = [name for c, name in sorted(needed.items()) if c >= n]
         if missing:
             raise InputError(f"raden har {n} fält men rubrikraden (rad {header.row + 1}) har {width}, så "
-                             f"{' och '.join(missing)} saknas; {_HINT}", file=grid.file, where=grid.where(r))
+                             f"{' och '.join(missing)} saknas; {_HINT}", file=grid.file, where=grid.where(r),
+                             slug="csv-falt-antal")

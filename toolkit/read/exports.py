@@ -38,7 +38,7 @@ def expand(given: list[str | os.PathLike]) -> list[Path]:
             matches = sorted(glob.glob(os.path.expanduser(text)))
             matches = [m for m in matches if Path(m).is_file()]
             if not matches:
-                raise InputError("inga filer matchar mönstret", file=text)
+                raise InputError("inga filer matchar mönstret", file=text, slug="filmonster-utan-traffar")
             found += [Path(m) for m in matches]
         else:
             found.append(Path(text))

@@ -140,7 +140,7 @@ class Grid:
             text = f"fältet innehåller Excels felvärde {error.describe()}; rätta det i Excel och spara filen igen"
         else:
             text = f"cellen innehåller felvärdet {error.describe()}; rätta cellen och kör igen"
-        return InputError(text, file=self.file, where=self.where(row, col))
+        return InputError(text, file=self.file, where=self.where(row, col), slug="cell-felvarde")
 
 
 def cell_text(value: Any) -> str:

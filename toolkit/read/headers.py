@@ -94,11 +94,13 @@ def find_header(grid: Grid, required: tuple[str, ...], *, what: str,
     if miss is not None:
         r, c, name = miss
         raise InputError(f"{message}: \"{cell_text(grid.rows[r][c])}\" — menade du \"{shown(name)}\"?",
-                         file=grid.file, where=grid.where(r) if grid.is_csv else grid.where(r, c))
+                         file=grid.file, where=grid.where(r) if grid.is_csv else grid.where(r, c),
+                         slug="rubrikrad-saknas")
     raise InputError(
         f"{message}; skriv rubrikerna ovanför tabellen och kör igen",
         file=grid.file,
         where=None if grid.is_csv else grid.name,  # a CSV file is its own table
+        slug="rubrikrad-saknas",
     )
 
 
@@ -147,7 +149,8 @@ def duplicate_column(grid: Grid, header: HeaderRow, first: int, second: int, sam
     else:
         said = f"{this} är samma {same} som \"{earlier}\" i {at}"
     return InputError(f"{said}; ta bort den ena eller byt namn på den", file=grid.file,
-                      where=grid.where(header.row) if grid.is_csv else grid.where(header.row, second))
+                      where=grid.where(header.row) if grid.is_csv else grid.where(header.row, second),
+                      slug="kolumn-dubbel")
 
 
 def duplicates(header: HeaderRow, groups: Iterable[Iterable[str]]) -> list[tuple[int, int, str]]:

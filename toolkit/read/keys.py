@@ -52,15 +52,17 @@ def read_keys(grid: Grid) -> list[Key]:
         name = cell_text(grid.value(r, nc))
         if not name:
             if any(cell_text(grid.value(r, c)) for c in by_month.values()):
-                raise InputError("nyckeln saknar namn", file=grid.file, where=grid.where(r, nc))
+                raise InputError("nyckeln saknar namn", file=grid.file, where=grid.where(r, nc),
+                                 slug="nyckel-namn-saknas")
             continue
         norm = normalise_header(name)  # as the Budget's Periodisering column is matched
         if norm in _BUILT_IN:
             raise InputError(f"nyckeln \"{name}\" har samma namn som den inbyggda nyckeln {_BUILT_IN[norm]}; ta bort "
-                             "raden, eller ge din nyckel ett eget namn", file=grid.file, where=grid.where(r, nc))
+                             "raden, eller ge din nyckel ett eget namn", file=grid.file, where=grid.where(r, nc),
+                             slug="nyckel-inbyggt-namn")
         if norm in seen:
             raise InputError(f"nyckeln \"{name}\" finns redan på {seen[norm]}; varje nyckel behöver ett unikt namn",
-                             file=grid.file, where=grid.where(r, nc))
+                             file=grid.file, where=grid.where(r, nc), slug="nyckel-dubbel")
         seen[norm] = grid.where(r, nc)
         weights = []
         for m in range(1, 13):
@@ -70,16 +72,16 @@ def read_keys(grid: Grid) -> list[Key]:
                 w = parse_decimal(value)
             except ValueError:
                 raise InputError(f"\"{cell_text(value)}\" är inte en vikt", file=grid.file,
-                                 where=grid.where(r, c)) from None
+                                 where=grid.where(r, c), slug="vikt-ogiltig") from None
             w = Decimal(0) if w is None else w
             if w < 0:
                 shown = format(w.normalize(), "f").replace(".", ",")  # -0,5 as a Swedish Excel shows it
                 raise InputError(f"nyckeln {name} har en negativ vikt ({shown})", file=grid.file,
-                                 where=grid.where(r, c))
+                                 where=grid.where(r, c), slug="vikt-negativ")
             weights.append(w)
         if sum(weights) == 0:
             raise InputError(f"nyckeln {name} har bara nollor; vikterna måste summera till mer än 0",
-                             file=grid.file, where=grid.where(r, nc))
+                             file=grid.file, where=grid.where(r, nc), slug="nyckel-nollor")
         keys.append(Key(name, tuple(weights), grid.where(r, nc)))
     return keys
 

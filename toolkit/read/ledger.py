@@ -195,7 +195,7 @@ def _layout(grid: Grid, year: int | None, wanted: set[str] | None) -> _Layout:
             p = _month_header(value, year)
             if p == "needs-year":
                 raise InputError(f"månadskolumnen \"{header.labels[c]}\" saknar år; ange År på bladet Inställningar",
-                                 file=grid.file, where=grid.where(header.row, c))
+                                 file=grid.file, where=grid.where(header.row, c), slug="period-utan-ar")
             if p is not None:
                 if p in first:
                     found.append((c, first[p], "månad"))
@@ -223,7 +223,8 @@ def _ledger(grid: Grid, layout: _Layout, period, amount, row, col, codes: dict[s
 
     amount = array(amount)
     if len(amount) and int(np.abs(amount).max()) * len(amount) >= 2**63:  # only with absurd amounts
-        raise InputError("huvudbokens belopp är för stora för att summeras exakt", file=grid.file, where=grid.name)
+        raise InputError("huvudbokens belopp är för stora för att summeras exakt", file=grid.file, where=grid.name,
+                         slug="belopp-summa-for-stor")
     return Ledger(period=array(period), amount=amount, row=array(row), col=array(col), codes=codes,
                   dimensions=layout.dims, labels=layout.labels, source=grid.name, file=grid.file, locate=grid.where,
                   rows_read=len(period), layout="månadsmatris" if layout.matrix else "rader",
@@ -232,23 +233,26 @@ def _ledger(grid: Grid, layout: _Layout, period, amount, row, col, codes: dict[s
                                     and _month_header(layout.header.values[c], 2000) is None))
 
 
-def _fail(grid: Grid, r: int, c: int, message: str) -> InputError:
-    return InputError(message, file=grid.file, where=grid.where(r, c))
+def _fail(grid: Grid, r: int, c: int, message: str, *, slug: str) -> InputError:
+    return InputError(message, file=grid.file, where=grid.where(r, c), slug=slug)
 
 
 def _period_error(grid: Grid, r: int, c: int, value: object, exc: Exception) -> InputError:
     if isinstance(exc, LookupError):
-        return _fail(grid, r, c, f"perioden \"{cell_text(value)}\" saknar år; ange År på bladet Inställningar")
-    return _fail(grid, r, c, f"\"{cell_text(value)}\" är inte en period (t.ex. 202508 eller 2025-08)")
+        return _fail(grid, r, c, f"perioden \"{cell_text(value)}\" saknar år; ange År på bladet Inställningar",
+                     slug="period-utan-ar")
+    return _fail(grid, r, c, f"\"{cell_text(value)}\" är inte en period (t.ex. 202508 eller 2025-08)",
+                 slug="period-ogiltig")
 
 
 def _missing_period(grid: Grid, r: int, c: int, amount: object) -> InputError:
-    return _fail(grid, r, c, "raden saknar period" + (" (är det en summarad? ta bort den)" if cell_text(amount) else ""))
+    return _fail(grid, r, c, "raden saknar period" + (" (är det en summarad? ta bort den)" if cell_text(amount) else ""),
+                 slug="period-saknas")
 
 
 def _not_total(grid: Grid, r: int, c: int, total: int, above: int) -> InputError:
     return _fail(grid, r, c, f"raden saknar period; som summarad stämmer den inte med raderna ovan "
-                             f"({format_kr(total)} kr mot {format_kr(above)} kr)")
+                             f"({format_kr(total)} kr mot {format_kr(above)} kr)", slug="summarad-stammer-inte")
 
 
 def _total_note(grid: Grid, r: int, c: int, total: int) -> Finding:
@@ -302,14 +306,14 @@ def _not_amount(grid: Grid, r: int, c: int, value: object) -> InputError:
     try:
         amount_ore(value)
     except AmountTooLarge:
-        return _fail(grid, r, c, too_large(value, cell_text(value)))
+        return _fail(grid, r, c, too_large(value, cell_text(value)), slug="belopp-for-stort")
     except ValueError:
         pass
-    return _fail(grid, r, c, f"\"{cell_text(value)}\" är inte ett belopp")
+    return _fail(grid, r, c, f"\"{cell_text(value)}\" är inte ett belopp", slug="belopp-ogiltigt")
 
 
 def _not_year(grid: Grid, r: int, c: int, value: object) -> InputError:
-    return _fail(grid, r, c, f"\"{cell_text(value)}\" är inte ett år")
+    return _fail(grid, r, c, f"\"{cell_text(value)}\" är inte ett år", slug="ar-ogiltigt")
 
 
 def _year(value: object) -> int:

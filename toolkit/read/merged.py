@@ -44,13 +44,13 @@ def read_merged(grid: Grid, header_row: int, columns: dict[int, str], fill: Coll
             names = [f'"{columns[c]}"' for c in used]
             raise InputError(f"sammanfogade celler över kolumnerna {', '.join(names[:-1])} och {names[-1]}; "
                              "dela upp dem och skriv värdet i varje cell", file=grid.file,
-                             where=grid.where_range(merge))
+                             where=grid.where_range(merge), slug="sammanfogade-celler")
         c = used[0]
         if merge.top == merge.bottom and c == merge.left:
             continue
         if c not in fill or merge.top <= header_row:
             raise InputError(f"sammanfogade celler i kolumnen {columns[c]}; dela upp dem och skriv värdet på "
-                             "varje rad", file=grid.file, where=grid.where_range(merge))
+                             "varje rad", file=grid.file, where=grid.where_range(merge), slug="sammanfogade-celler")
         value = grid.value(merge.top, merge.left) if merge.top < len(grid.rows) else ""
         if rows is None:
             rows = [list(r) for r in grid.rows]

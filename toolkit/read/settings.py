@@ -94,7 +94,7 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
                 # any other name is a row of the economist's own, noted
                 if (meant := near_miss(label, _NAMES)) is not None:
                     raise InputError(f"okänd inställning \"{label}\" — menade du \"{shown(meant)}\"?",
-                                     file=grid.file, where=grid.where(r, kc))
+                                     file=grid.file, where=grid.where(r, kc), slug="installning-felstavad")
                 findings.append(Finding("okand-installning", grid.where(r, kc),
                                         f"inställningen \"{label}\" är okänd och används inte", "info"))
                 continue
@@ -102,14 +102,14 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
                 first, at = named[key]
                 said = "finns redan" if normalise_header(first) == name else f"är samma inställning som \"{first}\""
                 raise InputError(f"inställningen \"{label}\" {said} på {at}; ta bort den ena raden",
-                                 file=grid.file, where=grid.where(r, kc))
+                                 file=grid.file, where=grid.where(r, kc), slug="installning-dubbel")
             named[key] = (label, grid.where(r, kc))
             values[key] = grid.checked(r, vc)
             where[key] = grid.where(r, vc)
 
     def bad(key: str, expected: str) -> InputError:
         return InputError(f"\"{cell_text(values[key])}\" är inte {expected}", file=grid.file if grid else None,
-                          where=where.get(key))
+                          where=where.get(key), slug="installning-ogiltig")
 
     unit = cell_text(values.get("unit")) or default_unit
     year = period = None
@@ -126,7 +126,7 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
         if p_year is not None:
             if year is not None and year != p_year:
                 raise InputError(f"perioden {cell_text(values['period'])} hör inte till året {year}",
-                                 file=grid.file if grid else None, where=where["period"])
+                                 file=grid.file if grid else None, where=where["period"], slug="period-fel-ar")
             year = p_year
     amounts_in, show_in, method = AMOUNTS_IN.default, SHOW_IN.default, METHOD.default
     for key, default in (("amounts_in", amounts_in), ("show_in", show_in)):
@@ -170,6 +170,7 @@ def _accepted(value: object, file: str | None, where: str | None) -> list[str]:
             continue
         if slug not in SLUGS:
             raise InputError(f"\"{part.strip()}\" är ingen varning som kan godkännas (ange varningens typ som den "
-                             "står på Avstämning, t.ex. negativ-kostnadsbudget)", file=file, where=where)
+                             "står på Avstämning, t.ex. negativ-kostnadsbudget)", file=file, where=where,
+                             slug="godkand-varning-okand")
         slugs.append(slug)
     return slugs

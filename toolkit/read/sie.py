@@ -112,14 +112,15 @@ def read_sie_grid(path: Path, display: str) -> Grid:
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
-        raise InputError("filen finns inte", file=display) from exc
+        raise InputError("filen finns inte", file=display, slug="fil-saknas") from exc
     try:
         text = decode_sie(data)
     except UnicodeDecodeError as exc:
-        raise InputError(f"filen säger #FORMAT UTF8 men är inte UTF-8 (byte {exc.start})", file=display) from exc
+        raise InputError(f"filen säger #FORMAT UTF8 men är inte UTF-8 (byte {exc.start})", file=display,
+                         slug="teckenkodning-ogiltig") from exc
     lines = text.splitlines()
     if not any(line.lstrip().startswith("#") for line in lines[:20]):
-        raise InputError("filen är ingen SIE-fil (inga #-rader i början)", file=display)
+        raise InputError("filen är ingen SIE-fil (inga #-rader i början)", file=display, slug="sie-ogiltig")
     sie = _parse(lines, display)
     return _Reader(sie, path.name, display).grid(len(lines))
 
@@ -140,14 +141,16 @@ def _parse(lines: list[str], display: str) -> _Sie:
             first = line[0]
             if first == "{" or first == "}":
                 if line not in ("{", "}"):
-                    raise InputError(f"\"{_shorten(line)}\" är ingen SIE-rad", file=display, where=f"rad {number}")
+                    raise InputError(f"\"{_shorten(line)}\" är ingen SIE-rad", file=display, where=f"rad {number}",
+                                     slug="sie-rad-ogiltig")
                 if first == "{":
                     if not ver_line or opened:
-                        raise InputError("{ utan #VER framför", file=display, where=f"rad {number}")
+                        raise InputError("{ utan #VER framför", file=display, where=f"rad {number}", slug="sie-klammer-utan-ver")
                     opened = True
                 else:
                     if not ver_line:
-                        raise InputError("} utan #VER och { framför", file=display, where=f"rad {number}")
+                        raise InputError("} utan #VER och { framför", file=display, where=f"rad {number}",
+                                         slug="sie-klammer-utan-ver")
                     ver_line, opened = 0, False
                 continue
             if first != "#":
@@ -157,27 +160,28 @@ def _parse(lines: list[str], display: str) -> _Sie:
             if label == "#TRANS":
                 if len(fields) < 4:
                     raise InputError("#TRANS behöver konto, objektlista och belopp", file=display,
-                                     where=f"rad {number}")
+                                     where=f"rad {number}", slug="sie-falt-saknas")
                 date = fields[4] if len(fields) > 4 and fields[4].isdigit() else ver_date
                 sie.trans.append((number, fields[1], _objects(fields[2], number, display, cache, line), fields[3],
                                   date))
             elif label == "#VER":
                 if ver_line:
                     raise InputError(f"{ver_name} saknar avslutande }} (nästa #VER börjar på rad {number})",
-                                     file=display, where=f"rad {ver_line}")
+                                     file=display, where=f"rad {ver_line}", slug="sie-ver-oavslutad")
                 ver_line, opened = number, False
                 ver_name = " ".join(["#VER", *(f or '""' for f in fields[1:3])])
                 ver_date = fields[3] if len(fields) > 3 else ""
             elif label == "#PSALDO":
                 if len(fields) < 6:
                     raise InputError("#PSALDO behöver årsnummer, period, konto, objektlista och belopp",
-                                     file=display, where=f"rad {number}")
+                                     file=display, where=f"rad {number}", slug="sie-falt-saknas")
                 _year_number(fields[1], "#PSALDO", number, display)
                 sie.balances.append((number, fields[1], fields[2], fields[3],
                                      _objects(fields[4], number, display, cache, line), fields[5]))
             elif label == "#RES":
                 if len(fields) < 4:
-                    raise InputError("#RES behöver årsnummer, konto och belopp", file=display, where=f"rad {number}")
+                    raise InputError("#RES behöver årsnummer, konto och belopp", file=display, where=f"rad {number}",
+                                     slug="sie-falt-saknas")
                 if _year_number(fields[1], "#RES", number, display) == 0:
                     sie.results[fields[2]] = (fields[3], number)
             elif label == "#KTYP" and len(fields) >= 2:
@@ -185,17 +189,17 @@ def _parse(lines: list[str], display: str) -> _Sie:
             elif label == "#DIM":
                 if len(fields) < 3 or not fields[1].isdigit():
                     raise InputError("#DIM behöver ett dimensionsnummer och ett namn", file=display,
-                                     where=f"rad {number}")
+                                     where=f"rad {number}", slug="sie-falt-saknas")
                 sie.names[int(fields[1])] = fields[2]
             elif label == "#UNDERDIM":
                 if len(fields) < 4 or not (fields[1].isdigit() and fields[3].isdigit()):
                     raise InputError("#UNDERDIM behöver ett dimensionsnummer, ett namn och den överordnade "
-                                     "dimensionens nummer", file=display, where=f"rad {number}")
+                                     "dimensionens nummer", file=display, where=f"rad {number}", slug="sie-falt-saknas")
                 sie.underdims[int(fields[1])] = (fields[2], int(fields[3]))
             elif label == "#RAR":
                 if len(fields) < 4 or not all(len(f) == 8 and f.isdigit() for f in fields[2:4]):
                     raise InputError("#RAR behöver årsnummer, första och sista dag (ÅÅÅÅMMDD)", file=display,
-                                     where=f"rad {number}")
+                                     where=f"rad {number}", slug="sie-falt-saknas")
                 if _year_number(fields[1], "#RAR", number, display) == 0:
                     sie.year0 = (fields[2], fields[3])
     except InputError:
@@ -203,7 +207,7 @@ def _parse(lines: list[str], display: str) -> _Sie:
             raise
     if ver_line:
         raise InputError(f"{ver_name} saknar avslutande }}: filen tar slut inne i verifikationen — är den avkortad? "
-                         "Exportera den igen", file=display, where=f"rad {ver_line}")
+                         "Exportera den igen", file=display, where=f"rad {ver_line}", slug="sie-ver-oavslutad")
     return sie
 
 
@@ -218,17 +222,20 @@ def _objects(text: str, line: int, display: str, cache: dict[str, Objects], raw:
         return known
     if not text.startswith("{"):
         raise InputError(f"objektlistan saknas (\"{_shorten(text)}\" står där {{ … }} ska stå)", file=display,
-                         where=f"rad {line}")
+                         where=f"rad {line}", slug="sie-objektlista-ogiltig")
     if not text.endswith("}"):
         opened = raw[raw.index(text):]
-        raise InputError(f"objektlistan \"{_shorten(opened)}\" saknar avslutande }}", file=display, where=f"rad {line}")
+        raise InputError(f"objektlistan \"{_shorten(opened)}\" saknar avslutande }}", file=display, where=f"rad {line}",
+                         slug="sie-objektlista-ogiltig")
     parts = _tokens(text[1:-1])
     if len(parts) % 2:
-        raise InputError(f"objektlistan {text} har en dimension utan objekt", file=display, where=f"rad {line}")
+        raise InputError(f"objektlistan {text} har en dimension utan objekt", file=display, where=f"rad {line}",
+                         slug="sie-objektlista-ogiltig")
     pairs = []
     for dim, obj in zip(parts[::2], parts[1::2]):
         if not dim.isdigit():
-            raise InputError(f"\"{dim}\" i objektlistan är ingen dimension", file=display, where=f"rad {line}")
+            raise InputError(f"\"{dim}\" i objektlistan är ingen dimension", file=display, where=f"rad {line}",
+                             slug="sie-objektlista-ogiltig")
         pairs.append((int(dim), obj))
     cache[text] = out = tuple(pairs)
     return out
@@ -238,7 +245,7 @@ def _year_number(text: str, label: str, line: int, display: str) -> int:
     """The räkenskapsår number of a #PSALDO, #RES or #RAR line: 0 this year, -1 the one before."""
     if not (text.lstrip("-").isdigit() and len(text) <= 3):
         raise InputError(f"\"{text}\" i {label} är inget årsnummer (0 för i år, -1 för året före …)", file=display,
-                         where=f"rad {line}")
+                         where=f"rad {line}", slug="sie-arsnummer-ogiltigt")
     return int(text)
 
 
@@ -249,10 +256,10 @@ BALANCE_TYPED_FLOOR, BALANCE_TYPED_SHARE = 100_000, Decimal("0.05")
 def _amount(text: str, line: int, display: str) -> Decimal:
     """An SIE amount: a decimal point, never thousands separators (``-1250.50``)."""
     if not _AMOUNT.match(text):
-        raise InputError(f"\"{text}\" är inte ett belopp", file=display, where=f"rad {line} (Belopp)")
+        raise InputError(f"\"{text}\" är inte ett belopp", file=display, where=f"rad {line} (Belopp)", slug="belopp-ogiltigt")
     amount = Decimal(text)
     if abs(amount) * 100 >= MAX_ORE:
-        raise InputError(too_large(amount, text), file=display, where=f"rad {line} (Belopp)")
+        raise InputError(too_large(amount, text), file=display, where=f"rad {line} (Belopp)", slug="belopp-for-stort")
     return amount
 
 
@@ -260,7 +267,7 @@ def _period(date: str, line: int, display: str) -> str:
     if len(date) == 8 and date.isdigit():
         return date[:6]
     raise InputError("transaktionen saknar datum (ÅÅÅÅMMDD) och verifikationen har inget", file=display,
-                     where=f"rad {line}")
+                     where=f"rad {line}", slug="sie-datum-saknas")
 
 
 def _rows(n: int) -> str:
@@ -296,7 +303,7 @@ class _Reader:
             balances = [b for b in sie.balances if self.is_result(b[3])]
             if not balances:
                 raise InputError("SIE-filen har varken #TRANS- eller #PSALDO-rader för intäkts- eller kostnadskonton",
-                                 file=display)
+                                 file=display, slug="sie-utan-resultatrader")
             self.note_accounts([(n, a, amount) for n, _y, _p, a, _o, amount in sie.balances])
             rows = self.read_balances([(n, y, p, a, o, _amount(v, n, display))
                                        for n, y, p, a, o, v in balances if a != CLOSING_ACCOUNT])

@@ -45,12 +45,13 @@ class Source:
             self.sheet_names: list[str] = [self.path.stem]
             return
         if not self.path.exists():
-            raise InputError("filen finns inte", file=self.display)
+            raise InputError("filen finns inte", file=self.display, slug="fil-saknas")
         if suffix not in WORKBOOK_SUFFIXES:
             raise WorkbookError(
                 f"filtypen {suffix or '(ingen)'} stöds inte; en arbetsbok är .xlsx eller .xlsm, en huvudboksexport "
                 ".csv, .txt, .tsv eller en SIE-fil (.se, .si, .sie)",
                 file=self.display,
+                slug="filtyp-okand",
             )
         self._package = _Package(self.path, self.display, snapshot)
         self._calamine = None
@@ -76,7 +77,7 @@ class Source:
             try:
                 self._calamine = CalamineWorkbook.from_filelike(io.BytesIO(self._package.guard.data))
             except Exception as exc:  # calamine raises several error types
-                raise WorkbookError(_unreadable(self.path, exc), file=self.display) from exc
+                raise WorkbookError(_unreadable(self.path, exc), file=self.display, slug="arbetsbok-trasig") from exc
         return self._calamine
 
     def find(self, name: str) -> str | None:
@@ -94,7 +95,7 @@ class Source:
             return None
         real = self.find(name)
         if real is None:
-            raise InputError(f"arbetsboken saknar bladet {name}", file=self.display)
+            raise InputError(f"arbetsboken saknar bladet {name}", file=self.display, slug="blad-saknas")
         pkg = self._package
         part = pkg.sheets.get(real)
         if part is None or pkg.guard.entry(part) is None:
@@ -112,7 +113,7 @@ class Source:
             return read_csv_grid(self.path, self.display)
         real = self.find(name)
         if real is None:
-            raise InputError(f"arbetsboken saknar bladet {name}", file=self.display)
+            raise InputError(f"arbetsboken saknar bladet {name}", file=self.display, slug="blad-saknas")
         if real not in self._grids:
             part = self.worksheet(real)
             grid = None
@@ -135,9 +136,9 @@ class Source:
                     grid = Grid(real, self.display, [])
                     return WorkbookError(f"cellen innehåller felvärdet {error.describe()}, och bladet är skrivet så "
                                          "att reconcile då inte kan läsa det; rätta cellen och kör igen",
-                                         file=self.display, where=grid.where(r, c))
+                                         file=self.display, where=grid.where(r, c), slug="cell-felvarde")
         return WorkbookError(f"bladet {real} kan inte läsas ({limits.describe(exc)}); öppna arbetsboken i Excel, "
-                             "spara och kör igen", file=self.display)
+                             "spara och kör igen", file=self.display, slug="blad-olasbart")
 
     def _calamine_grid(self, real: str) -> Grid:
         """Sheet ``real`` as python-calamine reads it, with what calamine does not
@@ -146,7 +147,8 @@ class Source:
         part = self._package.sheets.get(real)
         if part is not None and self._package.guard.entry(part) is None:
             raise WorkbookError(limits.BROKEN_PART.format(part, f"bladet {real} finns i arbetsboken men delen saknas "
-                                                                "i zip-paketet"), file=self.display)
+                                                                "i zip-paketet"), file=self.display,
+                                slug="arbetsbok-trasig")
         book = self._book
         self._package.verify_sheet(real)
         try:
@@ -161,7 +163,7 @@ class Source:
             row.extend([""] * (c + 1 - len(row)))
             if row[c] not in ("", error.code):
                 raise WorkbookError(f"bladet {real} kan inte läsas (cell {limits.cell_name(r + 1, c + 1)} har "
-                                    "ett felvärde som inte kan placeras)", file=self.display)
+                                    "ett felvärde som inte kan placeras)", file=self.display, slug="blad-olasbart")
             row[c] = error
         return Grid(real, self.display, rows, merges=merges)
 
@@ -183,7 +185,7 @@ class _Package:
             self.guard.check()
             self.sheets = self._sheet_parts()
         except OSError as exc:
-            raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=display) from exc
+            raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=display, slug="fil-olasbar") from exc
         except ValueError as exc:  # ZipError (Refusal, CorruptMember), XmlError, a workbook part without sheets
             raise limits.workbook_error(exc, display) from exc
 
@@ -197,7 +199,7 @@ class _Package:
         documents = index.relationships(self.guard, "", root.name).of_type(opc.OFFICE_DOCUMENT) if root else []
         entry = self.guard.entry(documents[0].part) if documents and documents[0].part else None
         if entry is None:
-            raise limits.Refusal(limits.NO_WORKBOOK)
+            raise limits.Refusal(limits.NO_WORKBOOK, slug="inte-xlsx")
         book = index.workbook_part(self.guard, entry.name)
         self.workbook_part = entry.name
         self.names = [sheet.name for sheet in book.sheets]
@@ -229,7 +231,8 @@ class _Package:
             for part in self._open_parts:
                 self.guard.verify(part)
         except OSError as exc:
-            raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=self.display) from exc
+            raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=self.display,
+                                slug="fil-olasbar") from exc
         except ValueError as exc:
             raise limits.workbook_error(exc, self.display) from exc
 
@@ -246,7 +249,8 @@ class _Package:
         try:
             return scan(lambda sink: self.guard.verify(part, label=label, sink=sink))
         except OSError as exc:
-            raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=self.display) from exc
+            raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=self.display,
+                                slug="fil-olasbar") from exc
         except ValueError as exc:
             raise limits.workbook_error(exc, self.display) from exc
 
@@ -265,7 +269,8 @@ class _Package:
             try:
                 self.guard.verify(part, label=label, sheet=True)
             except OSError as exc:
-                raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=self.display) from exc
+                raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=self.display,
+                                    slug="fil-olasbar") from exc
             except ValueError as exc:
                 raise limits.workbook_error(exc, self.display) from exc
             self._verified.add(part.lower())

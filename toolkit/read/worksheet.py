@@ -1014,6 +1014,6 @@ class WorksheetPart:
         try:
             yield
         except OSError as exc:
-            raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=self.file) from exc
+            raise WorkbookError(f"filen kan inte läsas ({os_reason(exc)})", file=self.file, slug="fil-olasbar") from exc
         except ValueError as exc:  # ZipError (Refusal, CorruptMember), XmlError
             raise limits.workbook_error(exc, self.file) from exc
