@@ -27,29 +27,11 @@ from toolkit.layout import HEADER_ROW, summary_keys
 ROOT = Path(__file__).resolve().parents[1]
 
 #: The README's "Python API" example, run as it stands by ``test_the_readme_example_runs``.
-README_EXAMPLE = '''\
-import toolkit
-
-follow_up = toolkit.load("Halmstad.xlsx", period="2025-08")   # nothing is written
-print(follow_up.unit, follow_up.period_label, follow_up.year)
-for line in follow_up.lines:
-    if line.kind in ("rad", "ofördelat"):
-        print(f"{line.label:28} utfall {line.actual:>11} kr  avvikelse {line.variance:>10} kr")
-print("Totalt avvikelse:", follow_up.total.variance, "kr")
-print("Varningar:", [finding.slug for finding in follow_up.warnings])
-
-frame = follow_up.to_frame()   # pandas: one row per row of Sammanställning, Decimal columns
-print(frame.loc[frame["kind"] == "summa", ["label", "budget", "actual", "variance"]])
-
-record = toolkit.refresh("Halmstad.xlsx")   # as `reconcile Halmstad.xlsx --json`
-print(record["status"], record["sheets"])
-
-try:
-    toolkit.load("Hylte.xlsx")
-except toolkit.ReconcileError as error:
-    print(error)                          # the command line's line: Hylte.xlsx: filen finns inte
-    print(error.slug, error.file)         # fil-saknas Hylte.xlsx
-'''
+def readme_example() -> str:
+    """The first Python block of the README's "Python API" section, as it stands there."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Python API"):]
+    return section[section.index("```python\n") + len("```python\n"):section.index("```\n", section.index("```python"))]
 
 
 def cli(*args: object) -> object:
@@ -76,12 +58,11 @@ def test_importing_toolkit_loads_no_heavy_library():
     assert own == "['toolkit.api', 'toolkit.errors', 'toolkit.findings']"
 
 
-def test_toolkit_consolidate_stays_the_function_when_its_module_is_imported():
-    import toolkit.consolidate  # noqa: F401 - the module of the command's orchestration
-    from toolkit.consolidate import Consolidate
+def test_toolkit_consolidate_is_the_function_also_once_the_orchestration_is_imported():
+    from toolkit.consolidation import Consolidate  # the command's orchestration, a module of its own name
 
     assert callable(toolkit.consolidate) and toolkit.consolidate.__module__ == "toolkit.api"
-    assert sys.modules["toolkit.consolidate"].Consolidate is Consolidate
+    assert sys.modules["toolkit.consolidation"].Consolidate is Consolidate
 
 
 # -- load: the figures of Sammanställning ---------------------------------------------------------
@@ -397,7 +378,7 @@ def test_the_readme_example_runs(tmp_path, monkeypatch):
     expected = toolkit.load("Halmstad.xlsx", period="2025-08")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(README_EXAMPLE, "README.md", "exec"), {})  # noqa: S102 - the README's own example
+        exec(compile(readme_example(), "README.md", "exec"), {})  # noqa: S102 - the README's own example
     printed = out.getvalue().splitlines()
     assert printed[0] == f"{expected.unit} {expected.period_label} {expected.year}"
     assert f"Totalt avvikelse: {expected.total.variance} kr" in printed

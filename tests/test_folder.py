@@ -19,6 +19,7 @@ from workbook_factory import BUDGET, small_workbook
 
 from toolkit import folder
 from toolkit.cli import main
+from toolkit.errors import SLUGS
 from toolkit.package import toolkit_sheet_names
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,10 +156,12 @@ def test_json_is_one_document_matching_the_files(runner, cwd):
     assert records[2]["period"] == 6 and records[2]["totals_kr"]["actual"] == 108872.92
 
     error, locked = records[3], records[4]
-    assert set(error) == {"path", "status", "message", "seconds"}
+    position = {"slug", "file", "where", "sheet", "cell", "line"}  # the error as data, as for one workbook
+    assert set(error) == {"path", "status", "message", "seconds"} | position
     assert error["message"] == MIXED_STDERR.splitlines()[0]
-    assert set(locked) == {"path", "status", "message", "seconds"}
+    assert set(locked) == {"path", "status", "message", "seconds"} | position
     assert locked["message"] == MIXED_STDERR.splitlines()[1]
+    assert error["slug"] in SLUGS and locked["slug"] in SLUGS and error["slug"] != locked["slug"]
     assert (fm_dir / "Trasig.xlsx").read_bytes() == trasig
     assert (fm_dir / "Varberg.xlsx").read_bytes() == varberg
     assert toolkit_sheet_names(fm_dir / "Varberg.xlsx") == []

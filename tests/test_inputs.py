@@ -13,7 +13,7 @@ from builders import KEY_HEADER, grid, key_row
 from workbook_factory import SETTINGS, small_workbook
 
 import toolkit.read.notes
-from toolkit.consolidate import Consolidate
+from toolkit.consolidation import Consolidate
 from toolkit.engine.model import Settings
 from toolkit.findings import Finding
 from toolkit.job import Job

@@ -15,7 +15,7 @@ TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
 #: modules every layer may use: they import only each other
 BASE = {"errors", "findings", "money", "cells", "contract", "layout", "progress"}
 #: layer → the layers (besides BASE and itself) it may import; a module not in a layer folder nor in BASE is
-#: orchestration (job, folder, consolidate, cli, usage, template, runlog, result, the public API) and may import all
+#: orchestration (job, folder, consolidation, cli, usage, template, runlog, result, the public API) and may import all
 ALLOWED = {
     "base": set(),
     "ooxml": set(),

@@ -13,9 +13,6 @@ Importing the package is light: the readers, the engine (numpy), XlsxWriter
 and pandas are imported by the functions when they are called.
 """
 
-import sys as _sys
-import types as _types
-
 from .api import FollowUp, LeftOut, Line, TieOut, UnbudgetedItem, consolidate, load, refresh
 from .errors import (
     ChangedError,
@@ -34,19 +31,3 @@ __all__ = [
     "ChangedError", "Finding", "FollowUp", "InputError", "LeftOut", "Line", "LockedError", "ReadOnlyError",
     "ReconcileError", "TieOut", "UnbudgetedItem", "UsageError", "WorkbookError", "consolidate", "load", "refresh",
 ]
-
-
-class _Package(_types.ModuleType):
-    """``toolkit.consolidate`` is the API's function, although a module of that
-    name exists (``toolkit/consolidate.py``, the command's orchestration):
-    importing that module would otherwise replace the function on the
-    package.  The module stays importable by name (``from toolkit.consolidate
-    import Consolidate``, ``sys.modules["toolkit.consolidate"]``)."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in __all__ and isinstance(value, _types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-_sys.modules[__name__].__class__ = _Package

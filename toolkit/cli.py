@@ -1,5 +1,5 @@
 """The command line: parse options, call read → engine → render → package
-(through ``job``, ``folder`` and ``consolidate``), print one line per
+(through ``job``, ``folder`` and ``consolidation``), print one line per
 workbook, set the exit code. No business logic lives here.
 
 Exit codes: 0 written (or checked), 1 input error (nothing written),

@@ -115,6 +115,14 @@ SLUGS = {
     "flagga-med-mapp": "En flagga som inte kan användas med en mapp",
     "utfil-saknas": "Sammanställningen behöver en utfil",
     "tomt-argument": "Tomt argument i stället för en fil",
+    # a run stopped by its own rule
+    "stoppad-av-strikt": "En varning stoppade körningen (--strict eller Strikt)",
+    "utfallsfil-mapp": "Utfallsfil pekar på en mapp",
+    "export-som-arbetsbok": "En huvudboksexport angavs som arbetsbok",
+    # a consolidation
+    "sammanstallning-ar-enhet": "Sammanställningen är också en av enheterna",
+    "enheter-saknas": "Inga enheters arbetsböcker hittades",
+    "enheter-olika-perioder": "Enheterna har olika år eller bokslutsperiod",
 }
 
 

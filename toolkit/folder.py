@@ -106,13 +106,13 @@ def refresh(path: Path, options: Options) -> Outcome:
                      strict=options.strict).run(write=options.write)
     except LockedError as exc:
         exc.in_file(str(path))
-        return done("locked", str(exc), {"message": str(exc)})
+        return done("locked", str(exc), exc.as_dict())
     except ReconcileError as exc:
         if is_consolidation(path):  # looked at only when the job fails: it costs a read of the file
             return done("skipped", f"{path}: en sammanställning (reconcile consolidate), hoppades över",
                         {"message": "sammanställning från reconcile consolidate"})
         exc.in_file(str(path))
-        return done("error", str(exc), {"message": str(exc)})
+        return done("error", str(exc), exc.as_dict())
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # one workbook's surprise must not stop the others

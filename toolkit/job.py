@@ -36,7 +36,8 @@ def stop_if_strict(report: Report, strict: bool, setting: str | None, file: str)
     first = found[0]
     why = "--strict" if strict else f"Strikt på {setting}"
     more = f" (och {count_text(len(found) - 1)} till)" if len(found) > 1 else ""
-    raise InputError(f"{first.message}{more} — stoppad av {why}; inget skrevs", file=file, where=first.where)
+    raise InputError(f"{first.message}{more} — stoppad av {why}; inget skrevs", file=file, where=first.where,
+                     slug="stoppad-av-strikt")
 
 
 class Job:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from .errors import UsageError
 
 if TYPE_CHECKING:
-    from .consolidate import Consolidate
+    from .consolidation import Consolidate
     from .job import Job
     from .package.backup import Backup
     from .progress import Report as ProgressReport
@@ -132,7 +132,7 @@ def consolidation(paths: str | os.PathLike | Iterable[str | os.PathLike], output
                   keep_backups: int | None = None, wait: float = 0.0, strict: bool = False) -> Consolidate:
     """The consolidation of ``paths`` (unit workbooks or folders of them) into
     ``output``, as ``reconcile consolidate`` runs it."""
-    from .consolidate import Consolidate
+    from .consolidation import Consolidate
 
     inputs = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     return Consolidate([check_target(p) for p in inputs], output, name=name, period=_period(period),

@@ -70,7 +70,7 @@ def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = N
     path = Path(path)
     given = [utfall] if isinstance(utfall, (str, os.PathLike)) else list(utfall or ())
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError(not_a_workbook(path), file=str(path))
+        raise not_a_workbook(path)
     findings: list[Finding] = []
     ledger_paths = expand(given)
     try:
@@ -153,7 +153,7 @@ class Sheets:
     def grid(self, name: str) -> Grid:
         real = self.find(name)
         if real is None:
-            raise InputError(f"arbetsboken saknar bladet {name}", file=self.display)
+            raise InputError(f"arbetsboken saknar bladet {name}", file=self.display, slug="blad-saknas")
         return self._grids[real]
 
 
@@ -164,7 +164,8 @@ def with_period(settings: Settings, period: str, file: str) -> Settings:
     try:
         year, month = parse_closing_period(period)
     except ValueError:
-        raise InputError(f"--period {period}: ange perioden som 2025-08 eller 8", file=file) from None
+        raise InputError(f"--period {period}: ange perioden som 2025-08 eller 8", file=file,
+                         slug="period-ogiltig") from None
     where = {**settings.where, "period": "--period", **({"year": "--period"} if year else {})}
     return dataclasses.replace(settings, period=month, year=year or settings.year, where=where)
 
@@ -174,8 +175,9 @@ def ledger_setting(settings: Settings, path: Path) -> list[Path]:
     folder of the workbook at ``path``."""
     from .exports import expand
 
-    def stop(message: str) -> InputError:
-        return InputError(f"Utfallsfil: {message}", file=str(path), where=settings.where.get("ledger_files"))
+    def stop(message: str, *, slug: str) -> InputError:
+        return InputError(f"Utfallsfil: {message}", file=str(path), where=settings.where.get("ledger_files"),
+                          slug=slug)
 
     base = path.parent
     found: list[Path] = []
@@ -184,32 +186,34 @@ def ledger_setting(settings: Settings, path: Path) -> list[Path]:
         try:
             paths = expand([full])
         except InputError:
-            raise stop(f'inga filer matchar "{text}"') from None
+            raise stop(f'inga filer matchar "{text}"', slug="filmonster-utan-traffar") from None
         for each in paths:
             if each.is_dir():
-                raise stop(f'"{text}" är en mapp; ange filerna i den, t.ex. "{Path(text) / "*.csv"}"')
+                raise stop(f'"{text}" är en mapp; ange filerna i den, t.ex. "{Path(text) / "*.csv"}"', slug="utfallsfil-mapp")
             if not each.exists():
-                raise stop(f'filen "{text}" finns inte')
+                raise stop(f'filen "{text}" finns inte', slug="fil-saknas")
         found += paths
     return expand(found)
 
 
-def not_a_workbook(path: Path) -> str:
+def not_a_workbook(path: Path) -> InputError:
     """What to do with a file given as the workbook that is no .xlsx/.xlsm: save
     it as .xlsx, or give an export with --utfall."""
-    suffix = path.suffix.lower()
+    suffix, file = path.suffix.lower(), str(path)
     if not path.exists():
-        return "filen finns inte"
+        return InputError("filen finns inte", file=file, slug="fil-saknas")
     if suffix in (".xls", ".xlsb", ".xlt", ".xltx", ".xltm"):
-        return f"filen är inte en .xlsx-arbetsbok (utan en {suffix}-fil); spara den som .xlsx i Excel och kör igen"
+        return InputError(f"filen är inte en .xlsx-arbetsbok (utan en {suffix}-fil); spara den som .xlsx i Excel och "
+                          "kör igen", file=file, slug="inte-xlsx")
     if suffix in (".ods", ".fods"):
-        return (f"filen är inte en .xlsx-arbetsbok (utan en OpenDocument-fil, {suffix}); spara den som .xlsx i "
-                "LibreOffice och kör igen")
+        return InputError(f"filen är inte en .xlsx-arbetsbok (utan en OpenDocument-fil, {suffix}); spara den som "
+                          ".xlsx i LibreOffice och kör igen", file=file, slug="inte-xlsx")
     kind = {**dict.fromkeys(CSV_SUFFIXES, "CSV"), **dict.fromkeys(SIE_SUFFIXES, "SIE")}.get(suffix)
     if kind:
-        return (f"en {kind}-fil är en huvudboksexport, inte en arbetsbok: kör reconcile ARBETSBOK.xlsx "
-                f"--utfall {path}")
-    return "arbetsboken måste vara en .xlsx- eller .xlsm-fil"
+        return InputError(f"en {kind}-fil är en huvudboksexport, inte en arbetsbok: kör reconcile ARBETSBOK.xlsx "
+                          f"--utfall {path}", file=file, slug="export-som-arbetsbok")
+    return InputError("arbetsboken måste vara en .xlsx- eller .xlsm-fil", file=file, slug="filtyp-okand")
+
 
 
 def _settings_grid(source: Source, findings: list[Finding]) -> Grid | None:

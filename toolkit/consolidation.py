@@ -45,24 +45,28 @@ class Consolidate:
         from .folder import is_consolidation, workbooks_in
 
         if self.output.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise InputError("sammanställningen måste vara en .xlsx- eller .xlsm-fil", file=str(self.output))
+            raise InputError("sammanställningen måste vara en .xlsx- eller .xlsm-fil", file=str(self.output),
+                             slug="utfil-fel-sort")
         out = _same_file_key(self.output)
         paths: dict[str, Path] = {}
         for given in self.inputs:
             if given.is_dir():
                 for path in workbooks_in(given):
                     if _same_file_key(path) == out and not is_consolidation(path):
-                        raise InputError("sammanställningen kan inte också vara en av enheterna", file=str(path))
+                        raise InputError("sammanställningen kan inte också vara en av enheterna", file=str(path),
+                                               slug="sammanstallning-ar-enhet")
                     if _same_file_key(path) != out and not is_consolidation(path):
                         paths.setdefault(_same_file_key(path), path)
                 continue
             if not given.exists():
-                raise InputError("filen finns inte", file=str(given))
+                raise InputError("filen finns inte", file=str(given), slug="fil-saknas")
             if _same_file_key(given) == out:
-                raise InputError("sammanställningen kan inte också vara en av enheterna", file=str(given))
+                raise InputError("sammanställningen kan inte också vara en av enheterna", file=str(given),
+                                 slug="sammanstallning-ar-enhet")
             paths.setdefault(_same_file_key(given), given)
         if not paths:
-            raise InputError("inga enheters arbetsböcker hittades", file=", ".join(map(str, self.inputs)))
+            raise InputError("inga enheters arbetsböcker hittades", file=", ".join(map(str, self.inputs)),
+                             slug="enheter-saknas")
         return list(paths.values())
 
     def consolidate(self) -> Report:
@@ -133,7 +137,7 @@ def _check_periods(units: list[Unit]) -> None:
             raise InputError(
                 f"enheten har {_period(r.year, r.period)} men {_count(len(others))} har {shown}; alla enheter "
                 f"måste ha samma år och bokslutsperiod (ange --period, eller Period på enhetens blad "
-                f"Inställningar)", file=unit.file)
+                f"Inställningar)", file=unit.file, slug="enheter-olika-perioder")
 
 
 def _period(year: int, period: int) -> str:
