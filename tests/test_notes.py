@@ -15,6 +15,7 @@ from toolkit.layout import keys_from_labels
 
 ROOT = Path(__file__).resolve().parents[1]
 HALMSTAD = example("Halmstad.xlsx")
+C = 11  # Kommentar: column K, after the figures and the empty narrow column before it
 
 
 # -- rules on tiny tables -------------------------------------------------------------------
@@ -108,17 +109,17 @@ def economist_edits(path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     ws = wb["Sammanställning"]
     at = rows_by_label(ws)
-    assert ws.cell(4, 10).value == "Kommentar"
-    ws.cell(at["Arvoden förtroendevalda"], 10, "Egen analys: arvodena följer plan.")
-    ws.cell(at["Reseersättningar"], 10, "Resorna är färre i år.")
-    ws.cell(4, 11, "Åtgärd")
-    ws.cell(at["Arvoden förtroendevalda"], 11, "Följs upp i oktober")
-    ws.cell(4, 12, "Andel")
+    assert ws.cell(4, C).value == "Kommentar"
+    ws.cell(at["Arvoden förtroendevalda"], C, "Egen analys: arvodena följer plan.")
+    ws.cell(at["Reseersättningar"], C, "Resorna är färre i år.")
+    ws.cell(4, C + 1, "Åtgärd")
+    ws.cell(at["Arvoden förtroendevalda"], C + 1, "Följs upp i oktober")
+    ws.cell(4, C + 2, "Andel")
     r = at["Förlorad arbetsinkomst"]
-    ws.cell(r, 12, f"=C{r}/B{r}")
-    ws.cell(at["Summa Utvecklingsmedel"], 10, "Hela posten följs upp i nämnden.")
+    ws.cell(r, C + 2, f"=C{r}/B{r}")
+    ws.cell(at["Summa Utvecklingsmedel"], C, "Hela posten följs upp i nämnden.")
     ws.cell(40, 1, "Anteckning under tabellen")
-    ws.column_dimensions["K"].width = 31
+    ws.column_dimensions["L"].width = 31
     # the budget changes too: Reseersättningar goes, a new line comes before the others
     budget = wb["Budget"]
     header = [c.value for c in budget[1]]
@@ -138,19 +139,19 @@ def test_comments_and_own_columns_are_carried_over(refreshed):
     ws = wb["Sammanställning"]
     at = rows_by_label(ws)
     assert "Telefoni" in at and "Reseersättningar" not in at
-    assert ws.cell(4, 10).value == "Kommentar"
-    assert ws.cell(4, 11).value == "Åtgärd" and ws.cell(4, 12).value == "Andel"
-    assert ws.cell(at["Arvoden förtroendevalda"], 10).value == "Egen analys: arvodena följer plan."
-    assert ws.cell(at["Arvoden förtroendevalda"], 11).value == "Följs upp i oktober"
+    assert ws.cell(4, C).value == "Kommentar"
+    assert ws.cell(4, C + 1).value == "Åtgärd" and ws.cell(4, C + 2).value == "Andel"
+    assert ws.cell(at["Arvoden förtroendevalda"], C).value == "Egen analys: arvodena följer plan."
+    assert ws.cell(at["Arvoden förtroendevalda"], C + 1).value == "Följs upp i oktober"
     r = at["Förlorad arbetsinkomst"]
-    assert ws.cell(r, 12).value == f"=C{r}/B{r}"
-    assert ws.cell(at["Summa Utvecklingsmedel"], 10).value == "Hela posten följs upp i nämnden."
+    assert ws.cell(r, C + 2).value == f"=C{r}/B{r}"
+    assert ws.cell(at["Summa Utvecklingsmedel"], C).value == "Hela posten följs upp i nämnden."
     # comments from the Budget sheet still come through where nothing was typed
-    assert ws.cell(at["Mötesplats seniorer"], 10).value == "Tillsammans med PRO och SPF; höstens träffar är beställda."
+    assert ws.cell(at["Mötesplats seniorer"], C).value == "Tillsammans med PRO och SPF; höstens träffar är beställda."
     assert "Ej budgeterat" not in at  # Telefoni (6212) covers what was unbudgeted before
-    assert ws.column_dimensions["K"].width == pytest.approx(31, abs=0.8)
+    assert ws.column_dimensions["L"].width == pytest.approx(31, abs=0.8)
     kept = at["Text vars rad inte finns längre (flytta eller ta bort den)"]
-    assert [(ws.cell(r, 1).value, ws.cell(r, 10).value) for r in (kept + 1, kept + 2)] == [
+    assert [(ws.cell(r, 1).value, ws.cell(r, C).value) for r in (kept + 1, kept + 2)] == [
         ("Arvoden och ersättningar › Reseersättningar", "Resorna är färre i år."),
         ("Utanför tabellen (A40)", "Anteckning under tabellen")]
     text = avstamning_text(refreshed)
@@ -168,7 +169,7 @@ def test_comments_and_own_columns_are_carried_over(refreshed):
 def test_a_kept_note_returns_to_its_line_when_the_line_comes_back(refreshed):
     wb = openpyxl.load_workbook(refreshed)
     ws = wb["Sammanställning"]
-    ws.cell(rows_by_label(ws)["Reseersättningar"], 10, "Resorna är färre i år.")
+    ws.cell(rows_by_label(ws)["Reseersättningar"], C, "Resorna är färre i år.")
     budget = wb["Budget"]
     labels = [budget.cell(i, 1).value for i in range(1, budget.max_row + 1)]
     row = labels.index("Reseersättningar") + 1
@@ -178,7 +179,7 @@ def test_a_kept_note_returns_to_its_line_when_the_line_comes_back(refreshed):
     Job(refreshed, backup=None).run()
     ws = openpyxl.load_workbook(refreshed)["Sammanställning"]
     at = rows_by_label(ws)
-    assert ws.cell(at["Arvoden och ersättningar › Reseersättningar"], 10).value == "Resorna är färre i år."
+    assert ws.cell(at["Arvoden och ersättningar › Reseersättningar"], C).value == "Resorna är färre i år."
     wb = openpyxl.load_workbook(refreshed)
     for c, value in enumerate(saved, start=1):
         wb["Budget"].cell(row, c, value)
@@ -186,7 +187,7 @@ def test_a_kept_note_returns_to_its_line_when_the_line_comes_back(refreshed):
     Job(refreshed, backup=None).run()
     ws = openpyxl.load_workbook(refreshed)["Sammanställning"]
     at = rows_by_label(ws)
-    assert ws.cell(at["Reseersättningar"], 10).value == "Resorna är färre i år."
+    assert ws.cell(at["Reseersättningar"], C).value == "Resorna är färre i år."
     assert "Text vars rad inte finns längre (flytta eller ta bort den)" not in at
     assert "Resorna är färre i år." not in avstamning_text(refreshed)
 
@@ -206,7 +207,7 @@ def test_comment_survives_a_libreoffice_save(refreshed, tmp_path):
 
     wb = openpyxl.load_workbook(refreshed)
     ws = wb["Sammanställning"]
-    ws.cell(rows_by_label(ws)["Övrigt"], 10, "Typat i LibreOffice")
+    ws.cell(rows_by_label(ws)["Övrigt"], C, "Typat i LibreOffice")
     wb.save(refreshed)
     profile = tmp_path / "profile"
     out = tmp_path / "saved"
@@ -215,4 +216,4 @@ def test_comment_survives_a_libreoffice_save(refreshed, tmp_path):
     saved = out / refreshed.name
     Job(saved, backup=None).run()
     ws = openpyxl.load_workbook(saved)["Sammanställning"]
-    assert ws.cell(rows_by_label(ws)["Övrigt"], 10).value == "Typat i LibreOffice"
+    assert ws.cell(rows_by_label(ws)["Övrigt"], C).value == "Typat i LibreOffice"
