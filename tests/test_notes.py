@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pytest
 from examples import example
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.engine.notes import NoteCell, NoteRow, Notes, attach
 from toolkit.job import Job
-from toolkit.layout import keys_from_labels
+from toolkit.layout import REPORT, TREE, group_label, is_report, keys_from_labels, keys_from_report, plan
 
 ROOT = Path(__file__).resolve().parents[1]
 HALMSTAD = example("Halmstad.xlsx")
@@ -217,3 +220,61 @@ def test_comment_survives_a_libreoffice_save(refreshed, tmp_path):
     Job(saved, backup=None).run()
     ws = openpyxl.load_workbook(saved)["Sammanställning"]
     assert ws.cell(rows_by_label(ws)["Övrigt"], C).value == "Typat i LibreOffice"
+
+
+# -- every layout's rows read back as the keys they were written with ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class FakeLine:
+    """What ``layout.plan`` needs of an ``engine.results.Line``."""
+
+    label: str
+    label_path: tuple[str, ...]
+    children: tuple[FakeLine, ...] = ()
+
+    @property
+    def depth(self) -> int:
+        return len(self.label_path) - 1
+
+
+#: labels are unique in a budget (Rad); a few look like our own rows or carry an amount
+LABELS = ["Ofördelat", "Hyra 100 tkr", "Avgifter 1 200 kr", "Summa x", "Insatser för jämlik hälsa", "Personal",
+          *(f"Rad {i}" for i in range(40))]
+
+
+@st.composite
+def shapes(draw, depth: int = 0) -> list:
+    """A forest's shape: a list of lines, each the list of its children, up to four levels deep
+    (3 + 6 + 12 + 24 lines at most: fewer than ``LABELS``)."""
+    return [draw(shapes(depth + 1)) if depth < 3 and draw(st.booleans()) else []
+            for _ in range(draw(st.integers(min_value=1, max_value=3 if depth == 0 else 2)))]
+
+
+@st.composite
+def forests(draw) -> tuple[FakeLine, ...]:
+    names = iter(draw(st.permutations(LABELS)))
+
+    def lines(shape: list, path: tuple[str, ...]) -> tuple[FakeLine, ...]:
+        out = []
+        for children in shape:
+            label = next(names)
+            out.append(FakeLine(label, (*path, label), lines(children, (*path, label))))
+        return tuple(out)
+
+    return lines(draw(shapes()), ())
+
+
+@settings(max_examples=200, deadline=None)
+@given(forests(), st.booleans(), st.booleans(), st.booleans())
+def test_the_rows_of_either_layout_read_back_as_their_keys(roots, unbudgeted, income, result):
+    """What read.notes finds on a sheet (column A's labels, their indents) gives back the keys
+    render.summary wrote the rows with, so a typed Kommentar finds its row again."""
+    for layout in (TREE, REPORT):
+        rows = plan(roots, layout, unbudgeted=unbudgeted, income=income, result=result)
+        shown = [r for r in rows if r.kind != "gap"]
+        labels = [group_label(r.label, "1\u00a0234\u00a0tkr") if r.kind == "group" else r.label for r in shown]
+        indents = [r.depth if r.kind in ("line", "group") else 0 for r in shown]
+        keys = keys_from_report(labels, indents) if is_report(labels) else keys_from_labels(labels)
+        assert keys == [r.key for r in shown], layout
+        assert is_report(labels) == (layout == REPORT and any(r.children for r in roots))

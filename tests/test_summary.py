@@ -23,6 +23,7 @@ from report_workbook import report_workbook
 
 from toolkit.cli import main
 from toolkit.money import round_half_up
+from toolkit.render.summary import wrapped_lines
 
 SHEET = "Sammanställning"
 FIGURES = ["Budget", "Utfall", "Utfall %", "Avvikelse (periodiserad)", "Prognos", "Avvikelse budget–prognos"]
@@ -124,6 +125,14 @@ def test_every_cell_of_a_row_is_aligned_to_the_top(tmp_path, settings):
     assert tall >= 1
     # the headings on the bottom of theirs (Excel's default, which the file leaves unsaid)
     assert {t.ws.cell(t.header, c).alignment.vertical for c in range(1, t.comment + 1)} <= {None, "bottom"}
+
+
+def test_a_comment_is_given_the_lines_it_wraps_to():
+    assert wrapped_lines("Kort.", 50) == 1
+    assert wrapped_lines(" ".join(["ord"] * 13), 50) == 1  # 51 characters: within 55 a line
+    assert wrapped_lines(" ".join(["ord"] * 15), 50) == 2  # 59
+    assert wrapped_lines("Första stycket.\nAndra stycket.", 50) == 2
+    assert wrapped_lines("x" * 120, 50) == 3  # a word longer than a line is broken
 
 
 def test_an_empty_narrow_column_stands_before_kommentar(halmstad):

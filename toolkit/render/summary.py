@@ -51,9 +51,7 @@ GAP_WIDTH = 2  # the empty column before Kommentar
 FIGURE_WIDTH = 12  # the narrowest figure column
 HEADING_MARGIN = 3  # room beside a heading's longest line, so two right-aligned headings never touch
 
-#: the figure columns, by key
-FIGURES = ("budget", "utfall", "pct", "avv", "prognos", "avvbp")
-COMMITTED = ("int", "kvar")
+COMMITTED = ("int", "kvar")  # the columns of Intecknat and Kvar att disponera, by key
 GAP = "gap"
 RESULT = ("result",)  # Resultat's amounts: Totalt's with the other sign
 
@@ -70,11 +68,6 @@ def headings(report: Report) -> dict[str, str]:
     return out | {GAP: "", "kommentar": COMMENT_HEADING}
 
 
-def columns(report: Report) -> list[str]:
-    """The headings in column order."""
-    return list(headings(report).values())
-
-
 def heading_width(text: str) -> float:
     """A figure column wide enough for its heading's longest line and a margin."""
     return max(FIGURE_WIDTH, max(len(line) for line in text.split("\n")) + HEADING_MARGIN)
@@ -82,7 +75,8 @@ def heading_width(text: str) -> float:
 
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes wrapped at word boundaries in a column ``width``
-    characters wide (a little less per line than the width, to be safe)."""
+    wide. A width counts digits; text averages narrower letters, and Calibri fits some
+    1.25 of them per digit — 1.1 keeps a row too tall rather than hide a line."""
     per_line = max(8, int(width * 1.1))
     lines = 0
     for paragraph in text.split("\n"):
