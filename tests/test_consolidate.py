@@ -308,6 +308,10 @@ def norm(label: str) -> str:
 UNBUDGETED = ("ej budgeterat",)
 TOTAL = ("totalt",)
 RESULT = ("resultat",)
+INCOMES = ("summa intäkter",)  # with income lines at the top: Σ income, Σ costs, and Resultat = their difference
+COSTS = ("summa kostnader",)
+BUDGET = f"Budget {YEAR} i kr"  # Sammanställning's headings (their line breaks read as spaces)
+FORECAST = f"Prognos {YEAR}"
 
 
 def model_unit(spec: UnitSpec) -> tuple[dict[tuple[str, ...], Fig], Fig | None, int]:
@@ -443,7 +447,8 @@ def summary_table(path: Path) -> tuple[dict[tuple[str, ...], dict[str, object]],
     """Sammanställning: normalised path → {heading: cached value}; and which paths are headings."""
     ws = openpyxl.load_workbook(path, data_only=True)["Sammanställning"]
     header = next(r for r in range(1, 15) if ws.cell(r, 1).value == "Rad")
-    names = [ws.cell(header, c).value for c in range(1, ws.max_column + 1)]
+    names = [" ".join(v.split()) if isinstance(v := ws.cell(header, c).value, str) else v
+             for c in range(1, ws.max_column + 1)]  # "Budget 2025\ni kr" → "Budget 2025 i kr"
     table, heading = {}, {}
     for key, r, is_heading in tree_rows(ws, header):
         if is_heading:
@@ -608,27 +613,59 @@ def test_the_model_agrees_with_each_units_own_sammanstallning(built):
     for spec, own, (leaves, unbudgeted, _) in zip(UNITS, built.own, built.models):
         table, heading = summary_table(own)
         keys = set(leaves) | {k[:i] for k in leaves for i in range(1, len(k))}
-        expected_keys = keys | {TOTAL} | ({UNBUDGETED} if unbudgeted else set())
+        closing = closing_rows(leaves, unbudgeted)
+        expected_keys = keys | {TOTAL} | ({UNBUDGETED} if unbudgeted else set()) | set(closing)
         assert set(table) == expected_keys, spec.name
         for key, row in table.items():
             fig = (grand_total(leaves, unbudgeted) if key == TOTAL else unbudgeted if key == UNBUDGETED
+                   else closing[key] if key in closing
                    else roll_up(leaves, key, next(f.income for k, f in leaves.items() if k[:len(key)] == key)))
             _check_row(row, fig, (spec.name, key))
 
 
 def _check_row(row: dict[str, object], fig: Fig, where) -> None:
-    assert row[f"Budget {YEAR}"] == approx_kr(fig.kr("budget")), where
+    assert row[BUDGET] == approx_kr(fig.kr("budget")), where
     assert row["Utfall jan–aug"] == approx_kr(fig.kr("actual")), where
     assert row["Avvikelse (periodiserad)"] == approx_kr(fig.kr("variance")), where
-    assert row["Prognos"] == approx_kr(fig.kr("forecast")), where
+    assert row[FORECAST] == approx_kr(fig.kr("forecast")), where
     assert row["Avvikelse budget–prognos"] == approx_kr(fig.kr("forecast_variance")), where
     if fig.budget:
         assert row["Utfall %"] == pytest.approx(float(fig.actual / fig.budget), rel=1e-12), where
     else:
         assert row["Utfall %"] is None, where
     if "Intecknat" in row:
+        if row["Intecknat"] is None:  # blank on income rows, where nothing is committed, and on a net Totalt
+            assert row["Kvar att disponera"] is None, where
+            assert fig.income or fig.committed == 0 or TOTAL in (where, where[-1]), where
+            return
+        assert not fig.income, where
         assert row["Intecknat"] == approx_kr(fig.kr("committed")), where
         assert row["Kvar att disponera"] == approx_kr(float((fig.budget - fig.actual - fig.committed) / 100)), where
+
+
+def root_income(leaves: dict[tuple[str, ...], Fig]) -> dict[str, bool]:
+    """Each top-level line's type (that of the first line under it, as the tree above reads it)."""
+    out: dict[str, bool] = {}
+    for key, fig in leaves.items():
+        out.setdefault(key[0], fig.income)
+    return out
+
+
+def closing_rows(leaves: dict[tuple[str, ...], Fig], unbudgeted: Fig | None) -> dict[tuple[str, ...], Fig]:
+    """With income lines at the top: Summa intäkter (Σ of them, income +), Summa kostnader (Σ of the cost
+    lines at the top and Ej budgeterat) and Resultat (their difference, income +)."""
+    types = root_income(leaves)
+    if not any(types.values()):
+        return {}
+    incomes, costs = Fig(True), Fig(False)
+    for key, fig in leaves.items():
+        if types[key[0]]:
+            incomes = incomes + fig
+        else:
+            costs = costs + fig
+    if unbudgeted is not None:
+        costs = costs + unbudgeted
+    return {INCOMES: incomes, COSTS: costs, RESULT: incomes + costs}
 
 
 def test_every_consolidated_line_is_the_sum_of_the_units_to_the_ore(built):
@@ -637,15 +674,17 @@ def test_every_consolidated_line_is_the_sum_of_the_units_to_the_ore(built):
     merged = built.merged()
     unbudgeted = _sum_unbudgeted(built)
     groups = {k[:i] for k in merged for i in range(1, len(k))}
-    assert set(table) == set(merged) | groups | {UNBUDGETED, TOTAL, RESULT}
+    closing = closing_rows(merged, unbudgeted)
+    assert set(closing) == {INCOMES, COSTS, RESULT}
+    assert set(table) == set(merged) | groups | {UNBUDGETED, TOTAL} | set(closing)
     assert set(heading) == groups
     for key, row in table.items():
-        if key == RESULT:
-            continue
         if key == TOTAL:
             fig = grand_total(merged, unbudgeted)
         elif key == UNBUDGETED:
             fig = unbudgeted
+        elif key in closing:
+            fig = closing[key]
         else:
             fig = roll_up(merged, key, next(f.income for k, f in merged.items() if k[:len(key)] == key))
         _check_row(row, fig, key)
@@ -653,7 +692,7 @@ def test_every_consolidated_line_is_the_sum_of_the_units_to_the_ore(built):
     # the same, from the units' own sheets: every consolidated row is Σ of the units' rows of that path
     own = [summary_table(p)[0] for p in built.own]
     for key, row in table.items():
-        if key == RESULT:
+        if key in closing:  # a unit without income lines has none of these rows
             continue
         parts = []
         for leaves, sheet in zip(unit_leaves, own):
@@ -662,7 +701,9 @@ def test_every_consolidated_line_is_the_sum_of_the_units_to_the_ore(built):
             elif key[-1] == "ofördelat" and key[:-1] in sheet and key in leaves:
                 parts.append(sheet[key[:-1]])  # a leaf there, a heading here
         assert parts, key
-        for column in (f"Budget {YEAR}", "Utfall jan–aug", "Avvikelse (periodiserad)", "Prognos", "Intecknat"):
+        for column in (BUDGET, "Utfall jan–aug", "Avvikelse (periodiserad)", FORECAST, "Intecknat"):
+            if row[column] is None:  # Intecknat: blank on income rows and the net Totalt (checked above)
+                continue
             expected = sum((p.get(column) or 0) for p in parts)
             assert row[column] == pytest.approx(expected, abs=1e-6), (key, column)
 
@@ -681,20 +722,22 @@ def test_lines_of_only_some_units_and_the_ofordelat_child(built):
     assert table[(*lokaler, "hyra")]["Utfall jan–aug"] == approx_kr(35000 * 8)
     # Tillväxtmedel's own Ofördelat (a parent budget above its initiatives) is carried as a line
     projekt = ("övriga driftkostnader", "projektmedel")
-    assert table[(*projekt, "ofördelat")][f"Budget {YEAR}"] == approx_kr(5000000 - 1200000.25 - 2300000)
+    assert table[(*projekt, "ofördelat")][BUDGET] == approx_kr(5000000 - 1200000.25 - 2300000)
     assert table[(*projekt, "ofördelat")]["Utfall jan–aug"] == approx_kr(12345.67 + 500.50)
     # the lower-case, double-spaced labels of Närvårdssamverkan join the others' lines
     labels = [r[0] for r in sheet_rows(built.output, "Sammanställning") if isinstance(r[0], str)]
     assert "Intäkter" in labels and "Övriga driftkostnader" in labels
     assert not [label for label in labels if label.strip() in ("intäkter", "övriga  driftkostnader")]
-    assert table[("intäkter", "bidrag från regionen")][f"Budget {YEAR}"] == approx_kr(1500250)
+    assert table[("intäkter", "bidrag från regionen")][BUDGET] == approx_kr(1500250)
 
 
 def test_resultat_is_minus_totalt(built):
     table, _ = summary_table(built.output)
     total, result = table[TOTAL], table[RESULT]
-    for column in (f"Budget {YEAR}", "Utfall jan–aug", "Prognos", "Intecknat"):
+    for column in (BUDGET, "Utfall jan–aug", FORECAST):
         assert result[column] == pytest.approx(-total[column], abs=1e-9), column
+        assert result[column] == pytest.approx(table[INCOMES][column] - table[COSTS][column], abs=1e-9), column
+    assert result["Intecknat"] is None and total["Intecknat"] is None  # the units have income lines: net rows
     assert result["Avvikelse (periodiserad)"] == pytest.approx(total["Avvikelse (periodiserad)"], abs=1e-9)
     assert result["Avvikelse budget–prognos"] == pytest.approx(total["Avvikelse budget–prognos"], abs=1e-9)
     # and against the model: Resultat = income − costs
@@ -721,18 +764,18 @@ def test_resultatrakning_adds_up_to_the_resultat(built):
         sign = 1 if label == "Intäkter" else -1
         assert body[label][1] == approx_kr(sign * table[(norm(label),)]["Utfall jan–aug"]), label
     assert body["Summa"][1] == approx_kr(table[RESULT]["Utfall jan–aug"])
-    assert body["Summa"][3] == approx_kr(table[RESULT][f"Budget {YEAR}"])
-    assert body["Summa"][4] == approx_kr(table[RESULT]["Prognos"])
+    assert body["Summa"][3] == approx_kr(table[RESULT][BUDGET])
+    assert body["Summa"][4] == approx_kr(table[RESULT][FORECAST])
 
 
 def test_per_enhet_columns_are_the_units_own_figures_and_their_sum(built):
     names, per_unit = per_unit_table(built.output)
     assert names == [*NAMES, "Totalt"]
     table, heading = summary_table(built.output)
-    assert set(per_unit) == set(table)
+    assert set(per_unit) == set(table) - {INCOMES, COSTS}  # Per enhet: the lines, Totalt and Resultat
     own = [summary_table(p) for p in built.own]
     unit_leaves = built.leaves()
-    columns = (f"Budget {YEAR}", "Utfall jan–aug", "Avvikelse (periodiserad)")
+    columns = (BUDGET, "Utfall jan–aug", "Avvikelse (periodiserad)")
     for key, values in per_unit.items():
         for u, (name, leaves, (sheet, _)) in enumerate(zip(NAMES, unit_leaves, own)):
             got = values[u]
@@ -898,7 +941,7 @@ def test_a_line_that_is_income_in_one_unit_and_cost_in_another(tmp_path):
             "intäkt och de andras belopp med omvänt tecken") in found
     table, _ = summary_table(out)
     row = table[("övrigt",)]
-    assert row[f"Budget {YEAR}"] == approx_kr(70000)  # shown as income: 100 000 − 30 000
+    assert row[BUDGET] == approx_kr(70000)  # shown as income: 100 000 − 30 000
     assert row["Utfall jan–aug"] == approx_kr(40000.40 - 10000.10)
     assert table[TOTAL]["Utfall jan–aug"] == approx_kr(-30000.30)
     assert table[RESULT]["Utfall jan–aug"] == approx_kr(30000.30)
@@ -936,7 +979,7 @@ def test_folder_input_skips_the_output_and_other_consolidations(built, tmp_path)
     reference, _ = summary_table(built.output)
     assert set(table) == set(reference)
     for key in reference:
-        for column in (f"Budget {YEAR}", "Utfall jan–aug", "Prognos"):
+        for column in (BUDGET, "Utfall jan–aug", FORECAST):
             assert table[key][column] == pytest.approx(reference[key][column], abs=1e-6), (key, column)
     # a folder as --output: Sammanställning.xlsx in it, named after it
     target = tmp_path / "rapporter"
@@ -1094,18 +1137,18 @@ def test_a_comment_whose_line_leaves_with_its_unit_is_kept_and_comes_back(tmp_pa
     wb = openpyxl.load_workbook(out)
     ws = wb["Sammanställning"]
     at = {key: r for key, r, heading in tree_rows(ws, 4) if not heading}
-    assert ws.cell(4, 8).value == "Kommentar"
-    ws.cell(at[("kostnader", "resor")], 8, "Resorna följs upp")  # a line only Gamma has
+    assert ws.cell(4, 9).value == "Kommentar"  # after the figures and the empty narrow column before it
+    ws.cell(at[("kostnader", "resor")], 9, "Resorna följs upp")  # a line only Gamma has
     wb.save(out)
     cli("consolidate", *paths[:2], "--output", out)  # without Gamma
     rows = sheet_rows(out, "Sammanställning")
-    assert ("Kostnader › Resor", "Resorna följs upp") in [(r[0], r[7]) for r in rows]
+    assert ("Kostnader › Resor", "Resorna följs upp") in [(r[0], r[8]) for r in rows]
     # (the units' ledgers stop in January and February, before the closing period August: a warning each)
     assert [f[0] for f in findings(out) if f[0] != "period-efter-utfall"] == ["kommentar-utan-rad"]
     cli("consolidate", *paths, "--output", out)  # Gamma is back, and so is the text on its line
     ws = openpyxl.load_workbook(out)["Sammanställning"]
     at = {key: r for key, r, heading in tree_rows(ws, 4) if not heading}
-    assert ws.cell(at[("kostnader", "resor")], 8).value == "Resorna följs upp"
+    assert ws.cell(at[("kostnader", "resor")], 9).value == "Resorna följs upp"
     assert "kommentar-utan-rad" not in [f[0] for f in findings(out)]
 
 

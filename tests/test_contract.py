@@ -24,6 +24,7 @@ from toolkit.contract import (
     DIMENSIONS,
     INPUT_SHEETS,
     KEYS_SHEET,
+    LAYOUTS,
     LEDGER_SHEET,
     LINE_TYPES,
     LISTS_SHEET,
@@ -42,6 +43,7 @@ from toolkit.contract import (
     Column,
     Setting,
     Sheet,
+    lookup,
     named_columns,
     normalise_header,
 )
@@ -112,12 +114,13 @@ def test_no_name_means_two_things():
     for key, column in named_columns().items():
         for name in column.names:
             assert seen.setdefault(name, key) == key, f"{name!r} names both {seen[name]} and {key}"
-    for group in (SETTINGS, LINE_TYPES, UNITS, METHODS, YES_NO, BUILT_IN_KEYS):
+    for group in (SETTINGS, LINE_TYPES, UNITS, METHODS, YES_NO, LAYOUTS, BUILT_IN_KEYS):
         spellings = [s for item in group for s in item.names] if group is SETTINGS else \
             [s for item in group for s in item.spellings]
         assert len(spellings) == len(set(spellings)), spellings
     aliases = [a for c in named_columns().values() for a in c.aliases] + [a for s in SETTINGS for a in s.aliases]
-    aliases += [a for group in (LINE_TYPES, UNITS, METHODS, YES_NO, BUILT_IN_KEYS) for w in group for a in w.aliases]
+    aliases += [a for group in (LINE_TYPES, UNITS, METHODS, YES_NO, LAYOUTS, BUILT_IN_KEYS) for w in group
+                for a in w.aliases]
     assert all(alias == normalise_header(alias) for alias in aliases), "aliases are written normalised"
 
 
@@ -138,7 +141,9 @@ def test_settings_have_their_defaults_among_their_words_and_match_the_engine():
             assert setting.default in [word.name for word in setting.choices], setting.name
     defaults = Settings("x")
     for setting in SETTINGS:
-        if setting.choices and setting.key != "strict":
+        if setting.choices:  # what the default word means: Strikt's and Jämna summor's "nej" is False
+            assert getattr(defaults, setting.key) == lookup(setting.choices)[setting.default], setting.key
+        elif setting.default is not None:  # Rubrik första kolumnen: Rad
             assert getattr(defaults, setting.key) == setting.default, setting.key
     assert ENGINE_METHODS == tuple(method.name for method in METHODS)
     assert {s.key for s in SETTINGS} <= set(Settings.__dataclass_fields__)
@@ -351,7 +356,8 @@ LEDGER_ROWS = [  # Period as a month: År comes from the ledger's own column; ev
 ]
 KEY_ROWS = [{"nyckel": "Höst", **{m: w for m, w in zip(MONTH_HEADERS, (1, 1, 1, 1, 1, 1, 0, 0, 2, 2, 2, 1))}}]
 SETTING_VALUES = {"unit": "Kontraktnämnd", "year": 2025, "period": 8, "amounts_in": "kr", "show_in": "tkr",
-                  "method": "rest", "ledger_files": None, "strict": "nej", "accepted": "tomma-manader"}
+                  "method": "rest", "ledger_files": None, "strict": "nej", "accepted": "tomma-manader",
+                  "layout": "rapport", "first_heading": "Kontoklass", "even_sums": "ja"}
 
 
 def sheet_rows(sheet: Sheet, records: list[dict]) -> list[list]:

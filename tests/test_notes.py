@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pytest
 from examples import example
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.engine.notes import NoteCell, NoteRow, Notes, attach
 from toolkit.job import Job
-from toolkit.layout import keys_from_labels
+from toolkit.layout import REPORT, TREE, group_label, is_report, keys_from_labels, keys_from_report, plan
 
 ROOT = Path(__file__).resolve().parents[1]
 HALMSTAD = example("Halmstad.xlsx")
+C = 11  # Kommentar: column K, after the figures and the empty narrow column before it
 
 
 # -- rules on tiny tables -------------------------------------------------------------------
@@ -108,17 +112,17 @@ def economist_edits(path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     ws = wb["Sammanställning"]
     at = rows_by_label(ws)
-    assert ws.cell(4, 10).value == "Kommentar"
-    ws.cell(at["Arvoden förtroendevalda"], 10, "Egen analys: arvodena följer plan.")
-    ws.cell(at["Reseersättningar"], 10, "Resorna är färre i år.")
-    ws.cell(4, 11, "Åtgärd")
-    ws.cell(at["Arvoden förtroendevalda"], 11, "Följs upp i oktober")
-    ws.cell(4, 12, "Andel")
+    assert ws.cell(4, C).value == "Kommentar"
+    ws.cell(at["Arvoden förtroendevalda"], C, "Egen analys: arvodena följer plan.")
+    ws.cell(at["Reseersättningar"], C, "Resorna är färre i år.")
+    ws.cell(4, C + 1, "Åtgärd")
+    ws.cell(at["Arvoden förtroendevalda"], C + 1, "Följs upp i oktober")
+    ws.cell(4, C + 2, "Andel")
     r = at["Förlorad arbetsinkomst"]
-    ws.cell(r, 12, f"=C{r}/B{r}")
-    ws.cell(at["Summa Utvecklingsmedel"], 10, "Hela posten följs upp i nämnden.")
+    ws.cell(r, C + 2, f"=C{r}/B{r}")
+    ws.cell(at["Summa Utvecklingsmedel"], C, "Hela posten följs upp i nämnden.")
     ws.cell(40, 1, "Anteckning under tabellen")
-    ws.column_dimensions["K"].width = 31
+    ws.column_dimensions["L"].width = 31
     # the budget changes too: Reseersättningar goes, a new line comes before the others
     budget = wb["Budget"]
     header = [c.value for c in budget[1]]
@@ -138,19 +142,19 @@ def test_comments_and_own_columns_are_carried_over(refreshed):
     ws = wb["Sammanställning"]
     at = rows_by_label(ws)
     assert "Telefoni" in at and "Reseersättningar" not in at
-    assert ws.cell(4, 10).value == "Kommentar"
-    assert ws.cell(4, 11).value == "Åtgärd" and ws.cell(4, 12).value == "Andel"
-    assert ws.cell(at["Arvoden förtroendevalda"], 10).value == "Egen analys: arvodena följer plan."
-    assert ws.cell(at["Arvoden förtroendevalda"], 11).value == "Följs upp i oktober"
+    assert ws.cell(4, C).value == "Kommentar"
+    assert ws.cell(4, C + 1).value == "Åtgärd" and ws.cell(4, C + 2).value == "Andel"
+    assert ws.cell(at["Arvoden förtroendevalda"], C).value == "Egen analys: arvodena följer plan."
+    assert ws.cell(at["Arvoden förtroendevalda"], C + 1).value == "Följs upp i oktober"
     r = at["Förlorad arbetsinkomst"]
-    assert ws.cell(r, 12).value == f"=C{r}/B{r}"
-    assert ws.cell(at["Summa Utvecklingsmedel"], 10).value == "Hela posten följs upp i nämnden."
+    assert ws.cell(r, C + 2).value == f"=C{r}/B{r}"
+    assert ws.cell(at["Summa Utvecklingsmedel"], C).value == "Hela posten följs upp i nämnden."
     # comments from the Budget sheet still come through where nothing was typed
-    assert ws.cell(at["Mötesplats seniorer"], 10).value == "Tillsammans med PRO och SPF; höstens träffar är beställda."
+    assert ws.cell(at["Mötesplats seniorer"], C).value == "Tillsammans med PRO och SPF; höstens träffar är beställda."
     assert "Ej budgeterat" not in at  # Telefoni (6212) covers what was unbudgeted before
-    assert ws.column_dimensions["K"].width == pytest.approx(31, abs=0.8)
+    assert ws.column_dimensions["L"].width == pytest.approx(31, abs=0.8)
     kept = at["Text vars rad inte finns längre (flytta eller ta bort den)"]
-    assert [(ws.cell(r, 1).value, ws.cell(r, 10).value) for r in (kept + 1, kept + 2)] == [
+    assert [(ws.cell(r, 1).value, ws.cell(r, C).value) for r in (kept + 1, kept + 2)] == [
         ("Arvoden och ersättningar › Reseersättningar", "Resorna är färre i år."),
         ("Utanför tabellen (A40)", "Anteckning under tabellen")]
     text = avstamning_text(refreshed)
@@ -168,7 +172,7 @@ def test_comments_and_own_columns_are_carried_over(refreshed):
 def test_a_kept_note_returns_to_its_line_when_the_line_comes_back(refreshed):
     wb = openpyxl.load_workbook(refreshed)
     ws = wb["Sammanställning"]
-    ws.cell(rows_by_label(ws)["Reseersättningar"], 10, "Resorna är färre i år.")
+    ws.cell(rows_by_label(ws)["Reseersättningar"], C, "Resorna är färre i år.")
     budget = wb["Budget"]
     labels = [budget.cell(i, 1).value for i in range(1, budget.max_row + 1)]
     row = labels.index("Reseersättningar") + 1
@@ -178,7 +182,7 @@ def test_a_kept_note_returns_to_its_line_when_the_line_comes_back(refreshed):
     Job(refreshed, backup=None).run()
     ws = openpyxl.load_workbook(refreshed)["Sammanställning"]
     at = rows_by_label(ws)
-    assert ws.cell(at["Arvoden och ersättningar › Reseersättningar"], 10).value == "Resorna är färre i år."
+    assert ws.cell(at["Arvoden och ersättningar › Reseersättningar"], C).value == "Resorna är färre i år."
     wb = openpyxl.load_workbook(refreshed)
     for c, value in enumerate(saved, start=1):
         wb["Budget"].cell(row, c, value)
@@ -186,7 +190,7 @@ def test_a_kept_note_returns_to_its_line_when_the_line_comes_back(refreshed):
     Job(refreshed, backup=None).run()
     ws = openpyxl.load_workbook(refreshed)["Sammanställning"]
     at = rows_by_label(ws)
-    assert ws.cell(at["Reseersättningar"], 10).value == "Resorna är färre i år."
+    assert ws.cell(at["Reseersättningar"], C).value == "Resorna är färre i år."
     assert "Text vars rad inte finns längre (flytta eller ta bort den)" not in at
     assert "Resorna är färre i år." not in avstamning_text(refreshed)
 
@@ -206,7 +210,7 @@ def test_comment_survives_a_libreoffice_save(refreshed, tmp_path):
 
     wb = openpyxl.load_workbook(refreshed)
     ws = wb["Sammanställning"]
-    ws.cell(rows_by_label(ws)["Övrigt"], 10, "Typat i LibreOffice")
+    ws.cell(rows_by_label(ws)["Övrigt"], C, "Typat i LibreOffice")
     wb.save(refreshed)
     profile = tmp_path / "profile"
     out = tmp_path / "saved"
@@ -215,4 +219,62 @@ def test_comment_survives_a_libreoffice_save(refreshed, tmp_path):
     saved = out / refreshed.name
     Job(saved, backup=None).run()
     ws = openpyxl.load_workbook(saved)["Sammanställning"]
-    assert ws.cell(rows_by_label(ws)["Övrigt"], 10).value == "Typat i LibreOffice"
+    assert ws.cell(rows_by_label(ws)["Övrigt"], C).value == "Typat i LibreOffice"
+
+
+# -- every layout's rows read back as the keys they were written with ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class FakeLine:
+    """What ``layout.plan`` needs of an ``engine.results.Line``."""
+
+    label: str
+    label_path: tuple[str, ...]
+    children: tuple[FakeLine, ...] = ()
+
+    @property
+    def depth(self) -> int:
+        return len(self.label_path) - 1
+
+
+#: labels are unique in a budget (Rad); a few look like our own rows or carry an amount
+LABELS = ["Ofördelat", "Hyra 100 tkr", "Avgifter 1 200 kr", "Summa x", "Insatser för jämlik hälsa", "Personal",
+          *(f"Rad {i}" for i in range(40))]
+
+
+@st.composite
+def shapes(draw, depth: int = 0) -> list:
+    """A forest's shape: a list of lines, each the list of its children, up to four levels deep
+    (3 + 6 + 12 + 24 lines at most: fewer than ``LABELS``)."""
+    return [draw(shapes(depth + 1)) if depth < 3 and draw(st.booleans()) else []
+            for _ in range(draw(st.integers(min_value=1, max_value=3 if depth == 0 else 2)))]
+
+
+@st.composite
+def forests(draw) -> tuple[FakeLine, ...]:
+    names = iter(draw(st.permutations(LABELS)))
+
+    def lines(shape: list, path: tuple[str, ...]) -> tuple[FakeLine, ...]:
+        out = []
+        for children in shape:
+            label = next(names)
+            out.append(FakeLine(label, (*path, label), lines(children, (*path, label))))
+        return tuple(out)
+
+    return lines(draw(shapes()), ())
+
+
+@settings(max_examples=200, deadline=None)
+@given(forests(), st.booleans(), st.booleans(), st.booleans())
+def test_the_rows_of_either_layout_read_back_as_their_keys(roots, unbudgeted, income, result):
+    """What read.notes finds on a sheet (column A's labels, their indents) gives back the keys
+    render.summary wrote the rows with, so a typed Kommentar finds its row again."""
+    for layout in (TREE, REPORT):
+        rows = plan(roots, layout, unbudgeted=unbudgeted, income=income, result=result)
+        shown = [r for r in rows if r.kind != "gap"]
+        labels = [group_label(r.label, "1\u00a0234\u00a0tkr") if r.kind == "group" else r.label for r in shown]
+        indents = [r.depth if r.kind in ("line", "group") else 0 for r in shown]
+        keys = keys_from_report(labels, indents) if is_report(labels) else keys_from_labels(labels)
+        assert keys == [r.key for r in shown], layout
+        assert is_report(labels) == (layout == REPORT and any(r.children for r in roots))

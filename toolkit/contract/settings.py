@@ -24,8 +24,11 @@ METHODS = (
 )
 #: Belopp i, Visa i: kronor or thousands (the readers ignore dots: "tkr." is tkr)
 UNITS = (Word("kr", ("kronor", "sek")), Word("tkr", ("tusen kronor", "ksek")))
-#: Strikt: yes or no
+#: Strikt, Jämna summor: yes or no
 YES_NO = (Word("ja", ("j", "yes", "sant", "true", "1"), True), Word("nej", ("n", "no", "falskt", "false", "0"), False))
+#: Layout: how Sammanställning is laid out — the budget's tree with Summa rows, or the follow-up report's table
+#: (an overview by account class, then a breakdown per class)
+LAYOUTS = (Word("träd", ("trad", "tree")), Word("rapport", ("report",)))
 
 UNIT = Setting("unit", "Enhet", ("unit", "namn"),
                "Enhetens namn, visas i rubrikerna (t.ex. Lokal nämnd Halmstad).")
@@ -50,6 +53,19 @@ STRICT = Setting("strict", "Strikt", ("strict",),
 ACCEPTED = Setting("accepted", "Godkända varningar", ("godkänd varning", "accepted warnings"),
                    "Varningar som enheten har godkänt (deras typ, t.ex. negativ-kostnadsbudget; åtskilda med , eller ;)"
                    ": de visas som iakttagelser.", template=False)
+LAYOUT = Setting("layout", "Layout", ("uppställning",),
+                 "träd = raderna som på bladet Budget, med en Summa-rad under varje rubrik; rapport = som tabellen "
+                 "i uppföljningsrapporten: först en översikt per kontoklass (de översta raderna), sedan en "
+                 "fördelning per klass.", default="träd", choices=LAYOUTS, template=False)
+FIRST_HEADING = Setting("first_heading", "Rubrik första kolumnen", ("första kolumnens rubrik", "first column heading"),
+                        "Rubriken över radernas namn på Sammanställning, t.ex. Kontoklass. Tomt = Rad.", default="Rad",
+                        template=False)
+EVEN_SUMS = Setting("even_sums", "Jämna summor", ("summerbar avrundning", "even sums"),
+                    "ja = de visade beloppen på Sammanställning avrundas så att varje Summa är summan av raderna "
+                    "ovanför (de exakta beloppen och varje justering står på Avstämning); nej = varje belopp "
+                    "avrundas för sig.", default="nej", choices=YES_NO, template=False)
 
-#: the settings in the template's order (Strikt and Godkända varningar are read, the template has no row for them)
-SETTINGS = (UNIT, YEAR, PERIOD, AMOUNTS_IN, SHOW_IN, METHOD, LEDGER_FILES, STRICT, ACCEPTED)
+#: the settings in the template's order (Strikt, Godkända varningar and the presentation settings after them are
+#: read; the template has no row for them)
+SETTINGS = (UNIT, YEAR, PERIOD, AMOUNTS_IN, SHOW_IN, METHOD, LEDGER_FILES, STRICT, ACCEPTED, LAYOUT, FIRST_HEADING,
+            EVEN_SUMS)

@@ -24,7 +24,7 @@ from ..contract import normalise_header
 from ..findings import Finding
 from ..layout import UNBUDGETED_LABEL
 from .figures import Figures, combine
-from .results import Line, Report, UnitPart
+from .results import Line, Presentation, Report, UnitPart
 from .tree import UNALLOCATED
 
 MIXED = "blandad"  # method or unit of display when the units differ
@@ -152,9 +152,11 @@ def consolidate(units: list[Unit], name: str) -> Report:
     groups = [(label, combine(parts, income=True)) for label, parts in assignments.values()]
     groups.sort(key=lambda group: group[0] == UNBUDGETED_LABEL)  # Ej budgeterat last, as in a unit
     parts = tuple(UnitPart(unit.name, unit.file, unit.report, totals[u], unbudgeted[u]) for u, unit in enumerate(units))
+    looks = {unit.report.presentation for unit in units}  # the units' Layout etc. when they agree, else the default
     return Report(name, first.year, first.period, shows.pop() if len(shows) == 1 else "tkr",
                   methods.pop() if len(methods) == 1 else MIXED, roots, unbudgeted_total, total, tuple(groups), None,
-                  (*findings, *unit_findings), parts)
+                  (*findings, *unit_findings), parts,
+                  presentation=looks.pop() if len(looks) == 1 else Presentation())
 
 
 def _names(units: list[Unit], parts: list[tuple[int, Figures]]) -> str:

@@ -29,6 +29,9 @@ class Settings:
     ledger_files: tuple[str, ...] = ()  # Utfallsfil: exports (patterns) relative to the workbook, when not --utfall
     strict: bool = False  # Strikt: a warning stops the run (as --strict does)
     accepted: tuple[str, ...] = ()  # Godkända varningar: slugs of warnings this unit has accepted (shown as info)
+    layout: str = contract.settings.LAYOUT.default  # Layout: träd (the budget's tree) or rapport (overview first)
+    first_heading: str = contract.settings.FIRST_HEADING.default  # Rubrik första kolumnen: Rad
+    even_sums: bool = False  # Jämna summor: displayed amounts rounded so that every Summa adds up
 
 
 @dataclass

@@ -75,7 +75,8 @@ def carry(report, notes: Notes | None):
     from dataclasses import replace
 
     comments = {line.label_path: line.comment for line in report.nodes() if line.comment}
-    keys = summary_keys(report.roots, report.unbudgeted is not None, has_result=report.is_consolidation)
+    keys = summary_keys(report.roots, report.unbudgeted is not None, has_result=report.is_consolidation,
+                        layout=report.presentation.layout, has_income=report.has_income)
     matched, orphans, carried = attach(notes, keys, comments)
     return replace(report, notes=matched, note_orphans=tuple(orphans), findings=(*report.findings, *carried),
                    note_headers=dict(notes.headers), note_widths=dict(notes.widths))

@@ -27,7 +27,7 @@ from .mapping import UNBUDGETED, assign
 from .model import BudgetLine, Key, Ledger, Notes, Settings
 from .notes import carry
 from .periodisation import ytd
-from .results import LeftOut, Line, Report, TieOut, UnbudgetedItem, UnitPart
+from .results import LeftOut, Line, Presentation, Report, TieOut, UnbudgetedItem, UnitPart
 from .tieout import exact_sums, tie_out
 from .tree import Node, build_tree
 
@@ -118,7 +118,8 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
                                 f"{item.rows} rader i period {item.period // 100}-{item.period % 100:02d} "
                                 f"({format_kr(item.amount)} kr) är {item.reason} och ingår inte", "info"))
     report = Report(settings.unit, year, period, settings.show_in, settings.method, top, unbudgeted, total,
-                    tuple(groups), tie, tuple(findings))
+                    tuple(groups), tie, tuple(findings),
+                    presentation=Presentation(settings.layout, settings.first_heading, settings.even_sums))
     report = replace(report, findings=(*report.findings, *plausibility.check(report, ledger, settings)))
     report = carry(report, notes)
     if settings.accepted:

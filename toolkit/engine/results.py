@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..contract import MONTHS, PATH_SEPARATOR
+from ..contract.settings import FIRST_HEADING, LAYOUT
 from ..findings import Finding, warnings
-from .figures import Figures
+from .figures import Figures, combine
 from .model import NoteRow, RowKey
 from .tree import Node
 
@@ -127,6 +128,16 @@ class UnitPart:
 
 
 @dataclass(frozen=True)
+class Presentation:
+    """How Sammanställning is laid out: Inställningar's Layout (träd or rapport),
+    Rubrik första kolumnen and Jämna summor (displayed amounts that add up)."""
+
+    layout: str = LAYOUT.default
+    first_heading: str = FIRST_HEADING.default
+    even_sums: bool = False
+
+
+@dataclass(frozen=True)
 class Report:
     unit: str  # the unit's name (a consolidation's --name)
     year: int
@@ -144,10 +155,29 @@ class Report:
     note_orphans: tuple[NoteRow, ...] = ()  # kept under the table
     note_headers: dict[int, str] = field(default_factory=dict)
     note_widths: dict[int, float] = field(default_factory=dict)
+    presentation: Presentation = Presentation()
 
     @property
     def is_consolidation(self) -> bool:
         return bool(self.units)
+
+    @property
+    def has_income(self) -> bool:
+        """Has the unit income lines of its own at the top (then Sammanställning
+        shows Summa intäkter, Summa kostnader and Resultat)?"""
+        return any(root.income for root in self.roots)
+
+    @property
+    def incomes(self) -> Figures:
+        """Σ of the income lines at the top, in income sign (Summa intäkter)."""
+        return combine([root.figures for root in self.roots if root.income], income=True)
+
+    @property
+    def costs(self) -> Figures:
+        """Σ of the cost lines at the top and Ej budgeterat, in cost sign (Summa
+        kostnader); ``total`` is ``costs`` − ``incomes`` (net cost)."""
+        return combine([root.figures for root in self.roots if not root.income]
+                       + ([self.unbudgeted] if self.unbudgeted is not None else []), income=False)
 
     @property
     def period_label(self) -> str:

@@ -19,8 +19,9 @@ from pathlib import Path
 from ..engine.model import NoteCell, NoteRow, Notes
 from ..errors import WorkbookError
 from ..layout import (
+    BREAKDOWN,
+    BUDGET_HEADING,
     COMMENT_HEADING,
-    FIRST_HEADING,
     HEADING_SEARCH_ROWS,
     HEADLINE_GAP,
     KEPT_HEADING,
@@ -32,7 +33,9 @@ from ..layout import (
     TOTAL_KEY,
     UNBUDGETED_COMMENT,
     UNBUDGETED_KEY,
+    is_report,
     keys_from_labels,
+    keys_from_report,
     outside_key,
 )
 from ..ooxml.snapshot import Snapshot
@@ -69,20 +72,34 @@ def notes_from_cells(sheet) -> Notes:
         return notes
     labels, rows = [], []
     r = heading + 1
-    while sheet.text(r, 0):
-        labels.append(sheet.text(r, 0))
+    while True:
+        text = sheet.text(r, 0)
+        if not text:
+            # an empty row inside a table in the report layout: before a class's block, or before Totalt
+            following = sheet.text(r + 1, 0)
+            if labels and (following.endswith(BREAKDOWN) or following == TOTAL_KEY[0] and is_report(labels)):
+                r += 1
+                continue
+            break
+        labels.append(text)
         rows.append(r)
-        if labels[-1] == TOTAL_KEY[0]:
-            if sheet.text(r + 1, 0) == RESULT_KEY[0]:  # a consolidation's Resultat row
+        if text == TOTAL_KEY[0]:
+            if sheet.text(r + 1, 0) == RESULT_KEY[0]:  # a Resultat row below Totalt
                 labels.append(RESULT_KEY[0])
                 rows.append(r + 1)
             break
         r += 1
-    keys = keys_from_labels(labels)
+    if is_report(labels):
+        indents = [sheet.cells[(row, 0)].indent for row in rows]
+        keys = keys_from_report(labels, indents)
+    else:
+        keys = keys_from_labels(labels)
     line_rows = dict(zip(rows, keys))
     last = rows[-1] if rows else heading
+    # the empty narrow column before Kommentar is not ours: what is typed there is kept
+    gap = comment_col - 1 if not sheet.text(heading, comment_col - 1) else None
     ours = {(TITLE_ROW, 0), (NOTE_ROW, 0), (last + HEADLINE_GAP, 0)} | {(heading, c) for c in range(comment_col + 1)}
-    ours |= {(row, c) for row in rows for c in range(comment_col)}
+    ours |= {(row, c) for row in rows for c in range(comment_col) if c != gap}
     kept = _kept_block(sheet, last)
     line_rows.update(kept)
     if kept:
@@ -124,10 +141,12 @@ def _kept_block(sheet, last: int) -> dict[int, tuple[str, ...]]:
 
 
 def _heading(sheet) -> tuple[int | None, int]:
+    """The heading row (its first heading is Inställningar's Rubrik första
+    kolumnen, so it is found by the next heading, Budget …) and Kommentar's column."""
     for row in range(HEADING_SEARCH_ROWS):
-        if sheet.text(row, 0) != FIRST_HEADING:
+        if not sheet.text(row, 0) or not sheet.text(row, 1).startswith(BUDGET_HEADING):
             continue
-        for col in range(1, 64):
+        for col in range(2, 64):
             if sheet.text(row, col) == COMMENT_HEADING:
                 return row, col
     return None, 0

@@ -35,6 +35,7 @@ class Cell:
     value: str | float | bool | None
     formula: str | None = None  # without the leading "="
     num_format: str | None = None
+    indent: int = 0  # the cell's indent (Sammanställning's lines are indented by their depth)
 
     @property
     def ref(self) -> str:
@@ -131,8 +132,8 @@ def _shared_strings(part: bytes | None, wanted: set[int]) -> dict[int, str]:
     return out
 
 
-def _cell_formats(styles: bytes | None) -> list[str | None]:
-    """cellXfs index -> number format code (None for General)."""
+def _cell_formats(styles: bytes | None) -> list[tuple[str | None, int]]:
+    """cellXfs index -> (number format code (None for General), indent)."""
     if styles is None:
         return []
     root = ElementTree.fromstring(styles)
@@ -141,11 +142,13 @@ def _cell_formats(styles: bytes | None) -> list[str | None]:
         for nf in _children(container, "numFmt"):
             if (nf.get("numFmtId") or "").isdigit():
                 custom[int(nf.get("numFmtId"))] = nf.get("formatCode")
-    out: list[str | None] = []
+    out: list[tuple[str | None, int]] = []
     for container in _children(root, "cellXfs"):
         for xf in _children(container, "xf"):
             fid = int(xf.get("numFmtId") or 0) if (xf.get("numFmtId") or "0").isdigit() else 0
-            out.append(custom.get(fid) or _BUILTIN_FORMATS.get(fid))
+            alignment = next(iter(_children(xf, "alignment")), None)
+            indent = alignment.get("indent") if alignment is not None else None
+            out.append((custom.get(fid) or _BUILTIN_FORMATS.get(fid), int(indent) if (indent or "").isdigit() else 0))
     return out
 
 
@@ -189,7 +192,7 @@ def _parse_sheet(name: str, xml: bytes, shared_strings, cell_formats) -> Previou
         if kind == "s":
             cell.value = strings.get(int(cell.value)) if str(cell.value).isdigit() else None
         if style and style.isdigit() and int(style) < len(formats):
-            cell.num_format = formats[int(style)]
+            cell.num_format, cell.indent = formats[int(style)]
         if not cell.empty:
             sheet.cells[(cell.row, cell.col)] = cell
     return sheet

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..contract import METHODS, SETTINGS, SETTINGS_SHEET, UNITS, YES_NO, lookup, normalise_header, or_list
-from ..contract.settings import AMOUNTS_IN, METHOD, SHOW_IN, STRICT
+from ..contract.settings import AMOUNTS_IN, EVEN_SUMS, FIRST_HEADING, LAYOUT, LAYOUTS, METHOD, SHOW_IN, STRICT
 from ..engine.model import Settings
 from ..errors import InputError
 from ..findings import Finding
@@ -19,6 +19,7 @@ _NAMES = {name: setting.key for setting in SETTINGS for name in setting.names}
 _YES = lookup(YES_NO)
 _METHODS = lookup(METHODS)
 _UNITS = lookup(UNITS)
+_LAYOUTS = lookup(LAYOUTS)
 
 
 def parse_year(value: object) -> int:
@@ -153,8 +154,19 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
         if strict is None:
             raise bad("strict", or_list([word.name for word in YES_NO]))
     accepted = tuple(_accepted(values.get("accepted"), grid.file if grid else None, where.get("accepted")))
+    layout = LAYOUT.default
+    if cell_text(values.get("layout")):
+        layout = _LAYOUTS.get(normalise_header(values["layout"]))
+        if layout is None:
+            raise bad("layout", or_list([word.name for word in LAYOUTS]))
+    first_heading = cell_text(values.get("first_heading")) or FIRST_HEADING.default
+    even_sums = _YES[EVEN_SUMS.default]
+    if cell_text(values.get("even_sums")):
+        even_sums = _YES.get(normalise_header(values["even_sums"]))
+        if even_sums is None:
+            raise bad("even_sums", or_list([word.name for word in YES_NO]))
     return Settings(unit, year, period, amounts_in, show_in, method, where, ledger_files, strict,
-                    accepted), findings
+                    accepted, layout, first_heading, even_sums), findings
 
 
 def _accepted(value: object, file: str | None, where: str | None) -> list[str]:

@@ -1,10 +1,23 @@
-"""Sammanställning: the tree of lines with budget, utfall, periodised
-variance, forecast and (when any) commitments.
+"""Sammanställning: the lines with budget, utfall, periodised variance,
+forecast and (when any) commitments — the table pasted into the report.
+
+The rows follow ``layout.plan``: the budget's tree with a Summa row under
+each heading (Layout ``träd``), or the report's table (``rapport``): an
+overview by account class, then one "…, fördelning:" block per class.
 
 Summa/Totalt rows, Utfall % and the variance columns are formulas with their
 computed values stored, so every reader sees numbers and Excel recomputes the
-same. A leaf's periodised variance shows its key in the formula:
-``=B7*8/12-C7`` (cost) or ``=C7-B7*8/12`` (income).
+same. A line's periodised variance shows its key in the formula:
+``=B7*8/12-C7`` (cost) or ``=C7-B7*8/12`` (income). With Jämna summor the
+lines hold the whole amounts of ``engine.rounding.even_sums`` instead, so
+every Summa is the sum of the rows shown above it.
+
+Made to be pasted: every cell of a row is aligned to the top (a wrapped
+Kommentar starts on the line of its label and figures), an empty narrow
+column stands before Kommentar, Intecknat and Kvar att disponera are blank
+where there is no commitment and on income rows, and the headings break
+where we break them, in columns wide enough that two headings never run
+together.
 """
 
 from __future__ import annotations
@@ -12,120 +25,313 @@ from __future__ import annotations
 from ..cells import column_letter
 from ..engine.figures import Figures
 from ..engine.results import Line, Report
+from ..engine.rounding import COSTS, INCOMES, TOTAL, UNBUDGETED, EvenSums, even_sums, line_key
 from ..layout import (
+    BUDGET_HEADING,
     COMMENT_HEADING,
-    FIRST_HEADING,
     HEADER_ROW,
     HEADLINE_GAP,
     KEPT_GAP,
     KEPT_HEADING,
     PATH_SEPARATOR,
-    RESULT_KEY,
+    REPORT,
     TITLE_ROW,
-    TOTAL_KEY,
     UNBUDGETED_COMMENT,
-    UNBUDGETED_KEY,
-    UNBUDGETED_LABEL,
-    sum_key,
-    sum_label,
+    Row,
+    group_label,
+    plan,
 )
+from ..money import round_half_up
 from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, display, fit_width, page_setup
 from .text import headline, title, write_unit_note
 
 COMMENT_WIDTH = 50
-COMMENT_CHARS_PER_LINE = 48
+LINE_HEIGHT = 15  # points per line of text at 11 pt
+GAP_WIDTH = 2  # the empty column before Kommentar
+FIGURE_WIDTH = 12  # the narrowest figure column
+HEADING_MARGIN = 3  # room beside a heading's longest line, so two right-aligned headings never touch
+
+COMMITTED = ("int", "kvar")  # the columns of Intecknat and Kvar att disponera, by key
+GAP = "gap"
+RESULT = ("result",)  # Resultat's amounts: Totalt's with the other sign
 
 
-def columns(report: Report) -> list[str]:
-    cols = [FIRST_HEADING, f"Budget {report.year}", f"Utfall {report.period_label}", "Utfall %",
-            "Avvikelse (periodiserad)", "Prognos", "Avvikelse budget–prognos"]
+def headings(report: Report) -> dict[str, str]:
+    """The columns' headings by key, in order; a line break where the heading wraps.
+    Budget and Prognos say the year, Budget the unit, Utfall the months."""
+    unit, year = report.show_in, report.year
+    out = {"rad": report.presentation.first_heading, "budget": f"{BUDGET_HEADING} {year}\ni {unit}",
+           "utfall": f"Utfall\n{report.period_label}", "pct": "Utfall %", "avv": "Avvikelse\n(periodiserad)",
+           "prognos": f"Prognos\n{year}", "avvbp": "Avvikelse\nbudget–prognos"}
     if any(n.figures.committed for n in report.leaves()):
-        cols += ["Intecknat", "Kvar att disponera"]
-    return cols + [COMMENT_HEADING]
+        out |= {"int": "Intecknat", "kvar": "Kvar att\ndisponera"}
+    return out | {GAP: "", "kommentar": COMMENT_HEADING}
 
 
-def write_summary(sheet, report: Report, fmt) -> None:
-    """The tree of lines; a consolidation also has a Resultat row (income − costs) below Totalt."""
-    result_row = report.is_consolidation
-    cols = columns(report)
-    has_committed = "Intecknat" in cols
-    unit = report.show_in
-    L = {name: chr(ord("A") + i) for i, name in enumerate(["rad", "budget", "utfall", "pct", "avv", "prognos",
-                                                             "avvbp"] + (["int", "kvar"] if has_committed else [])
-                                                            + ["kommentar"])}
-    sheet.write_string(TITLE_ROW, 0, title(report, "Ekonomiskt resultat"), fmt.get(bold=True, size=14))
-    write_unit_note(sheet, report, fmt)
-    for c, name in enumerate(cols):
-        text_column = c == 0 or name == COMMENT_HEADING
-        sheet.write(HEADER_ROW, c, name, fmt.get(bold=True, bottom=1, wrap=True, valign="bottom",
-                                                 align=None if text_column else "right"))
-    sheet.set_row(HEADER_ROW, 45)
+def heading_width(text: str) -> float:
+    """A figure column wide enough for its heading's longest line and a margin."""
+    return max(FIGURE_WIDTH, max(len(line) for line in text.split("\n")) + HEADING_MARGIN)
 
-    row = HEADER_ROW + 1
-    labels = []
 
-    def amount_formats(bold: bool, top: int):
-        return (fmt.get(num=AMOUNT, bold=bold, top=top), fmt.get(num=VARIANCE, bold=bold, top=top),
-                fmt.get(num=PERCENT, bold=bold, top=top))
-
-    def write_figures(r: int, f: Figures, *, bold: bool, top: int, formulas: dict[str, str]) -> None:
-        amt, var, pct = amount_formats(bold, top)
-        n = r + 1
-
-        def put(key: str, value, style):
-            col = ord(L[key]) - ord("A")
-            if key in formulas:
-                sheet.write_formula(r, col, formulas[key], style, value)
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped at word boundaries in a column ``width``
+    wide. A width counts digits; text averages narrower letters, and Calibri fits some
+    1.25 of them per digit — 1.1 keeps a row too tall rather than hide a line."""
+    per_line = max(8, int(width * 1.1))
+    lines = 0
+    for paragraph in text.split("\n"):
+        length = 0
+        lines += 1
+        for word in paragraph.split():
+            if length and length + 1 + len(word) > per_line:
+                lines += 1
+                length = len(word)
             else:
-                sheet.write_number(r, col, value, style)
+                length += (1 if length else 0) + len(word)
+            while length > per_line:  # a word longer than the line is broken
+                lines += 1
+                length -= per_line
+    return lines
 
-        put("budget", display(f.budget, unit), amt)
-        put("utfall", display(f.actual, unit), amt)
-        share = f.actual_share
-        col = ord(L["pct"]) - ord("A")
-        if share is None:
-            sheet.write_blank(r, col, None, pct)
+
+class _Sheet:
+    """Writes one Sammanställning; ``rows`` is ``layout.plan`` for the report."""
+
+    def __init__(self, sheet, report: Report, fmt):
+        self.sheet, self.report, self.fmt = sheet, report, fmt
+        self.unit = report.show_in
+        self.heads = headings(report)
+        self.col = {key: c for c, key in enumerate(self.heads)}
+        self.committed = "int" in self.col
+        self.comment_col = self.col["kommentar"]
+        self.even: EvenSums | None = \
+            even_sums(report, 100_000 if self.unit == "tkr" else 100) if report.presentation.even_sums else None
+        p = report.presentation
+        self.rows: list[Row] = plan(report.roots, p.layout, unbudgeted=report.unbudgeted is not None,
+                                    income=report.has_income, result=report.is_consolidation)
+        self.at = {id(row): HEADER_ROW + 1 + i for i, row in enumerate(self.rows)}
+        self.figure_row: dict[tuple, int] = {}  # a line's (or closing row's) key → the row showing its figures
+        for row in self.rows:
+            if row.kind in ("line", "sum", "class"):
+                self.figure_row.setdefault(line_key(row.line), self.at[id(row)])
+            elif row.kind in ("unbudgeted", "incomes", "costs", "total", "overview", "result"):
+                self.figure_row[(row.kind,)] = self.at[id(row)]
+        self.comment_width = report.note_widths.get(0, COMMENT_WIDTH)
+        self.labels: list[str] = []
+
+    # --- cells ----------------------------------------------------------------------------------------------------
+
+    def letter(self, key: str) -> str:
+        return column_letter(self.col[key])
+
+    def style(self, *, num: str | None = None, bold: bool = False, top: int = 0, italic: bool = False,
+              indent: int = 0):
+        """A format of the table: every cell aligned to the top; an indented label
+        aligned left (Excel and LibreOffice indent only a cell aligned so)."""
+        return self.fmt.get(num=num, bold=bold, top=top, italic=italic, indent=indent, valign="top",
+                            align="left" if indent else None)
+
+    def amount(self, f: Figures, measure: str, row_key: tuple) -> float:
+        """A figure as the cell holds it: exact in the unit shown, or the whole amount of Jämna summor
+        (Resultat is Totalt seen from the income side: its amounts with the other sign, the same variance)."""
+        if self.even is None:
+            return display(getattr(f, measure), self.unit)
+        if row_key == RESULT:
+            return self.even.get(TOTAL, measure) * (1 if measure == "variance" else -1)
+        return self.even.get(row_key, measure)
+
+    def write_figures(self, r: int, f: Figures, row_key: tuple, *, bold: bool, top: int,
+                      formulas: dict[str, str], committed: bool) -> None:
+        amt = self.style(num=AMOUNT, bold=bold, top=top)
+        var = self.style(num=VARIANCE, bold=bold, top=top)
+        pct = self.style(num=PERCENT, bold=bold, top=top)
+        n = r + 1
+        L = self.letter
+        values: dict[str, float] = {}
+
+        def put(key: str, measure: str, style) -> None:
+            value = values[key] = self.amount(f, measure, row_key)
+            if key in formulas:
+                self.sheet.write_formula(r, self.col[key], formulas[key], style, value)
+            else:
+                self.sheet.write_number(r, self.col[key], value, style)
+
+        put("budget", "budget", amt)
+        put("utfall", "actual", amt)
+        if f.actual_share is None:
+            self.sheet.write_blank(r, self.col["pct"], None, pct)
         else:
-            sheet.write_formula(r, col, f"={L['utfall']}{n}/{L['budget']}{n}", pct, float(share))
-        put("avv", display(f.variance, unit), var)
-        put("prognos", display(f.forecast, unit), amt)
-        bp = f"={L['budget']}{n}-{L['prognos']}{n}" if not f.income else f"={L['prognos']}{n}-{L['budget']}{n}"
-        sheet.write_formula(r, ord(L["avvbp"]) - ord("A"), bp, var, display(f.forecast_variance, unit))
-        if has_committed:
-            put("int", display(f.committed, unit), amt)
-            sheet.write_formula(r, ord(L["kvar"]) - ord("A"),
-                                f"={L['budget']}{n}-{L['utfall']}{n}-{L['int']}{n}", amt,
-                                display(f.available, unit))
+            share = values["utfall"] / values["budget"] if self.even is not None and values["budget"] \
+                else float(f.actual_share)
+            self.sheet.write_formula(r, self.col["pct"], f"={L('utfall')}{n}/{L('budget')}{n}", pct, share)
+        put("avv", "variance", var)
+        put("prognos", "forecast", amt)
+        bp = f"={L('prognos')}{n}-{L('budget')}{n}" if f.income else f"={L('budget')}{n}-{L('prognos')}{n}"
+        forecast_variance = (values["prognos"] - values["budget"] if f.income else values["budget"] - values["prognos"]) \
+            if self.even is not None else display(f.forecast_variance, self.unit)
+        self.sheet.write_formula(r, self.col["avvbp"], bp, var, forecast_variance)
+        if not self.committed:
+            return
+        if not committed:  # no commitment, or an income row: blank
+            for key in COMMITTED:
+                self.sheet.write_blank(r, self.col[key], None, amt)
+            return
+        put("int", "committed", amt)
+        available = values["budget"] - values["utfall"] - values["int"] if self.even is not None \
+            else display(f.available, self.unit)
+        self.sheet.write_formula(r, self.col["kvar"], f"={L('budget')}{n}-{L('utfall')}{n}-{L('int')}{n}", amt,
+                                 available)
 
-    def sum_formula(col: str, refs: list[tuple[int, int]]) -> str:
-        """refs: (row index, sign) → '=B5+B9-B12'."""
-        parts = []
-        for i, (r, sign) in enumerate(refs):
-            op = "-" if sign < 0 else ("+" if i else "")
-            parts.append(f"{op}{col}{r + 1}")
-        return "=" + "".join(parts) if parts else "=0"
+    def label(self, r: int, text: str, style, shown: str | None = None) -> None:
+        self.sheet.write_string(r, 0, text, style)
+        self.labels.append(shown if shown is not None else text)
 
-    def totals_formulas(refs_signed: list[tuple[int, int]]) -> dict[str, str]:
-        plain = [(r, 1) for r, _ in refs_signed]
-        out = {key: sum_formula(L[key], refs_signed) for key in ("budget", "utfall", "prognos")}
-        out["avv"] = sum_formula(L["avv"], plain)
-        if has_committed:
-            out["int"] = sum_formula(L["int"], refs_signed)
+    # --- formulas -------------------------------------------------------------------------------------------------
+
+    def sum_formulas(self, refs: list[tuple[int, int]]) -> dict[str, str]:
+        """The amounts of a sum of rows (``refs``: (row, sign)); the variance adds every row (favourable +)."""
+        def formula(key: str, signed: bool) -> str:
+            parts = []
+            for i, (r, sign) in enumerate(refs):
+                op = "-" if signed and sign < 0 else ("+" if i else "")
+                parts.append(f"{op}{self.letter(key)}{r + 1}")
+            return "=" + "".join(parts) if parts else "=0"
+
+        out = {key: formula(key, True) for key in ("budget", "utfall", "prognos")}
+        out["avv"] = formula("avv", False)
+        if self.committed:
+            out["int"] = formula("int", True)
         return out
 
-    comment_col = cols.index(COMMENT_HEADING)
-    plain_text = fmt.get(wrap=True, valign="top")
-    own_columns = max([*report.note_headers, 0,
-                       *(c.offset for n in [*report.notes.values(), *report.note_orphans] for c in n.cells)])
-    for offset, heading in report.note_headers.items():
-        sheet.write_string(HEADER_ROW, comment_col + offset, heading,
-                           fmt.get(bold=True, bottom=1, wrap=True, valign="bottom"))
+    def same_as(self, r: int) -> dict[str, str]:
+        """Every amount taken from row ``r`` (a class in the overview from its block's Summa)."""
+        keys = ["budget", "utfall", "avv", "prognos"] + (["int"] if self.committed else [])
+        return {key: f"={self.letter(key)}{r + 1}" for key in keys}
 
-    def write_notes(r: int, key: tuple[str, ...], text: str, blank=None) -> None:
+    def difference(self, plus: int, minus: int) -> dict[str, str]:
+        """Row ``plus`` less row ``minus``; the variances (favourable +) added."""
+        keys = ["budget", "utfall", "prognos"] + (["int"] if self.committed else [])
+        out = {key: f"={self.letter(key)}{plus + 1}-{self.letter(key)}{minus + 1}" for key in keys}
+        out["avv"] = f"={self.letter('avv')}{plus + 1}+{self.letter('avv')}{minus + 1}"
+        return out
+
+    def top_refs(self) -> list[tuple[int, int]]:
+        """The rows of the lines at the top (an income line less) and Ej budgeterat: net cost."""
+        refs = [(self.figure_row[line_key(root)], -1 if root.income else 1) for root in self.report.roots]
+        if self.report.unbudgeted is not None:
+            refs.append((self.figure_row[UNBUDGETED], 1))
+        return refs
+
+    # --- rows -----------------------------------------------------------------------------------------------------
+
+    def shows_committed(self, line: Line | None) -> bool:
+        """Intecknat and Kvar att disponera on a row of costs only, when a line under it has a commitment."""
+        if not self.committed or line is None or line.income:
+            return False
+        leaves = line.leaves()
+        return all(not leaf.income for leaf in leaves) and any(leaf.figures.committed for leaf in leaves)
+
+    def costs_committed(self) -> bool:
+        """Intecknat and Kvar on Summa kostnader (and a Totalt of costs only): the cost lines at the top hold
+        no income line, and something is committed under them."""
+        leaves = [leaf for root in self.report.roots if not root.income for leaf in root.leaves()]
+        return self.committed and all(not leaf.income for leaf in leaves) and \
+            any(leaf.figures.committed for leaf in leaves)
+
+    def write(self) -> int:
+        """Writes the rows; returns the table's last row."""
+        report = self.report
+        last = HEADER_ROW
+        for row in self.rows:
+            r = last = self.at[id(row)]
+            kind, line = row.kind, row.line
+            if kind == "gap":
+                continue
+            if kind == "heading":
+                self.label(r, row.label, self.style(bold=True, indent=row.depth))
+                self.notes(r, row.key, line.comment)
+            elif kind == "breakdown":
+                self.label(r, row.label, self.style(bold=True))
+                self.notes(r, row.key, "")
+            elif kind == "group":
+                amount = self.even.get(line_key(line), "budget") if self.even is not None \
+                    else round_half_up(line.figures.budget / (100_000 if self.unit == "tkr" else 100))
+                text = group_label(row.label, f"{amount:,}".replace(",", "\u00a0") + f"\u00a0{self.unit}")
+                self.label(r, text, self.style(italic=True, indent=row.depth))
+                self.notes(r, row.key, line.comment)
+            elif kind == "line" or (kind == "class" and line.is_leaf):
+                self.label(r, row.label, self.style(indent=row.depth))
+                formulas = {}
+                if line.share is not None and self.even is None:  # one key: the variance shows it
+                    part, whole = line.share
+                    phased = f"{self.letter('budget')}{r + 1}*{decimal_text(part)}/{decimal_text(whole)}"
+                    u = f"{self.letter('utfall')}{r + 1}"
+                    formulas["avv"] = f"={u}-{phased}" if line.income else f"={phased}-{u}"
+                self.write_figures(r, line.figures, line_key(line), bold=False, top=0, formulas=formulas,
+                                   committed=self.shows_committed(line))
+                self.notes(r, row.key, line.comment)
+            elif kind == "class":
+                self.label(r, row.label, self.style())
+                block_sum = next(self.at[id(s)] for s in self.rows if s.kind == "sum" and s.line is line)
+                self.write_figures(r, line.figures, line_key(line), bold=False, top=0,
+                                   formulas=self.same_as(block_sum), committed=self.shows_committed(line))
+                self.notes(r, row.key, line.comment)
+            elif kind == "sum":
+                self.label(r, row.label, self.style(bold=True, top=1, indent=row.depth))
+                if report.presentation.layout == REPORT:  # a class's block: its lines, sub-headings carry no figures
+                    refs = [(self.figure_row[line_key(leaf)], 1 if leaf.income == line.income else -1)
+                            for leaf in line.leaves()]
+                else:
+                    refs = [(self.figure_row[line_key(child)], 1 if child.income == line.income else -1)
+                            for child in line.children]
+                self.write_figures(r, line.figures, line_key(line), bold=True, top=1,
+                                   formulas=self.sum_formulas(refs), committed=self.shows_committed(line))
+                self.notes(r, row.key, "", blank=self.style(top=1))
+            elif kind == "unbudgeted":
+                self.label(r, row.label, self.style(italic=True))
+                self.write_figures(r, report.unbudgeted, UNBUDGETED, bold=False, top=0,
+                                   formulas={"avv": f"=-{self.letter('utfall')}{r + 1}"}, committed=False)
+                self.notes(r, row.key, UNBUDGETED_COMMENT)
+            elif kind in ("incomes", "costs"):
+                income = kind == "incomes"
+                refs = [(self.figure_row[line_key(root)], 1) for root in report.roots if root.income == income]
+                if not income and report.unbudgeted is not None:
+                    refs.append((self.figure_row[UNBUDGETED], 1))
+                top = 1 if income else 0
+                self.label(r, row.label, self.style(bold=True, top=top))
+                self.write_figures(r, report.incomes if income else report.costs, INCOMES if income else COSTS,
+                                   bold=True, top=top, formulas=self.sum_formulas(refs),
+                                   committed=not income and self.costs_committed())
+                self.notes(r, row.key, "", blank=self.style(top=top))
+            elif kind in ("total", "overview"):
+                top = 6 if kind == "total" else 1
+                self.label(r, row.label, self.style(bold=True, top=top))
+                if report.has_income:
+                    formulas = self.difference(self.figure_row[COSTS], self.figure_row[INCOMES])
+                else:
+                    formulas = self.sum_formulas(self.top_refs())
+                committed = not report.has_income and self.costs_committed()
+                self.write_figures(r, report.total, TOTAL, bold=True, top=top, formulas=formulas, committed=committed)
+                self.notes(r, row.key, "", blank=self.style(top=top))
+            elif kind == "result":
+                self.label(r, row.label, self.style(bold=True))
+                if report.has_income:
+                    formulas = self.difference(self.figure_row[INCOMES], self.figure_row[COSTS])
+                else:  # a consolidation without income: the net cost with the other sign
+                    net = self.figure_row.get(("overview",), self.figure_row.get(TOTAL))
+                    formulas = {key: f"=-{self.letter(key)}{net + 1}" for key in ("budget", "utfall", "prognos")}
+                    formulas["avv"] = f"={self.letter('avv')}{net + 1}"
+                self.write_figures(r, report.total.as_sign(True), RESULT, bold=True, top=0, formulas=formulas,
+                                   committed=False)
+                self.notes(r, row.key, "")
+        return last
+
+    def notes(self, r: int, key: tuple[str, ...], text: str, blank=None) -> None:
         """The Kommentar (the economist's own, carried from the last refresh, else
         the Budget sheet's) and the economist's own columns. A comment wraps within
-        its column; the row is made tall enough (Excel and LibreOffice do not grow
-        rows for wrapped text on their own)."""
+        its column, aligned to the top like the rest of its row, which is made tall
+        enough (Excel and LibreOffice do not grow rows for wrapped text on their own)."""
+        report, sheet = self.report, self.sheet
         carried = report.notes.get(key)
         cells = {c.offset: c for c in carried.cells} if carried else {}
         typed = cells.get(0)
@@ -133,75 +339,57 @@ def write_summary(sheet, report: Report, fmt) -> None:
             text = str(typed.value)
             cells.pop(0)
         if text:
-            sheet.write_string(r, comment_col, text, plain_text)
-            lines = -(-len(text) // COMMENT_CHARS_PER_LINE)
+            sheet.write_string(r, self.comment_col, text, self.text_style)
+            lines = wrapped_lines(text, self.comment_width)
             if lines > 1:
-                sheet.set_row(r, 15 * lines)
+                sheet.set_row(r, LINE_HEIGHT * lines)
         elif blank is not None and 0 not in cells:
-            sheet.write_blank(r, comment_col, None, blank)
+            sheet.write_blank(r, self.comment_col, None, blank)
         for offset, cell in sorted(cells.items()):
-            write_carried(sheet, r, comment_col + offset, cell, fmt, plain_text)
+            write_carried(sheet, r, self.comment_col + offset, cell, self.fmt, self.text_style)
 
-    def write_node(node: Line) -> int:
-        """Writes the node's rows; returns the row holding its figures."""
-        nonlocal row
-        indent = node.depth
-        if node.is_leaf:
-            r = row
-            sheet.write_string(r, 0, node.label, fmt.get(indent=indent))
-            labels.append("  " * indent + node.label)
-            formulas = {}
-            if node.share is not None:  # one key: the periodised variance shows it (a consolidated line has none)
-                part, whole = node.share
-                n = r + 1
-                phased = f"{L['budget']}{n}*{decimal_text(part)}/{decimal_text(whole)}"
-                formulas["avv"] = f"={L['utfall']}{n}-{phased}" if node.income else f"={phased}-{L['utfall']}{n}"
-            write_figures(r, node.figures, bold=False, top=0, formulas=formulas)
-            write_notes(r, node.label_path, node.comment)
-            row += 1
-            return r
-        sheet.write_string(row, 0, node.label, fmt.get(bold=True, indent=indent))
-        labels.append("  " * indent + node.label)
-        write_notes(row, node.label_path, node.comment)
-        row += 1
-        refs = [(write_node(child), 1 if child.income == node.income else -1) for child in node.children]
-        r = row
-        label = sum_label(node.label)
-        sheet.write_string(r, 0, label, fmt.get(bold=True, indent=indent, top=1))
-        labels.append("  " * indent + label)
-        write_figures(r, node.figures, bold=True, top=1, formulas=totals_formulas(refs))
-        write_notes(r, sum_key(node), "", blank=fmt.get(top=1))
-        row += 1
-        return r
+    @property
+    def text_style(self):
+        return self.fmt.get(wrap=True, valign="top")
 
-    top_refs = []
-    for root in report.roots:
-        top_refs.append((write_node(root), -1 if root.income else 1))
-    if report.unbudgeted is not None:
-        r = row
-        sheet.write_string(r, 0, UNBUDGETED_LABEL, fmt.get(italic=True))
-        labels.append(UNBUDGETED_LABEL)
-        write_figures(r, report.unbudgeted, bold=False, top=0,
-                      formulas={"avv": f"=-{L['utfall']}{r + 1}"})
-        write_notes(r, UNBUDGETED_KEY, UNBUDGETED_COMMENT)
-        top_refs.append((r, 1))
-        row += 1
-    r = row
-    sheet.write_string(r, 0, TOTAL_KEY[0], fmt.get(bold=True, top=6))
-    labels.append(TOTAL_KEY[0])
-    write_figures(r, report.total, bold=True, top=6, formulas=totals_formulas(top_refs))
-    write_notes(r, TOTAL_KEY, "", blank=fmt.get(top=6))
-    last = r
-    if result_row:  # below Totalt (net cost): Resultat = income − costs
-        last = r = r + 1
-        sheet.write_string(r, 0, RESULT_KEY[0], fmt.get(bold=True))
-        labels.append(RESULT_KEY[0])
-        n = r
-        write_figures(r, report.total.as_sign(True), bold=True, top=0,
-                      formulas={key: f"=-{L[key]}{n}" for key in ("budget", "utfall", "prognos")
-                                + (("int",) if has_committed else ())} | {"avv": f"={L['avv']}{n}"})
-        write_notes(r, RESULT_KEY, "")
-    sheet.write_string(last + HEADLINE_GAP, 0, headline(report), fmt.get(italic=True))
+
+def write_summary(sheet, report: Report, fmt) -> None:
+    """The table, in the layout Inställningar asks for, its opening sentence under it (inside the print area)
+    and the notes whose line has gone below that."""
+    w = _Sheet(sheet, report, fmt)
+    heads = w.heads
+    sheet.write_string(TITLE_ROW, 0, title(report, "Ekonomiskt resultat"), fmt.get(bold=True, size=14))
+    write_unit_note(sheet, report, fmt)
+    for key, text in heads.items():
+        text_column = key in ("rad", "kommentar", GAP)
+        sheet.write_string(HEADER_ROW, w.col[key], text,
+                           fmt.get(bold=True, bottom=0 if key == GAP else 1, wrap=True, valign="bottom",
+                                   align=None if text_column else "right"))
+    sheet.set_row(HEADER_ROW, LINE_HEIGHT * max(text.count("\n") + 1 for text in heads.values()))
+
+    comment_col = w.comment_col
+    own_columns = max([*report.note_headers, 0,
+                       *(c.offset for n in [*report.notes.values(), *report.note_orphans] for c in n.cells)])
+    for offset, heading in report.note_headers.items():
+        sheet.write_string(HEADER_ROW, comment_col + offset, heading,
+                           fmt.get(bold=True, bottom=1, wrap=True, valign="bottom"))
+
+    last = w.write()
+
+    # the opening sentence, across the figures and wrapped, inside the print area
+    widths = {w.col["rad"]: fit_width(w.labels + [heads["rad"]], minimum=24, maximum=50)}
+    for key in heads:
+        if key not in ("rad", GAP, "kommentar"):
+            widths[w.col[key]] = heading_width(heads[key])
+    r = last + HEADLINE_GAP
+    across = comment_col - 2  # the last figure column
+    sentence = headline(report)
+    style = fmt.get(italic=True, wrap=True, valign="top")
+    sheet.merge_range(r, 0, r, across, "", style)
+    sheet.write_string(r, 0, sentence, style)
+    sheet.set_row(r, LINE_HEIGHT * wrapped_lines(sentence, sum(widths.values())))
+    end = r
+
     if report.note_orphans:
         r = last + KEPT_GAP
         sheet.write_string(r, 0, KEPT_HEADING, fmt.get(bold=True, italic=True))
@@ -209,17 +397,18 @@ def write_summary(sheet, report: Report, fmt) -> None:
             r += 1
             sheet.write_string(r, 0, PATH_SEPARATOR.join(orphan.key), fmt.get(italic=True))
             for cell in orphan.cells:
-                write_carried(sheet, r, comment_col + cell.offset, cell, fmt, plain_text)
+                write_carried(sheet, r, comment_col + cell.offset, cell, fmt, w.text_style)
 
-    sheet.set_column(0, 0, fit_width(labels + [cols[0]], minimum=24, maximum=50))
-    sheet.set_column(1, comment_col - 1, 14)
-    widths = {offset: as_set(width) for offset, width in report.note_widths.items()}
-    sheet.set_column(comment_col, comment_col, widths.get(0, COMMENT_WIDTH))
+    for c, width in widths.items():
+        sheet.set_column(c, c, width)
+    sheet.set_column(comment_col - 1, comment_col - 1, GAP_WIDTH)
+    given = {offset: as_set(width) for offset, width in report.note_widths.items()}
+    sheet.set_column(comment_col, comment_col, given.get(0, COMMENT_WIDTH))
     for offset in range(1, own_columns + 1):
-        sheet.set_column(comment_col + offset, comment_col + offset, widths.get(offset, COMMENT_WIDTH / 2))
+        sheet.set_column(comment_col + offset, comment_col + offset, given.get(offset, COMMENT_WIDTH / 2))
     sheet.freeze_panes(HEADER_ROW + 1, 1)
     page_setup(sheet, report.unit, _period_text(report), HEADER_ROW)
-    sheet.print_area(0, 0, last, comment_col + own_columns)
+    sheet.print_area(0, 0, end, comment_col + own_columns)
 
 
 def as_set(stored: float) -> float:

@@ -14,10 +14,16 @@ from ..cells import column_letter
 from ..contract import TIEOUT_SHEET
 from ..engine.figures import Figures, combine
 from ..engine.results import Report
+from ..engine.rounding import COSTS, INCOMES, TOTAL, UNBUDGETED, even_sums
 from ..findings import SLUGS, count_text
-from ..layout import UNBUDGETED_LABEL
+from ..layout import COSTS_KEY, INCOMES_KEY, PATH_SEPARATOR, TOTAL_KEY, UNBUDGETED_LABEL
 from .formats import KR, kr, page_setup
 from .text import title
+
+#: Jämna summor: the figures whose shown amounts may be adjusted, as Sammanställning heads them
+MEASURE_HEADINGS = {"budget": "Budget", "actual": "Utfall", "variance": "Avvikelse (periodiserad)",
+                    "forecast": "Prognos", "committed": "Intecknat"}
+ROW_LABELS = {TOTAL: TOTAL_KEY[0], INCOMES: INCOMES_KEY[0], COSTS: COSTS_KEY[0], UNBUDGETED: UNBUDGETED_LABEL}
 
 
 def write_tieout(sheet, report: Report, fmt) -> None:
@@ -111,6 +117,7 @@ def _write_ledger_tieout(sheet, report: Report, fmt) -> None:
             row += 1
         row += 1
 
+    row = write_even_sums(sheet, row, report, fmt)
     write_findings(sheet, row, report.findings, fmt)
 
     sheet.set_column(0, 0, 42)
@@ -182,11 +189,45 @@ def _write_units_tieout(sheet, report: Report, fmt) -> None:
         row += 1
     row += 1
 
+    row = write_even_sums(sheet, row, report, fmt)
     write_findings(sheet, row, report.findings, fmt)
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 24)
     sheet.set_column(2, 7, 16)
     page_setup(sheet, report.unit, f"{report.period_label} {report.year}", 4)
+
+
+def write_even_sums(sheet, row: int, report: Report, fmt) -> int:
+    """Jämna summor (Inställningar): the amounts Sammanställning shows rounded
+    so that every Summa adds up, each one that differs from its exact amount's
+    ordinary rounding with the exact amount in kr; returns the row after them
+    (``row`` when the setting is off)."""
+    if not report.presentation.even_sums:
+        return row
+    unit = report.show_in
+    sheet.write_string(row, 0, "Jämna summor på Sammanställning", fmt.get(bold=True))
+    row += 1
+    sheet.write_string(row, 0, f"Beloppen i {unit} är avrundade så att varje Summa är summan av raderna ovanför; "
+                               "de här visas avrundade åt andra hållet:", fmt.get(italic=True))
+    row += 1
+    adjusted = even_sums(report, 100_000 if unit == "tkr" else 100).adjustments
+    if not adjusted:
+        sheet.write_string(row, 0, "Inga belopp behövde justeras")
+        return row + 2
+    sheet.write_row(row, 0, ["Rad", "Kolumn", "Exakt belopp (kr)", f"Avrundat ({unit})", f"Visat ({unit})"],
+                    fmt.get(bold=True, bottom=1))
+    row += 1
+    money, whole = fmt.get(num=KR), fmt.get(num="#,##0")
+    scale = 1000 if unit == "tkr" else 1
+    for measure, adjustment in adjusted:
+        key = adjustment.key
+        sheet.write_string(row, 0, ROW_LABELS.get(key) or PATH_SEPARATOR.join(key[1]))
+        sheet.write_string(row, 1, MEASURE_HEADINGS[measure])
+        sheet.write_number(row, 2, float(adjustment.exact * scale), money)
+        sheet.write_number(row, 3, adjustment.rounded, whole)
+        sheet.write_number(row, 4, adjustment.shown, whole)
+        row += 1
+    return row + 1
 
 
 def write_warnings(sheet, row: int, findings, fmt) -> int:
