@@ -69,17 +69,18 @@ def test_toolkit_consolidate_is_the_function_also_once_the_orchestration_is_impo
 
 
 def sheet_rows(path: Path) -> tuple[list[str], list[tuple]]:
-    """Sammanställning's headings and its rows from the first line to Totalt, as stored (read-only)."""
+    """Sammanställning's headings (a line break read as a space) and its table rows, as stored (read-only):
+    the columns with a heading, from the first line to the row before the first empty one."""
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     rows = list(book["Sammanställning"].iter_rows(values_only=True))
     book.close()
-    headings = [h for h in rows[HEADER_ROW] if h is not None]
+    columns = [(c, " ".join(h.split())) for c, h in enumerate(rows[HEADER_ROW]) if h and h.strip()]
     body = []
     for row in rows[HEADER_ROW + 1:]:
-        body.append(row[: len(headings)])
-        if row[0] == "Totalt":
+        if row[0] is None:
             break
-    return headings, body
+        body.append(tuple(row[c] if c < len(row) else None for c, _ in columns))
+    return [h for _, h in columns], body
 
 
 def field_of(heading: str) -> str:
@@ -109,6 +110,9 @@ def test_load_gives_the_figures_the_written_sheet_shows(tmp_path, name, period):
                 assert shown == value
             elif field == "comment":
                 assert (shown or "") == value, line.label
+            elif shown is None and field in ("committed", "available"):
+                # the sheet leaves them blank without a commitment and on income rows; the API has the figures
+                assert line.committed in (0, None) or line.income or line.kind in ("totalt", "resultat"), line.label
             elif value is None:  # a heading's row, a budget of 0's Utfall %
                 assert shown is None, (line.label, field)
             elif field == "actual_share":
@@ -116,6 +120,27 @@ def test_load_gives_the_figures_the_written_sheet_shows(tmp_path, name, period):
             else:  # the sheet stores the exact figure; the API rounds it to the öre
                 assert isinstance(value, Decimal) and value.as_tuple().exponent == -2
                 assert abs(Decimal(repr(shown)) * scale - value) <= Decimal("0.0051"), (line.label, field, shown)
+
+
+def test_the_rows_follow_the_sheets_layout_rapport(tmp_path):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from report_workbook import report_workbook
+
+    path = report_workbook(tmp_path / "Rapport.xlsx", Layout="rapport")
+    toolkit.refresh(path, backup=False)
+    follow_up = toolkit.load(path)
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    shown = [row[0] for row in book["Sammanställning"].iter_rows(min_row=HEADER_ROW + 2, values_only=True)]
+    book.close()
+    labels = [label for label in shown[:shown.index("Totalt") + 1] if label is not None]  # no gap rows
+    assert len(labels) == len(follow_up.lines)
+    for label, line in zip(labels, follow_up.lines):  # a sub-heading shows its amount after its label
+        assert label == line.label or (line.kind == "rubrik" and label.startswith(line.label + " ")), (label, line)
+    kinds = [line.kind for line in follow_up.lines]
+    assert kinds[:3] == ["kontoklass"] * 3 and kinds.count("fördelning") == 3
+    staff = [line for line in follow_up.lines if line.label == "Personalkostnader"]
+    assert [line.kind for line in staff] == ["kontoklass"] and staff[0].budget == Decimal("712000.00")
+    assert follow_up.line("Summa Personalkostnader").budget == staff[0].budget
 
 
 def test_the_rows_are_the_sheets_rows_in_its_order(tmp_path):
@@ -172,7 +197,13 @@ def test_money_is_exact_decimal_kr_and_a_fraction_of_an_ore_is_rounded_half_away
     follow_up = toolkit.load(path)
     assert [(line.kind, line.label) for line in follow_up.lines] == [
         ("rubrik", "Verksamhet"), ("rad", "Material"), ("ofördelat", "Ofördelat"), ("summa", "Summa Verksamhet"),
-        ("rad", "Avgifter"), ("ej budgeterat", "Ej budgeterat"), ("totalt", "Totalt")]
+        ("rad", "Avgifter"), ("ej budgeterat", "Ej budgeterat"), ("summa intäkter", "Summa intäkter"),
+        ("summa kostnader", "Summa kostnader"), ("totalt", "Totalt"), ("resultat", "Resultat")]
+    incomes, costs = follow_up.line("Summa intäkter"), follow_up.line("Summa kostnader")
+    assert incomes.income and incomes.actual == Decimal("0.30")
+    assert not costs.income and costs.actual == Decimal("99.99") + Decimal("0.07")  # Ej budgeterat is a cost
+    result = follow_up.line("Resultat")
+    assert result.income and result.actual == Decimal("0.30") - Decimal("100.06")  # income − costs
     fees = follow_up.line("Avgifter")
     assert fees.income and fees.actual == Decimal("0.30")  # 0.10 + 0.20, not 0.30000000000000004
     assert fees.budget == Decimal("1.01")

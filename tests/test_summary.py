@@ -501,3 +501,37 @@ def test_libreoffice_recalculates_the_stored_values(tmp_path, settings):
                 assert seen == pytest.approx(value, rel=1e-9, abs=1e-9), (r, c)
                 compared += 1
     assert compared > 100
+
+
+# -- the economist's formulas when Kommentar moves -----------------------------------------------------------
+
+
+def test_an_own_formula_keeps_pointing_at_the_same_figures_when_kommentar_moves(tmp_path):
+    from report_workbook import BUDGET, LEDGER
+    from workbook_factory import write_workbook
+
+    settings = [["Inställning", "Värde"], ["Enhet", "Lokal nämnd Exempel"], ["År", 2025], ["Period", 8]]
+    path = write_workbook(tmp_path / "Egen.xlsx", {"Inställningar": settings, "Budget": BUDGET, "Utfall": LEDGER})
+    refresh(path)
+    t = Table(path)
+    row, budget, actual = t.row("Sociala avgifter"), t.col["Budget 2025 i tkr"], t.col["Utfall jan–aug"]
+    b, u = openpyxl.utils.get_column_letter(budget), openpyxl.utils.get_column_letter(actual)
+    own, ratio = t.comment + 1, t.comment + 2  # two columns of the economist's after Kommentar
+    mine = openpyxl.utils.get_column_letter(own)
+    book = openpyxl.load_workbook(path)
+    book[SHEET].cell(t.header, own, "Andel")
+    book[SHEET].cell(t.header, ratio, "Dubbel andel")
+    book[SHEET].cell(row, own, f"={u}{row}/{b}{row}")
+    book[SHEET].cell(row, ratio, f"=2*{mine}{row}")
+    book.save(path)
+    # the commitments go: Intecknat and Kvar att disponera go, Kommentar and the own columns move two left
+    no_commitments = [[*line[:7], None, *line[8:]] if i else line for i, line in enumerate(BUDGET)]
+    write_workbook(tmp_path / "Budget.xlsx", {"Budget": no_commitments})
+    result = CliRunner().invoke(main, [str(path), "--budget", str(tmp_path / "Budget.xlsx"), "--no-backup"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    moved = Table(path)
+    assert moved.comment == t.comment - 2 and "Intecknat" not in moved.col
+    r = moved.row("Sociala avgifter")
+    assert moved.ws.cell(r, moved.comment + 1).value == f"={u}{r}/{b}{r}"  # still Utfall / Budget of its own row
+    assert moved.ws.cell(r, moved.comment + 2).value == f"=2*{openpyxl.utils.get_column_letter(moved.comment + 1)}{r}"

@@ -52,9 +52,13 @@ HEADING = "rubrik"  # a line with lines under it: its label (its figures are on 
 SUM = "summa"  # "Summa <heading>": the heading's figures, the sum of its lines
 UNALLOCATED = "ofördelat"  # the remainder of a heading's own Budget over its lines' (reconcile adds it)
 UNBUDGETED = "ej budgeterat"  # ledger rows no line covers
+INCOMES = "summa intäkter"  # a unit with income: the income lines at the top
+COSTS = "summa kostnader"  # a unit with income: the cost lines at the top and Ej budgeterat
 TOTAL = "totalt"  # net cost (costs − income), Ej budgeterat included
-RESULT = "resultat"  # a consolidation's income − costs, below Totalt
-KINDS = (LINE, HEADING, SUM, UNALLOCATED, UNBUDGETED, TOTAL, RESULT)
+RESULT = "resultat"  # income − costs, below Totalt (a unit with income, a consolidation)
+CLASS = "kontoklass"  # layout rapport: a top-level line in the overview, with its figures
+BREAKDOWN = "fördelning"  # layout rapport: "<class>, fördelning:" opening a class's block (no figures)
+KINDS = (LINE, HEADING, SUM, UNALLOCATED, UNBUDGETED, INCOMES, COSTS, TOTAL, RESULT, CLASS, BREAKDOWN)
 
 #: ``Line.method``: the line's own Prognos from Budget; and Ej budgeterat, whose forecast is its utfall
 OWN_FORECAST = "egen"
@@ -327,46 +331,39 @@ def _with_figures(kind: str, label: str, path: tuple[str, ...], depth: int, figu
 
 
 def _rows(report: Report) -> list[Line]:
-    """The rows of Sammanställning in its order (``layout.summary_keys``): each
-    heading, its lines and its Summa row; Ej budgeterat; Totalt; a
-    consolidation's Resultat."""
-    from .layout import (
-        RESULT_KEY,
-        TOTAL_KEY,
-        UNBUDGETED_COMMENT,
-        UNBUDGETED_KEY,
-        UNBUDGETED_LABEL,
-        sum_key,
-        sum_label,
-    )
+    """The rows of Sammanställning in its order and layout (``layout.plan``,
+    which the sheet is written by): headings, lines and Summa rows, the
+    closing rows (Ej budgeterat, Summa intäkter and Summa kostnader, Totalt,
+    Resultat) — in layout ``rapport`` the overview by account class first,
+    then each class's "fördelning". Exact figures (``Jämna summor`` changes
+    only what the sheet displays)."""
+    from .layout import UNBUDGETED_COMMENT, plan
 
+    closing = {"unbudgeted": (UNBUDGETED, report.unbudgeted), "incomes": (INCOMES, report.incomes),
+               "costs": (COSTS, report.costs), "total": (TOTAL, report.total), "overview": (SUM, report.total),
+               "result": (RESULT, report.total.as_sign(True))}
     rows: list[Line] = []
-
-    def walk(line: ReportLine) -> None:
-        key = line.label_path
-        if line.is_leaf:
-            rows.append(_with_figures(UNALLOCATED if line.generated else LINE, line.label, key, line.depth,
-                                      line.figures, where=line.where, method=_method(line, report),
+    for row in plan(report.roots, report.presentation.layout, unbudgeted=report.unbudgeted is not None,
+                    income=report.has_income, result=report.is_consolidation):
+        line, key = row.line, row.key
+        if row.kind == "gap":
+            continue
+        if row.kind in ("heading", "group", "breakdown"):
+            kind = BREAKDOWN if row.kind == "breakdown" else HEADING
+            rows.append(Line(kind, row.label, key, row.depth, line.income, line.where if kind == HEADING else "",
+                             comment=_comment(report, key, line.comment if kind == HEADING else "")))
+        elif row.kind in ("line", "class"):
+            kind = CLASS if row.kind == "class" and not line.is_leaf else UNALLOCATED if line.generated else LINE
+            rows.append(_with_figures(kind, row.label, key, row.depth, line.figures, where=line.where,
+                                      method=_method(line, report) if line.is_leaf else None,
                                       comment=_comment(report, key, line.comment)))
-            return
-        rows.append(Line(HEADING, line.label, key, line.depth, line.income, line.where,
-                         comment=_comment(report, key, line.comment)))
-        for child in line.children:
-            walk(child)
-        rows.append(_with_figures(SUM, sum_label(line.label), sum_key(line), line.depth, line.figures,
-                                  comment=_comment(report, sum_key(line), "")))
-
-    for root in report.roots:
-        walk(root)
-    if report.unbudgeted is not None:
-        rows.append(_with_figures(UNBUDGETED, UNBUDGETED_LABEL, UNBUDGETED_KEY, 0, report.unbudgeted,
-                                  method=ACTUAL_FORECAST,
-                                  comment=_comment(report, UNBUDGETED_KEY, UNBUDGETED_COMMENT)))
-    rows.append(_with_figures(TOTAL, TOTAL_KEY[0], TOTAL_KEY, 0, report.total,
-                              comment=_comment(report, TOTAL_KEY, "")))
-    if report.is_consolidation:
-        rows.append(_with_figures(RESULT, RESULT_KEY[0], RESULT_KEY, 0, report.total.as_sign(True),
-                                  comment=_comment(report, RESULT_KEY, "")))
+        elif row.kind == "sum":
+            rows.append(_with_figures(SUM, row.label, key, row.depth, line.figures, comment=_comment(report, key, "")))
+        else:
+            kind, figures = closing[row.kind]
+            rows.append(_with_figures(kind, row.label, key, 0, figures,
+                                      method=ACTUAL_FORECAST if kind == UNBUDGETED else None,
+                                      comment=_comment(report, key, UNBUDGETED_COMMENT if kind == UNBUDGETED else "")))
     return rows
 
 

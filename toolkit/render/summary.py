@@ -22,7 +22,10 @@ together.
 
 from __future__ import annotations
 
+import re
+
 from ..cells import column_letter
+from ..contract import SUMMARY_SHEET
 from ..engine.figures import Figures
 from ..engine.results import Line, Report
 from ..engine.rounding import COSTS, INCOMES, TOTAL, UNBUDGETED, EvenSums, even_sums, line_key
@@ -420,12 +423,10 @@ def as_set(stored: float) -> float:
 
 def write_carried(sheet, r: int, c: int, cell, fmt, text_style) -> None:
     """One of the economist's cells, written where its row is now. A formula is
-    moved with its row (relative references follow, as when Excel moves a row)."""
+    moved with its row (``moved_formula``)."""
     style = fmt.get(num=cell.num_format, valign="top") if cell.num_format else text_style
     if cell.formula is not None:
-        from openpyxl.formula.translate import Translator
-
-        formula = Translator("=" + cell.formula, origin=cell.origin).translate_formula(f"{column_letter(c)}{r + 1}")
+        formula = moved_formula(cell.formula, cell.origin, cell.offset, r, c)
         value = cell.value if isinstance(cell.value, (int, float, str, bool)) else 0
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # stored as "0", as read back: a refresh that changes nothing stays byte-identical
@@ -436,6 +437,49 @@ def write_carried(sheet, r: int, c: int, cell, fmt, text_style) -> None:
         sheet.write_number(r, c, cell.value, style)
     elif cell.value not in (None, ""):
         sheet.write_string(r, c, str(cell.value), style)
+
+
+_CELL = re.compile(r"(\$?)([A-Za-z]{1,3})(\$?)(\d*)")
+_REF = re.compile(r"\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}")
+
+
+def moved_formula(formula: str, origin: str, offset: int, r: int, c: int) -> str:
+    """A formula of the economist's (without "=", as it stood in ``origin``,
+    ``offset`` columns right of Kommentar), written at (``r``, ``c``): relative
+    row references follow the row (as when Excel copies a row's cells with
+    it); columns are those of the sheet as it was, so a reference to one of
+    our figure columns (left of Kommentar) stays on it, and one to Kommentar
+    or a column of the economist's moves with them when Kommentar moves (as
+    when Excel inserts columns before Kommentar). References to other sheets
+    and names are left as they are."""
+    from openpyxl.formula.tokenizer import Token, Tokenizer
+    from openpyxl.formula.translate import Translator, TranslatorError
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letters, _ = coordinate_from_string(origin)
+    try:
+        by_rows = Translator("=" + formula, origin=origin).translate_formula(f"{letters}{r + 1}")
+    except TranslatorError:  # a reference would leave the sheet (above row 1): as Excel, keep it where it was
+        by_rows = "=" + formula
+    old_comment = column_index_from_string(letters) - 1 - offset
+    shift = (c - offset) - old_comment
+    if shift == 0:
+        return by_rows
+
+    def moved(match: re.Match) -> str:
+        dollar_c, col, dollar_r, digits = match.groups()
+        index = column_index_from_string(col.upper()) - 1
+        return f"{dollar_c}{column_letter(index + shift) if index >= old_comment else col}{dollar_r}{digits}"
+
+    out = []
+    for token in Tokenizer(by_rows).items:
+        text = token.value
+        if token.type == Token.OPERAND and token.subtype == Token.RANGE:
+            sheet, bang, ref = text.rpartition("!")
+            if (not sheet or sheet.strip("'").replace("''", "'") == SUMMARY_SHEET) and _REF.fullmatch(ref):
+                text = f"{sheet}{bang}" + _CELL.sub(moved, ref)
+        out.append(text)
+    return "=" + "".join(out)
 
 
 def _period_text(report: Report) -> str:
