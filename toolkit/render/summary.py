@@ -23,12 +23,13 @@ together.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 from ..cells import column_letter
 from ..contract import SUMMARY_SHEET
-from ..engine.figures import Figures
-from ..engine.results import Line, Report
-from ..engine.rounding import COSTS, INCOMES, TOTAL, UNBUDGETED, EvenSums, even_sums, line_key
+from ..engine.results import Report
+from ..engine.rounding import COSTS, INCOMES, TOTAL, UNBUDGETED, EvenSums, line_key
+from ..engine.shown import Shown, has_committed, summary_table
 from ..layout import (
     BUDGET_HEADING,
     COMMENT_HEADING,
@@ -41,11 +42,8 @@ from ..layout import (
     TITLE_ROW,
     UNBUDGETED_COMMENT,
     Row,
-    group_label,
-    plan,
 )
-from ..money import round_half_up
-from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, display, fit_width, page_setup
+from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, fit_width, page_setup
 from .text import headline, title, write_unit_note
 
 COMMENT_WIDTH = 50
@@ -56,7 +54,6 @@ HEADING_MARGIN = 3  # room beside a heading's longest line, so two right-aligned
 
 COMMITTED = ("int", "kvar")  # the columns of Intecknat and Kvar att disponera, by key
 GAP = "gap"
-RESULT = ("result",)  # Resultat's amounts: Totalt's with the other sign
 
 
 def headings(report: Report) -> dict[str, str]:
@@ -66,7 +63,7 @@ def headings(report: Report) -> dict[str, str]:
     out = {"rad": report.presentation.first_heading, "budget": f"{BUDGET_HEADING} {year}\ni {unit}",
            "utfall": f"Utfall\n{report.period_label}", "pct": "Utfall %", "avv": "Avvikelse\n(periodiserad)",
            "prognos": f"Prognos\n{year}", "avvbp": "Avvikelse\nbudget–prognos"}
-    if any(n.figures.committed for n in report.leaves()):
+    if has_committed(report):
         out |= {"int": "Intecknat", "kvar": "Kvar att\ndisponera"}
     return out | {GAP: "", "kommentar": COMMENT_HEADING}
 
@@ -107,11 +104,10 @@ class _Sheet:
         self.col = {key: c for c, key in enumerate(self.heads)}
         self.committed = "int" in self.col
         self.comment_col = self.col["kommentar"]
-        self.even: EvenSums | None = \
-            even_sums(report, 100_000 if self.unit == "tkr" else 100) if report.presentation.even_sums else None
-        p = report.presentation
-        self.rows: list[Row] = plan(report.roots, p.layout, unbudgeted=report.unbudgeted is not None,
-                                    income=report.has_income, result=report.is_consolidation)
+        table = summary_table(report)
+        self.even: EvenSums | None = table.even
+        self.rows: list[Row] = [shown.row for shown in table.rows]
+        self.shown = {id(shown.row): shown for shown in table.rows}
         self.at = {id(row): HEADER_ROW + 1 + i for i, row in enumerate(self.rows)}
         self.figure_row: dict[tuple, int] = {}  # a line's (or closing row's) key → the row showing its figures
         for row in self.rows:
@@ -134,56 +130,43 @@ class _Sheet:
         return self.fmt.get(num=num, bold=bold, top=top, italic=italic, indent=indent, valign="top",
                             align="left" if indent else None)
 
-    def amount(self, f: Figures, measure: str, row_key: tuple) -> float:
-        """A figure as the cell holds it: exact in the unit shown, or the whole amount of Jämna summor
-        (Resultat is Totalt seen from the income side: its amounts with the other sign, the same variance)."""
-        if self.even is None:
-            return display(getattr(f, measure), self.unit)
-        if row_key == RESULT:
-            return self.even.get(TOTAL, measure) * (1 if measure == "variance" else -1)
-        return self.even.get(row_key, measure)
+    def value(self, amount: Fraction) -> float | int:
+        """A figure as the cell holds it: at full precision, or the whole number of Jämna summor."""
+        return int(amount) if self.even is not None else float(amount)
 
-    def write_figures(self, r: int, f: Figures, row_key: tuple, *, bold: bool, top: int,
-                      formulas: dict[str, str], committed: bool) -> None:
+    def write_figures(self, r: int, f: Shown, *, bold: bool, top: int, formulas: dict[str, str]) -> None:
+        """A row's figures (``engine.shown``: the values it shows), as formulas where ``formulas`` has one."""
         amt = self.style(num=AMOUNT, bold=bold, top=top)
         var = self.style(num=VARIANCE, bold=bold, top=top)
         pct = self.style(num=PERCENT, bold=bold, top=top)
         n = r + 1
         L = self.letter
-        values: dict[str, float] = {}
 
-        def put(key: str, measure: str, style) -> None:
-            value = values[key] = self.amount(f, measure, row_key)
+        def put(key: str, value: Fraction, style) -> None:
             if key in formulas:
-                self.sheet.write_formula(r, self.col[key], formulas[key], style, value)
+                self.sheet.write_formula(r, self.col[key], formulas[key], style, self.value(value))
             else:
-                self.sheet.write_number(r, self.col[key], value, style)
+                self.sheet.write_number(r, self.col[key], self.value(value), style)
 
-        put("budget", "budget", amt)
-        put("utfall", "actual", amt)
-        if f.actual_share is None:
+        put("budget", f.budget, amt)
+        put("utfall", f.actual, amt)
+        if f.share is None:
             self.sheet.write_blank(r, self.col["pct"], None, pct)
         else:
-            share = values["utfall"] / values["budget"] if self.even is not None and values["budget"] \
-                else float(f.actual_share)
-            self.sheet.write_formula(r, self.col["pct"], f"={L('utfall')}{n}/{L('budget')}{n}", pct, share)
-        put("avv", "variance", var)
-        put("prognos", "forecast", amt)
+            self.sheet.write_formula(r, self.col["pct"], f"={L('utfall')}{n}/{L('budget')}{n}", pct, float(f.share))
+        put("avv", f.variance, var)
+        put("prognos", f.forecast, amt)
         bp = f"={L('prognos')}{n}-{L('budget')}{n}" if f.income else f"={L('budget')}{n}-{L('prognos')}{n}"
-        forecast_variance = (values["prognos"] - values["budget"] if f.income else values["budget"] - values["prognos"]) \
-            if self.even is not None else display(f.forecast_variance, self.unit)
-        self.sheet.write_formula(r, self.col["avvbp"], bp, var, forecast_variance)
+        self.sheet.write_formula(r, self.col["avvbp"], bp, var, self.value(f.forecast_variance))
         if not self.committed:
             return
-        if not committed:  # no commitment, or an income row: blank
+        if f.committed is None:  # no commitment, or an income row: blank
             for key in COMMITTED:
                 self.sheet.write_blank(r, self.col[key], None, amt)
             return
-        put("int", "committed", amt)
-        available = values["budget"] - values["utfall"] - values["int"] if self.even is not None \
-            else display(f.available, self.unit)
+        put("int", f.committed, amt)
         self.sheet.write_formula(r, self.col["kvar"], f"={L('budget')}{n}-{L('utfall')}{n}-{L('int')}{n}", amt,
-                                 available)
+                                 self.value(f.available))
 
     def label(self, r: int, text: str, style, shown: str | None = None) -> None:
         self.sheet.write_string(r, 0, text, style)
@@ -227,27 +210,13 @@ class _Sheet:
 
     # --- rows -----------------------------------------------------------------------------------------------------
 
-    def shows_committed(self, line: Line | None) -> bool:
-        """Intecknat and Kvar att disponera on a row of costs only, when a line under it has a commitment."""
-        if not self.committed or line is None or line.income:
-            return False
-        leaves = line.leaves()
-        return all(not leaf.income for leaf in leaves) and any(leaf.figures.committed for leaf in leaves)
-
-    def costs_committed(self) -> bool:
-        """Intecknat and Kvar on Summa kostnader (and a Totalt of costs only): the cost lines at the top hold
-        no income line, and something is committed under them."""
-        leaves = [leaf for root in self.report.roots if not root.income for leaf in root.leaves()]
-        return self.committed and all(not leaf.income for leaf in leaves) and \
-            any(leaf.figures.committed for leaf in leaves)
-
     def write(self) -> int:
         """Writes the rows; returns the table's last row."""
         report = self.report
         last = HEADER_ROW
         for row in self.rows:
             r = last = self.at[id(row)]
-            kind, line = row.kind, row.line
+            kind, line, shown = row.kind, row.line, self.shown[id(row)]
             if kind == "gap":
                 continue
             if kind == "heading":
@@ -257,10 +226,7 @@ class _Sheet:
                 self.label(r, row.label, self.style(bold=True))
                 self.notes(r, row.key, "")
             elif kind == "group":
-                amount = self.even.get(line_key(line), "budget") if self.even is not None \
-                    else round_half_up(line.figures.budget / (100_000 if self.unit == "tkr" else 100))
-                text = group_label(row.label, f"{amount:,}".replace(",", "\u00a0") + f"\u00a0{self.unit}")
-                self.label(r, text, self.style(italic=True, indent=row.depth))
+                self.label(r, shown.label, self.style(italic=True, indent=row.depth))
                 self.notes(r, row.key, line.comment)
             elif kind == "line" or (kind == "class" and line.is_leaf):
                 self.label(r, row.label, self.style(indent=row.depth))
@@ -270,14 +236,12 @@ class _Sheet:
                     phased = f"{self.letter('budget')}{r + 1}*{decimal_text(part)}/{decimal_text(whole)}"
                     u = f"{self.letter('utfall')}{r + 1}"
                     formulas["avv"] = f"={u}-{phased}" if line.income else f"={phased}-{u}"
-                self.write_figures(r, line.figures, line_key(line), bold=False, top=0, formulas=formulas,
-                                   committed=self.shows_committed(line))
+                self.write_figures(r, shown.figures, bold=False, top=0, formulas=formulas)
                 self.notes(r, row.key, line.comment)
             elif kind == "class":
                 self.label(r, row.label, self.style())
                 block_sum = next(self.at[id(s)] for s in self.rows if s.kind == "sum" and s.line is line)
-                self.write_figures(r, line.figures, line_key(line), bold=False, top=0,
-                                   formulas=self.same_as(block_sum), committed=self.shows_committed(line))
+                self.write_figures(r, shown.figures, bold=False, top=0, formulas=self.same_as(block_sum))
                 self.notes(r, row.key, line.comment)
             elif kind == "sum":
                 self.label(r, row.label, self.style(bold=True, top=1, indent=row.depth))
@@ -287,13 +251,12 @@ class _Sheet:
                 else:
                     refs = [(self.figure_row[line_key(child)], 1 if child.income == line.income else -1)
                             for child in line.children]
-                self.write_figures(r, line.figures, line_key(line), bold=True, top=1,
-                                   formulas=self.sum_formulas(refs), committed=self.shows_committed(line))
+                self.write_figures(r, shown.figures, bold=True, top=1, formulas=self.sum_formulas(refs))
                 self.notes(r, row.key, "", blank=self.style(top=1))
             elif kind == "unbudgeted":
                 self.label(r, row.label, self.style(italic=True))
-                self.write_figures(r, report.unbudgeted, UNBUDGETED, bold=False, top=0,
-                                   formulas={"avv": f"=-{self.letter('utfall')}{r + 1}"}, committed=False)
+                self.write_figures(r, shown.figures, bold=False, top=0,
+                                   formulas={"avv": f"=-{self.letter('utfall')}{r + 1}"})
                 self.notes(r, row.key, UNBUDGETED_COMMENT)
             elif kind in ("incomes", "costs"):
                 income = kind == "incomes"
@@ -302,9 +265,7 @@ class _Sheet:
                     refs.append((self.figure_row[UNBUDGETED], 1))
                 top = 1 if income else 0
                 self.label(r, row.label, self.style(bold=True, top=top))
-                self.write_figures(r, report.incomes if income else report.costs, INCOMES if income else COSTS,
-                                   bold=True, top=top, formulas=self.sum_formulas(refs),
-                                   committed=not income and self.costs_committed())
+                self.write_figures(r, shown.figures, bold=True, top=top, formulas=self.sum_formulas(refs))
                 self.notes(r, row.key, "", blank=self.style(top=top))
             elif kind in ("total", "overview"):
                 top = 6 if kind == "total" else 1
@@ -313,8 +274,7 @@ class _Sheet:
                     formulas = self.difference(self.figure_row[COSTS], self.figure_row[INCOMES])
                 else:
                     formulas = self.sum_formulas(self.top_refs())
-                committed = not report.has_income and self.costs_committed()
-                self.write_figures(r, report.total, TOTAL, bold=True, top=top, formulas=formulas, committed=committed)
+                self.write_figures(r, shown.figures, bold=True, top=top, formulas=formulas)
                 self.notes(r, row.key, "", blank=self.style(top=top))
             elif kind == "result":
                 self.label(r, row.label, self.style(bold=True))
@@ -324,8 +284,7 @@ class _Sheet:
                     net = self.figure_row.get(("overview",), self.figure_row.get(TOTAL))
                     formulas = {key: f"=-{self.letter(key)}{net + 1}" for key in ("budget", "utfall", "prognos")}
                     formulas["avv"] = f"={self.letter('avv')}{net + 1}"
-                self.write_figures(r, report.total.as_sign(True), RESULT, bold=True, top=0, formulas=formulas,
-                                   committed=False)
+                self.write_figures(r, shown.figures, bold=True, top=0, formulas=formulas)
                 self.notes(r, row.key, "")
         return last
 
