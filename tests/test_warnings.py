@@ -235,7 +235,8 @@ def test_the_sheets_say_so_under_their_titles(runner, cwd):
         book = openpyxl.load_workbook(path)
         try:
             for name, text in (("Sammanställning", "Belopp i tkr"),
-                               ("Resultaträkning", "Belopp i tkr; intäkter +, kostnader −")):
+                               ("Resultaträkning", "Belopp i tkr · resultat: intäkter +, kostnader − · per uppdrag: "
+                                                   "nettokostnad · avvikelse +: bättre än budget")):
                 cell = book[name]["A2"]
                 assert cell.value == (f"{text} · {expected}" if expected else text)
                 assert (cell.font.color is not None and cell.font.color.rgb == "FFC00000") == bool(expected)
