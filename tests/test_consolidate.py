@@ -32,10 +32,10 @@ from workbook_factory import write_workbook
 from toolkit.cli import main
 
 YEAR, PERIOD = 2025, 8
-WRITTEN = "4 blad skrivna"
+WRITTEN = "5 blad skrivna"
 UNCHANGED = "bladen var redan aktuella, inget skrevs"
 CHECKED = "kontroll, inget skrivet"
-OURS = ["Sammanställning", "Resultaträkning", "Per enhet", "Avstämning"]
+OURS = ["Sammanställning", "Analys", "Resultaträkning", "Per enhet", "Avstämning"]
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}[+-]\d{4} ")
 
 

@@ -58,8 +58,10 @@ class Job:
         self.output_before = None  # what --output was as the run began (its notes are read from it)
 
     def reconcile(self) -> Report:
+        from .engine.explanations import carry as carry_explanations
         from .engine.report import reconcile
         from .read.budget import mapping_columns, read_budget
+        from .read.explanations import read_explanations
         from .read.exports import expand, read_ledgers
         from .read.keys import read_keys
         from .read.notes import read_notes
@@ -125,21 +127,22 @@ class Job:
             if not src.is_csv and src.find(KEYS_SHEET.name):
                 keys = read_keys(src.grid(KEYS_SHEET.name))
                 break
-        notes = self._notes(read_notes, readable=book is not None)
-        return reconcile(lines, keys, ledger, settings, budget_file=budget_grid.file,
-                         findings=findings + budget_findings, notes=notes)
+        notes, explanations = self._notes(read_notes, read_explanations, readable=book is not None)
+        return carry_explanations(reconcile(lines, keys, ledger, settings, budget_file=budget_grid.file,
+                                            findings=findings + budget_findings, notes=notes), explanations)
 
-    def _notes(self, read_notes, readable: bool):
-        """The economist's text on the Sammanställning this run replaces: the
-        output's when ``--output`` names an existing file, else the workbook's
-        (from the run's snapshot of it)."""
+    def _notes(self, *readers, readable: bool):
+        """The economist's text on the sheets this run replaces (Sammanställning,
+        Analys: one reader each): the output's when ``--output`` names an existing
+        file, else the workbook's (from the run's snapshot of it)."""
         from .ooxml.snapshot import Absent, taken
 
         if self.output is not None:
             self.output_before = taken(self.output)
             if not isinstance(self.output_before, Absent):
-                return None if self.output_before is None else read_notes(self.output_before, str(self.output))
-        return read_notes(self.snapshot, str(self.path)) if readable else None
+                before = self.output_before
+                return tuple(None if before is None else read(before, str(self.output)) for read in readers)
+        return tuple(read(self.snapshot, str(self.path)) if readable else None for read in readers)
 
     def _ledger_setting(self, settings) -> list[Path]:
         """The exports named by Utfallsfil on Inställningar, relative to the workbook's folder."""
