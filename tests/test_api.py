@@ -22,6 +22,7 @@ from workbook_factory import write_workbook
 import toolkit
 from toolkit.api import COLUMNS, KINDS
 from toolkit.cli import main
+from toolkit.contract.written import UNIT_SHEETS
 from toolkit.layout import HEADER_ROW, summary_keys
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -413,6 +414,6 @@ def test_the_readme_example_runs(tmp_path, monkeypatch):
     printed = out.getvalue().splitlines()
     assert printed[0] == f"{expected.unit} {expected.period_label} {expected.year}"
     assert f"Totalt avvikelse: {expected.total.variance} kr" in printed
-    assert "written ['Sammanställning', 'Resultaträkning', 'Avstämning']" in printed
+    assert f"written {list(UNIT_SHEETS)}" in printed  # every sheet a unit's refresh writes
     assert printed[-2:] == ["Hylte.xlsx: filen finns inte", "fil-saknas Hylte.xlsx"]
     assert os.path.exists("Halmstad.xlsx.bak")

@@ -45,7 +45,7 @@ def test_reconcile_is_measured_end_to_end(bench, measured):
     assert run.returncode == 0, run.stderr
     assert run.wall > 0
     assert run.peak_rss_mib > 10
-    assert "3 blad skrivna" in run.stdout
+    assert "4 blad skrivna" in run.stdout
     assert workbook.read_bytes() == HALMSTAD.read_bytes(), "reconcile must run on a copy, never on the cached workbook"
 
 

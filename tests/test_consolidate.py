@@ -32,10 +32,10 @@ from workbook_factory import write_workbook
 from toolkit.cli import main
 
 YEAR, PERIOD = 2025, 8
-WRITTEN = "4 blad skrivna"
+WRITTEN = "5 blad skrivna"
 UNCHANGED = "bladen var redan aktuella, inget skrevs"
 CHECKED = "kontroll, inget skrivet"
-OURS = ["Sammanställning", "Resultaträkning", "Per enhet", "Avstämning"]
+OURS = ["Sammanställning", "Analys", "Resultaträkning", "Per enhet", "Avstämning"]
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}[+-]\d{4} ")
 
 
@@ -746,26 +746,39 @@ def test_resultat_is_minus_totalt(built):
 
 
 def test_resultatrakning_adds_up_to_the_resultat(built):
+    """Per uppdrag as net cost (costs − income, shown positive; Prog. avvikelse = budget − prognos), the
+    Summa row named after the consolidation; the two indicator tables in result sign (income +, costs −)."""
     rows = sheet_rows(built.output, "Resultaträkning")
     head = next(i for i, r in enumerate(rows) if r[0] == "Uppdrag")
+    assert rows[head][1:] == (f"Resultat\njan–aug {YEAR}", f"Budget\njan–aug {YEAR}", f"Budget\n{YEAR}",
+                              f"Prognos\n{YEAR}", f"Prog. avvikelse\nmot budget {YEAR}")
     body = {}
     for row in rows[head + 1:]:
         if row[0] is None:
             break
         body[row[0]] = row
-    assert list(body) == ["Intäkter", "Personalkostnader", "Övriga driftkostnader", "Ej budgeterat", "Summa"]
+    total = "Summa Boråsregionens verksamhet"
+    assert list(body) == ["Intäkter", "Personalkostnader", "Övriga driftkostnader", "Ej budgeterat", total]
     table, _ = summary_table(built.output)
     merged = built.merged()
     for label in ("Intäkter", "Personalkostnader", "Övriga driftkostnader"):
-        fig = roll_up(merged, (norm(label),), income=True)  # result sign: income +, costs −
+        fig = roll_up(merged, (norm(label),), income=False)  # net cost: costs +, income −
         expected = (fig.kr("actual"), fig.kr("phased"), fig.kr("budget"), fig.kr("forecast"),
-                    fig.kr("forecast") - fig.kr("budget"))
+                    fig.kr("budget") - fig.kr("forecast"))
         assert body[label][1:6] == tuple(approx_kr(v) for v in expected), label
-        sign = 1 if label == "Intäkter" else -1
+        sign = -1 if label == "Intäkter" else 1
         assert body[label][1] == approx_kr(sign * table[(norm(label),)]["Utfall jan–aug"]), label
-    assert body["Summa"][1] == approx_kr(table[RESULT]["Utfall jan–aug"])
-    assert body["Summa"][3] == approx_kr(table[RESULT][BUDGET])
-    assert body["Summa"][4] == approx_kr(table[RESULT][FORECAST])
+    assert body[total][1] == approx_kr(table[TOTAL]["Utfall jan–aug"])
+    assert body[total][3] == approx_kr(table[TOTAL][BUDGET])
+    assert body[total][4] == approx_kr(table[TOTAL][FORECAST])
+    assert body[total][5] == approx_kr(table[TOTAL]["Avvikelse budget–prognos"])
+    indicators = {r[0]: r[1:4] for r in rows if r[0] in ("Ackumulerad budgetavvikelse", "Prognos budgetavvikelse")}
+    assert indicators["Ackumulerad budgetavvikelse"] == (
+        approx_kr(table[RESULT]["Utfall jan–aug"]), approx_kr(-body[total][2]),
+        approx_kr(table[RESULT]["Avvikelse (periodiserad)"]))
+    assert indicators["Prognos budgetavvikelse"] == (
+        approx_kr(table[RESULT][FORECAST]), approx_kr(table[RESULT][BUDGET]),
+        approx_kr(table[RESULT]["Avvikelse budget–prognos"]))
 
 
 def test_per_enhet_columns_are_the_units_own_figures_and_their_sum(built):

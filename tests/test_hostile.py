@@ -284,7 +284,7 @@ def test_million_row_cell_bomb_in_a_sheet_the_run_does_not_read_costs_nothing(bo
     path.write_bytes(data)
     run = run_cli(path)
     assert run.code == 0, run.stderr
-    assert run.stdout.startswith(f"{path}: jan–aug 2025 · ") and run.stdout.endswith(" · 3 blad skrivna\n")
+    assert run.stdout.startswith(f"{path}: jan–aug 2025 · ") and run.stdout.endswith(" · 4 blad skrivna\n")
     assert_bounded(run)
     after = {m.name: m for m in read_members(path.read_bytes())}
     assert after[part].raw == raw, "the sheet was not copied raw"

@@ -54,6 +54,8 @@ from package_helpers import (
 from workbook_factory import write_workbook
 
 from toolkit.cli import main
+from toolkit.contract import UNIT_SHEETS as WRITTEN
+from toolkit.engine.text import genitive
 from toolkit.package import toolkit_sheet_names, write_sheets
 
 pytestmark = [
@@ -124,14 +126,15 @@ def cells_to_rows(cells: dict[str, object]) -> Rows:
 
 
 def normalise(rows: Rows, unit: str) -> tuple[Rows, Rows]:
-    """The rows with the unit's name in the titles replaced by ENHET, less the rows
-    of the unreadable-workbook finding, and those rows."""
+    """The rows with the unit's name (and its genitive) replaced by ENHET — in the titles, the text on
+    Analys and the Summa row of Resultaträkning — less the rows of the unreadable-workbook finding, and
+    those rows."""
     kept, finding = [], []
     for row in rows:
         if row and row[0] in (UNREADABLE_SLUG, OWN_SETTINGS_SLUG):
             finding.append(row)
             continue
-        kept.append(tuple("ENHET — " + v[len(unit) + 3:] if isinstance(v, str) and v.startswith(unit + " — ") else v
+        kept.append(tuple(v.replace(genitive(unit), "ENHET").replace(unit, "ENHET") if isinstance(v, str) else v
                           for v in row))
     return kept, finding
 
@@ -220,14 +223,14 @@ class CorpusRun:
         result = self.cli(path)
         assert result.exit_code == 0, result.output
         data = path.read_bytes()
-        found = _quiet(read_openpyxl, data, SHEETS)
+        found = _quiet(read_openpyxl, data, WRITTEN)
         expected = {}
-        for sheet in SHEETS:
+        for sheet in WRITTEN:
             rows, finding = normalise(cells_to_rows(found[sheet]), path.stem)
             assert not finding and rows[0][0].startswith("ENHET — "), rows[:1]
             expected[sheet] = rows
-        calamine = _quiet(read_calamine, data, SHEETS)
-        for sheet in SHEETS:
+        calamine = _quiet(read_calamine, data, WRITTEN)
+        for sheet in WRITTEN:
             assert first_difference(expected[sheet], normalise(cells_to_rows(calamine[sheet]), path.stem)[0]) is None
         # the reference itself against an independent sum of the ledger: Jan–May 2025
         in_period = [r for r in LEDGER[1:] if 202501 <= r[0] <= 202505]
@@ -272,7 +275,7 @@ class CorpusRun:
         assert result.stderr == "", result.stderr
         self._only_file_and_backup(path, original)
         out = path.read_bytes()
-        check_graft(original, out, SHEETS)
+        check_graft(original, out, WRITTEN)
         if path.suffix.lower() == ".xlsm":
             check_macros_kept(original, out)
         readable = workbook_opens(CORPUS_XLSX / name)
@@ -280,7 +283,7 @@ class CorpusRun:
         unreadable = {}
         for lib, reader in (("openpyxl", read_openpyxl), ("calamine", read_calamine)):
             try:
-                found = _quiet(reader, out, SHEETS)
+                found = _quiet(reader, out, WRITTEN)
             except Exception as exc:  # noqa: BLE001 - any failure of the third-party reader
                 try:
                     _quiet(reader, original, sheet_names(original)[:1])
@@ -288,10 +291,10 @@ class CorpusRun:
                     unreadable[lib] = f"{type(why).__name__}: {why}"[:160]
                     continue
                 raise AssertionError(f"{lib} opens the original but not the result: {exc!r}") from exc
-            problem = self.sheets_problem({s: cells_to_rows(found[s]) for s in SHEETS}, unit, not readable, path)
+            problem = self.sheets_problem({s: cells_to_rows(found[s]) for s in WRITTEN}, unit, not readable, path)
             assert problem is None, f"{lib}: {problem}"
         again = self.cli(path)
-        unchanged = result.stdout.replace("3 blad skrivna", "bladen var redan aktuella, inget skrevs")
+        unchanged = result.stdout.replace(f"{len(WRITTEN)} blad skrivna", "bladen var redan aktuella, inget skrevs")
         assert again.exit_code == 0 and again.stdout == unchanged, f"second run: {again.output!r}"
         assert path.read_bytes() == out, "second run is not byte-identical"
         self._only_file_and_backup(path, original)
@@ -303,7 +306,7 @@ class CorpusRun:
         """How the three sheets read differ from the reference (None: they don't). When
         the toolkit cannot open the workbook itself, Avstämning carries the finding
         ``arbetsbok-olasbar`` (and its legend line) and the unit is the budget file's."""
-        for sheet in SHEETS:
+        for sheet in WRITTEN:
             if sheet not in found:
                 return f"no sheet {sheet}"
             rows, finding = normalise(found[sheet], unit)
@@ -369,7 +372,7 @@ class CorpusRun:
             if seen.status != "converted":
                 retry.append(name)
                 continue
-            rows = {sheet: _trim(seen.sheets[sheet]) for sheet in SHEETS if sheet in seen.sheets}
+            rows = {sheet: _trim(seen.sheets[sheet]) for sheet in WRITTEN if sheet in seen.sheets}
             rounded = precision_as_displayed(CORPUS_XLSX / name)
             problem = self.sheets_problem(rows, o.unit, o.unit == BUDGET_UNIT, o.path,
                                           PRECISION_AS_DISPLAYED if rounded else 0.0)
@@ -500,14 +503,14 @@ def test_marker_survives_libreoffice_save(corpus, tmp_path):
                     "--convert-to", "xlsx", "--outdir", str(saved_dir), str(extended)],
                    check=True, capture_output=True, timeout=180)
     saved = saved_dir / (extended.stem + ".xlsx")
-    assert toolkit_sheet_names(saved) == list(SHEETS)
+    assert toolkit_sheet_names(saved) == list(WRITTEN)
     names = sheet_names(saved.read_bytes())
     result = corpus.cli(saved)
     assert result.exit_code == 0, result.output
-    assert toolkit_sheet_names(saved) == list(SHEETS)
+    assert toolkit_sheet_names(saved) == list(WRITTEN)
     assert sheet_names(saved.read_bytes()) == names
-    found = _quiet(read_openpyxl, saved.read_bytes(), SHEETS)
-    assert corpus.sheets_problem({s: cells_to_rows(found[s]) for s in SHEETS}, saved.stem, False, saved) is None
+    found = _quiet(read_openpyxl, saved.read_bytes(), WRITTEN)
+    assert corpus.sheets_problem({s: cells_to_rows(found[s]) for s in WRITTEN}, saved.stem, False, saved) is None
 
 
 def test_corpus_summary(corpus, capsys):

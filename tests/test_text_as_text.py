@@ -67,7 +67,7 @@ def test_a_units_text_is_text_on_every_sheet(tmp_path, monkeypatch):
     run("T.xlsx")
     found = cells(path, ["Sammanställning", "Resultaträkning", "Avstämning"])
     assert_text(found["Sammanställning"], f"{UNIT} — Ekonomiskt resultat jan–aug 2025")
-    assert_text(found["Resultaträkning"], f"{UNIT} — Resultaträkning per uppdrag jan–aug 2025")
+    assert_text(found["Resultaträkning"], f"{UNIT} — Resultaträkning jan–aug 2025")
     assert_text(found["Avstämning"], f"{UNIT} — Avstämning jan–aug 2025")
     for text in (FORMULA_LABEL, URL_LABEL, COMMENT, COMMENT_FORMULA_TEXT):
         assert_text(found["Sammanställning"], text)

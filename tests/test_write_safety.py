@@ -149,7 +149,7 @@ def test_wait_retries_until_the_workbook_is_closed(book, tmp_path, owner):
     finally:
         timer.cancel()
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("3 blad skrivna\n")
+    assert result.stdout.endswith("4 blad skrivna\n")
     assert book.read_bytes() != before
     assert elapsed >= 1.2
 

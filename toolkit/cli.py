@@ -29,7 +29,7 @@ from .usage import EXIT_USAGE, Count, File, Folder, Group, Ledger, Output, Perio
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Månadsuppföljning av budget: stämmer av huvudbokens utfall mot budgeten och
-    skriver bladen Sammanställning, Resultaträkning och Avstämning i arbetsboken.
+    skriver bladen Sammanställning, Analys, Resultaträkning och Avstämning i arbetsboken.
 
     \b
     reconcile Halmstad.xlsx            kör månadsuppföljningen
@@ -277,7 +277,7 @@ def consolidate(inputs: tuple[Path, ...], output: Path | None, name: str | None,
                 strict: bool, backup_dir: Path | None, keep_backups: int, no_backup: bool, wait: float, as_json: bool,
                 log_file: Path | None, debug: bool) -> None:
     """Sammanställ enheternas arbetsböcker (filer eller en mapp) i UT.xlsx:
-    Sammanställning, Resultaträkning, Per enhet och Avstämning.
+    Sammanställning, Analys, Resultaträkning, Per enhet och Avstämning.
 
     Enheterna stäms av som vid månadskörningen men skrivs inte; de måste ha
     samma år och bokslutsperiod. Raderna matchas på sina namn."""

@@ -72,9 +72,11 @@ class Consolidate:
     def consolidate(self) -> Report:
         """The units reconciled and merged into one report, with the notes typed on the output carried."""
         from .engine.consolidation import consolidate
+        from .engine.explanations import carry as carry_explanations
         from .engine.notes import carry
         from .job import reconcile_inputs
         from .ooxml.snapshot import Snapshot, taken
+        from .read.explanations import read_explanations
         from .read.inputs import read_inputs
         from .read.notes import read_notes
 
@@ -86,8 +88,10 @@ class Consolidate:
         units = [replace(unit, name=name) for unit, name in zip(units, _unique_names(units))]
         report = consolidate(units, self.name)
         self.output_before = taken(self.output)
-        notes = read_notes(self.output_before, str(self.output)) if isinstance(self.output_before, Snapshot) else None
-        return carry(report, notes)
+        previous = self.output_before if isinstance(self.output_before, Snapshot) else None
+        notes = read_notes(previous, str(self.output)) if previous is not None else None
+        explanations = read_explanations(previous, str(self.output)) if previous is not None else None
+        return carry_explanations(carry(report, notes), explanations)
 
     def run(self, write: bool = True, on_wait=None) -> Result:
         if not write:

@@ -33,6 +33,8 @@ SLUGS = {
     "arbetsbok-olasbar": "Arbetsboken kunde inte läsas; inställningarna togs från budgetfilen",
     "kommentar-utan-rad": "Egen text på Sammanställning utan rad; den står kvar under tabellen",
     "kommentar-behallen": "Kommentaren på Sammanställning behölls framför Budgets kommentar",
+    "forklaring-utan-omrade": "Egen text på Analys utan område; den står kvar under tabellen",
+    "forklaring-flyttad": "Förklaringen på Analys flyttades till ett nytt område (bytt namn?)",
     "dubbla-rader": "Samma huvudboksrader i två exportfiler (en månad exporterad två gånger?)",
     "konsolidering-del": "En rad som bara vissa enheter har",
     "konsolidering-ofordelat": "En rad med underrader hos vissa enheter; de andras belopp står som Ofördelat",

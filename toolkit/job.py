@@ -105,10 +105,12 @@ class Job:
 
 def reconcile_inputs(inputs: Inputs) -> Report:
     """The engine over what ``read_inputs`` (or ``assemble``) read."""
+    from .engine.explanations import carry
     from .engine.report import reconcile
 
-    return reconcile(list(inputs.lines), list(inputs.keys), inputs.ledger, inputs.settings,
-                     budget_file=inputs.budget_file, findings=list(inputs.findings), notes=inputs.notes)
+    report = reconcile(list(inputs.lines), list(inputs.keys), inputs.ledger, inputs.settings,
+                       budget_file=inputs.budget_file, findings=list(inputs.findings), notes=inputs.notes)
+    return carry(report, inputs.explanations)
 
 
 def retrying(attempt: Callable[[], T], wait: float, on_wait: Callable[[LockedError], None] | None = None) -> T:

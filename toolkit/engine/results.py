@@ -138,6 +138,18 @@ class Presentation:
 
 
 @dataclass(frozen=True)
+class Explanations:
+    """The economist's own text on Analys, carried from the previous refresh
+    (``engine.explanations``): per area key the cells typed from Förklaring on,
+    those whose area is gone, and the own columns' headings and widths."""
+
+    rows: dict[RowKey, NoteRow] = field(default_factory=dict)
+    orphans: tuple[NoteRow, ...] = ()  # kept under the table
+    headers: dict[int, str] = field(default_factory=dict)  # offset ≥ 1 → heading
+    widths: dict[int, float] = field(default_factory=dict)  # offset ≥ 0 → width set by hand
+
+
+@dataclass(frozen=True)
 class Report:
     unit: str  # the unit's name (a consolidation's --name)
     year: int
@@ -156,6 +168,7 @@ class Report:
     note_headers: dict[int, str] = field(default_factory=dict)
     note_widths: dict[int, float] = field(default_factory=dict)
     presentation: Presentation = Presentation()
+    explanations: Explanations = field(default_factory=Explanations)  # the economist's text on Analys
 
     @property
     def is_consolidation(self) -> bool:

@@ -25,6 +25,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..contract import BUDGET_SHEET, KEYS_SHEET, SETTINGS_SHEET, normalise_header
 from ..engine.model import BudgetLine, Key, Ledger, Notes, Settings
@@ -34,6 +35,9 @@ from ..ooxml.snapshot import Absent, Snapshot, taken
 from ..progress import Report as ProgressReport
 from .grid import Grid
 from .workbook import CSV_SUFFIXES, SIE_SUFFIXES, Source
+
+if TYPE_CHECKING:
+    from .explanations import PreviousAnalysis
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Inputs:
     findings: tuple[Finding, ...]  # of reading the settings and the budget
     budget_file: str  # the file the Budget sheet is in, as positions name it
     notes: Notes | None = None  # the economist's notes on the Sammanställning the run replaces
+    explanations: PreviousAnalysis | None = None  # the economist's explanations on the Analys it replaces
     snapshot: Snapshot | None = None  # the workbook as read (the package layer grafts into it); None when unreadable
     strict_setting: str | None = None  # where Strikt = ja was read (None when it was not)
     output_before: Snapshot | Absent | None = None  # the output (``output=``) as the run began
@@ -100,9 +105,13 @@ def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = N
 
     inputs = assemble(settings, budget_src, ledger_sources, workbook=book, findings=findings, progress=progress)
     output_before = taken(output) if output is not None else None
-    carried = _notes(snapshot, path, output, output_before) if notes else None
-    return dataclasses.replace(inputs, notes=carried, snapshot=snapshot, strict_setting=strict_setting,
-                               output_before=output_before)
+    from .explanations import read_explanations
+    from .notes import read_notes
+
+    carried = _previous(read_notes, snapshot, path, output, output_before) if notes else None
+    explained = _previous(read_explanations, snapshot, path, output, output_before) if notes else None
+    return dataclasses.replace(inputs, notes=carried, explanations=explained, snapshot=snapshot,
+                               strict_setting=strict_setting, output_before=output_before)
 
 
 def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Source | Sheets], *,
@@ -236,13 +245,12 @@ def _settings_grid(source: Source, findings: list[Finding]) -> Grid | None:
     return None
 
 
-def _notes(snapshot: Snapshot | None, path: Path, output: str | os.PathLike | None,
-           output_before: Snapshot | Absent | None) -> Notes | None:
-    """The economist's text on the Sammanställning this run replaces: the
-    output's when ``output`` names an existing file, else the workbook's
-    (from its snapshot; none when the workbook could not be read)."""
-    from .notes import read_notes
-
+def _previous(read, snapshot: Snapshot | None, path: Path, output: str | os.PathLike | None,
+              output_before: Snapshot | Absent | None):
+    """The economist's text on a sheet this run replaces (``read``: Sammanställning's
+    notes, Analys' explanations): the output's when ``output`` names an
+    existing file, else the workbook's (from its snapshot; none when the
+    workbook could not be read)."""
     if output is not None and not isinstance(output_before, Absent):
-        return None if output_before is None else read_notes(output_before, str(output))
-    return read_notes(snapshot, str(path)) if snapshot is not None else None
+        return None if output_before is None else read(output_before, str(output))
+    return read(snapshot, str(path)) if snapshot is not None else None

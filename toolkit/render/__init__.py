@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..contract import PER_UNIT_SHEET, RESULT_SHEET, SUMMARY_SHEET, TIEOUT_SHEET
+from ..contract.written import ANALYSIS_SHEET
 from ..engine.results import Report
-from . import per_unit, result_statement, summary, tieout
+from . import analysis, per_unit, result_statement, summary, tieout
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Sheet:
 
 REGISTRY: tuple[Sheet, ...] = (
     Sheet(SUMMARY_SHEET, summary.write_summary),
+    Sheet(ANALYSIS_SHEET, analysis.write_analysis),
     Sheet(RESULT_SHEET, result_statement.write_result_statement),
     Sheet(PER_UNIT_SHEET, per_unit.write_per_unit, lambda report: report.is_consolidation),
     Sheet(TIEOUT_SHEET, tieout.write_tieout),

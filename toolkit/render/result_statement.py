@@ -1,69 +1,120 @@
-"""Resultaträkning per uppdrag, in result sign (income +, costs −), with the
-two closing rows the reports quote: Ackumulerad budgetavvikelse and Prognos
-budgetavvikelse."""
+"""Resultaträkning: the three tables of a follow-up report's result section,
+each under its own heading, in the report's order and signs.
+
+    Ackumulerad budgetavvikelse jan–aug 2025                          (4.2)
+    Indikator | Ack resultat / jan–aug 2025 | Ack budget / … | Ack avvikelse / …
+    Ackumulerad budgetavvikelse | -712 | -750 | 38     result sign: income +, costs −
+
+    Resultaträkning per uppdrag jan–aug 2025                          (4.2.1)
+    Uppdrag | Resultat / jan–aug 2025 | Budget / jan–aug 2025 | Budget / 2025 |
+            Prognos / 2025 | Prog. avvikelse / mot budget 2025
+    Politik | 512 | …                                   net cost (costs − income), shown positive
+    Summa Lokal nämnd Halmstads verksamhet | …
+
+    Prognos för helåret 2025                                          (4.3)
+    Indikator | Årsprognos / 2025 | Årsbudget / 2025 | Avvikelse / 2025
+    Prognos budgetavvikelse | -1 240 | -1 240 | 0       result sign
+
+(" / " is a line break in the heading cell.)  Every variance is positive when
+favourable: Ack avvikelse = resultat − budget and Avvikelse = årsprognos −
+årsbudget in result sign; Prog. avvikelse = budget − prognos in net cost.  The
+per-uppdrag table's Summa row adds its rows; the two indicator rows are
+formulas on that Summa row (its sign turned), so the three tables agree in
+Excel as they do here.
+"""
 
 from __future__ import annotations
 
+from ..cells import column_letter
 from ..engine.results import Report
+from ..engine.text import genitive
 from .formats import AMOUNT, VARIANCE, display, fit_width, page_setup
 from .text import title, write_unit_note
 
-HEADER_ROW = 3
+FIRST_ROW = 3  # the first table's heading
+ACCUMULATED = "Ackumulerad budgetavvikelse"
+FORECAST = "Prognos budgetavvikelse"
+INDICATOR = "Indikator"
+ASSIGNMENT = "Uppdrag"
+
+
+def ytd_text(report: Report) -> str:
+    """'jan–aug 2025'; before anything is booked '0 mån 2025'."""
+    return f"{report.period_label} {report.year}" if report.period else f"0 mån {report.year}"
+
+
+def total_label(report: Report) -> str:
+    """'Summa Lokal nämnd Halmstads verksamhet'."""
+    return f"Summa {genitive(report.unit)} verksamhet"
 
 
 def write_result_statement(sheet, report: Report, fmt) -> None:
     unit = report.show_in
-    plabel = report.period_label
-    headers = ["Uppdrag", f"Resultat {plabel}", f"Budget {plabel}", f"Budget {report.year}",
-               f"Prognos {report.year}", "Prognosavvikelse"]
-    sheet.write_string(0, 0, title(report, "Resultaträkning per uppdrag"), fmt.get(bold=True, size=14))
-    write_unit_note(sheet, report, fmt, f"Belopp i {unit}; intäkter +, kostnader −")
+    ytd, year = ytd_text(report), report.year
+    sheet.write_string(0, 0, title(report, "Resultaträkning"), fmt.get(bold=True, size=14))
+    write_unit_note(sheet, report, fmt, f"Belopp i {unit} · resultat: intäkter +, kostnader − · per uppdrag: "
+                                        "nettokostnad · avvikelse +: bättre än budget")
+    heading = fmt.get(bold=True, size=12)
     head = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom")
     head_right = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom", align="right")
-    for c, name in enumerate(headers):
-        sheet.write(HEADER_ROW, c, name, head if c == 0 else head_right)
-    sheet.set_row(HEADER_ROW, 45)
     amt, var = fmt.get(num=AMOUNT), fmt.get(num=VARIANCE)
-    row = HEADER_ROW + 1
-    first = row
+    bold_amt, bold_var = fmt.get(num=AMOUNT, bold=True, top=1), fmt.get(num=VARIANCE, bold=True, top=1)
+
+    def headers(row: int, names: list[str]) -> None:
+        """A table's headings: the figure on the first line, its period on the second (a break of
+        our own: left to wrapping, "jan–aug 2025" breaks after its dash and two headings run together)."""
+        for c, name in enumerate(names):
+            sheet.write_string(row, c, name, head if c == 0 else head_right)
+        sheet.set_row(row, 30)
+
+    # the tables' rows: 4.2 (heading, headers, one row), a gap, 4.2.1, a gap, 4.3
+    ack_head = FIRST_ROW
+    ack = ack_head + 2
+    statement_head = ack + 2
+    first = statement_head + 2
+    summa = first + len(report.assignments)
+    prog_head = summa + 2
+    prog = prog_head + 2
+    s = summa + 1  # the Summa row as a formula refers to it
+
+    total = report.total  # net cost: costs − income
+    sheet.write_string(ack_head, 0, f"{ACCUMULATED} {ytd}", heading)
+    headers(ack_head + 1, [INDICATOR, f"Ack resultat\n{ytd}", f"Ack budget\n{ytd}", f"Ack avvikelse\n{ytd}"])
+    sheet.write_string(ack, 0, ACCUMULATED)
+    sheet.write_formula(ack, 1, f"=-B{s}", amt, display(-total.actual, unit))
+    sheet.write_formula(ack, 2, f"=-C{s}", amt, display(-total.phased, unit))
+    sheet.write_formula(ack, 3, f"=B{ack + 1}-C{ack + 1}", var, display(total.variance, unit))
+
+    sheet.write_string(statement_head, 0, f"Resultaträkning per uppdrag {ytd}", heading)
+    headers(statement_head + 1, [ASSIGNMENT, f"Resultat\n{ytd}", f"Budget\n{ytd}", f"Budget\n{year}",
+                                 f"Prognos\n{year}", f"Prog. avvikelse\nmot budget {year}"])
+    row = first
     for name, f in report.assignments:
+        cost = f.as_sign(False)  # net cost of the group, shown positive
         n = row + 1
         sheet.write_string(row, 0, name)
-        sheet.write_number(row, 1, display(f.actual, unit), amt)
-        sheet.write_number(row, 2, display(f.phased, unit), amt)
-        sheet.write_number(row, 3, display(f.budget, unit), amt)
-        sheet.write_number(row, 4, display(f.forecast, unit), amt)
-        sheet.write_formula(row, 5, f"=E{n}-D{n}", var, display(f.forecast - f.budget, unit))
+        sheet.write_number(row, 1, display(cost.actual, unit), amt)
+        sheet.write_number(row, 2, display(cost.phased, unit), amt)
+        sheet.write_number(row, 3, display(cost.budget, unit), amt)
+        sheet.write_number(row, 4, display(cost.forecast, unit), amt)
+        sheet.write_formula(row, 5, f"=D{n}-E{n}", var, display(cost.forecast_variance, unit))
         row += 1
-    last = row - 1
-    total = report.total.as_sign(True)
-    bold_amt, bold_var = fmt.get(num=AMOUNT, bold=True, top=1), fmt.get(num=VARIANCE, bold=True, top=1)
-    summa = row
-    sheet.write_string(summa, 0, "Summa", fmt.get(bold=True, top=1))
-    values = [total.actual, total.phased, total.budget, total.forecast]
-    for c, value in enumerate(values, start=1):
-        col = "ABCDEF"[c]
-        formula = f"=SUM({col}{first + 1}:{col}{last + 1})" if last >= first else "=0"
+    sheet.write_string(summa, 0, total_label(report), fmt.get(bold=True, top=1))
+    for c, value in enumerate([total.actual, total.phased, total.budget, total.forecast], start=1):
+        col = column_letter(c)
+        formula = f"=SUM({col}{first + 1}:{col}{summa})" if summa > first else "=0"
         sheet.write_formula(summa, c, formula, bold_amt, display(value, unit))
-    sheet.write_formula(summa, 5, f"=E{summa + 1}-D{summa + 1}", bold_var,
-                        display(total.forecast - total.budget, unit))
+    sheet.write_formula(summa, 5, f"=D{s}-E{s}", bold_var, display(total.forecast_variance, unit))
 
-    s = summa + 1
-    head_row = summa + 2
-    for c, name in enumerate(["", "Resultat", "Budget", "Avvikelse"]):
-        sheet.write(head_row, c, name, head if c == 0 else head_right)
-    ack, prog = head_row + 1, head_row + 2
-    sheet.write_string(ack, 0, "Ackumulerad budgetavvikelse", fmt.get(bold=True))
-    sheet.write_formula(ack, 1, f"=B{s}", amt, display(total.actual, unit))
-    sheet.write_formula(ack, 2, f"=C{s}", amt, display(total.phased, unit))
-    sheet.write_formula(ack, 3, f"=B{ack + 1}-C{ack + 1}", var, display(total.actual - total.phased, unit))
-    sheet.write_string(prog, 0, "Prognos budgetavvikelse", fmt.get(bold=True))
-    sheet.write_formula(prog, 1, f"=E{s}", amt, display(total.forecast, unit))
-    sheet.write_formula(prog, 2, f"=D{s}", amt, display(total.budget, unit))
-    sheet.write_formula(prog, 3, f"=B{prog + 1}-C{prog + 1}", var, display(total.forecast - total.budget, unit))
+    sheet.write_string(prog_head, 0, f"Prognos för helåret {year}", heading)
+    headers(prog_head + 1, [INDICATOR, f"Årsprognos\n{year}", f"Årsbudget\n{year}", f"Avvikelse\n{year}"])
+    sheet.write_string(prog, 0, FORECAST)
+    sheet.write_formula(prog, 1, f"=-E{s}", amt, display(-total.forecast, unit))
+    sheet.write_formula(prog, 2, f"=-D{s}", amt, display(-total.budget, unit))
+    sheet.write_formula(prog, 3, f"=B{prog + 1}-C{prog + 1}", var, display(total.forecast_variance, unit))
 
-    sheet.set_column(0, 0, fit_width([n for n, _ in report.assignments] + ["Ackumulerad budgetavvikelse"],
-                                     minimum=20))
-    sheet.set_column(1, 5, 17)
-    sheet.freeze_panes(HEADER_ROW + 1, 1)
-    page_setup(sheet, report.unit, f"{plabel} {report.year}", HEADER_ROW)
+    labels = [name for name, _ in report.assignments] + [total_label(report), ACCUMULATED, FORECAST]
+    sheet.set_column(0, 0, fit_width(labels, minimum=28, maximum=50))
+    sheet.set_column(1, 5, 16)
+    page_setup(sheet, report.unit, ytd if report.period else f"Budget {year}", statement_head + 1)
+    sheet.print_area(0, 0, prog, 5)
