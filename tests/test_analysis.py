@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from examples import copy_example
-from toolkit.consolidation import Consolidate
 
+from toolkit.consolidation import Consolidate
 from toolkit.engine.explanations import attach
 from toolkit.engine.model import NoteCell, NoteRow, Notes
 from toolkit.job import Job

@@ -36,6 +36,8 @@ def main(ctx: click.Context) -> None:
     reconcile Nämnder/                 kör den för varje arbetsbok i mappen
     reconcile consolidate Enheter/ -o Förbund.xlsx
                                        sammanställer enheterna i en arbetsbok
+    reconcile report Halmstad.xlsx --docx Ekonomi.docx
+                                       skriver rapportens avsnitt Ekonomi
     reconcile init Ny.xlsx             skapar en tom mall
     """
     if ctx.invoked_subcommand is None:  # nothing asked: the help, as a usage error
@@ -75,10 +77,10 @@ def _backup(no_backup: bool, backup_dir: Path | None, keep_backups: int):
     return None if no_backup else Backup(backup_dir, keep_backups)
 
 
-def _checked(check, *args) -> None:
-    """``check(*args)`` (see ``options``), its ``UsageError`` as the usage line."""
+def _checked(check, *args, **kwargs) -> None:
+    """``check(*args, **kwargs)`` (see ``options``), its ``UsageError`` as the usage line."""
     try:
-        check(*args)
+        check(*args, **kwargs)
     except UsageError as exc:
         raise Usage(exc.message) from None
 
@@ -302,6 +304,62 @@ def consolidate(inputs: tuple[Path, ...], output: Path | None, name: str | None,
     finally:
         if log is not None:
             log.close()
+
+
+@main.command("report", missing={
+    "inputs": "ange arbetsboken: reconcile report Halmstad.xlsx --docx Ekonomi.docx"})
+@click.argument("inputs", nargs=-1, required=True, type=Target(), metavar="ARBETSBOK.xlsx | ENHET.xlsx… | MAPP")
+@click.option("--docx", "docx_file", type=File(), metavar="UT.docx",
+              help="Skriv avsnittet Ekonomi som ett Word-dokument.")
+@click.option("--mall", "template", type=File(), metavar="MALL.docx",
+              help="Lägg avsnittet sist i en Word-mall (.docx eller .dotx): mallens format och första sidor "
+                   "behålls.")
+@click.option("--text", "text_file", metavar="UT.txt",
+              help="Skriv avsnittet som ren text (tabellerna med tabb mellan kolumnerna); - skriver texten här.")
+@click.option("--avsnitt", "number", metavar="NR",
+              help="Numrera rubrikerna från avsnittets nummer: 4 ger 4 Ekonomi, 4.1, 4.2, 4.2.1 och 4.3.")
+@click.option("--period", type=Period(), help="Bokslutsperiod: 2025-08, 202508 eller 8 (annars Inställningar "
+              "eller senaste bokförda månad).")
+@click.option("--budget", "budget_file", type=File(), metavar="FIL",
+              help="Läs bladet Budget från en annan arbetsbok eller en CSV-fil.")
+@click.option("--utfall", "ledger_files", multiple=True, type=Ledger(), metavar="FIL",
+              help="Läs huvudboken från en annan arbetsbok, CSV-fil eller SIE-fil (som vid månadskörningen).")
+@click.option("--konsolidering", "consolidation", type=File(), metavar="FÖRBUND.xlsx",
+              help="Rapport för en sammanställning av enheterna (filer eller en mapp): arbetsboken som "
+                   "reconcile consolidate skrev, med förklaringarna på dess blad Analys.")
+@click.option("--name", metavar="NAMN", help="Med --konsolidering: namnet i rubrikerna (standard: som på "
+              "sammanställningens blad).")
+@click.option("--strict", is_flag=True, help="Stoppa (slutkod 1, inget skrivs) om avstämningen ger en varning.")
+@click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
+def report(inputs: tuple[Path, ...], docx_file: Path | None, template: Path | None, text_file: str | None,
+           number: str | None, period: str | None, budget_file: Path | None, ledger_files: tuple[str, ...],
+           consolidation: Path | None, name: str | None, strict: bool, debug: bool) -> None:
+    """Skriv rapportens avsnitt Ekonomi: tabellen per ansvarsområde med
+    texten per område, ackumulerad budgetavvikelse, resultaträkning per
+    uppdrag och prognos — som Word-dokument (--docx) eller ren text (--text).
+
+    Siffrorna är desamma som en körning skriver på bladen, och förklaringarna
+    hämtas från bladet Analys; arbetsboken ändras inte."""
+    from .report import Publish
+
+    _checked(options.check_report, list(inputs), docx=docx_file, text=text_file, template=template, number=number,
+             consolidation=consolidation, name=name, budget=budget_file, utfall=ledger_files)
+    job = Publish(list(inputs), docx=docx_file, text=text_file, template=template, number=number, period=period,
+                  budget=budget_file, utfall=list(ledger_files), consolidation=consolidation, name=name, strict=strict)
+    try:
+        result = job.run()
+    except ReconcileError as exc:
+        _fail(exc, debug, False, job.path)
+        return
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        raise
+    except Exception as exc:
+        _unexpected(exc, job.path, debug, False, None)
+    if result.text is not None:  # the text on standard output, the summary line beside it on stderr
+        click.echo(result.text, nl=False)
+        click.echo(result.summary_line(), err=True)
+    else:
+        click.echo(result.summary_line())
 
 
 @main.command("init", missing={"path": "ange filen som ska skapas: reconcile init Ny.xlsx"},

@@ -28,7 +28,8 @@ DEFAULT_NAME = "Sammanställning.xlsx"  # the file written when --output is a fo
 
 class Consolidate:
     def __init__(self, inputs: list[Path], output: Path, *, name: str | None = None, period: str | None = None,
-                 backup: Backup | None = DEFAULT_BACKUP, wait: float = 0.0, strict: bool = False):
+                 backup: Backup | None = DEFAULT_BACKUP, wait: float = 0.0, strict: bool = False,
+                 unit_text: bool = False):
         output = Path(output)
         self.output = output / DEFAULT_NAME if output.is_dir() else output
         self.inputs = [Path(p) for p in inputs]
@@ -38,6 +39,9 @@ class Consolidate:
         self.wait = wait
         self.strict = strict  # --strict: a warning (the consolidation's or a unit's) stops the run
         self.output_before = None  # what the output was as the run began (ooxml.snapshot): its notes, the graft
+        #: read each unit's own text (Kommentar, Analys' explanations) into its report: the Word report's part
+        #: per unit shows them; the consolidation's sheets never do
+        self.unit_text = unit_text
 
     def unit_paths(self) -> list[Path]:
         """The unit workbooks: the files given, and the workbooks in the folders
@@ -82,7 +86,7 @@ class Consolidate:
 
         units: list[Unit] = []
         for path in self.unit_paths():
-            report = reconcile_inputs(read_inputs(path, period=self.period, notes=False))
+            report = reconcile_inputs(read_inputs(path, period=self.period, notes=self.unit_text))
             units.append(Unit(report.unit, str(path), report))
         _check_periods(units)
         units = [replace(unit, name=name) for unit, name in zip(units, _unique_names(units))]

@@ -123,6 +123,19 @@ SLUGS = {
     "sammanstallning-ar-enhet": "Sammanställningen är också en av enheterna",
     "enheter-saknas": "Inga enheters arbetsböcker hittades",
     "enheter-olika-perioder": "Enheterna har olika år eller bokslutsperiod",
+    # reconcile report
+    "rapport-utdata-saknas": "Rapporten behöver --docx eller --text",
+    "rapportfil-fel-sort": "Avsnittet skrivs som ett Word-dokument (.docx) eller en textfil",
+    "mall-fel-sort": "Mallen ska vara ett Word-dokument (.docx eller .dotx)",
+    "mall-olasbar": "Mallen kan inte läsas som ett Word-dokument",
+    "flagga-kraver-annan": "En flagga som bara används med en annan",
+    "flagga-med-konsolidering": "En flagga som inte kan användas med --konsolidering",
+    "konsolidering-saknas": "Flera enheter behöver --konsolidering",
+    "samma-fil": "Samma fil angiven för två ändamål",
+    "avsnitt-ogiltigt": "Inget avsnittsnummer",
+    "inte-sammanstallning": "Arbetsboken är ingen sammanställning",
+    "sammanstallning-som-enhet": "En sammanställning angavs som enhetens arbetsbok",
+    "dokument-last": "Dokumentet är öppet i ett annat program",
 }
 
 

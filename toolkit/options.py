@@ -87,6 +87,70 @@ def check_consolidation(output: str | os.PathLike | None) -> Path:
     return out
 
 
+REPORT_TARGET = "--docx eller --text saknas: ange vart avsnittet ska skrivas, t.ex. --docx Ekonomi.docx"
+NO_CONSOLIDATION = ("--konsolidering saknas: flera enheter sammanställs; ange arbetsboken som reconcile consolidate "
+                    "skrev, t.ex. --konsolidering Förbund.xlsx")
+
+
+def check_report(inputs: list[Path], *, docx: Path | None, text: str | None, template: Path | None,
+                 number: str | None, consolidation: Path | None, name: str | None, budget: object = None,
+                 utfall: object = None) -> None:
+    """``reconcile report``'s options: somewhere to write (``--docx`` a .docx, ``--text`` a file or ``-``),
+    a template (.docx or .dotx) only with ``--docx``, a section number such as 4 or 4.2; one workbook, or
+    with ``--konsolidering`` (a workbook) the units' workbooks and folders; no two of the files the same."""
+    if docx is None and text is None:
+        raise UsageError(REPORT_TARGET, slug="rapport-utdata-saknas")
+    if docx is not None:
+        if docx.is_dir():
+            raise UsageError(f"--docx {docx}: är en mapp; ange filen som avsnittet ska skrivas till (UT.docx)",
+                             slug="rapportfil-fel-sort")
+        if docx.suffix.lower() != ".docx":
+            raise UsageError(f"--docx {docx}: avsnittet skrivs som ett Word-dokument; ange en .docx-fil",
+                             slug="rapportfil-fel-sort")
+    if text is not None and text != "-" and Path(text).is_dir():
+        raise UsageError(f"--text {text}: är en mapp; ange en fil, eller - för att skriva texten här",
+                         slug="rapportfil-fel-sort")
+    if template is not None:
+        if docx is None:
+            raise UsageError(f"--mall {template}: mallen används bara med --docx", slug="flagga-kraver-annan")
+        if template.suffix.lower() not in (".docx", ".dotx"):
+            raise UsageError(f"--mall {template}: mallen ska vara ett Word-dokument; ange en .docx- eller .dotx-fil",
+                             slug="mall-fel-sort")
+    if number is not None and not _section_number(number):
+        raise UsageError(f"--avsnitt {number}: ange avsnittets nummer, t.ex. 4 eller 4.2", slug="avsnitt-ogiltigt")
+    written = [("--docx", docx), ("--text", None if text in (None, "-") else Path(text))]
+    kept = [("--docx", docx), ("--mall", template), ("--konsolidering", consolidation),
+            *(("arbetsboken", p) for p in inputs)]
+    for flag, out in written:
+        for what, other in kept:
+            if out is not None and other is not None and what != flag and _same(out, other):
+                raise UsageError(f"{flag} {out}: är samma fil som {what}; ange en annan fil", slug="samma-fil")
+    if consolidation is None:
+        if name is not None:
+            raise UsageError("--name: används bara med --konsolidering (namnet på en sammanställning)",
+                             slug="flagga-kraver-annan")
+        if len(inputs) > 1 or inputs[0].is_dir():
+            raise UsageError(NO_CONSOLIDATION, slug="konsolidering-saknas")
+        return
+    if consolidation.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise UsageError(f"--konsolidering {consolidation}: ange sammanställningens arbetsbok (.xlsx)",
+                         slug="utfil-fel-sort")
+    for flag, given in (("--budget", budget), ("--utfall", utfall)):
+        if given:
+            raise UsageError(f"{flag} kan inte användas med --konsolidering (varje enhet har sina egna blad)",
+                             slug="flagga-med-konsolidering")
+
+
+def _section_number(text: str) -> bool:
+    """'4', '4.2', '12.1.3': numbers separated by dots."""
+    parts = text.split(".")
+    return all(part.isdigit() and len(part) <= 3 for part in parts)
+
+
+def _same(a: Path, b: Path) -> bool:
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
 def backup_policy(backup: bool | str | os.PathLike | Backup | None = True, keep: int | None = None) -> Backup | None:
     """What is kept of the version a run replaces: True the previous version as
     ``NAME.bak`` beside it, False or None nothing, a folder every version

@@ -36,17 +36,7 @@ class Result:
     def summary_line(self) -> str:
         """'Halmstad.xlsx: jan–aug 2025 · utfall 748 tkr · avvikelse -18 tkr · prognos 1 323 tkr · 3 blad skrivna'."""
         r = self.report
-        unit = r.show_in
-        parts = []
-        if r.is_consolidation:
-            n = len(r.units)
-            parts.append(f"{n} enheter" if n != 1 else "1 enhet")
-        parts += [
-            self.period_text(),
-            f"utfall {format_amount(r.total.actual, unit)}",
-            f"avvikelse {format_amount(r.total.variance, unit, signed=True)}",
-            f"prognos {format_amount(r.total.forecast, unit)}",
-        ]
+        parts = figure_parts(r)
         if self.written is None:
             parts.append("kontroll, inget skrivet")
         elif not self.changed:
@@ -81,6 +71,23 @@ class Result:
                      }}
         return head | {"warnings": len(r.warnings), "findings": [f.as_dict() for f in r.findings],
                        "sheets": list(self.sheets)}
+
+
+def figure_parts(report: Report) -> list[str]:
+    """The summary line's figures: ['2 enheter', 'jan–aug 2025', 'utfall 748 tkr', 'avvikelse -18 tkr',
+    'prognos 1 323 tkr'] (the number of units only for a consolidation)."""
+    unit = report.show_in
+    parts = []
+    if report.is_consolidation:
+        n = len(report.units)
+        parts.append(f"{n} enheter" if n != 1 else "1 enhet")
+    period = f"{report.period_label} {report.year}" if report.period else f"{report.year}, inget utfall ännu"
+    return parts + [
+        period,
+        f"utfall {format_amount(report.total.actual, unit)}",
+        f"avvikelse {format_amount(report.total.variance, unit, signed=True)}",
+        f"prognos {format_amount(report.total.forecast, unit)}",
+    ]
 
 
 def kr(value: Fraction | int) -> float:

@@ -25,18 +25,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 
 from ..errors import InputError
 from .section import Block, Heading, Paragraph, Table
 
-TABLE_STYLES = ("Light List", "Table Grid")  # the first the document has; else its default table style
-TABLE_FONT_SIZE = 9  # points: a report's table (seven to nine columns across a portrait page)
-LABEL_SHARE = 0.34  # of the text width, the label column of a wide table (the rest shared by the figures)
-NARROW_LABEL_SHARE = 0.40  # … of a table of few columns
-INDENT_CM = 0.35  # a label's indent per level of the tree
-HEADING_SIZES = {1: 16, 2: 13, 3: 11, 4: 11}  # points, for heading styles a template lacks
+TABLE_STYLES = ("Light Shading", "Table Grid")  # the first the document has; else its default table style
+TABLE_FONT_SIZE = 9  # points: a report's table
+WIDE_TABLE_FONT_SIZE = 8  # … of more than seven columns (Intecknat and Kvar att disponera across a portrait page)
+CHARACTER = 0.48  # the width of an average character, in ems (Calibri's digits are 0.51, its letters less)
+CELL_MARGIN_CM = 0.1  # left and right inside a cell
+KEEP_TOGETHER = 15  # a table of at most this many rows is kept on one page (with its heading)
+MIN_LABEL_CM = 3.5  # the label column is never narrower (its text wraps)
+INDENT_CM = 0.3  # a label's indent per level of the tree
+HEADING_SIZES = {1: 16, 2: 13, 3: 11, 4: 11}  # points: a new document's headings, and those a template lacks
+FONT = "Calibri"  # a new document's
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 DOCUMENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
@@ -70,16 +75,42 @@ def docx_bytes(blocks: Sequence[Block], *, title: str, moment: dt.datetime, temp
 
 
 def _new_document():
-    """python-docx's template on A4 with 2.5 cm margins."""
+    """python-docx's template on A4 with 2.5 cm margins, in a report's plain look: Calibri 11 pt, black
+    headings (the template's are Cambria and blue)."""
     import docx
-    from docx.shared import Cm
+    from docx.shared import Cm, Pt
 
     document = docx.Document()
     for section in document.sections:
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
         section.left_margin = section.right_margin = Cm(2.5)
         section.top_margin = section.bottom_margin = Cm(2.5)
+    normal = document.styles["Normal"]
+    _plain_font(normal, FONT)
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(6)
+    for level, size in HEADING_SIZES.items():
+        style = document.styles[f"Heading {level}"]
+        _plain_font(style, FONT)
+        style.font.size = Pt(size)
+        style.paragraph_format.space_before = Pt(18 if level == 1 else 12)
+        style.paragraph_format.space_after = Pt(6)
     return document
+
+
+def _plain_font(style, name: str) -> None:
+    """``style`` in font ``name`` and black: the theme's font and colour taken off (they win over a name)."""
+    from docx.oxml.ns import qn
+
+    rpr = style.element.get_or_add_rPr()
+    fonts = _child(rpr, "w:rFonts")
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attribute), name)
+    color = rpr.find(qn("w:color"))
+    if color is not None:
+        rpr.remove(color)
 
 
 def _has_content(document) -> bool:
@@ -93,36 +124,33 @@ def _has_content(document) -> bool:
 
 def _as_document(template: bytes, name: str) -> bytes:
     """The template's bytes as a .docx: a .dotx (a Word template) differs only in its main part's content type.
-    A file that is no readable Word document stops the run with what to do."""
-    from ..ooxml.limits import Refusal, check_package
+    A file that is no readable Word document stops the run with what to do (the package's bounds — size, zip
+    bombs — are checked before: ``report.read_template``)."""
 
     def refuse(why: str) -> InputError:
         return InputError(f"mallen går inte att läsa som ett Word-dokument ({why}); öppna den i Word, spara den "
                           "som .docx och kör igen", file=name, slug="mall-olasbar")
 
     try:
-        check_package(template)
         with zipfile.ZipFile(io.BytesIO(template)) as package:
             names = package.namelist()
             if "[Content_Types].xml" not in names or "word/document.xml" not in names:
                 raise refuse("zip-paketet saknar ett Word-dokument")
             types = package.read("[Content_Types].xml")
-    except Refusal as exc:
-        raise refuse(exc.message.split(";")[0]) from None
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile):
         raise refuse("inte ett zip-paket") from None
-    if TEMPLATE_TYPE.encode() not in types:
-        data = template
-    else:
-        data = _replace_member(template, "[Content_Types].xml", types.replace(TEMPLATE_TYPE.encode(),
-                                                                              DOCUMENT_TYPE.encode()))
+    if b"macroEnabled" in types:
+        raise refuse("ett dokument med makron")
+    data = template
+    if TEMPLATE_TYPE.encode() in types:
+        data = _replace_member(template, "[Content_Types].xml",
+                               types.replace(TEMPLATE_TYPE.encode(), DOCUMENT_TYPE.encode()))
     try:
         import docx
 
         docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx's errors are English and varied; the economist reads one line
-        why = "ett Word-dokument med makron" if b"macroEnabled" in types else f"{type(exc).__name__}"
-        raise refuse(why) from None
+        raise refuse(f"python-docx: {type(exc).__name__}") from None
     return data
 
 
@@ -193,6 +221,7 @@ class _Writer:
         from docx.shared import Cm, Pt
 
         n = block.columns
+        size = TABLE_FONT_SIZE if n <= 7 else WIDE_TABLE_FONT_SIZE
         table = self.document.add_table(rows=1 + len(block.rows), cols=n)
         for name in TABLE_STYLES:
             try:
@@ -204,10 +233,8 @@ class _Writer:
         table.autofit = False
         _no_table_borders(table)
         _look(table)
-        label_share = LABEL_SHARE if n > 5 else NARROW_LABEL_SHARE
-        label_width = int(self.text_width * label_share)
-        figure_width = int((self.text_width - label_width) / max(1, n - 1))
-        widths = [label_width] + [figure_width] * (n - 1)
+        _cell_margins(table, Cm(CELL_MARGIN_CM))
+        widths = column_widths(block, self.text_width, Pt(size))
         for column, width in zip(table.columns, widths):
             column.width = width
 
@@ -218,11 +245,12 @@ class _Writer:
             lines = text.split("\n")
             for i, line in enumerate(lines):
                 run = paragraph.add_run(line)
-                run.font.size = Pt(TABLE_FONT_SIZE)
+                run.font.size = Pt(size)
                 run.bold = bold
                 run.italic = italic or None
                 if i < len(lines) - 1:
                     run.add_break()
+            _mark_size(paragraph, size)  # an empty cell's line is as high as the others
             fmt = paragraph.paragraph_format
             fmt.space_before = fmt.space_after = Pt(0)
             fmt.line_spacing = 1.0
@@ -238,18 +266,52 @@ class _Writer:
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
             _border(cell, "bottom", 1)
             cell.paragraphs[0].paragraph_format.keep_with_next = True
-        for row, data in zip(table.rows[1:], block.rows):
+        together = len(block.rows) <= KEEP_TOGETHER
+        for i, (row, data) in enumerate(zip(table.rows[1:], block.rows), start=1):
             _cant_split(row)
             for c, (cell, text) in enumerate(zip(row.cells, data.cells)):
                 fill(cell, text, right=c > 0, bold=data.bold, italic=data.italic and c == 0,
                      indent=data.indent if c == 0 else 0, width=widths[c])
                 if data.rule:
                     _border(cell, "top", data.rule)
+                if together and i < len(block.rows):
+                    cell.paragraphs[0].paragraph_format.keep_with_next = True
         last = table.rows[-1]
         for cell in last.cells:
             _border(cell, "bottom", 1)
         # a little air after the table: an empty paragraph, as a report has
         self.document.add_paragraph()
+
+
+def _words(text: str) -> list[str]:
+    """The pieces a line may break between: at spaces, and after a dash ("budget–" "prognos")."""
+    return [w for line in text.split("\n") for w in re.split(r"\s+|(?<=[–-])", line) if w]
+
+
+def column_widths(table: Table, text_width: int, size: int) -> list[int]:
+    """Widths (EMU) that fill ``text_width``: each figure column as wide as its longest figure or heading
+    word; the label column the rest, at least MIN_LABEL_CM (its text wraps) — and when even that is too wide,
+    the figure columns shrink alike."""
+    from docx.shared import Cm
+
+    char = size * CHARACTER
+    margins = 2 * Cm(CELL_MARGIN_CM)
+    figures = []
+    for c in range(1, table.columns):
+        texts = [table.header[c], *(row.cells[c] for row in table.rows)]
+        figures.append(max(len(w) for text in texts for w in _words(text) or [""]) * char + margins + char)
+    labels = [row.cells[0] for row in table.rows] + [table.header[0]]
+    indents = [row.indent for row in table.rows] + [0]
+    label_need = max(len(text) * char + indent * Cm(INDENT_CM) for text, indent in zip(labels, indents)) + margins
+    room = text_width - sum(figures)
+    label = max(Cm(MIN_LABEL_CM), min(label_need, room))
+    if label + sum(figures) > text_width:
+        scale = (text_width - label) / sum(figures)
+        figures = [f * scale for f in figures]
+    else:  # room to spare: the figure columns share it, and the table fills the text width
+        spare = (text_width - label - sum(figures)) / max(1, len(figures))
+        figures = [f + spare for f in figures]
+    return [int(label)] + [int(f) for f in figures]
 
 
 def find_heading_style(document, level: int):
@@ -305,6 +367,14 @@ def _child(parent, tag: str):
     return found
 
 
+def _mark_size(paragraph, size: int) -> None:
+    """The paragraph mark's font size (w:pPr/w:rPr/w:sz, in half points): the height of an empty line."""
+    from docx.oxml.ns import qn
+
+    rpr = _child(paragraph._p.get_or_add_pPr(), "w:rPr")
+    _child(rpr, "w:sz").set(qn("w:val"), str(int(size * 2)))
+
+
 def _repeat_header(row) -> None:
     """The row repeats at the top of every page the table runs onto (w:tblHeader)."""
     _child(row._tr.get_or_add_trPr(), "w:tblHeader")
@@ -340,11 +410,22 @@ def _no_table_borders(table) -> None:
         line.set(qn("w:val"), "nil")
 
 
+def _cell_margins(table, width: int) -> None:
+    """Left and right margins inside the cells (w:tblCellMar, in twentieths of a point)."""
+    from docx.oxml.ns import qn
+
+    margins = _child(table._tbl.tblPr, "w:tblCellMar")
+    for edge in ("left", "right"):
+        side = _child(margins, f"w:{edge}")
+        side.set(qn("w:w"), str(int(width / 635)))
+        side.set(qn("w:type"), "dxa")
+
+
 def _look(table) -> None:
     """The style's header-row look only: no banded rows or columns, no first-column or last-row look."""
     from docx.oxml.ns import qn
 
     look = _child(table._tbl.tblPr, "w:tblLook")
     for name, value in (("w:firstRow", "1"), ("w:lastRow", "0"), ("w:firstColumn", "0"), ("w:lastColumn", "0"),
-                        ("w:noHBand", "1"), ("w:noVBand", "1"), ("w:val", "0420")):
+                        ("w:noHBand", "1"), ("w:noVBand", "1"), ("w:val", "0620")):
         look.set(qn(name), value)

@@ -27,13 +27,11 @@ from __future__ import annotations
 
 from ..cells import column_letter
 from ..engine.results import Report
-from ..engine.text import genitive
-from .formats import AMOUNT, VARIANCE, display, fit_width, page_setup
+from ..engine.statement import ACCUMULATED, FORECAST, statement
+from .formats import AMOUNT, VARIANCE, fit_width, page_setup
 from .text import title, write_unit_note
 
 FIRST_ROW = 3  # the first table's heading
-ACCUMULATED = "Ackumulerad budgetavvikelse"
-FORECAST = "Prognos budgetavvikelse"
 INDICATOR = "Indikator"
 ASSIGNMENT = "Uppdrag"
 
@@ -43,9 +41,19 @@ def ytd_text(report: Report) -> str:
     return f"{report.period_label} {report.year}" if report.period else f"0 mån {report.year}"
 
 
-def total_label(report: Report) -> str:
-    """'Summa Lokal nämnd Halmstads verksamhet'."""
-    return f"Summa {genitive(report.unit)} verksamhet"
+def titles(report: Report) -> tuple[str, str, str]:
+    """The three tables' headings (4.2, 4.2.1, 4.3), with their period."""
+    ytd = ytd_text(report)
+    return f"{ACCUMULATED} {ytd}", f"Resultaträkning per uppdrag {ytd}", f"Prognos för helåret {report.year}"
+
+
+def headers(report: Report) -> tuple[list[str], list[str], list[str]]:
+    """The three tables' column headings: the figure, a line break ("\n"), its period."""
+    ytd, year = ytd_text(report), report.year
+    return ([INDICATOR, f"Ack resultat\n{ytd}", f"Ack budget\n{ytd}", f"Ack avvikelse\n{ytd}"],
+            [ASSIGNMENT, f"Resultat\n{ytd}", f"Budget\n{ytd}", f"Budget\n{year}", f"Prognos\n{year}",
+             f"Prog. avvikelse\nmot budget {year}"],
+            [INDICATOR, f"Årsprognos\n{year}", f"Årsbudget\n{year}", f"Avvikelse\n{year}"])
 
 
 def write_result_statement(sheet, report: Report, fmt) -> None:
@@ -60,7 +68,7 @@ def write_result_statement(sheet, report: Report, fmt) -> None:
     amt, var = fmt.get(num=AMOUNT), fmt.get(num=VARIANCE)
     bold_amt, bold_var = fmt.get(num=AMOUNT, bold=True, top=1), fmt.get(num=VARIANCE, bold=True, top=1)
 
-    def headers(row: int, names: list[str]) -> None:
+    def write_headers(row: int, names: list[str]) -> None:
         """A table's headings: the figure on the first line, its period on the second (a break of
         our own: left to wrapping, "jan–aug 2025" breaks after its dash and two headings run together)."""
         for c, name in enumerate(names):
@@ -77,43 +85,43 @@ def write_result_statement(sheet, report: Report, fmt) -> None:
     prog = prog_head + 2
     s = summa + 1  # the Summa row as a formula refers to it
 
-    total = report.total  # net cost: costs − income
-    sheet.write_string(ack_head, 0, f"{ACCUMULATED} {ytd}", heading)
-    headers(ack_head + 1, [INDICATOR, f"Ack resultat\n{ytd}", f"Ack budget\n{ytd}", f"Ack avvikelse\n{ytd}"])
-    sheet.write_string(ack, 0, ACCUMULATED)
-    sheet.write_formula(ack, 1, f"=-B{s}", amt, display(-total.actual, unit))
-    sheet.write_formula(ack, 2, f"=-C{s}", amt, display(-total.phased, unit))
-    sheet.write_formula(ack, 3, f"=B{ack + 1}-C{ack + 1}", var, display(total.variance, unit))
+    figures = statement(report)
+    titled, headed = titles(report), headers(report)
+    accumulated, total, forecast = figures.accumulated, figures.total, figures.forecast
+    sheet.write_string(ack_head, 0, titled[0], heading)
+    write_headers(ack_head + 1, headed[0])
+    sheet.write_string(ack, 0, accumulated.label)
+    sheet.write_formula(ack, 1, f"=-B{s}", amt, float(accumulated.result))
+    sheet.write_formula(ack, 2, f"=-C{s}", amt, float(accumulated.budget))
+    sheet.write_formula(ack, 3, f"=B{ack + 1}-C{ack + 1}", var, float(accumulated.variance))
 
-    sheet.write_string(statement_head, 0, f"Resultaträkning per uppdrag {ytd}", heading)
-    headers(statement_head + 1, [ASSIGNMENT, f"Resultat\n{ytd}", f"Budget\n{ytd}", f"Budget\n{year}",
-                                 f"Prognos\n{year}", f"Prog. avvikelse\nmot budget {year}"])
+    sheet.write_string(statement_head, 0, titled[1], heading)
+    write_headers(statement_head + 1, headed[1])
     row = first
-    for name, f in report.assignments:
-        cost = f.as_sign(False)  # net cost of the group, shown positive
+    for line in figures.assignments:  # net cost of the group, shown positive
         n = row + 1
-        sheet.write_string(row, 0, name)
-        sheet.write_number(row, 1, display(cost.actual, unit), amt)
-        sheet.write_number(row, 2, display(cost.phased, unit), amt)
-        sheet.write_number(row, 3, display(cost.budget, unit), amt)
-        sheet.write_number(row, 4, display(cost.forecast, unit), amt)
-        sheet.write_formula(row, 5, f"=D{n}-E{n}", var, display(cost.forecast_variance, unit))
+        sheet.write_string(row, 0, line.label)
+        sheet.write_number(row, 1, float(line.actual), amt)
+        sheet.write_number(row, 2, float(line.phased), amt)
+        sheet.write_number(row, 3, float(line.budget), amt)
+        sheet.write_number(row, 4, float(line.forecast), amt)
+        sheet.write_formula(row, 5, f"=D{n}-E{n}", var, float(line.forecast_variance))
         row += 1
-    sheet.write_string(summa, 0, total_label(report), fmt.get(bold=True, top=1))
+    sheet.write_string(summa, 0, total.label, fmt.get(bold=True, top=1))
     for c, value in enumerate([total.actual, total.phased, total.budget, total.forecast], start=1):
         col = column_letter(c)
         formula = f"=SUM({col}{first + 1}:{col}{summa})" if summa > first else "=0"
-        sheet.write_formula(summa, c, formula, bold_amt, display(value, unit))
-    sheet.write_formula(summa, 5, f"=D{s}-E{s}", bold_var, display(total.forecast_variance, unit))
+        sheet.write_formula(summa, c, formula, bold_amt, float(value))
+    sheet.write_formula(summa, 5, f"=D{s}-E{s}", bold_var, float(total.forecast_variance))
 
-    sheet.write_string(prog_head, 0, f"Prognos för helåret {year}", heading)
-    headers(prog_head + 1, [INDICATOR, f"Årsprognos\n{year}", f"Årsbudget\n{year}", f"Avvikelse\n{year}"])
-    sheet.write_string(prog, 0, FORECAST)
-    sheet.write_formula(prog, 1, f"=-E{s}", amt, display(-total.forecast, unit))
-    sheet.write_formula(prog, 2, f"=-D{s}", amt, display(-total.budget, unit))
-    sheet.write_formula(prog, 3, f"=B{prog + 1}-C{prog + 1}", var, display(total.forecast_variance, unit))
+    sheet.write_string(prog_head, 0, titled[2], heading)
+    write_headers(prog_head + 1, headed[2])
+    sheet.write_string(prog, 0, forecast.label)
+    sheet.write_formula(prog, 1, f"=-E{s}", amt, float(forecast.result))
+    sheet.write_formula(prog, 2, f"=-D{s}", amt, float(forecast.budget))
+    sheet.write_formula(prog, 3, f"=B{prog + 1}-C{prog + 1}", var, float(forecast.variance))
 
-    labels = [name for name, _ in report.assignments] + [total_label(report), ACCUMULATED, FORECAST]
+    labels = [line.label for line in figures.assignments] + [total.label, ACCUMULATED, FORECAST]
     sheet.set_column(0, 0, fit_width(labels, minimum=28, maximum=50))
     sheet.set_column(1, 5, 16)
     page_setup(sheet, report.unit, ytd if report.period else f"Budget {year}", statement_head + 1)

@@ -29,8 +29,10 @@ from fractions import Fraction
 
 from ..engine.results import Report
 from ..engine.shown import summary_table
-from ..engine.text import NBSP, number, percent
+from ..engine.statement import Assignment, Indicator, statement
+from ..engine.text import TOTAL_KEY, UNIT_TOTAL, areas, number, percent
 from ..money import round_half_up
+from .result_statement import headers, titles
 from .summary import GAP, headings
 
 SECTION = "Ekonomi"
@@ -130,5 +132,73 @@ def result_table(report: Report) -> Table:
     return Table(tuple(heads.values()), tuple(rows))
 
 
-def _unit_text(report: Report) -> str:
-    return f"Belopp i {report.show_in}".replace(" ", NBSP, 0)
+def statement_tables(report: Report) -> tuple[Table, Table, Table]:
+    """Resultaträkning's three tables (4.2, 4.2.1, 4.3), as the sheet shows them."""
+    figures = statement(report)
+    accumulated, per_assignment, forecast = headers(report)
+
+    def indicator(row: Indicator) -> Row:
+        return Row((row.label, whole(row.result), whole(row.budget), whole(row.variance)))
+
+    def assignment(row: Assignment, **style) -> Row:
+        return Row((row.label, whole(row.actual), whole(row.phased), whole(row.budget), whole(row.forecast),
+                    whole(row.forecast_variance)), **style)
+
+    rows = [assignment(row) for row in figures.assignments]
+    rows.append(assignment(figures.total, bold=True, rule=1))
+    return (Table(tuple(accumulated), (indicator(figures.accumulated),)),
+            Table(tuple(per_assignment), tuple(rows)),
+            Table(tuple(forecast), (indicator(figures.forecast),)))
+
+
+def explanation(report: Report, key: tuple[str, ...]) -> list[str]:
+    """The economist's explanation of an area as typed in Analys' Förklaring (a formula: its value), one
+    item per line of the cell; [] when nothing was typed."""
+    row = report.explanations.rows.get(key)
+    cell = next((c for c in row.cells if c.offset == 0), None) if row is not None else None
+    if cell is None or not isinstance(cell.value, str):
+        return []
+    return [line.strip() for line in cell.value.splitlines() if line.strip()]
+
+
+def area_paragraphs(report: Report) -> list[Paragraph]:
+    """The report's text: the unit as a whole (balance, headline, forecast), then each area (in a
+    consolidation each unit, then each Uppdrag): its name in bold, its sentences, and the economist's
+    explanation after them; a second line of an explanation is a paragraph of its own."""
+    out: list[Paragraph] = []
+    for area in areas(report):
+        lines = explanation(report, area.key)
+        text = " ".join([area.text, *lines[:1]])
+        if area.key == TOTAL_KEY:
+            out.append(Paragraph((Run(text),)))
+        else:
+            name = area.key[0] if area.key[-1] == UNIT_TOTAL and len(area.key) == 2 else area.label
+            out.append(Paragraph((Run(name, bold=True), Run(f" — {text}"))))
+        out += [Paragraph((Run(line),)) for line in lines[1:]]
+    return out
+
+
+def _numbered(prefix: str | None, *parts: int) -> str:
+    return ".".join([prefix, *map(str, parts)]) if prefix else ""
+
+
+def unit_blocks(report: Report, level: int, prefix: str | None) -> list[Block]:
+    """One unit's part of the section (or a consolidation's whole): 4.1 with its text, 4.2, 4.2.1, 4.3."""
+    accumulated, per_assignment, forecast = statement_tables(report)
+    titled = titles(report)
+    return [Heading(level, RESULT_HEADING, _numbered(prefix, 1)), result_table(report), *area_paragraphs(report),
+            Heading(level, titled[0], _numbered(prefix, 2)), accumulated,
+            Heading(level + 1, titled[1], _numbered(prefix, 2, 1)), per_assignment,
+            Heading(level, titled[2], _numbered(prefix, 3)), forecast]
+
+
+def section(report: Report, number: str | None = None) -> tuple[Block, ...]:
+    """The section Ekonomi (numbered from ``number``, e.g. "4": 4.1, 4.2, 4.2.1, 4.3; None: unnumbered):
+    the unit's part, or a consolidation's whole and then each unit's part under the unit's name."""
+    blocks: list[Block] = [Heading(1, SECTION, number or "")]
+    blocks += unit_blocks(report, 2, number)
+    for i, part in enumerate(report.units, start=4):
+        prefix = _numbered(number, i) or None
+        blocks.append(Heading(2, part.name, prefix or ""))
+        blocks += unit_blocks(part.report, 3, prefix)
+    return tuple(blocks)
