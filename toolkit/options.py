@@ -125,6 +125,10 @@ def check_report(inputs: list[Path], *, docx: Path | None, text: str | None, tem
         for what, other in kept:
             if out is not None and other is not None and what != flag and _same(out, other):
                 raise UsageError(f"{flag} {out}: är samma fil som {what}; ange en annan fil", slug="samma-fil")
+    for given in inputs:
+        if consolidation is not None and _same(consolidation, given):
+            raise UsageError(f"--konsolidering {consolidation}: är samma fil som en av enheterna; ange arbetsboken som "
+                             "reconcile consolidate skrev", slug="samma-fil")
     if consolidation is None:
         if name is not None:
             raise UsageError("--name: används bara med --konsolidering (namnet på en sammanställning)",

@@ -29,6 +29,11 @@ from .errors import InputError, LockedError
 from .result import figure_parts, warnings_note
 
 STDOUT = "-"  # --text -: the text on standard output
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old .doc, or an encrypted .docx
+#: a template refused by the package's bounds (``ooxml.limits``): why, in a Word document's words
+TEMPLATE_REFUSALS = {"inte-xlsx": "inte ett zip-paket", "arbetsbok-avkortad": "zip-paketet är avkortat eller skadat",
+                     "arbetsbok-krypterad": "den är lösenordsskyddad", "zip-bomb": "den ser ut som en zip-bomb",
+                     "arbetsbok-for-stor": "den är för stor"}
 TEMPLATE_SUFFIXES = (".docx", ".dotx")
 
 
@@ -162,8 +167,11 @@ def read_template(path: Path) -> bytes:
     try:
         check_package(data)
     except Refusal as exc:
-        raise InputError(f"mallen går inte att läsa som ett Word-dokument ({exc.message.split(';')[0]}); öppna den "
-                         "i Word, spara den som .docx och kör igen", file=str(path), slug="mall-olasbar") from None
+        why = TEMPLATE_REFUSALS.get(exc.slug, "zip-paketet är trasigt")
+        if exc.slug == "inte-xlsx" and data.startswith(OLE_MAGIC):
+            why = "en äldre .doc-fil eller ett lösenordsskyddat dokument"
+        raise InputError(f"mallen går inte att läsa som ett Word-dokument ({why}); öppna den i Word, spara den som "
+                         ".docx och kör igen", file=str(path), slug="mall-olasbar") from None
     return data
 
 
