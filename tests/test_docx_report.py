@@ -270,6 +270,25 @@ def test_a_tables_look_figures_right_header_repeated_rows_whole_rules_on_summa_a
     assert table.style is not None and table.style.name in ("Light Shading", "Table Grid")
 
 
+def test_the_tables_fill_the_text_width_and_no_figure_or_heading_word_is_broken(workbook, tmp_path):
+    from docx.shared import Pt
+
+    from toolkit.render.docx_report import _words, measure
+
+    out, found = written(workbook, tmp_path)
+    section = docx.Document(str(out)).sections[-1]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for table in (item[1] for item in found if item[0] == "t"):
+        widths = [int(w) for w in table._tbl.xpath("./w:tblGrid/w:gridCol/@w:w")]  # twentieths of a point
+        assert abs(sum(widths) * 635 - text_width) < 635 * len(widths)
+        size = Pt(table.rows[1].cells[1].paragraphs[0].runs[0].font.size.pt)
+        assert size.pt >= 7
+        for c in range(1, len(widths)):
+            texts = [row.cells[c].text for row in table.rows]
+            widest = max(measure(w, size, 0.9) for text in texts for w in _words(text))
+            assert widths[c] * 635 >= widest, (table.rows[0].cells[c].text, c)
+
+
 # -- the text -------------------------------------------------------------------------------------------------
 
 
@@ -468,14 +487,19 @@ def test_a_word_template_dotx_is_taken_as_its_document(tmp_path):
 
 @pytest.mark.parametrize("data, why", [
     (b"not a zip at all", "inte ett zip-paket"),
-    (None, "zip-paketet saknar ett Word-dokument"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "en äldre .doc-fil eller ett lösenordsskyddat dokument"),
+    ({"hej.txt": "hej"}, "zip-paketet saknar ett Word-dokument"),
+    ({"[Content_Types].xml": "<Types/>", "word/document.xml": "<trasig"}, "innehållet går inte att tolka"),
+    ({"[Content_Types].xml": "application/vnd.ms-word.document.macroEnabled.main+xml", "word/document.xml": ""},
+     "ett dokument med makron"),
 ])
 def test_a_template_that_is_no_word_document_stops_with_one_line(tmp_path, data, why):
     path = halmstad(tmp_path)
     mall = tmp_path / "Mall.docx"
-    if data is None:
+    if isinstance(data, dict):
         with zipfile.ZipFile(mall, "w") as package:
-            package.writestr("hej.txt", "hej")
+            for name, text in data.items():
+                package.writestr(name, text)
     else:
         mall.write_bytes(data)
     out = tmp_path / "Ekonomi.docx"

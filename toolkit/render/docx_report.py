@@ -33,12 +33,22 @@ from ..errors import InputError
 from .section import Block, Heading, Paragraph, Table
 
 TABLE_STYLES = ("Light Shading", "Table Grid")  # the first the document has; else its default table style
-TABLE_FONT_SIZE = 9  # points: a report's table
-WIDE_TABLE_FONT_SIZE = 8  # … of more than seven columns (Intecknat and Kvar att disponera across a portrait page)
-CHARACTER = 0.48  # the width of an average character, in ems (Calibri's digits are 0.51, its letters less)
+TABLE_FONT_SIZES = (9, 8.5, 8, 7.5, 7)  # points: the largest at which every table's figures fit the text width
+#: a font's characters against Arial's (below): the fonts reports are set in; a font not listed is taken as Arial
+FONT_WIDTHS = {"calibri": 0.9, "carlito": 0.9, "arial": 1.0, "helvetica": 1.0, "liberation sans": 1.0,
+               "arimo": 1.0, "times new roman": 0.9, "liberation serif": 0.9, "cambria": 0.95, "caladea": 0.95,
+               "georgia": 1.02, "garamond": 0.85, "verdana": 1.15, "tahoma": 1.0, "segoe ui": 0.98,
+               "century gothic": 1.1, "trebuchet ms": 0.98}
+#: Arial's widths in ems: by character, else by kind
+CHARACTER_WIDTHS = {**dict.fromkeys("ijl", 0.222), **dict.fromkeys("ft ", 0.278), "\u00a0": 0.278,
+                    **dict.fromkeys("r()-", 0.333), **dict.fromkeys("mM%", 0.86), "w": 0.722, "W": 0.944}
+DIGIT, UPPER, LOWER = 0.556, 0.667, 0.556
+BOLD = 1.08  # a bold text's width against a regular one's
 CELL_MARGIN_CM = 0.1  # left and right inside a cell
+SLACK_CM = 0.05  # and a little more, for a font a little wider than measured
 KEEP_TOGETHER = 15  # a table of at most this many rows is kept on one page (with its heading)
 MIN_LABEL_CM = 3.5  # the label column is never narrower (its text wraps)
+LABEL_CM = 4.5  # … and a smaller font is taken before it is narrower than this (or than its longest label)
 INDENT_CM = 0.3  # a label's indent per level of the tree
 HEADING_SIZES = {1: 16, 2: 13, 3: 11, 4: 11}  # points: a new document's headings, and those a template lacks
 FONT = "Calibri"  # a new document's
@@ -149,8 +159,8 @@ def _as_document(template: bytes, name: str) -> bytes:
         import docx
 
         docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx's errors are English and varied; the economist reads one line
-        raise refuse(f"python-docx: {type(exc).__name__}") from None
+    except Exception:  # python-docx's errors are English and varied; the economist reads one line
+        raise refuse("innehållet går inte att tolka") from None
     return data
 
 
@@ -181,8 +191,12 @@ class _Writer:
         self.headings: dict[int, object] = {}
         section = document.sections[-1]
         self.text_width = section.page_width - section.left_margin - section.right_margin
+        self.em = font_width(document)
+        self.size = TABLE_FONT_SIZES[0]
 
     def write(self, blocks: Sequence[Block]) -> None:
+        tables = [block for block in blocks if isinstance(block, Table)]
+        self.size = table_font_size(tables, self.text_width, self.em)  # one size for every table
         for block in blocks:
             if isinstance(block, Heading):
                 self.heading(block)
@@ -221,7 +235,7 @@ class _Writer:
         from docx.shared import Cm, Pt
 
         n = block.columns
-        size = TABLE_FONT_SIZE if n <= 7 else WIDE_TABLE_FONT_SIZE
+        size = self.size
         table = self.document.add_table(rows=1 + len(block.rows), cols=n)
         for name in TABLE_STYLES:
             try:
@@ -234,7 +248,7 @@ class _Writer:
         _no_table_borders(table)
         _look(table)
         _cell_margins(table, Cm(CELL_MARGIN_CM))
-        widths = column_widths(block, self.text_width, Pt(size))
+        widths = column_widths(block, self.text_width, Pt(size), self.em)
         for column, width in zip(table.columns, widths):
             column.width = width
 
@@ -283,35 +297,134 @@ class _Writer:
         self.document.add_paragraph()
 
 
+LONG_WORD = 10  # a word longer than this may break after a dash ("budget–" "prognos"), a shorter one not ("jan–aug")
+
+
 def _words(text: str) -> list[str]:
-    """The pieces a line may break between: at spaces, and after a dash ("budget–" "prognos")."""
-    return [w for line in text.split("\n") for w in re.split(r"\s+|(?<=[–-])", line) if w]
+    """The pieces a heading may break into where a column is narrow: its lines, at spaces (not before a
+    "%": "Utfall %" stays whole), and a long word after a dash."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        words: list[str] = []
+        for word in line.split():
+            if words and word == "%":
+                words[-1] += " %"
+            else:
+                words.append(word)
+        for word in words:
+            pieces += [w for w in re.split(r"(?<=[–-])", word) if w] if len(word) > LONG_WORD else [word]
+    return pieces
 
 
-def column_widths(table: Table, text_width: int, size: int) -> list[int]:
-    """Widths (EMU) that fill ``text_width``: each figure column as wide as its longest figure or heading
-    word; the label column the rest, at least MIN_LABEL_CM (its text wraps) — and when even that is too wide,
-    the figure columns shrink alike."""
+def measure(text: str, size: int, factor: float) -> float:
+    """The width (EMU) of ``text`` in bold at ``size`` (EMU) in a font ``factor`` times as wide as Arial."""
+    ems = sum(CHARACTER_WIDTHS.get(ch, DIGIT if ch.isdigit() else UPPER if ch.isupper() else LOWER) for ch in text)
+    return ems * size * factor * BOLD
+
+
+def _figure_needs(table: Table, size: int, factor: float, split: bool) -> list[float]:
+    """Each figure column's width (EMU) for its longest figure or heading line — or, ``split``, the longest
+    word of a heading line (it then breaks at spaces and after dashes) — with the cell's margins."""
     from docx.shared import Cm
 
-    char = size * CHARACTER
-    margins = 2 * Cm(CELL_MARGIN_CM)
-    figures = []
+    slack = 2 * Cm(CELL_MARGIN_CM) + Cm(SLACK_CM)
+    needs = []
     for c in range(1, table.columns):
         texts = [table.header[c], *(row.cells[c] for row in table.rows)]
-        figures.append(max(len(w) for text in texts for w in _words(text) or [""]) * char + margins + char)
+        pieces = [w for text in texts for w in (_words(text) if split else text.split("\n"))]
+        needs.append(max((measure(w, size, factor) for w in pieces), default=0) + slack)
+    return needs
+
+
+def table_font_size(tables: Sequence[Table], text_width: int, factor: float) -> float:
+    """The table font, one for the whole section: the largest of TABLE_FONT_SIZES at which every table's
+    figure columns, their headings broken where they may (``_words``), leave the label column LABEL_CM (or
+    all it needs); else the largest at which they leave MIN_LABEL_CM; else the smallest."""
+    from docx.shared import Cm, Pt
+
+    for least in (Cm(LABEL_CM), Cm(MIN_LABEL_CM)):
+        for size in TABLE_FONT_SIZES:
+            if all(sum(_figure_needs(table, Pt(size), factor, True))
+                   + min(least, _label_need(table, Pt(size), factor)) <= text_width for table in tables):
+                return size
+    return TABLE_FONT_SIZES[-1]
+
+
+def _label_need(table: Table, size: int, factor: float) -> float:
+    """The label column's width (EMU) for its longest label, indent and margins included."""
+    from docx.shared import Cm
+
     labels = [row.cells[0] for row in table.rows] + [table.header[0]]
     indents = [row.indent for row in table.rows] + [0]
-    label_need = max(len(text) * char + indent * Cm(INDENT_CM) for text, indent in zip(labels, indents)) + margins
-    room = text_width - sum(figures)
-    label = max(Cm(MIN_LABEL_CM), min(label_need, room))
-    if label + sum(figures) > text_width:
-        scale = (text_width - label) / sum(figures)
-        figures = [f * scale for f in figures]
-    else:  # room to spare: the figure columns share it, and the table fills the text width
-        spare = (text_width - label - sum(figures)) / max(1, len(figures))
-        figures = [f + spare for f in figures]
-    return [int(label)] + [int(f) for f in figures]
+    need = max(measure(text, size, factor) + indent * Cm(INDENT_CM) for text, indent in zip(labels, indents))
+    return need + 2 * Cm(CELL_MARGIN_CM) + Cm(SLACK_CM)
+
+
+def column_widths(table: Table, text_width: int, size: int, factor: float) -> list[int]:
+    """Widths (EMU) that fill ``text_width``. Each figure column at least as wide as its longest figure and
+    heading word; then, as far as the width goes, as wide as its heading's lines as the sheet breaks them (the
+    columns that need least first, so that most headings keep their lines); then the label column up to its
+    longest label (at least MIN_LABEL_CM: it wraps); what is left is shared by the figure columns. When even
+    the narrowest figure columns leave too little, they shrink alike."""
+    from docx.shared import Cm
+
+    least = _figure_needs(table, size, factor, True)
+    full = _figure_needs(table, size, factor, False)
+    label_need = _label_need(table, size, factor)
+    label = Cm(MIN_LABEL_CM)
+    spare = text_width - label - sum(least)
+    if spare < 0:
+        scale = (text_width - label) / sum(least)
+        return [int(label)] + [int(w * scale) for w in least]
+    widths = list(least)
+    for c in sorted(range(len(widths)), key=lambda c: (full[c] - least[c], c)):
+        grow = min(spare, full[c] - least[c])
+        if grow < full[c] - least[c]:
+            break  # the next heading would still break: the width goes to the label instead
+        widths[c] += grow
+        spare -= grow
+    grow = min(spare, max(0, label_need - label))
+    label += grow
+    spare -= grow
+    widths = [w + spare / len(widths) for w in widths] if widths else widths
+    return [int(label)] + [int(w) for w in widths]
+
+
+def font_width(document) -> float:
+    """How wide the document's body font is against Arial (FONT_WIDTHS): Normal's font, else the document
+    default's, else the theme's minor font."""
+    from docx.oxml.ns import qn
+
+    name = document.styles["Normal"].font.name if _has_style(document, "Normal") else None
+    if not name:
+        defaults = document.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr/w:rFonts")
+        if defaults:
+            name = defaults[0].get(qn("w:ascii"))
+    if not name:
+        name = _theme_minor_font(document)
+    return FONT_WIDTHS.get((name or "").strip().casefold(), 1.0)
+
+
+def _theme_minor_font(document) -> str | None:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    try:
+        theme = document.part.part_related_by(RT.THEME)
+    except KeyError:
+        return None
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(theme.blob, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return None
+    found = root.xpath("//a:minorFont/a:latin/@typeface",
+                       namespaces={"a": "http://schemas.openxmlformats.org/drawingml/2006/main"})
+    return found[0] if found else None
+
+
+def _has_style(document, name: str) -> bool:
+    return any(style.name == name for style in document.styles)
 
 
 def find_heading_style(document, level: int):
@@ -340,7 +453,7 @@ def _add_heading_style(document, level: int):
     from docx.shared import Pt
 
     style = document.styles.add_style(f"Heading {level}", WD_STYLE_TYPE.PARAGRAPH)
-    style.base_style = document.styles["Normal"] if "Normal" in [s.name for s in document.styles] else None
+    style.base_style = document.styles["Normal"] if _has_style(document, "Normal") else None
     style.font.bold = True
     style.font.size = Pt(HEADING_SIZES.get(level, 11))
     fmt = style.paragraph_format
