@@ -17,6 +17,7 @@ from ..contract import MONTHS, PATH_SEPARATOR
 from ..findings import Finding, warnings
 from .figures import Figures
 from .model import NoteRow, RowKey
+from .monthly import Area
 from .tree import Node
 
 
@@ -144,6 +145,7 @@ class Report:
     note_orphans: tuple[NoteRow, ...] = ()  # kept under the table
     note_headers: dict[int, str] = field(default_factory=dict)
     note_widths: dict[int, float] = field(default_factory=dict)
+    monthly: tuple[Area, ...] = ()  # Månadsuppföljning: Totalt, each Uppdrag, each top-level line (engine/monthly)
 
     @property
     def is_consolidation(self) -> bool:
