@@ -482,3 +482,155 @@ def sheet_names(data: bytes) -> list[str]:
     files = contents(data)
     wb = _et(files[index_parts(data)["workbook"]])
     return [el.get("name") for el in wb.iter() if _local(el.tag) == "sheet"]
+
+
+# -- drawings and charts ----------------------------------------------------------------
+
+DRAWING_TYPE = "application/vnd.openxmlformats-officedocument.drawing+xml"
+CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+
+
+def rels_of(files: dict[str, bytes], part: str) -> list[dict]:
+    """The relationships of ``part`` (Id, Type, Target, TargetMode, and ``part``: the resolved member name)."""
+    import posixpath
+    from urllib.parse import unquote
+
+    lower = {n.lower(): n for n in files}
+    folder, name = posixpath.split(part)
+    data = files.get(lower.get(posixpath.join(folder, "_rels", name + ".rels").lower(), ""), None)
+    if data is None:
+        return []
+    out = []
+    for rel in _et(data):
+        found = dict(rel.attrib)
+        if found.get("TargetMode") != "External":
+            target = unquote(found.get("Target", ""))
+            path = target if target.startswith("/") else posixpath.join("/", folder, target)
+            found["part"] = lower.get(posixpath.normpath(path).lstrip("/").lower())
+        out.append(found)
+    return out
+
+
+def reachable(data: bytes) -> set[str]:
+    """Member names reachable from the package root through relationships (the
+    relationships parts and [Content_Types].xml counted as reached)."""
+    import posixpath
+
+    files = contents(data)
+    seen = {"[Content_Types].xml", "_rels/.rels"}
+    todo = [r["part"] for r in rels_of(files, "") if r.get("part")]
+    while todo:
+        part = todo.pop()
+        if part in seen:
+            continue
+        seen.add(part)
+        folder, name = posixpath.split(part)
+        rels = posixpath.join(folder, "_rels", name + ".rels")
+        if rels in files:
+            seen.add(rels)
+        todo += [r["part"] for r in rels_of(files, part) if r.get("part")]
+    return seen
+
+
+def overrides(data: bytes) -> dict[str, str]:
+    """lower part name (no leading slash) → its Override content type."""
+    ct = _et(contents(data)["[Content_Types].xml"])
+    return {el.get("PartName", "").lstrip("/").lower(): el.get("ContentType") for el in ct
+            if _local(el.tag) == "Override"}
+
+
+def chart_chain(data: bytes, sheet_name: str) -> tuple[str, str | None, list[str]]:
+    """(the sheet's part, its drawing, the drawing's charts) of the named sheet."""
+    files = contents(data)
+    part = grafted_parts(data, [sheet_name])[0]
+    drawings = [r for r in rels_of(files, part) if r["Type"].endswith("/drawing")]
+    if not drawings:
+        return part, None, []
+    drawing = drawings[0]["part"]
+    return part, drawing, [r["part"] for r in rels_of(files, drawing) if r["Type"].endswith("/chart")]
+
+
+def stored_cells(xml: bytes) -> dict[tuple[int, int], object]:
+    """(row, column) → the value a worksheet part stores (numbers as floats, inline
+    and plain strings as text), read from its XML: Strict packages too."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    found: dict[tuple[int, int], object] = {}
+    for el in _et(xml).iter():
+        if _local(el.tag) != "c":
+            continue
+        col, row = coordinate_from_string(el.get("r"))
+        kind = el.get("t")
+        if kind == "inlineStr":
+            value = "".join(t.text or "" for t in el.iter() if _local(t.tag) == "t")
+        else:
+            v = next((x.text for x in el if _local(x.tag) == "v"), None)
+            if v is None:
+                continue
+            value = v if kind in ("str", "s") else float(v)
+        found[(row, column_index_from_string(col))] = value
+    return found
+
+
+def check_drawings(original: bytes, output: bytes, sheet_name: str, charts: int | None = None) -> None:
+    """The named sheet's drawing and charts in ``output``: the chain is whole and
+    typed, its parts are nobody else's, their formulas name the sheet and point at
+    its cells, their caches hold the sheet's stored values; nothing is orphaned
+    that was not in ``original`` and every Override names a part."""
+    import re
+
+    from openpyxl.utils.cell import range_boundaries
+
+    files = contents(output)
+    part, drawing, found = chart_chain(output, sheet_name)
+    assert drawing is not None, f"{sheet_name}: no drawing"
+    if charts is not None:
+        assert len(found) == charts, f"{sheet_name}: {len(found)} charts, not {charts}"
+    types = overrides(output)
+    assert types.get(drawing.lower()) == DRAWING_TYPE, f"{drawing}: content type {types.get(drawing.lower())}"
+    ours = {drawing, *found}
+    for chart in found:
+        assert types.get(chart.lower()) == CHART_TYPE, f"{chart}: content type"
+    # nobody else points at our parts
+    for source in files:
+        if source.endswith(".rels") or source == "[Content_Types].xml":
+            continue
+        if source in (part, drawing):
+            continue
+        pointing = {r.get("part") for r in rels_of(files, source)} & ours
+        assert not pointing, f"{source} points at our {pointing}"
+    # orphans and dangling Overrides: none that the original did not have
+    assert set(files) - reachable(output) <= set(contents(original)) - reachable(original), \
+        f"orphaned: {sorted(set(files) - reachable(output))}"
+    lower = {n.lower() for n in files}
+    dangling = {p for p in types if p not in lower} - {p for p in overrides(original) if p not in
+                                                       {n.lower() for n in contents(original)}}
+    assert not dangling, f"Overrides without a part: {dangling}"
+    # the series: formulas on the sheet, caches equal to the stored values
+    stored = stored_cells(files[part])
+    quoted = {sheet_name, "'" + sheet_name.replace("'", "''") + "'"}
+    for chart in found:
+        xml = files[chart]
+        root = _et(xml)
+        refs = [el for el in root.iter() if _local(el.tag) in ("numRef", "strRef")]
+        assert refs, f"{chart}: no series pointing at cells"
+        for ref in refs:
+            formula = next(el.text for el in ref if _local(el.tag) == "f")
+            where, _, cells = formula.rpartition("!")
+            assert where in quoted, f"{chart}: {formula} does not point at {sheet_name}"
+            first_col, first_row, last_col, last_row = range_boundaries(cells.replace("$", ""))
+            values = [stored.get((r, c)) for r in range(first_row, last_row + 1)
+                      for c in range(first_col, last_col + 1)]
+            cache = next((el for el in ref if _local(el.tag) in ("numCache", "strCache")), None)
+            assert cache is not None, f"{chart}: {formula} without a cache"
+            points = {int(pt.get("idx")): next(v.text for v in pt if _local(v.tag) == "v")
+                      for pt in cache if _local(pt.tag) == "pt"}
+            for i, value in enumerate(values):
+                if value is None:
+                    assert i not in points, f"{chart}: {formula}[{i}] cached for an empty cell"
+                elif isinstance(value, str):
+                    assert points.get(i) == value, f"{chart}: {formula}[{i}]"
+                else:
+                    assert abs(float(points[i]) - value) <= 1e-9 * max(1, abs(value)), f"{chart}: {formula}[{i}]"
+        assert not re.search(rb"schemas\.openxmlformats\.org/drawingml", xml) or \
+            b"purl.oclc.org" not in contents(output)["_rels/.rels"], f"{chart}: Transitional in a Strict package"

@@ -50,6 +50,7 @@ from test_hostile import (
     sheet_part,
 )
 from workbook_factory import Err, write_workbook
+from written import WRITTEN
 
 from toolkit.cli import main
 from toolkit.ooxml.limits import MAX_ENTRIES
@@ -1129,7 +1130,7 @@ def test_a_warning_is_on_the_summary_line_in_json_and_stops_under_strict(folder,
     assert (result.exit_code, result.stderr) == (0, ""), result.output
     assert result.stdout.count("\n") == 1
     assert result.stdout.startswith(f"{case.args[0]}: ")
-    assert result.stdout.endswith(" · 4 blad skrivna · 1 varning (se Avstämning)\n"), result.stdout
+    assert result.stdout.endswith(f" · {WRITTEN} · 1 varning (se Avstämning)\n"), result.stdout
 
 
 @pytest.mark.parametrize("case", params("near"))
@@ -1161,7 +1162,7 @@ def test_the_baseline_runs_clean_in_every_ledger_form(folder, ledger_args):
     assert data["tieout_kr"]["rows_read"] == 104 and data["tieout_kr"]["unbudgeted"] == 0
     assert data["totals_kr"]["committed"] == 5000
     line = invoke("T.xlsx", *ledger_args)
-    assert (line.exit_code, line.stderr, line.stdout) == (0, "", f"T.xlsx: {SUMMARY} · 4 blad skrivna\n")
+    assert (line.exit_code, line.stderr, line.stdout) == (0, "", f"T.xlsx: {SUMMARY} · {WRITTEN}\n")
 
 
 def test_the_catalogue_holds_a_hundred_defects_across_every_category():

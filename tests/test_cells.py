@@ -14,6 +14,7 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 from workbook_factory import BUDGET, KEYS, LEDGER, SETTINGS
+from written import WRITTEN
 
 from toolkit.cli import main
 from toolkit.read.grid import CellError, cell_text, error_text
@@ -252,7 +253,7 @@ def test_a_merged_parent_is_the_parent_of_every_row(at, write):
     result = run("T.xlsx")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ("T.xlsx: jan–aug 2025 · utfall 48 tkr · avvikelse +23 tkr · prognos 181 tkr · "
-                             "4 blad skrivna\n")
+                             f"{WRITTEN}\n")
     rows = sammanstallning(at / "T.xlsx")
     labels = list(rows)
     assert labels[labels.index("Rad") + 1 :][:5] == ["Verksamhet", "Arvoden", "Utveckling", "Summa Verksamhet",

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from examples import copy_example
 from workbook_factory import BUDGET, KEYS, LEDGER, small_workbook, write_workbook
+from written import SHEETS, WRITTEN
 
 from toolkit.cli import main
 
@@ -35,9 +36,9 @@ def test_success_prints_one_line_and_writes_four_sheets(runner, book):
     result = run(runner, "Test.xlsx")
     assert result.exit_code == 0
     assert result.stdout == ("Test.xlsx: jan–aug 2025 · utfall 48 tkr · avvikelse +23 tkr · prognos 181 tkr · "
-                             "4 blad skrivna\n")
+                             f"{WRITTEN}\n")
     names = openpyxl.load_workbook(book, read_only=True).sheetnames
-    assert names[-4:] == ["Sammanställning", "Analys", "Resultaträkning", "Avstämning"]
+    assert names[-len(SHEETS):] == list(SHEETS)
 
 
 def test_check_writes_nothing(runner, book):
@@ -52,7 +53,7 @@ def test_output_leaves_the_workbook_alone(runner, book, tmp_path):
     before = book.read_bytes()
     result = run(runner, "Test.xlsx", "--output", "Ut.xlsx")
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("4 blad skrivna till Ut.xlsx\n")
+    assert result.stdout.endswith(f"{WRITTEN} till Ut.xlsx\n")
     assert book.read_bytes() == before
     assert "Avstämning" in openpyxl.load_workbook(tmp_path / "Ut.xlsx", read_only=True).sheetnames
 
@@ -187,7 +188,7 @@ def test_a_budget_without_ledger_rows_gives_every_table_for_the_plans_year(runne
                           Utfall=[["Period", "Konto", "Text", "Belopp"]])
     result = run(runner, "Hylte.xlsx")
     assert result.stdout == ("Hylte.xlsx: 2026, inget utfall ännu · utfall 0 tkr · avvikelse 0 tkr · "
-                             "prognos 180 tkr · 4 blad skrivna\n")
+                             f"prognos 180 tkr · {WRITTEN}\n")
     book = openpyxl.load_workbook(path, data_only=True)
     summary = list(book["Sammanställning"].iter_rows(values_only=True))
     assert summary[0][0] == "Hylte — Ekonomiskt resultat 2026 (inget utfall ännu)"
@@ -241,7 +242,7 @@ def test_a_refresh_that_changes_nothing_says_so(runner, book):
     before = book.stat().st_mtime_ns
     again = run(runner, "Test.xlsx")
     assert again.exit_code == 0
-    assert again.stdout == first.stdout.replace("4 blad skrivna", "bladen var redan aktuella, inget skrevs")
+    assert again.stdout == first.stdout.replace(WRITTEN, "bladen var redan aktuella, inget skrevs")
     assert book.stat().st_mtime_ns == before
     as_json = json.loads(run(runner, "Test.xlsx", "--json").stdout)
     assert as_json["status"] == "unchanged" and as_json["written"] == "Test.xlsx"

@@ -28,14 +28,16 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from workbook_factory import write_workbook
+from written import CONSOLIDATION_WRITTEN
 
 from toolkit.cli import main
+from toolkit.contract import CONSOLIDATION_SHEETS
 
 YEAR, PERIOD = 2025, 8
-WRITTEN = "5 blad skrivna"
+WRITTEN = CONSOLIDATION_WRITTEN
 UNCHANGED = "bladen var redan aktuella, inget skrevs"
 CHECKED = "kontroll, inget skrivet"
-OURS = ["Sammanställning", "Analys", "Resultaträkning", "Per enhet", "Avstämning"]
+OURS = list(CONSOLIDATION_SHEETS)
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}[+-]\d{4} ")
 
 

@@ -16,6 +16,7 @@ import examples
 import pytest
 from click.testing import CliRunner
 from workbook_factory import BUDGET, small_workbook
+from written import SHEETS, WRITTEN
 
 from toolkit import folder
 from toolkit.cli import main
@@ -23,13 +24,12 @@ from toolkit.errors import SLUGS
 from toolkit.package import toolkit_sheet_names
 
 ROOT = Path(__file__).resolve().parents[1]
-OURS = ["Sammanställning", "Analys", "Resultaträkning", "Avstämning"]
+OURS = list(SHEETS)
 
 # The summary lines of the workbooks used here (see README and test_cli)
 HALMSTAD = "jan–aug 2025 · utfall 748 tkr · avvikelse -18 tkr · prognos 1 323 tkr"
 NAVET = "jan–jun 2025 · utfall 109 tkr · avvikelse -85 tkr · prognos 85 tkr"
 SMALL = "jan–aug 2025 · utfall 48 tkr · avvikelse +23 tkr · prognos 181 tkr"
-WRITTEN = "4 blad skrivna"
 UNCHANGED = "bladen var redan aktuella, inget skrevs"
 CHECKED = "kontroll, inget skrivet"
 NOT_A_ZIP = "filen är inte en .xlsx-arbetsbok (inte ett zip-paket); spara den som .xlsx i Excel och kör igen"

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from workbook_factory import small_workbook
+from written import WRITTEN
 
 import toolkit.job
 from toolkit.cli import main
@@ -88,7 +89,7 @@ def test_notes_typed_in_the_output_are_carried_as_in_place(cwd):
     type_comment(cwd / "Ut.xlsx", "Arvoden", "Skrivet i utfilen")
     before = (cwd / "Test.xlsx").read_bytes()
     result = ok("Test.xlsx", "--output", "Ut.xlsx")
-    assert result.stdout == f"Test.xlsx: {SUMMARY} · 4 blad skrivna till Ut.xlsx\n"
+    assert result.stdout == f"Test.xlsx: {SUMMARY} · {WRITTEN} till Ut.xlsx\n"
     assert (cwd / "Test.xlsx").read_bytes() == before
     assert comment_of(cwd / "Ut.xlsx", "Arvoden") == "Skrivet i utfilen"
     # the same, refreshed in place: the sheet is the same cell for cell
@@ -113,7 +114,7 @@ def test_the_outputs_notes_win_over_the_workbooks(cwd):
 
 def test_an_unchanged_output_is_not_written(cwd):
     first = ok("Test.xlsx", "--output", "Ut.xlsx")
-    assert first.stdout == f"Test.xlsx: {SUMMARY} · 4 blad skrivna till Ut.xlsx\n"
+    assert first.stdout == f"Test.xlsx: {SUMMARY} · {WRITTEN} till Ut.xlsx\n"
     before = snapshot(cwd)
     again = ok("Test.xlsx", "--output", "Ut.xlsx")
     assert again.stdout == f"Test.xlsx: {SUMMARY} · bladen i Ut.xlsx var redan aktuella, inget skrevs\n"
@@ -122,7 +123,7 @@ def test_an_unchanged_output_is_not_written(cwd):
     assert as_json["status"] == "unchanged" and as_json["written"] == "Ut.xlsx"
     # after a note is typed, the next run writes (and keeps the previous output)
     type_comment(cwd / "Ut.xlsx", "Arvoden", "Ny kommentar")
-    assert ok("Test.xlsx", "--output", "Ut.xlsx").stdout.endswith("· 4 blad skrivna till Ut.xlsx\n")
+    assert ok("Test.xlsx", "--output", "Ut.xlsx").stdout.endswith(f"· {WRITTEN} till Ut.xlsx\n")
     assert (cwd / "Ut.xlsx.bak").exists()
 
 
@@ -210,7 +211,7 @@ def test_a_read_only_workbook_is_refused_before_reading(cwd, no_waiting, monkeyp
 def test_a_read_only_workbook_can_be_checked_and_written_elsewhere(cwd):
     (cwd / "Test.xlsx").chmod(0o444)
     assert ok("Test.xlsx", "--check").stdout == f"Test.xlsx: {SUMMARY} · kontroll, inget skrivet\n"
-    assert ok("Test.xlsx", "--output", "Ut.xlsx").stdout == f"Test.xlsx: {SUMMARY} · 4 blad skrivna till Ut.xlsx\n"
+    assert ok("Test.xlsx", "--output", "Ut.xlsx").stdout == f"Test.xlsx: {SUMMARY} · {WRITTEN} till Ut.xlsx\n"
 
 
 def test_a_read_only_workbook_in_json_and_log(cwd):
@@ -271,7 +272,7 @@ def test_a_read_only_workbook_in_a_folder_run(cwd):
     (folder / "B.xlsx").chmod(0o444)
     result = invoke("fm")
     assert result.exit_code == 3
-    assert result.stdout == (f"{Path('fm', 'A.xlsx')}: {SUMMARY} · 4 blad skrivna\n"
+    assert result.stdout == (f"{Path('fm', 'A.xlsx')}: {SUMMARY} · {WRITTEN}\n"
                              "fm: 2 arbetsböcker · 1 skriven, 1 låst\n")
     assert result.stderr == f"{Path('fm', 'B.xlsx')}: {READ_ONLY}\n"
     assert not (folder / "B.xlsx.bak").exists()

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from examples import copy_example
 from workbook_factory import SETTINGS, small_workbook
+from written import SHEETS, WRITTEN
 
 import toolkit.package as package
 from toolkit.cli import main
@@ -31,7 +32,7 @@ from toolkit.ooxml.zipcopy import read_members
 from toolkit.package import runlock
 
 ROOT = Path(__file__).resolve().parents[1]
-OURS = ["Sammanställning", "Analys", "Resultaträkning", "Avstämning"]
+OURS = list(SHEETS)
 CHANGED = "arbetsboken ändrades medan reconcile körde (sparad i Excel?); kör igen — inget skrevs"
 BUSY = "en annan reconcile-körning uppdaterar arbetsboken just nu; försök igen om en stund — inget skrevs"
 LOCK = ".~reconcile.Test.xlsx.lock"
@@ -95,7 +96,7 @@ def test_a_refresh_opens_the_workbook_twice(tmp_path, monkeypatch, opens):
     counted = opens(path)
     result = run("Halmstad.xlsx")
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("4 blad skrivna\n")
+    assert result.stdout.endswith(WRITTEN + "\n")
     # 1. Snapshot.of_file reads the bytes once: settings, budget, keys, ledger, the notes and the
     #    package the sheets are grafted into all come from them (calamine too, from memory);
     # 2. right before the replace the file is read once more and compared with the snapshot
@@ -172,7 +173,7 @@ def test_a_save_between_reading_and_writing_is_not_lost(book, tmp_path, monkeypa
     assert result.exit_code == 0, result.output
     assert attempts == [1, 2]  # started over from the saved file
     assert result.stdout.startswith("Test.xlsx: jan–jul 2025 · ")  # the figures of the saved file (Period 7)
-    assert result.stdout.endswith(" · 4 blad skrivna\n")
+    assert result.stdout.endswith(f" · {WRITTEN}\n")
     wb = openpyxl.load_workbook(book)
     assert wb["Anteckningar"]["A2"].value == "Ring Eva om hyran"
     assert [name for name in wb.sheetnames if name in OURS] == OURS
@@ -394,10 +395,10 @@ def test_two_runs_at_once_one_waits_for_the_other(book, tmp_path):
     (tmp_path / "go").touch()
     code, out, err = finish(first)
     assert (code, err) == (0, "")
-    assert out.startswith("Test.xlsx: jan–jul 2025") and out.endswith("4 blad skrivna\n")
+    assert out.startswith("Test.xlsx: jan–jul 2025") and out.endswith(WRITTEN + "\n")
     code, out, err = finish(second)
     assert (code, err) == (0, "")
-    assert out.startswith("Test.xlsx: jan–aug 2025") and out.endswith("4 blad skrivna\n")
+    assert out.startswith("Test.xlsx: jan–aug 2025") and out.endswith(WRITTEN + "\n")
     # the second read what the first wrote (and kept it as the backup): never the same snapshot
     assert (tmp_path / "Test.xlsx.bak").read_bytes() == expected_output(book, original, "7")
     assert our_sheets(book) == OURS
@@ -420,7 +421,7 @@ def test_without_wait_the_second_run_stops_with_exit_3(book, tmp_path):
     assert book.read_bytes() == original
     (tmp_path / "go").touch()
     code, out, err = finish(first)
-    assert code == 0 and out.endswith("4 blad skrivna\n"), err
+    assert code == 0 and out.endswith(WRITTEN + "\n"), err
     assert our_sheets(book) == OURS
     assert (tmp_path / "Test.xlsx.bak").read_bytes() == original
     assert files(tmp_path) == ["Test.xlsx", "Test.xlsx.bak", "go"]

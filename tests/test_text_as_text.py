@@ -65,16 +65,19 @@ def test_a_units_text_is_text_on_every_sheet(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = tricky_workbook(tmp_path / "T.xlsx")
     run("T.xlsx")
-    found = cells(path, ["Sammanställning", "Resultaträkning", "Avstämning"])
+    found = cells(path, ["Sammanställning", "Resultaträkning", "Månadsuppföljning", "Avstämning"])
     assert_text(found["Sammanställning"], f"{UNIT} — Ekonomiskt resultat jan–aug 2025")
-    assert_text(found["Resultaträkning"], f"{UNIT} — Resultaträkning jan–aug 2025")
+    assert_text(found["Månadsuppföljning"], f"{UNIT} — Månadsuppföljning jan–aug 2025")
+    for text in (f"Uppdrag: {UPPDRAG}", f"Uppdrag: {URL_LABEL}", "Uppdrag: Avgifter (intäkter)"):
+        assert_text(found["Månadsuppföljning"], text)
+        assert_text(found["Resultaträkning"], f"{UNIT} — Resultaträkning jan–aug 2025")
     assert_text(found["Avstämning"], f"{UNIT} — Avstämning jan–aug 2025")
     for text in (FORMULA_LABEL, URL_LABEL, COMMENT, COMMENT_FORMULA_TEXT):
         assert_text(found["Sammanställning"], text)
     assert_text(found["Resultaträkning"], UPPDRAG)
     assert_text(found["Avstämning"], CODE)  # the unbudgeted row's Konto
     book = openpyxl.load_workbook(path)
-    for name in ("Sammanställning", "Resultaträkning", "Avstämning"):
+    for name in ("Sammanställning", "Resultaträkning", "Månadsuppföljning", "Avstämning"):
         assert not book[name]._hyperlinks
         # the formulas are the toolkit's own (sums, shares, variances), none made of typed text
         formulas = [c.value for row in book[name].iter_rows() for c in row if c.data_type == "f"]
@@ -139,12 +142,13 @@ def test_libreoffice_shows_the_text_typed(tmp_path, monkeypatch):
     run("T.xlsx")
     shown = libreoffice.sheets_as_csv(path, tmp_path)
     texts = {name: {v for row in shown[name] for v in row} for name in
-             ("Sammanställning", "Resultaträkning", "Avstämning")}
+             ("Sammanställning", "Resultaträkning", "Månadsuppföljning", "Avstämning")}
     assert f"{UNIT} — Ekonomiskt resultat jan–aug 2025" in texts["Sammanställning"]
     assert f"{UNIT} — Avstämning jan–aug 2025" in texts["Avstämning"]
     for text in (FORMULA_LABEL, URL_LABEL, COMMENT, COMMENT_FORMULA_TEXT):
         assert text in texts["Sammanställning"], text
     assert UPPDRAG in texts["Resultaträkning"]
+    assert f"Uppdrag: {UPPDRAG}" in texts["Månadsuppföljning"]
     assert CODE in texts["Avstämning"]
     assert not {v for values in texts.values() for v in values} & {"2", "#NAME?", "Err:508", "Err:509"}
 

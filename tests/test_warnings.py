@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from workbook_factory import SETTINGS, small_workbook
+from written import CONSOLIDATION_WRITTEN, WRITTEN
 
 from toolkit.cli import main
 from toolkit.findings import INFO, WARNING, Finding, accept, count_text, warnings
@@ -57,14 +58,14 @@ def test_a_normal_month_has_no_warning(runner, cwd):
     data = json.loads(result.stdout)
     assert data["warnings"] == 0
     assert {f["severity"] for f in data["findings"]} == {"info"}
-    assert run(runner, "T.xlsx").stdout == f"T.xlsx: {FIGURES} · 4 blad skrivna\n"
+    assert run(runner, "T.xlsx").stdout == f"T.xlsx: {FIGURES} · {WRITTEN}\n"
 
 
 def test_a_warning_ends_the_summary_line_and_is_listed_in_json(runner, cwd):
     small_workbook(cwd / "T.xlsx", Budget=OVER_ALLOCATED)
     result = run(runner, "T.xlsx")
     assert result.exit_code == 0
-    assert result.stdout == f"T.xlsx: {FIGURES} · 4 blad skrivna · 1 varning (se Avstämning)\n"
+    assert result.stdout == f"T.xlsx: {FIGURES} · {WRITTEN} · 1 varning (se Avstämning)\n"
     data = json.loads(run(runner, "T.xlsx", "--json", "--check").stdout)
     assert data["warnings"] == 1
     warned = [f for f in data["findings"] if f["severity"] == "varning"]
@@ -117,7 +118,7 @@ def test_strict_on_a_normal_month_writes(runner, cwd):
     small_workbook(cwd / "T.xlsx")
     result = run(runner, "T.xlsx", "--strict")
     assert result.exit_code == 0
-    assert result.stdout == f"T.xlsx: {FIGURES} · 4 blad skrivna\n"
+    assert result.stdout == f"T.xlsx: {FIGURES} · {WRITTEN}\n"
 
 
 def test_the_setting_strikt_stops_like_the_option(runner, cwd):
@@ -144,7 +145,7 @@ def test_an_accepted_warning_is_info_and_says_so(runner, cwd):
                    Inställningar=settings(["Godkända varningar", "overfordelat"]))
     result = run(runner, "T.xlsx", "--strict")
     assert result.exit_code == 0
-    assert result.stdout == f"T.xlsx: {FIGURES} · 4 blad skrivna\n"
+    assert result.stdout == f"T.xlsx: {FIGURES} · {WRITTEN}\n"
     data = json.loads(run(runner, "T.xlsx", "--json", "--check").stdout)
     assert data["warnings"] == 0
     accepted = [f for f in data["findings"] if f["slug"] == "overfordelat"]
@@ -171,9 +172,9 @@ def test_a_folder_counts_the_workbooks_with_warnings(runner, cwd):
     result = run(runner, "nämnder", "--jobs", "1")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        f"nämnder/A.xlsx: {FIGURES} · 4 blad skrivna",
-        f"nämnder/B.xlsx: {FIGURES} · 4 blad skrivna · 1 varning (se Avstämning)",
-        f"nämnder/C.xlsx: {FIGURES} · 4 blad skrivna · 1 varning (se Avstämning)",
+        f"nämnder/A.xlsx: {FIGURES} · {WRITTEN}",
+        f"nämnder/B.xlsx: {FIGURES} · {WRITTEN} · 1 varning (se Avstämning)",
+        f"nämnder/C.xlsx: {FIGURES} · {WRITTEN} · 1 varning (se Avstämning)",
         "nämnder: 3 arbetsböcker · 3 skrivna · 2 med varningar",
     ]
     doc = json.loads(run(runner, "nämnder", "--json", "--check").stdout)
@@ -189,7 +190,7 @@ def test_a_folder_run_with_strict_stops_only_the_workbooks_with_warnings(runner,
     before = (folder / "B.xlsx").read_bytes()
     result = run(runner, "nämnder", "--jobs", "1", "--strict")
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [f"nämnder/A.xlsx: {FIGURES} · 4 blad skrivna",
+    assert result.stdout.splitlines() == [f"nämnder/A.xlsx: {FIGURES} · {WRITTEN}",
                                           "nämnder: 2 arbetsböcker · 1 skriven, 1 med fel"]
     assert result.stderr == f"nämnder/B.xlsx: Budget!D2: {WARNING_TEXT} — stoppad av --strict; inget skrevs\n"
     assert (folder / "B.xlsx").read_bytes() == before
@@ -201,7 +202,7 @@ def test_a_consolidation_carries_the_units_warnings(runner, cwd):
                                                                                         ["År", 2025], ["Period", 8]])
     result = run(runner, "consolidate", "A.xlsx", "B.xlsx", "--output", "F.xlsx")
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith(" · 5 blad skrivna · 1 varning (se Avstämning)\n")
+    assert result.stdout.endswith(f" · {CONSOLIDATION_WRITTEN} · 1 varning (se Avstämning)\n")
     data = json.loads(run(runner, "consolidate", "A.xlsx", "B.xlsx", "--output", "F.xlsx", "--json",
                           "--check").stdout)
     assert data["warnings"] == 1

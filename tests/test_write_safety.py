@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from workbook_factory import SETTINGS, small_workbook
+from written import WRITTEN
 
 from toolkit.cli import main
 from toolkit.job import Job
@@ -149,7 +150,7 @@ def test_wait_retries_until_the_workbook_is_closed(book, tmp_path, owner):
     finally:
         timer.cancel()
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("4 blad skrivna\n")
+    assert result.stdout.endswith(WRITTEN + "\n")
     assert book.read_bytes() != before
     assert elapsed >= 1.2
 

@@ -8,6 +8,7 @@ RESULT_SHEET = "Resultaträkning"
 TIEOUT_SHEET = "Avstämning"
 PER_UNIT_SHEET = "Per enhet"  # a consolidation's figures unit by unit
 ANALYSIS_SHEET = "Analys"  # the report's text per area, and the economist's own explanation beside it
+MONTHLY_SHEET = "Månadsuppföljning"  # the year month by month, with charts
 
 #: Sammanställning's first heading and the Kommentar column's: the economist types from the latter on
 SUMMARY_FIRST_HEADING = "Rad"
@@ -20,7 +21,7 @@ ANALYSIS_EXPLANATION_HEADING = "Förklaring"
 #: the heading of the explanations kept under Analys's table when their area is gone
 ANALYSIS_KEPT_HEADING = "Text vars område inte finns längre (flytta eller ta bort den)"
 
-#: a unit's sheets, in the order written
-UNIT_SHEETS = (SUMMARY_SHEET, ANALYSIS_SHEET, RESULT_SHEET, TIEOUT_SHEET)
+#: a unit's sheets, in the order written (a refresh of an older workbook appends the sheets it lacks)
+UNIT_SHEETS = (SUMMARY_SHEET, ANALYSIS_SHEET, RESULT_SHEET, TIEOUT_SHEET, MONTHLY_SHEET)
 #: a consolidation's sheets, in the order written
-CONSOLIDATION_SHEETS = (SUMMARY_SHEET, ANALYSIS_SHEET, RESULT_SHEET, PER_UNIT_SHEET, TIEOUT_SHEET)
+CONSOLIDATION_SHEETS = (SUMMARY_SHEET, ANALYSIS_SHEET, RESULT_SHEET, PER_UNIT_SHEET, TIEOUT_SHEET, MONTHLY_SHEET)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from ..contract import normalise_header
 from ..findings import Finding
 from ..layout import UNBUDGETED_LABEL
+from . import monthly
 from .figures import Figures, combine
 from .results import Line, Presentation, Report, UnitPart
 from .tree import UNALLOCATED
@@ -156,7 +157,24 @@ def consolidate(units: list[Unit], name: str) -> Report:
     return Report(name, first.year, first.period, shows.pop() if len(shows) == 1 else "tkr",
                   methods.pop() if len(methods) == 1 else MIXED, roots, unbudgeted_total, total, tuple(groups), None,
                   (*findings, *unit_findings), parts,
-                  presentation=looks.pop() if len(looks) == 1 else Presentation())
+                  presentation=looks.pop() if len(looks) == 1 else Presentation(),
+                  monthly=_monthly(units, first.period))
+
+
+def _monthly(units: list[Unit], period: int) -> tuple[monthly.Area, ...]:
+    """The units' Månadsuppföljning areas added up: Totalt, the Uppdrag by name
+    and the top-level lines by label (as Resultaträkning and Sammanställning
+    merge them), Ej budgeterat last."""
+    by_kind: dict[str, dict[str, tuple[str, list]]] = {monthly.TOTAL: {}, monthly.ASSIGNMENT: {}, monthly.LINE: {}}
+    for u, unit in enumerate(units):
+        for area in unit.report.monthly:
+            named = by_kind[area.kind].setdefault(normalise_header(area.name), (area.name, []))
+            named[1].append((u, area))
+    out: list[monthly.Area] = []
+    for kind, named in by_kind.items():
+        groups = sorted(named.values(), key=lambda group: group[0] == UNBUDGETED_LABEL)
+        out += monthly.merge(kind, groups, period)
+    return tuple(out)
 
 
 def _names(units: list[Unit], parts: list[tuple[int, Figures]]) -> str:

@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..findings import Finding, accept
 from ..layout import UNBUDGETED_LABEL
 from ..money import format_kr
-from . import plausibility
+from . import monthly, plausibility
 from .figures import Figures, combine
 from .forecast import line_figures
 from .mapping import UNBUDGETED, assign
@@ -63,7 +63,11 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     owner = assign(current, leaves, budget_file)
 
     counts = np.bincount(owner + 1, weights=None, minlength=len(leaves) + 1)
-    totals = exact_sums(owner + 1, current.amount, len(leaves) + 1)
+    # Σ per leaf (Ej budgeterat first) and month, exactly; the year's sums add the months
+    months = monthly.MONTHS_IN_YEAR
+    by_month = exact_sums((owner + 1) * months + np.clip(current.period % 100, 1, months) - 1, current.amount,
+                          (len(leaves) + 1) * months)
+    totals = [sum(by_month[i * months:(i + 1) * months]) for i in range(len(leaves) + 1)]
     for leaf in leaves:
         if leaf.line is not None and not leaf.patterns:
             findings.append(Finding("rad-utan-monster", leaf.where,
@@ -101,6 +105,10 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
         actual = Fraction(totals[0])
         unbudgeted = Figures(False, actual=actual, forecast=actual)
     total = combine([r.figures for r in top] + ([unbudgeted] if unbudgeted else []), income=False)
+    series = [monthly.line_series(line.figures, leaf.key.weights, by_month[(i + 1) * months:(i + 2) * months], period)
+              for i, (leaf, line) in enumerate(zip(leaves, leaf_lines))]
+    areas = monthly.unit_areas(top, series, monthly.flat_series(unbudgeted, by_month[:months], period)
+                               if unbudgeted else None, period)
 
     assignments: dict[str, list[Figures]] = {}
     for root, line in zip(roots, top):
@@ -119,7 +127,8 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
                                 f"({format_kr(item.amount)} kr) är {item.reason} och ingår inte", "info"))
     report = Report(settings.unit, year, period, settings.show_in, settings.method, top, unbudgeted, total,
                     tuple(groups), tie, tuple(findings),
-                    presentation=Presentation(settings.layout, settings.first_heading, settings.even_sums))
+                    presentation=Presentation(settings.layout, settings.first_heading, settings.even_sums),
+                    monthly=areas)
     report = replace(report, findings=(*report.findings, *plausibility.check(report, ledger, settings)))
     report = carry(report, notes)
     if settings.accepted:

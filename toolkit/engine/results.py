@@ -18,6 +18,7 @@ from ..contract.settings import FIRST_HEADING, LAYOUT
 from ..findings import Finding, warnings
 from .figures import Figures, combine
 from .model import NoteRow, RowKey
+from .monthly import Area
 from .tree import Node
 
 
@@ -169,6 +170,7 @@ class Report:
     note_widths: dict[int, float] = field(default_factory=dict)
     presentation: Presentation = Presentation()
     explanations: Explanations = field(default_factory=Explanations)  # the economist's text on Analys
+    monthly: tuple[Area, ...] = ()  # Månadsuppföljning: Totalt, each Uppdrag, each top-level line (engine/monthly)
 
     @property
     def is_consolidation(self) -> bool:

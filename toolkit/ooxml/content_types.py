@@ -14,6 +14,8 @@ from .xmlspan import Editor, Writer, parse
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
+CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 PART = "[Content_Types].xml"
 
 

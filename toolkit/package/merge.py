@@ -2,8 +2,9 @@
 
 Only the index parts are edited (``[Content_Types].xml``, the workbook part
 and its relationships, the styles part); grafted sheets are added or replace
-an earlier sheet of ours in place; ``calcChain.xml`` is dropped (Excel
-rebuilds it); every other member is copied raw.  ``docProps/app.xml`` is left
+an earlier sheet of ours in place, with their drawings and charts
+(``drawings``); ``calcChain.xml`` is dropped (Excel rebuilds it); every other
+member is copied raw.  ``docProps/app.xml`` is left
 untouched: its TitlesOfParts is informational and Excel rewrites it on save.
 """
 
@@ -21,6 +22,7 @@ from ..ooxml.snapshot import Snapshot
 from ..ooxml.workbook_part import MAIN, REL, STRICT_MAIN, STRICT_REL, Sheet
 from ..ooxml.xmlspan import XmlError
 from ..ooxml.zipcopy import Member, ZipError, new_member, write_members
+from .drawings import Owned, References, carry, owned, source_of
 from .rendered import read_rendered
 from .sheet_graft import graft_sheet
 from .styles import StyleMerge
@@ -68,6 +70,8 @@ class _Graft:
         self.changed: dict[str, bytes] = {}  # lower part name -> new content
         self.removed: set[str] = set()
         self.added: list[tuple[str, bytes]] = []
+        self.refs = References(self.pkg)  # every relationships part, read when a drawing needs it
+        self._all_targets = False
 
     def run(self) -> tuple[bytes, list[str]]:
         targets = self._plan_sheets()
@@ -75,11 +79,19 @@ class _Graft:
         names = []
         for target, sheet in zip(targets, self.rendered.sheets):
             xml = graft_sheet(sheet.xml, self.rendered.shared, xf_map, dxf_map, self.uri_map)
+            old = Owned()
             if target.like is None:
                 self.added.append((target.part, xml))
             else:
                 self.changed[target.part.lower()] = xml
                 self.removed.add(opc.rels_part(target.part).lower())
+                old = owned(self.pkg, self.refs, target.part, self._sheet_parts())
+            if sheet.drawing is not None or old.parts:
+                carried = carry(sheet, target.part, target.name, old, self.pkg, self.ct, self._fresh_drawing_part,
+                                self.book.strict)
+                self.changed.update((name.lower(), content) for name, content in carried.changed.items())
+                self.added.extend(carried.added)
+                self.removed.update(name.lower() for name in carried.removed)
             names.append((target.position, sheet.names))
         self.book.write_names(names, self.uri_map)
         self.book.request_full_calc()
@@ -139,6 +151,24 @@ class _Graft:
                 self.used_parts.add(part.lower())
                 return part
         raise AssertionError("unreachable")
+
+    def _fresh_drawing_part(self, stem: str) -> str:
+        """A name for a new drawing or chart that no member has and no relationship
+        of the package points at (nor would, as a part's relationships part)."""
+        if not self._all_targets:
+            self._all_targets = True
+            self.used_parts |= set(self.refs.by_target)
+            self.used_parts |= {source.lower() for m in self.pkg.members if (source := source_of(m.name))}
+        return self._fresh_part(stem)
+
+    def _sheet_parts(self) -> set[str]:
+        """The workbook part and its sheets' parts (lower case): never a sheet's own."""
+        parts = {self.book.part.lower()}
+        for sheet in self.book.sheets:
+            rel = self.rels.by_id(sheet.rid)
+            if rel is not None and rel.part:
+                parts.add(rel.part.lower())
+        return parts
 
     def _fresh_rid(self) -> str:
         rid = opc.fresh_id(self.used_rids)

@@ -16,7 +16,6 @@ as on Sammanställning (``read.notes``).
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import NamedTuple
 
 from ..contract.written import (
@@ -26,7 +25,6 @@ from ..contract.written import (
     ANALYSIS_SHEET,
 )
 from ..engine.model import NoteCell, NoteRow, Notes, RowKey
-from ..errors import WorkbookError
 from ..layout import HEADING_SEARCH_ROWS, PATH_SEPARATOR, outside_key
 from ..ooxml.snapshot import Snapshot
 
@@ -47,22 +45,9 @@ def read_explanations(source: str | os.PathLike | Snapshot, display: str | None 
     """The explanations on the workbook's Analys written by an earlier run, or None
     when there is no such sheet (first run, or the file is not a package).
     ``source``: the workbook's snapshot (as the run read it), or its path."""
-    from .previous import read_previous
+    from .previous import previous_sheet
 
-    if isinstance(source, Snapshot):
-        data: bytes | Snapshot = source
-        display = display or (source.path.name if source.path else "")
-    else:
-        path = Path(source)
-        display = display or path.name
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-    try:
-        sheet = read_previous(data, display, ANALYSIS_SHEET)
-    except WorkbookError:
-        return None  # the package layer reports what is wrong when it writes
+    sheet = previous_sheet(source, ANALYSIS_SHEET, display)
     return None if sheet is None else explanations_from_cells(sheet)
 
 

@@ -14,10 +14,8 @@ it is kept and reported rather than lost.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from ..engine.model import NoteCell, NoteRow, Notes
-from ..errors import WorkbookError
 from ..layout import (
     BREAKDOWN,
     BUDGET_HEADING,
@@ -45,22 +43,9 @@ def read_notes(source: str | os.PathLike | Snapshot, display: str | None = None)
     """The notes on the workbook's Sammanställning written by an earlier run, or
     None when there is no such sheet (first run, or the file is not a package).
     ``source``: the workbook's snapshot (as the run read it), or its path."""
-    from .previous import read_previous
+    from .previous import previous_sheet
 
-    if isinstance(source, Snapshot):
-        data: bytes | Snapshot = source
-        display = display or (source.path.name if source.path else "")
-    else:
-        path = Path(source)
-        display = display or path.name
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-    try:
-        sheet = read_previous(data, display, SHEET)
-    except WorkbookError:
-        return None  # the package layer reports what is wrong when it writes
+    sheet = previous_sheet(source, SHEET, display)
     return None if sheet is None else notes_from_cells(sheet)
 
 

@@ -219,3 +219,30 @@ def _cell(c, row: int, col: int) -> Cell:
         except ValueError:
             value = raw
     return Cell(row, col, value)
+
+
+def previous_sheet(source, name: str, display: str | None = None):
+    """The sheet ``name`` as an earlier run wrote it and the economist left it
+    (``read_previous``), from the run's snapshot of the workbook or from a path;
+    None when there is none, the file cannot be read or is not a package (the
+    package layer reports what is wrong when it writes)."""
+    import os
+    from pathlib import Path
+
+    from ..errors import WorkbookError
+    from ..ooxml.snapshot import Snapshot
+
+    if isinstance(source, Snapshot):
+        data: bytes | Snapshot = source
+        display = display or (source.path.name if source.path else "")
+    else:
+        path = Path(os.fspath(source))
+        display = display or path.name
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+    try:
+        return read_previous(data, display, name)
+    except WorkbookError:
+        return None

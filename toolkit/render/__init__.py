@@ -13,10 +13,10 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..contract import PER_UNIT_SHEET, RESULT_SHEET, SUMMARY_SHEET, TIEOUT_SHEET
+from ..contract import MONTHLY_SHEET, PER_UNIT_SHEET, RESULT_SHEET, SUMMARY_SHEET, TIEOUT_SHEET
 from ..contract.written import ANALYSIS_SHEET
 from ..engine.results import Report
-from . import analysis, per_unit, result_statement, summary, tieout
+from . import analysis, monthly, per_unit, result_statement, summary, tieout
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ REGISTRY: tuple[Sheet, ...] = (
     Sheet(RESULT_SHEET, result_statement.write_result_statement),
     Sheet(PER_UNIT_SHEET, per_unit.write_per_unit, lambda report: report.is_consolidation),
     Sheet(TIEOUT_SHEET, tieout.write_tieout),
+    Sheet(MONTHLY_SHEET, monthly.write_monthly, lambda report: bool(report.monthly)),
 )
 
 #: every sheet the toolkit may write (a folder run and the package recognise them by name)
