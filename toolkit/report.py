@@ -179,13 +179,9 @@ def consolidation_name(path: Path) -> str:
     """The name a consolidation's sheets show (its --name), read from the title of its Sammanställning
     ("Halmstad och Navet — Ekonomiskt resultat jan–jun 2025"); else the file's name."""
     from .contract import SUMMARY_SHEET
-    from .errors import ReconcileError
-    from .read.previous import read_previous
+    from .read.previous import previous_sheet
 
-    try:
-        sheet = read_previous(path.read_bytes(), str(path), SUMMARY_SHEET)
-    except (ReconcileError, OSError, ValueError):
-        sheet = None
+    sheet = previous_sheet(path, SUMMARY_SHEET)
     title = sheet.text(0, 0) if sheet is not None else ""
     name, found, _ = title.rpartition(" — Ekonomiskt resultat")
     return name if found and name else path.stem
