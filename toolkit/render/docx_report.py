@@ -10,12 +10,16 @@ section starts on a new page after them).
   ("Rubrik 1", "Rubrik1") or by their outline level; a template without them
   gets plain "Heading N" styles of its own (bold, kept with the next
   paragraph, with the outline level a table of contents picks up).
-- Tables: report style — no vertical lines, a rule under the headings, a rule
-  above each Summa row and a double one above Totalt, bold Summa rows, figures
-  right-aligned, the header row repeated on every page, no row split across
-  pages; the table style ``TABLE_STYLES`` names (the first the document has)
-  gives the rest, and the rules are set on the cells so that they hold with
-  any template.
+- Tables: report style — no vertical lines, rules above and under the
+  headings, a rule above each Summa row and a double one above Totalt, bold
+  Summa rows, figures right-aligned, the header row repeated on every page, no
+  row split across pages, a short table kept on one page; the rules are set on
+  the cells, so they hold whatever the table style (``TABLE_STYLES``, the first
+  the document has) does.
+- One font size for every table of the section: the largest of
+  ``TABLE_FONT_SIZES`` at which the figures and the headings' words fit the
+  text width beside a label column of LABEL_CM, measured in the document's
+  own font (``FONT_WIDTHS``); the label column takes what is left and wraps.
 - The same blocks give the same bytes: the core properties (created,
   modified, revision) are fixed from the report's period, and the zip's
   entries carry a fixed time.
@@ -191,12 +195,12 @@ class _Writer:
         self.headings: dict[int, object] = {}
         section = document.sections[-1]
         self.text_width = section.page_width - section.left_margin - section.right_margin
-        self.em = font_width(document)
+        self.factor = font_factor(document)
         self.size = TABLE_FONT_SIZES[0]
 
     def write(self, blocks: Sequence[Block]) -> None:
         tables = [block for block in blocks if isinstance(block, Table)]
-        self.size = table_font_size(tables, self.text_width, self.em)  # one size for every table
+        self.size = table_font_size(tables, self.text_width, self.factor)  # one size for every table
         for block in blocks:
             if isinstance(block, Heading):
                 self.heading(block)
@@ -248,7 +252,7 @@ class _Writer:
         _no_table_borders(table)
         _look(table)
         _cell_margins(table, Cm(CELL_MARGIN_CM))
-        widths = column_widths(block, self.text_width, Pt(size), self.em)
+        widths = column_widths(block, self.text_width, Pt(size), self.factor)
         for column, width in zip(table.columns, widths):
             column.width = width
 
@@ -278,6 +282,7 @@ class _Writer:
         for c, (cell, text) in enumerate(zip(header.cells, block.header)):
             fill(cell, text, right=c > 0, bold=True, width=widths[c])
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+            _border(cell, "top", 1)
             _border(cell, "bottom", 1)
             cell.paragraphs[0].paragraph_format.keep_with_next = True
         together = len(block.rows) <= KEEP_TOGETHER
@@ -390,7 +395,7 @@ def column_widths(table: Table, text_width: int, size: int, factor: float) -> li
     return [int(label)] + [int(w) for w in widths]
 
 
-def font_width(document) -> float:
+def font_factor(document) -> float:
     """How wide the document's body font is against Arial (FONT_WIDTHS): Normal's font, else the document
     default's, else the theme's minor font."""
     from docx.oxml.ns import qn
