@@ -31,8 +31,9 @@ from dataclasses import replace
 
 from ..contract.written import ANALYSIS_SHEET
 from ..findings import Finding
-from ..layout import PATH_SEPARATOR, is_outside
+from ..layout import PATH_SEPARATOR
 from .model import NoteRow, Notes, RowKey
+from .notes import kept_below
 from .results import Explanations, Report
 from .text import areas
 
@@ -68,13 +69,7 @@ def attach(previous: tuple[Notes, tuple[RowKey, ...]] | None,
                 severity="info"))
             continue
         orphans.append(row)
-        what = ("stod utanför tabellen" if is_outside(row.key)
-                else f'hör till området "{_path(row.key)}", som inte finns längre')
-        for cell in row.cells:
-            findings.append(Finding(
-                "forklaring-utan-omrade", f"{ANALYSIS_SHEET}, under tabellen",
-                f'"{cell.preview()}" {what}; texten står kvar under tabellen — flytta eller ta bort den',
-                severity="info"))
+        findings += kept_below(row, "forklaring-utan-omrade", ANALYSIS_SHEET, "området")
     return matched, orphans, findings
 
 

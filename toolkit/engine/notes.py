@@ -48,13 +48,7 @@ def attach(notes: Notes | None, keys: list[Key],
             key = by_label[row.label]
         if key is None or key in matched:
             orphans.append(row)
-            what = ("stod utanför tabellen" if is_outside(row.key)
-                    else f'hör till raden "{PATH_SEPARATOR.join(row.key)}", som inte finns längre')
-            for cell in row.cells:
-                findings.append(Finding(
-                    "kommentar-utan-rad", f"{SHEET}, under tabellen",
-                    f'"{cell.preview()}" {what}; texten står kvar under tabellen — flytta eller ta bort den',
-                    severity="info"))
+            findings += kept_below(row, "kommentar-utan-rad", SHEET, "raden")
             continue
         matched[key] = row
         budget_text = comments.get(key, "")
@@ -80,3 +74,14 @@ def carry(report, notes: Notes | None):
     matched, orphans, carried = attach(notes, keys, comments)
     return replace(report, notes=matched, note_orphans=tuple(orphans), findings=(*report.findings, *carried),
                    note_headers=dict(notes.headers), note_widths=dict(notes.widths))
+
+
+def kept_below(row: NoteRow, slug: str, sheet: str, what: str) -> list[Finding]:
+    """The info findings for text the economist typed whose row (``what``: "raden",
+    "området") is gone, or that stood outside the table: it is kept under the
+    table, one finding per cell."""
+    where = ("stod utanför tabellen" if is_outside(row.key)
+             else f'hör till {what} "{PATH_SEPARATOR.join(row.key)}", som inte finns längre')
+    return [Finding(slug, f"{sheet}, under tabellen",
+                    f'"{cell.preview()}" {where}; texten står kvar under tabellen — flytta eller ta bort den',
+                    severity="info") for cell in row.cells]
