@@ -19,6 +19,7 @@ from toolkit.contract import (
     BUDGET_SHEET,
     BUILT_IN,
     BUILT_IN_KEYS,
+    CHANGES_SHEET,
     CONSOLIDATION_SHEETS,
     DATE_NAMES,
     DIMENSIONS,
@@ -291,8 +292,8 @@ def validation_at(ws, ref: str):
 
 
 def test_template_has_the_contracts_sheets_and_headers(template):
-    assert template.sheetnames == [sheet.name for sheet in INPUT_SHEETS] + [LISTS_SHEET.name]
-    for sheet in INPUT_SHEETS:
+    assert template.sheetnames == [sheet.name for sheet in INPUT_SHEETS] + [CHANGES_SHEET.name, LISTS_SHEET.name]
+    for sheet in (*INPUT_SHEETS, CHANGES_SHEET):
         ws = template[sheet.name]
         columns = [column for column in sheet.columns if column.template]
         assert [cell.value for cell in ws[1] if cell.value is not None] == [c.name for c in columns]
