@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..contract import CHANGES_SHEET, MONTH_NAMES, REALLOCATION
+from ..cells import column_letter
+from ..contract import CHANGES_SHEET, MONTH_NAMES, REALLOCATION, YES_NO
 from ..engine.results import Report
 from ..layout import PATH_SEPARATOR
 from .formats import KR, kr
@@ -19,7 +20,9 @@ ORIGINAL = "Ursprunglig budget"
 REVISED = "Budget"
 LATER_HEADING = "Ändringar daterade efter bokslutsperioden (ingår inte i budgeten än)"
 REALLOCATED = "Σ omfördelningar (ska vara 0,00)"
-FROM_JANUARY = "från januari"
+YES = YES_NO[0].name  # Från januari: ja
+AMOUNT_COL = 3
+L = column_letter(AMOUNT_COL)
 
 
 def write_bridge(sheet, row: int, report: Report, fmt) -> int:
@@ -29,13 +32,14 @@ def write_bridge(sheet, row: int, report: Report, fmt) -> int:
     bold, money = fmt.get(bold=True), fmt.get(num=KR)
     money_bold = fmt.get(num=KR, bold=True, top=1)
     head = fmt.get(bold=True, bottom=1)
+    text = fmt.get(indent=1, align="left")  # a decision beside the amount to its left
     units = report.is_consolidation
     sheet.write_string(row, 0, BRIDGE_HEADING, bold)
     row += 1
     sheet.write_string(row, 0, f"Belopp i kr med öre, + höjer radens budget; från {CHANGES_SHEET.name}"
                        + (" i varje enhet" if units else ""), fmt.get(italic=True))
     row += 1
-    headings = ["Budgetrad", "Datum", "Typ", "Beslut", "Belopp", "Kommentar"] + (["Enhet"] if units else [])
+    headings = ["Budgetrad", "Datum", "Typ", "Belopp", "Beslut", "Från januari", "Kommentar"] + (["Enhet"] if units else [])
     sheet.write_row(row, 0, headings, head)
     row += 1
     lines = {line.label_path: line for line in report.nodes()}
@@ -48,14 +52,15 @@ def write_bridge(sheet, row: int, report: Report, fmt) -> int:
         line = lines[path]
         sheet.write_string(row, 0, PATH_SEPARATOR.join(path), bold)
         sheet.write_string(row, 2, ORIGINAL)
-        sheet.write_number(row, 4, kr(line.figures.original), money)
+        sheet.write_number(row, AMOUNT_COL, kr(line.figures.original), money)
         first = row
         row += 1
         for change in by_path[path]:
-            _change_row(sheet, row, change, units, money)
+            _change_row(sheet, row, change, units, money, text)
             row += 1
         sheet.write_string(row, 2, REVISED, bold)
-        sheet.write_formula(row, 4, f"=E{first + 1}+SUM(E{first + 2}:E{row})", money_bold, kr(line.figures.budget))
+        sheet.write_formula(row, AMOUNT_COL, f"={L}{first + 1}+SUM({L}{first + 2}:{L}{row})", money_bold,
+                            kr(line.figures.budget))
         row += 1
     later = [change for change in report.changes if not change.counted]
     if later:
@@ -65,23 +70,25 @@ def write_bridge(sheet, row: int, report: Report, fmt) -> int:
         row += 1
         for change in later:
             sheet.write_string(row, 0, PATH_SEPARATOR.join(change.path))
-            _change_row(sheet, row, change, units, money)
+            _change_row(sheet, row, change, units, money, text)
             row += 1
     moved = [change for change in report.changes if change.type == REALLOCATION]
     if moved:
         row += 1
         sheet.write_string(row, 0, REALLOCATED, bold)
         total = sum((Fraction(change.source.amount) for change in moved), Fraction(0))
-        sheet.write_number(row, 4, kr(total), fmt.get(num=KR, bold=True))
+        sheet.write_number(row, AMOUNT_COL, kr(total), fmt.get(num=KR, bold=True))
         row += 1
     return row + 1
 
 
-def _change_row(sheet, row: int, change, units: bool, money) -> None:
+def _change_row(sheet, row: int, change, units: bool, money, text) -> None:
     sheet.write_string(row, 1, change.date.isoformat())
-    sheet.write_string(row, 2, change.type + (f" ({FROM_JANUARY})" if change.source.from_january else ""))
-    sheet.write_string(row, 3, change.decision)
-    sheet.write_number(row, 4, kr(change.amount), money)
-    sheet.write_string(row, 5, change.comment)
+    sheet.write_string(row, 2, change.type)
+    sheet.write_number(row, AMOUNT_COL, kr(change.amount), money)
+    sheet.write_string(row, 4, change.decision, text)
+    if change.source.from_january:
+        sheet.write_string(row, 5, YES)
+    sheet.write_string(row, 6, change.comment)
     if units:
-        sheet.write_string(row, 6, change.unit)
+        sheet.write_string(row, 7, change.unit)

@@ -56,6 +56,7 @@ HEADING_MARGIN = 3  # room beside a heading's longest line, so two right-aligned
 COMMITTED = ("int", "kvar")  # the columns of Intecknat and Kvar att disponera, by key
 CHANGED = ("orig", "chg")  # with Budgetändringar: Ursprunglig budget and Ändringar, before Budget
 CHANGES_HEADING = "Ändringar"
+CHANGE = "+#,##0;-#,##0;0"  # a change shows its sign
 GAP = "gap"
 
 
@@ -157,7 +158,7 @@ class _Sheet:
 
         if self.changed:
             put("orig", f.original, amt)
-            put("chg", f.changes, amt)
+            put("chg", f.changes, self.style(num=CHANGE, bold=bold, top=top))
         put("budget", f.budget, amt)
         put("utfall", f.actual, amt)
         if f.share is None:
