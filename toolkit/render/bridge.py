@@ -86,9 +86,11 @@ def _change_row(sheet, row: int, change, units: bool, money, text) -> None:
     sheet.write_string(row, 1, change.date.isoformat())
     sheet.write_string(row, 2, change.type)
     sheet.write_number(row, AMOUNT_COL, kr(change.amount), money)
-    sheet.write_string(row, 4, change.decision, text)
+    if change.decision:
+        sheet.write_string(row, 4, change.decision, text)
     if change.source.from_january:
         sheet.write_string(row, 5, YES)
-    sheet.write_string(row, 6, change.comment)
+    if change.comment:
+        sheet.write_string(row, 6, change.comment)
     if units:
         sheet.write_string(row, 7, change.unit)
