@@ -310,3 +310,27 @@ def test_notes_typed_on_sammanstallning_are_kept_when_the_columns_come(tmp_path)
     row = next(r[0].row for r in ws.iter_rows(min_row=5) if r[0].value == "Lokaler")
     assert ws.cell(4, 2).value.startswith("Ursprunglig")
     assert ws.cell(row, comment).value == "Hyran höjd i mars"
+
+
+def test_the_template_has_the_sheet_with_its_drop_downs_and_a_filled_one_runs(tmp_path):
+    from toolkit.contract import CHANGE_TYPES, CHANGES_SHEET
+    from toolkit.template import write_template
+
+    path = tmp_path / "Ny.xlsx"
+    write_template(path, 2025)
+    book = openpyxl.load_workbook(path)
+    ws = book[CHANGES_SHEET.name]
+    assert [c.value for c in ws[1]] == HEADER
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists["D2"] == '"' + ",".join(word.name for word in CHANGE_TYPES) + '"'
+    assert lists["F2"] == '"ja,nej"'
+    assert lists["B2"] == "Budget!$A$2:$A$1000"
+    for name, table in (("Budget", BUDGET), ("Utfall", LEDGER), ("Periodisering", KEYS)):
+        headers = [c.value for c in book[name][1]]
+        for row in table[1:]:
+            book[name].append([dict(zip(table[0], row)).get(header) for header in headers])
+    ws.append([dt.datetime(2025, 4, 1), "Lokaler", 6_000, "Tilläggsanslag", "RS 2025/3", "nej", "Hyra"])
+    book.save(path)
+    report = Job(path, backup=None).reconcile()
+    assert node(report, "Lokaler").figures.budget == 126_000_00
+    assert report.tieout.sum_in_period == 5_000_00  # the ledger read as typed (10 000 + 20 000 + 5 000 − 30 000)

@@ -6,6 +6,8 @@ a consolidation that adds the units' changes by line path."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import libreoffice
 import openpyxl
 import pytest
@@ -90,6 +92,16 @@ def test_the_bridge_on_avstamning_adds_up_to_the_ore(refreshed):
     later = next(r for r in tie if r[0] == "Övrigt" and r[1] == "2025-10-15")
     assert later[2:5] == ("Tilläggsanslag", 15_000, "RS 2025/201")
     assert next(r for r in tie if r[0] == "Σ omfördelningar (ska vara 0,00)")[3] == 0
+
+
+def test_the_api_gives_the_original_budget_and_the_changes(refreshed):
+    import toolkit
+
+    line = toolkit.load(refreshed[0]).line("Utvecklingsmedel", "Mötesplats seniorer")
+    assert (line.original_budget, line.budget_changes, line.budget) == (Decimal("120000.00"), Decimal("30000.00"),
+                                                                         Decimal("150000.00"))
+    # Höst: 30 % of the year by August; the June change by Höst's June–December weights (10 of 80)
+    assert line.periodised_budget == Decimal("39750.00")
 
 
 def test_a_second_run_changes_nothing(refreshed, tmp_path):

@@ -19,6 +19,7 @@ from toolkit.contract import (
     BUDGET_SHEET,
     BUILT_IN,
     BUILT_IN_KEYS,
+    CHANGE_TYPES,
     CHANGES_SHEET,
     CONSOLIDATION_SHEETS,
     DATE_NAMES,
@@ -161,6 +162,8 @@ def test_no_name_of_the_contract_is_spelled_outside_it():
     names |= {column.name for sheet in INPUT_SHEETS for column in sheet.columns}
     names |= {setting.name for setting in SETTINGS} | set(UNIT_SHEETS) | set(CONSOLIDATION_SHEETS)
     names |= set(BUILT_IN) | {word.name for word in LINE_TYPES} | set(MONTH_SPELLINGS) | set(MONTH_HEADERS)
+    names |= {CHANGES_SHEET.name, *CHANGES_SHEET.aliases} | {column.name for column in CHANGES_SHEET.columns}
+    names |= {word.name for word in CHANGE_TYPES}
     allowed = {("read/sie.py", "Projekt")}
     toolkit = ROOT / "toolkit"
     found = []
