@@ -334,3 +334,28 @@ def test_the_template_has_the_sheet_with_its_drop_downs_and_a_filled_one_runs(tm
     report = Job(path, backup=None).reconcile()
     assert node(report, "Lokaler").figures.budget == 126_000_00
     assert report.tieout.sum_in_period == 5_000_00  # the ledger read as typed (10 000 + 20 000 + 5 000 − 30 000)
+
+
+def test_every_alias_of_the_sheet_and_its_columns_reads_the_same():
+    from builders import grid
+
+    from toolkit.contract import CHANGES_SHEET
+    from toolkit.engine.model import Settings
+    from toolkit.job import reconcile_inputs
+    from toolkit.read.inputs import Sheets, assemble
+
+    row = [dt.date(2025, 3, 1), "Lokaler", 6_000, "Tilläggsanslag", "RS 1", "ja", "Hyra"]
+    names = [c.name for c in CHANGES_SHEET.columns]
+    variants = [(sheet, names) for sheet in CHANGES_SHEET.aliases]
+    variants += [(CHANGES_SHEET.name, names[:i] + [header] + names[i + 1:])
+                 for i, column in enumerate(CHANGES_SHEET.columns) for header in column.aliases]
+    expected = None
+    for sheet, headers in variants:
+        book = Sheets([grid("Budget", BUDGET), grid("Utfall", LEDGER), grid("Periodisering", KEYS),
+                       grid(sheet, [headers, row])], "T.xlsx")
+        [change] = reconcile_inputs(assemble(Settings("T", 2025, 8), book, [book])).changes
+        seen = (change.date, change.path, change.amount, change.type, change.decision, change.source.from_january,
+                change.comment)
+        expected = expected or seen
+        assert seen == expected, (sheet, headers)
+    assert expected == (dt.date(2025, 3, 1), ("Drift", "Lokaler"), 6_000_00, "Tilläggsanslag", "RS 1", True, "Hyra")
