@@ -21,9 +21,11 @@ def grid(name: str, rows: list[list], *, file: str = FILE, is_csv: bool = False)
 
 
 def run(budget: list[list], ledger: list[list], keys: list[list] | None = None, *, year: int | None = 2025,
-        period: int | None = 8, method: str = "budget", amounts_in: str = "kr") -> Report:
-    """Reconcile inline Budget / Utfall / Periodisering tables."""
+        period: int | None = 8, method: str = "budget", amounts_in: str = "kr",
+        changes: list[list] | None = None) -> Report:
+    """Reconcile inline Budget / Utfall / Periodisering (/ Budgetändringar) tables."""
     tables = [grid("Budget", budget), grid("Utfall", ledger)] + ([grid("Periodisering", keys)] if keys else [])
+    tables += [grid("Budgetändringar", changes)] if changes else []
     book = Sheets(tables, FILE)
     settings = Settings("Test", year, period, amounts_in, "tkr", method)
     return reconcile_inputs(assemble(settings, book, [book]))

@@ -1035,8 +1035,51 @@ NEAR_DEFECTS = [
                                        Inställningar=lambda rows: rows + [["Godkända varningar", "tomma-manader"]])),
 ]
 
+# Budgetändringar: A Datum, B Rad, C Belopp, D Typ, E Beslut, F Från januari, G Kommentar
+CHANGES = [["Datum", "Rad", "Belopp", "Typ", "Beslut", "Från januari", "Kommentar"],
+           [dt.date(2025, 3, 12), "Lokaler", 20_000, "Tilläggsanslag", "RS 2025/1", None, "Ny hyra"],
+           [dt.date(2025, 5, 14), "Löner", -10_000, "Omfördelning", "LN 2025/4", None, None],
+           [dt.date(2025, 5, 14), "Sociala avgifter", 10_000, "Omfördelning", "LN 2025/4", None, None],
+           [dt.date(2025, 10, 1), "Övrigt", 5_000, "Tilläggsanslag", "RS 2025/9", None, "Efter bokslutsperioden"]]
+
+
+def changes(**refs) -> Build:
+    """The baseline with the Budgetändringar sheet above, ``refs`` (A2=…) changed in it."""
+    return book(add={"Budgetändringar": cells(**refs)([list(row) for row in CHANGES])})
+
+
+CHANGE_CASES = [
+    stop("budget-change-line-misspelled", changes(B2="Lokalr"),
+         'T.xlsx: Budgetändringar!B2: budgetraden "Lokalr" finns inte på bladet Budget — menade du "Lokaler"?'),
+    stop("budget-change-line-unknown", changes(B2="Fastigheter"),
+         'T.xlsx: Budgetändringar!B2: budgetraden "Fastigheter" finns inte på bladet Budget; skriv radens namn som i '
+         'kolumnen Rad (eller dess sökväg, t.ex. "Rubrik › Rad")'),
+    stop("budget-change-on-a-heading", changes(B2="Personal"),
+         'T.xlsx: Budgetändringar!B2: "Personal" är en rubrikrad; dess budget är summan av raderna under den ("Löner" '
+         'och "Sociala avgifter") — ange ändringen på en av dem'),
+    stop("budget-change-bad-date", changes(A2="2025-13-01"),
+         'T.xlsx: Budgetändringar!A2: "2025-13-01" är inget datum; skriv beslutets datum som 2025-06-15'),
+    stop("budget-change-no-date", changes(A2=None),
+         "T.xlsx: Budgetändringar!A2: ändringen saknar datum i kolumnen Datum (beslutets datum, t.ex. 2025-06-15)"),
+    stop("budget-change-bad-amount", changes(C2="12,3,4"), 'T.xlsx: Budgetändringar!C2: "12,3,4" är inte ett belopp'),
+    stop("budget-change-no-amount", changes(C2=None),
+         "T.xlsx: Budgetändringar!C2: ändringen saknar belopp i kolumnen Belopp"),
+    stop("budget-change-type-misspelled", changes(D2="Tilläggsanlag"),
+         'T.xlsx: Budgetändringar!D2: "Tilläggsanlag" är ingen ändringstyp — menade du "Tilläggsanslag"?'),
+    stop("budget-change-type-unknown", changes(D2="Bidrag"),
+         'T.xlsx: Budgetändringar!D2: "Bidrag" är ingen ändringstyp (Tilläggsanslag, Omfördelning, Ombudgetering '
+         'eller Annan)'),
+    stop("budget-change-from-january-unknown", changes(F2="kanske"),
+         'T.xlsx: Budgetändringar!F2: "kanske" är varken ja eller nej (Från januari)'),
+    warn("budget-change-reallocation-unbalanced", changes(C4=8_000), "omfordelning-obalans", "Budgetändringar"),
+]
+
+NEAR_DEFECTS += [
+    near("near-budget-changes-with-one-after-the-period", changes()),
+]
+
 CASES = BUDGET_CASES + LEDGER_CASES + KEY_CASES + SETTING_CASES + CSV_CASES + SIE_CASES + CLI_CASES + PACKAGE_CASES \
-    + NEAR_DEFECTS
+    + CHANGE_CASES + NEAR_DEFECTS
 CATEGORIES = ("budget", "ledger", "keys", "settings", "csv", "sie", "cli", "package")
 
 

@@ -19,6 +19,8 @@ from toolkit.contract import (
     BUDGET_SHEET,
     BUILT_IN,
     BUILT_IN_KEYS,
+    CHANGE_TYPES,
+    CHANGES_SHEET,
     CONSOLIDATION_SHEETS,
     DATE_NAMES,
     DIMENSIONS,
@@ -160,6 +162,8 @@ def test_no_name_of_the_contract_is_spelled_outside_it():
     names |= {column.name for sheet in INPUT_SHEETS for column in sheet.columns}
     names |= {setting.name for setting in SETTINGS} | set(UNIT_SHEETS) | set(CONSOLIDATION_SHEETS)
     names |= set(BUILT_IN) | {word.name for word in LINE_TYPES} | set(MONTH_SPELLINGS) | set(MONTH_HEADERS)
+    names |= {CHANGES_SHEET.name, *CHANGES_SHEET.aliases} | {column.name for column in CHANGES_SHEET.columns}
+    names |= {word.name for word in CHANGE_TYPES}
     allowed = {("read/sie.py", "Projekt")}
     toolkit = ROOT / "toolkit"
     found = []
@@ -291,8 +295,8 @@ def validation_at(ws, ref: str):
 
 
 def test_template_has_the_contracts_sheets_and_headers(template):
-    assert template.sheetnames == [sheet.name for sheet in INPUT_SHEETS] + [LISTS_SHEET.name]
-    for sheet in INPUT_SHEETS:
+    assert template.sheetnames == [sheet.name for sheet in INPUT_SHEETS] + [CHANGES_SHEET.name, LISTS_SHEET.name]
+    for sheet in (*INPUT_SHEETS, CHANGES_SHEET):
         ws = template[sheet.name]
         columns = [column for column in sheet.columns if column.template]
         assert [cell.value for cell in ws[1] if cell.value is not None] == [c.name for c in columns]

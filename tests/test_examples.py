@@ -49,7 +49,7 @@ def test_committed_workbooks_hold_what_build_writes(build, tmp_path):
     from python_calamine import CalamineWorkbook
 
     written = build.build(tmp_path)
-    assert sorted(p.name for p in written) == ["Halmstad.xlsx", "Navet.xlsx"]
+    assert sorted(p.name for p in written) == ["Halmstad-andringar.xlsx", "Halmstad.xlsx", "Navet.xlsx"]
     for path in written:
         fresh = CalamineWorkbook.from_path(str(path))
         committed = CalamineWorkbook.from_path(str(WORKBOOKS / path.name))

@@ -8,7 +8,7 @@ import pytest
 from toolkit.errors import InputError
 from toolkit.template import BUDGET_COLUMNS, KEY_COLUMNS, LEDGER_COLUMNS, write_template
 
-SHEETS = ["Inställningar", "Budget", "Utfall", "Periodisering", "Listor"]
+SHEETS = ["Inställningar", "Budget", "Utfall", "Periodisering", "Budgetändringar", "Listor"]
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def validations(ws) -> dict[str, object]:
 
 def test_sheets_in_order_with_the_helper_sheet_hidden(book):
     assert book.sheetnames == SHEETS
-    assert [book[name].sheet_state for name in SHEETS] == ["visible"] * 4 + ["hidden"]
+    assert [book[name].sheet_state for name in SHEETS] == ["visible"] * 5 + ["hidden"]
 
 
 def test_headers_are_bold_frozen_and_explained(book):

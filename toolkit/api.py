@@ -101,6 +101,9 @@ class Line:
       None for a row that adds up others, and on a consolidation's rows
     - ``comment``: the Kommentar as the sheet shows it: the economist's own
       text typed on Sammanställning, else the Budget sheet's
+    - ``original_budget``, ``budget_changes``: Ursprunglig budget and the
+      Budgetändringar counted in ``budget`` (dated up to the period); every
+      other figure uses ``budget``, the revised
     - ``path``: the labels from the top (the key the sheet knows the row
       by: ("Verksamhet", "Summa Personal") for a Summa row); ``depth`` its
       indent; ``where``: the cell of its Budget row ('' when it has none)
@@ -123,6 +126,8 @@ class Line:
     available: Decimal | None = None
     method: str | None = None
     comment: str = ""
+    original_budget: Decimal | None = None  # Ursprunglig budget: Budget before the year's Budgetändringar
+    budget_changes: Decimal | None = None  # Ändringar: the changes counted in ``budget`` (0 without)
 
 
 @dataclass(frozen=True)
@@ -327,7 +332,7 @@ def _with_figures(kind: str, label: str, path: tuple[str, ...], depth: int, figu
     f = figures
     return Line(kind, label, path, depth, f.income, where, _kr(f.budget), _kr(f.phased), _kr(f.actual), _share(f),
                 _kr(f.variance), _kr(f.forecast), _kr(f.forecast_variance), _kr(f.committed), _kr(f.available),
-                method, comment)
+                method, comment, _kr(f.original), _kr(f.changes))
 
 
 def _rows(report: Report) -> list[Line]:

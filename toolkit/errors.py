@@ -71,6 +71,16 @@ SLUGS = {
     "vikt-ogiltig": "Inte en vikt",
     "vikt-negativ": "Negativ vikt",
     "nyckel-nollor": "Nyckel med bara nollor",
+    # Budgetändringar
+    "andring-datum-saknas": "Budgetändring utan datum",
+    "andring-datum-ogiltigt": "Budgetändring med ett datum som inte går att läsa",
+    "andring-rad-saknas": "Budgetändring utan budgetrad",
+    "andring-rad-okand": "Budgetändring på en rad som inte finns",
+    "andring-rad-tvetydig": "Budgetändring på ett radnamn som finns under flera rubriker",
+    "andring-pa-rubrik": "Budgetändring på en rubrikrad",
+    "andring-belopp-saknas": "Budgetändring utan belopp",
+    "andring-typ-ogiltig": "Okänd typ av budgetändring",
+    "andring-fran-januari-ogiltig": "Från januari som varken är ja eller nej",
     # Inställningar
     "installning-felstavad": "Okänd inställning nära ett känt namn",
     "installning-dubbel": "Samma inställning två gånger",
@@ -176,7 +186,7 @@ def _is_sheet_name(text: str) -> bool:
     from . import contract
 
     names = [*contract.UNIT_SHEETS, contract.PER_UNIT_SHEET]
-    for sheet in contract.INPUT_SHEETS:
+    for sheet in (*contract.INPUT_SHEETS, contract.CHANGES_SHEET):
         names += [sheet.name, *sheet.aliases]
     return contract.normalise_header(text) in {contract.normalise_header(name) for name in names}
 

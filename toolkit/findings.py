@@ -53,6 +53,8 @@ SLUGS = {
     "negativ-kostnadsbudget": "Kostnadsrad med negativ budget men kostnader i utfallet",
     "typ-mot-konto": "Typ Intäkt eller Kostnad som inte stämmer med radens konton och utfall",
     "monster-avgransare": "Mönster med mellanslag eller annan avgränsare som inte matchar något",
+    "omfordelning-obalans": "Omfördelningarna på Budgetändringar summerar inte till 0",
+    "andring-efter-perioden": "Budgetändring daterad efter bokslutsperioden (ingår inte i budgeten än)",
 }
 
 

@@ -109,7 +109,8 @@ def reconcile_inputs(inputs: Inputs) -> Report:
     from .engine.report import reconcile
 
     report = reconcile(list(inputs.lines), list(inputs.keys), inputs.ledger, inputs.settings,
-                       budget_file=inputs.budget_file, findings=list(inputs.findings), notes=inputs.notes)
+                       budget_file=inputs.budget_file, findings=list(inputs.findings), notes=inputs.notes,
+                       changes=inputs.changes)
     return carry(report, inputs.explanations)
 
 

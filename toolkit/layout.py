@@ -44,6 +44,8 @@ FIRST_HEADING = SUMMARY_FIRST_HEADING  # the default; Inställningar's "Rubrik f
 COMMENT_HEADING = SUMMARY_COMMENT_HEADING
 #: the second heading starts so ("Budget 2025 …"): with Kommentar it finds the heading row, whatever the first says
 BUDGET_HEADING = BUDGET_SHEET.column("budget").name
+#: with Budgetändringar, the first figure column is the original budget (then Ändringar, then Budget)
+ORIGINAL_HEADING = "Ursprunglig budget"
 HEADLINE_GAP = 2  # the opening sentence stands this many rows below the table's last row
 KEPT_GAP = 4  # the notes whose line is gone stand this many rows below it, under KEPT_HEADING
 HEADING_SEARCH_ROWS = 30  # the heading row is looked for in the first rows when reading back (rows inserted above)

@@ -1,7 +1,7 @@
 """``reconcile init``: a new, empty budget workbook the toolkit can read.
 
 The sheets follow the workbook contract (Inställningar, Budget, Utfall,
-Periodisering) with bold frozen headers, an input message on every header cell
+Periodisering, Budgetändringar) with bold frozen headers, an input message on every header cell
 and drop-down lists where a column has a fixed vocabulary.
 
 The Periodisering column of Budget offers the built-in keys *and* the custom
@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date as date_type
 from datetime import datetime
 from pathlib import Path
 
@@ -32,6 +33,8 @@ from xlsxwriter.worksheet import Worksheet
 from .contract import (
     BUDGET_SHEET,
     BUILT_IN,
+    CHANGE_TYPES,
+    CHANGES_SHEET,
     KEYS_SHEET,
     LEDGER_SHEET,
     LINE_TYPES,
@@ -39,6 +42,7 @@ from .contract import (
     MATRIX_MONTHS,
     SETTINGS,
     SETTINGS_SHEET,
+    YES_NO,
     Column,
     Setting,
     or_list,
@@ -269,6 +273,50 @@ def add_keys_sheet(workbook: Workbook, formats: Formats, keys: Mapping[str, Sequ
     return sheet
 
 
+def add_changes_sheet(workbook: Workbook, formats: Formats, rows: Iterable[Mapping[str, object]] = ()) -> Worksheet:
+    """Budgetändringar: the changes decided during the year, with drop-downs for
+    Rad (the Budget sheet's lines), Typ and Från januari, and dates as dates."""
+    columns = CHANGES_SHEET.columns
+    sheet = workbook.add_worksheet(CHANGES_SHEET.name)
+    _header_row(sheet, formats, columns)
+    index = {c.key: i for i, c in enumerate(columns)}
+    date = workbook.add_format({"num_format": "yyyy-mm-dd", "align": "left"})
+    sheet.set_column(index["datum"], index["datum"], CHANGES_SHEET.column("datum").width, date)
+    for r, row in enumerate(rows, start=1):
+        unknown = set(row) - {c.name for c in columns}
+        if unknown:
+            raise ValueError(f"unknown columns {sorted(unknown)}")
+        for column in columns:
+            value = row.get(column.name)
+            if value is None or value == "":
+                continue
+            c = index[column.key]
+            if isinstance(value, (datetime, date_type)):
+                sheet.write_datetime(r, c, value, date)
+            elif isinstance(value, str):
+                sheet.write_string(r, c, value)
+            else:
+                sheet.write_number(r, c, value, formats.for_kind(column.kind))
+    last = MAX_BUDGET_ROW - 1
+    header = {c.key: c.name for c in columns}
+    types = [word.name for word in CHANGE_TYPES]
+    lists = {
+        "typ": {"validate": "list", "source": types,
+                "error_message": f"{header['typ']} ska vara {or_list(types)}."},
+        "från januari": {"validate": "list", "source": [word.name for word in YES_NO],
+                         "error_message": f"{header['från januari']} ska vara ja, nej eller tom."},
+        "rad": {"validate": "list", "source": f"={BUDGET_SHEET.name}!$A$2:$A${MAX_BUDGET_ROW}", "error_type": "warning",
+                "error_message": f"{header['rad']} ska vara en rad på bladet {BUDGET_SHEET.name} (inte en rubrikrad)."},
+        "datum": {"validate": "date", "criteria": ">=", "value": datetime(2000, 1, 1), "error_type": "warning",
+                  "error_message": "Skriv beslutets datum, t.ex. 2025-06-15."},
+    }
+    for key, validation in lists.items():
+        c = index[key]
+        sheet.data_validation(1, c, last, c, {**validation, "error_title": header[key]})
+    sheet.freeze_panes(1, 0)
+    return sheet
+
+
 def add_lists_sheet(workbook: Workbook, keys: Iterable[str] = ()) -> Worksheet:
     """The hidden helper sheet behind the Periodisering drop-down.
 
@@ -303,6 +351,7 @@ def write_template(path, year: int) -> None:
     add_budget_sheet(workbook, formats)
     add_ledger_sheet(workbook, formats)
     add_keys_sheet(workbook, formats)
+    add_changes_sheet(workbook, formats)
     add_lists_sheet(workbook)
     workbook.close()
     try:

@@ -1,11 +1,14 @@
-"""Build the example workbooks ``Halmstad.xlsx`` and ``Navet.xlsx``.
+"""Build the example workbooks ``Halmstad.xlsx``, ``Navet.xlsx`` and ``Halmstad-andringar.xlsx``.
 
     python workbooks/build.py            # writes them next to this file
 
-Both are fictional but realistic: a lokal nämnd of Region Halland (budget in
+All are fictional but realistic: a lokal nämnd of Region Halland (budget in
 kr, a transaction ledger, closing period August) and Navet science center of
 Boråsregionen (budget in tkr, income lines, a monthly-matrix ledger, closing
-period left blank = June).  The output is deterministic (fixed seed, fixed
+period left blank = June); ``Halmstad-andringar.xlsx`` is Halmstad with the
+year's budget changes on Budgetändringar (a tilläggsanslag, an omfördelning,
+an ombudgetering from January and a decision after the closing period).
+The output is deterministic (fixed seed, fixed
 ``created`` property), so rebuilding gives byte-identical files and
 ``tests/test_examples.py`` can check that the committed workbooks are current.
 """
@@ -16,6 +19,7 @@ import random
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,6 +47,7 @@ class Example:
     ledger: list[dict[str, object]]
     notes: list[str] = field(default_factory=list)
     extra: Callable | None = None  # writes more on the notes sheet: (workbook, sheet, example)
+    changes: list[dict[str, object]] = field(default_factory=list)  # Budgetändringar (none: no such sheet)
 
     def ledger_by_month(self) -> dict[int, Decimal]:
         """Σ Belopp per period yyyymm over the whole Utfall sheet (kr)."""
@@ -438,6 +443,8 @@ def write_example(example: Example, path: Path) -> None:
     tpl.add_budget_sheet(workbook, formats, example.budget, example.budget_columns)
     tpl.add_ledger_sheet(workbook, formats, example.ledger, example.ledger_columns)
     tpl.add_keys_sheet(workbook, formats, example.keys)
+    if example.changes:
+        tpl.add_changes_sheet(workbook, formats, example.changes)
     notes = workbook.add_worksheet(NOTES_SHEET)
     notes.set_column(0, 0, 14)
     notes.set_column(1, 1, 14)
@@ -449,7 +456,37 @@ def write_example(example: Example, path: Path) -> None:
     workbook.close()
 
 
-EXAMPLES = (halmstad, navet)
+# --------------------------------------------------------------------------------------------
+# Halmstad with the year's budget changes (Budgetändringar): the same nämnd and ledger
+
+
+HALMSTAD_CHANGES: list[dict[str, object]] = [
+    {"Datum": datetime(2025, 2, 19), "Rad": "Digital delaktighet", "Belopp": 40_000, "Typ": "Ombudgetering",
+     "Beslut": "LNH 2025/12", "Från januari": "ja", "Kommentar": "Outnyttjade medel 2024 förs över till 2025"},
+    {"Datum": datetime(2025, 3, 12), "Rad": "Kurs och konferens", "Belopp": 25_000, "Typ": "Tilläggsanslag",
+     "Beslut": "RS 2025/112", "Kommentar": "Regionstyrelsens tillskott för Demokratidagen"},
+    {"Datum": datetime(2025, 6, 11), "Rad": "Utvecklingsmedel › Ofördelat", "Belopp": -30_000,
+     "Typ": "Omfördelning", "Beslut": "LNH 2025/45", "Kommentar": "Till Mötesplats seniorer"},
+    {"Datum": datetime(2025, 6, 11), "Rad": "Mötesplats seniorer", "Belopp": 30_000, "Typ": "Omfördelning",
+     "Beslut": "LNH 2025/45", "Kommentar": "Fler träffar under hösten"},
+    {"Datum": datetime(2025, 10, 15), "Rad": "Övrigt", "Belopp": 15_000, "Typ": "Tilläggsanslag",
+     "Beslut": "RS 2025/201", "Kommentar": "Beslutat i oktober: ingår från oktoberuppföljningen"},
+]
+
+
+def halmstad_changes() -> Example:
+    """Halmstad's workbook with the year's budget changes on Budgetändringar."""
+    example = halmstad()
+    example.file_name = "Halmstad-andringar.xlsx"
+    example.title = "Lokal nämnd Halmstad – budgetuppföljning 2025 med budgetändringar"
+    example.changes = HALMSTAD_CHANGES
+    example.notes = [*example.notes[:2],
+                     "Budgeten på bladet Budget är fullmäktiges ursprungliga budget; årets beslut står på "
+                     "Budgetändringar.", *example.notes[2:]]
+    return example
+
+
+EXAMPLES = (halmstad, navet, halmstad_changes)
 
 
 def build(out_dir) -> list[Path]:

@@ -13,12 +13,14 @@ each unit's column on Per enhet adds up to that unit's own Totalt and the
 consolidated Totalt is the sum of the units' — exactly, in öre.
 
 The result is a ``Report`` like a unit's, with its ``units`` and each unit's
-figures on every line.
+figures on every line.  The units' budget changes add up by line path like
+every figure; the consolidation's ``changes`` are all of them, each named by
+its unit and placed on the consolidated line (for the budget bridge).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..contract import normalise_header
 from ..findings import Finding
@@ -118,6 +120,17 @@ def consolidate(units: list[Unit], name: str) -> Report:
     roots = tuple(record(row) for row in tops)
     lines = {line.label_path: line for root in roots for line in root.walk()}
 
+    def merged_path(path: tuple[str, ...]) -> tuple[str, ...]:
+        """A unit's line path as the consolidation shows the line (its Ofördelat when it has lines under it)."""
+        row = index.get(tuple(normalise_header(label) for label in path))
+        if row is None:
+            return path
+        return (*row.key, UNALLOCATED) if row.children else row.key
+
+    # the units' Budgetändringar, each on its line as consolidated (their amounts are in the lines' figures)
+    changes = tuple(replace(change, unit=unit.name, path=merged_path(change.path))
+                    for unit in units for change in unit.report.changes)
+
     for row in index.values():
         if len(row.types) > 1:
             findings.append(Finding(
@@ -158,7 +171,7 @@ def consolidate(units: list[Unit], name: str) -> Report:
                   methods.pop() if len(methods) == 1 else MIXED, roots, unbudgeted_total, total, tuple(groups), None,
                   (*findings, *unit_findings), parts,
                   presentation=looks.pop() if len(looks) == 1 else Presentation(),
-                  monthly=_monthly(units, first.period))
+                  monthly=_monthly(units, first.period), changes=changes)
 
 
 def _monthly(units: list[Unit], period: int) -> tuple[monthly.Area, ...]:

@@ -20,11 +20,17 @@ ZERO = Fraction(0)
 @dataclass(frozen=True)
 class Figures:
     income: bool
-    budget: Fraction = ZERO  # annual budget (helår)
+    budget: Fraction = ZERO  # annual budget (helår): the revised budget, original + counted changes
     phased: Fraction = ZERO  # periodiserad budget for months 1..P
     actual: Fraction = ZERO  # utfall for months 1..P
     forecast: Fraction = ZERO  # prognos helår
     committed: Fraction = ZERO  # intecknat
+    changes: Fraction = ZERO  # Budgetändringar counted in ``budget`` (dated up to the closing period)
+
+    @property
+    def original(self) -> Fraction:
+        """Ursprunglig budget: the budget before the year's changes."""
+        return self.budget - self.changes
 
     @property
     def variance(self) -> Fraction:
@@ -50,12 +56,13 @@ class Figures:
         """The same figures seen from a row of type ``income``."""
         if income == self.income:
             return self
-        return Figures(income, -self.budget, -self.phased, -self.actual, -self.forecast, -self.committed)
+        return Figures(income, -self.budget, -self.phased, -self.actual, -self.forecast, -self.committed,
+                       -self.changes)
 
 
 def combine(parts: Iterable[Figures], income: bool) -> Figures:
     """Σ of ``parts`` in the sign of a row of type ``income``."""
-    budget = phased = actual = forecast = committed = ZERO
+    budget = phased = actual = forecast = committed = changes = ZERO
     for part in parts:
         p = part.as_sign(income)
         budget += p.budget
@@ -63,7 +70,8 @@ def combine(parts: Iterable[Figures], income: bool) -> Figures:
         actual += p.actual
         forecast += p.forecast
         committed += p.committed
-    return Figures(income, budget, phased, actual, forecast, committed)
+        changes += p.changes
+    return Figures(income, budget, phased, actual, forecast, committed, changes)
 
 
 def in_row_sign(ledger_sum: int, income: bool) -> Fraction:

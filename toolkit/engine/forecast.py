@@ -11,9 +11,11 @@ otherwise the method:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from .changes import Change, phased_share
 from .figures import Figures, in_row_sign
 from .periodisation import share as key_share
 
@@ -37,17 +39,25 @@ def forecast(method: str, *, budget: Fraction, phased: Fraction, actual: Fractio
     raise ValueError(f"unknown forecast method {method!r}")
 
 
-def line_figures(leaf: Node, ledger_sum: int, period: int, method: str) -> tuple[Figures, bool]:
+def line_figures(leaf: Node, ledger_sum: int, period: int, method: str,
+                 changes: Sequence[Change] = ()) -> tuple[Figures, bool]:
     """A leaf's figures for months 1..``period``: its budget periodised by its
     key, its utfall (``ledger_sum``, öre debit positive) and its forecast, all
     in the line's own sign; and whether the forecast fell back to the budget.
 
     Prognos and Intecknat are typed like the line's Budget: an income line
     whose budget was typed negative (the ledger's sign) has them negative too,
-    and they are turned the same way."""
+    and they are turned the same way.
+
+    ``changes`` (Budgetändringar of the line): those counted are added to the
+    budget, each periodised from the month it takes effect (``engine.changes``)."""
     s = key_share(leaf.key.weights, period)
-    budget = Fraction(leaf.budget)  # öre
-    phased = budget * s
+    original = Fraction(leaf.budget)  # öre
+    counted = [c for c in changes if c.counted]
+    changed = sum((Fraction(c.amount) for c in counted), Fraction(0))
+    budget = original + changed
+    phased = original * s + sum((c.amount * phased_share(leaf.key.weights, c.start, period) for c in counted),
+                                Fraction(0))
     actual = in_row_sign(ledger_sum, leaf.income)
     line = leaf.line
     manual = line.forecast if line is not None else None
@@ -57,4 +67,4 @@ def line_figures(leaf: Node, ledger_sum: int, period: int, method: str) -> tuple
         committed = -committed
     value, fell_back = forecast(method, budget=budget, phased=phased, actual=actual, share=s,
                                 manual=Fraction(manual) if manual is not None else None)
-    return Figures(leaf.income, budget, phased, actual, value, Fraction(committed)), fell_back
+    return Figures(leaf.income, budget, phased, actual, value, Fraction(committed), changed), fell_back

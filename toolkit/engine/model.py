@@ -4,6 +4,7 @@ strings shown to the user (``Budget!D7``, ``rad 17 (Belopp)``)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -48,6 +49,25 @@ class BudgetLine:
     committed: int | None = None
     comment: str | None = None
     cells: dict[str, str] = field(default_factory=dict)  # field/column → position
+
+
+@dataclass(frozen=True)
+class BudgetChange:
+    """A row of Budgetändringar: a decided change of one budget line's budget.
+    ``amount`` is öre in the Budget sheet's sign (+ raises the line's budget);
+    ``line`` the Rad as typed (a label, or a label path); ``cells`` the
+    positions of its fields (datum, rad, belopp, typ …)."""
+
+    date: datetime.date
+    line: str
+    amount: int  # öre
+    type: str  # contract.CHANGE_TYPES' name: Tilläggsanslag, Omfördelning, Ombudgetering, Annan
+    where: str  # the row's position (its Rad cell)
+    decision: str = ""  # Beslut, e.g. a diarienummer
+    from_january: bool = False  # periodised over the whole year, not from the decision's month
+    comment: str = ""
+    cells: dict[str, str] = field(default_factory=dict)
+    file: str = ""  # the file the sheet was read from (positions name it)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..layout import TOTAL_KEY, UNBUDGETED_KEY, UNBUDGETED_LABEL
+from .changes import Change, spread
 from .figures import Figures, in_row_sign
 
 if TYPE_CHECKING:
@@ -124,15 +125,21 @@ def combine(parts: Iterable[Series], income: bool, period: int) -> Series:
     return Series(income, period, tuple(actual), tuple(phased), tuple(path))
 
 
-def line_series(figures: Figures, weights: Sequence[Decimal], month_sums: Sequence[int], period: int) -> Series:
+def line_series(figures: Figures, weights: Sequence[Decimal], month_sums: Sequence[int], period: int,
+                changes: Sequence[Change] = ()) -> Series:
     """A leaf line's year: ``figures`` (its year figures, as ``forecast.line_figures``
     gives them), its key's ``weights`` and its ledger sums per month
     (``month_sums``: öre, debit positive, months 1..12; months after P are not
-    utfall)."""
+    utfall). ``changes``: the line's Budgetändringar; the original budget is
+    spread by the key over the year, each counted change from its own month
+    (``changes.spread``)."""
     income = figures.income
     actual = tuple(in_row_sign(month_sums[m], income) if m < period else ZERO for m in range(MONTHS_IN_YEAR))
     whole = sum((Fraction(w) for w in weights), ZERO)
-    phased = tuple(figures.budget * Fraction(w) / whole for w in weights) if whole else (ZERO,) * MONTHS_IN_YEAR
+    phased = tuple(figures.original * Fraction(w) / whole for w in weights) if whole else (ZERO,) * MONTHS_IN_YEAR
+    for change in changes:
+        if change.counted:
+            phased = tuple(p + change.amount * part for p, part in zip(phased, spread(weights, change.start)))
     return Series(income, period, actual, phased, _path(actual, figures.forecast, weights, period))
 
 

@@ -10,6 +10,7 @@ mapped to its lines (``mapping``); each line's figures are computed
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
 
@@ -21,10 +22,11 @@ from ..findings import Finding, accept
 from ..layout import UNBUDGETED_LABEL
 from ..money import format_kr
 from . import monthly, plausibility
+from .changes import resolve as resolve_changes
 from .figures import Figures, combine
 from .forecast import line_figures
 from .mapping import UNBUDGETED, assign
-from .model import BudgetLine, Key, Ledger, Notes, Settings
+from .model import BudgetChange, BudgetLine, Key, Ledger, Notes, Settings
 from .notes import carry
 from .periodisation import ytd
 from .results import LeftOut, Line, Presentation, Report, TieOut, UnbudgetedItem, UnitPart
@@ -50,11 +52,14 @@ def resolve_period(settings: Settings, ledger: Ledger, file: str) -> tuple[int, 
 
 
 def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings: Settings, *,
-              budget_file: str, findings: list[Finding] | None = None, notes: Notes | None = None) -> Report:
+              budget_file: str, findings: list[Finding] | None = None, notes: Notes | None = None,
+              changes: Sequence[BudgetChange] = ()) -> Report:
     findings = list(findings or []) + list(ledger.notes)
     year, period = resolve_period(settings, ledger, budget_file)
     roots, tree_findings = build_tree(lines, keys, year, budget_file)
     findings += tree_findings
+    resolved = resolve_changes(changes, roots, year, period, budget_file)
+    findings += resolved.findings
     periods = ledger.period
     in_year = periods // 100 == year
     in_period = in_year & (periods % 100 <= period)
@@ -77,12 +82,12 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     leaf_lines: list[Line] = []  # in the order of ``leaves``: the tree's walk order
     fell_back: list[Node] = []
     for i, leaf in enumerate(leaves):
-        figures, fb = line_figures(leaf, totals[i + 1], period, settings.method)
+        figures, fb = line_figures(leaf, totals[i + 1], period, settings.method, resolved.of(leaf))
         if fb:
             fell_back.append(leaf)
         leaf_lines.append(Line(leaf.label, leaf.key_path, leaf.income, figures, node=leaf,
                                share=ytd(leaf.key.weights, period), ledger_rows=int(counts[i + 1]),
-                               ledger_sum=totals[i + 1], generated=leaf.generated))
+                               ledger_sum=totals[i + 1], generated=leaf.generated, changes=resolved.of(leaf)))
     if fell_back and period > 0:
         for leaf in fell_back:
             findings.append(Finding("trend-utan-andel", leaf.where,
@@ -105,7 +110,8 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
         actual = Fraction(totals[0])
         unbudgeted = Figures(False, actual=actual, forecast=actual)
     total = combine([r.figures for r in top] + ([unbudgeted] if unbudgeted else []), income=False)
-    series = [monthly.line_series(line.figures, leaf.key.weights, by_month[(i + 1) * months:(i + 2) * months], period)
+    series = [monthly.line_series(line.figures, leaf.key.weights, by_month[(i + 1) * months:(i + 2) * months], period,
+                                  line.changes)
               for i, (leaf, line) in enumerate(zip(leaves, leaf_lines))]
     areas = monthly.unit_areas(top, series, monthly.flat_series(unbudgeted, by_month[:months], period)
                                if unbudgeted else None, period)
@@ -128,7 +134,7 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     report = Report(settings.unit, year, period, settings.show_in, settings.method, top, unbudgeted, total,
                     tuple(groups), tie, tuple(findings),
                     presentation=Presentation(settings.layout, settings.first_heading, settings.even_sums),
-                    monthly=areas)
+                    monthly=areas, changes=resolved.changes)
     report = replace(report, findings=(*report.findings, *plausibility.check(report, ledger, settings)))
     report = carry(report, notes)
     if settings.accepted:

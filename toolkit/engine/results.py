@@ -16,6 +16,7 @@ from decimal import Decimal
 from ..contract import MONTHS, PATH_SEPARATOR
 from ..contract.settings import FIRST_HEADING, LAYOUT
 from ..findings import Finding, warnings
+from .changes import Change
 from .figures import Figures, combine
 from .model import NoteRow, RowKey
 from .monthly import Area
@@ -38,6 +39,7 @@ class Line:
     ledger_sum: int = 0  # their sum, öre, debit positive
     units: tuple[Figures | None, ...] = ()  # a consolidation: each unit's figures on this row (None: not there)
     generated: bool = False  # an Ofördelat line reconcile made (in a unit or a consolidation)
+    changes: tuple[Change, ...] = ()  # a leaf's Budgetändringar (counted or not), in sheet order
 
     @property
     def is_leaf(self) -> bool:
@@ -69,6 +71,12 @@ class Line:
     def path(self) -> str:
         """'Utvecklingsmedel › Mötesplats seniorer'."""
         return PATH_SEPARATOR.join(self.label_path)
+
+    @property
+    def phased_by_key(self) -> bool:
+        """Is the periodised budget the budget × the key's share of the year (no
+        counted change of the line takes effect after January)?"""
+        return self.share is not None and not any(change.timed for change in self.changes)
 
     def walk(self) -> Iterator[Line]:
         yield self
@@ -171,6 +179,12 @@ class Report:
     presentation: Presentation = Presentation()
     explanations: Explanations = field(default_factory=Explanations)  # the economist's text on Analys
     monthly: tuple[Area, ...] = ()  # Månadsuppföljning: Totalt, each Uppdrag, each top-level line (engine/monthly)
+    changes: tuple[Change, ...] = ()  # Budgetändringar resolved to their lines (a consolidation's: every unit's)
+
+    @property
+    def has_changes(self) -> bool:
+        """Does the budget include changes (Sammanställning then shows Ursprunglig budget and Ändringar)?"""
+        return any(change.counted for change in self.changes)
 
     @property
     def is_consolidation(self) -> bool:

@@ -102,6 +102,8 @@ def adjustments(root: Sum, shown: dict[Hashable, int]) -> list[Adjustment]:
 #: the figures (``Figures`` attributes) Sammanställning shows that add up; Avvikelse budget–prognos, Kvar att
 #: disponera and Utfall % are formulas of these on each row
 MEASURES = ("budget", "actual", "variance", "forecast", "committed")
+#: with Budgetändringar also Ursprunglig budget and Ändringar
+CHANGE_MEASURES = ("original", "changes")
 TOTAL, INCOMES, COSTS, UNBUDGETED = ("total",), ("incomes",), ("costs",), ("unbudgeted",)
 
 
@@ -156,7 +158,7 @@ def even_sums(report, scale: int) -> EvenSums:
     (``scale``: öre per unit shown)."""
     shown: dict[tuple[Hashable, str], int] = {}
     adjusted: list[tuple[str, Adjustment]] = []
-    for measure in MEASURES:
+    for measure in MEASURES + (CHANGE_MEASURES if report.has_changes else ()):
         tree = sum_tree(report, measure, scale)
         values = round_tree(tree)
         shown.update({(key, measure): n for key, n in values.items()})

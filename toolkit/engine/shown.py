@@ -53,6 +53,8 @@ class Shown:
     forecast_variance: Fraction  # Avvikelse budget–prognos, favourable positive
     committed: Fraction | None  # Intecknat; None: blank (no commitment under the row, or an income row)
     available: Fraction | None  # Kvar att disponera; None with Intecknat
+    original: Fraction | None = None  # Ursprunglig budget, when the budget includes changes (else None)
+    changes: Fraction | None = None  # Ändringar: the changes counted in Budget
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,11 @@ def summary_table(report: Report) -> Table:
         if committed and with_committed:
             held = amount(f, "committed", row_key)
             available = budget - actual - held if even is not None else Fraction(f.available) / scale
+        original = changed = None
+        if report.has_changes:
+            original, changed = amount(f, "original", row_key), amount(f, "changes", row_key)
         return Shown(f.income, budget, actual, share, amount(f, "variance", row_key), forecast, forecast_variance,
-                     held, available)
+                     held, available, original, changed)
 
     def shows_committed(line: Line) -> bool:
         if not committed or line.income:

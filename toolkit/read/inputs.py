@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..contract import BUDGET_SHEET, KEYS_SHEET, SETTINGS_SHEET, normalise_header
-from ..engine.model import BudgetLine, Key, Ledger, Notes, Settings
+from ..contract import BUDGET_SHEET, CHANGES_SHEET, KEYS_SHEET, SETTINGS_SHEET, normalise_header
+from ..engine.model import BudgetChange, BudgetLine, Key, Ledger, Notes, Settings
 from ..errors import InputError, WorkbookError
 from ..findings import Finding
 from ..ooxml.snapshot import Absent, Snapshot, taken
@@ -55,6 +55,7 @@ class Inputs:
     snapshot: Snapshot | None = None  # the workbook as read (the package layer grafts into it); None when unreadable
     strict_setting: str | None = None  # where Strikt = ja was read (None when it was not)
     output_before: Snapshot | Absent | None = None  # the output (``output=``) as the run began
+    changes: tuple[BudgetChange, ...] = ()  # the Budgetändringar sheet's rows (none without the sheet)
 
 
 def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = None,
@@ -136,7 +137,27 @@ def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Sour
         if not src.is_csv and src.find(KEYS_SHEET.name):
             keys = read_keys(src.grid(KEYS_SHEET.name))
             break
-    return Inputs(settings, tuple(lines), tuple(keys), ledger, (*findings, *budget_findings), budget_grid.file)
+    changes = read_changes_sheet([budget, workbook], scale)
+    if changes:
+        from .changes import check_lines
+
+        check_lines(changes, lines)
+    return Inputs(settings, tuple(lines), tuple(keys), ledger, (*findings, *budget_findings), budget_grid.file,
+                  changes=tuple(changes))
+
+
+def read_changes_sheet(sources: Sequence[Source | Sheets | None], scale: int) -> list[BudgetChange]:
+    """The Budgetändringar sheet of the first of ``sources`` (the budget's, then
+    the workbook) that has one; none without it."""
+    from .changes import read_changes
+
+    for src in dict.fromkeys(s for s in sources if s is not None):
+        if src.is_csv:
+            continue
+        for name in (CHANGES_SHEET.name, *CHANGES_SHEET.aliases):
+            if src.find(name):
+                return read_changes(src.grid(name), scale)
+    return []
 
 
 class Sheets:

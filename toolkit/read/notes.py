@@ -24,6 +24,7 @@ from ..layout import (
     HEADLINE_GAP,
     KEPT_HEADING,
     NOTE_ROW,
+    ORIGINAL_HEADING,
     PATH_SEPARATOR,
     RESULT_KEY,
     SHEET,
@@ -129,7 +130,8 @@ def _heading(sheet) -> tuple[int | None, int]:
     """The heading row (its first heading is Inställningar's Rubrik första
     kolumnen, so it is found by the next heading, Budget …) and Kommentar's column."""
     for row in range(HEADING_SEARCH_ROWS):
-        if not sheet.text(row, 0) or not sheet.text(row, 1).startswith(BUDGET_HEADING):
+        if not sheet.text(row, 0) or not " ".join(sheet.text(row, 1).split()).startswith((BUDGET_HEADING,
+                                                                                           ORIGINAL_HEADING)):
             continue
         for col in range(2, 64):
             if sheet.text(row, col) == COMMENT_HEADING:

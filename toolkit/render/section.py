@@ -124,6 +124,9 @@ def result_table(report: Report) -> Table:
         if f is None:
             cells += [""] * (len(heads) - 1)
         else:
+            if "orig" in heads:  # Budgetändringar: Ursprunglig budget and Ändringar (with its sign) before Budget
+                change = whole(f.changes)
+                cells += [whole(f.original), f"+{change}" if f.changes and not change.startswith(("-", "0")) else change]
             cells += [whole(f.budget), whole(f.actual), share(f.share), whole(f.variance), whole(f.forecast),
                       whole(f.forecast_variance)]
             if table.committed:

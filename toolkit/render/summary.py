@@ -37,6 +37,7 @@ from ..layout import (
     HEADLINE_GAP,
     KEPT_GAP,
     KEPT_HEADING,
+    ORIGINAL_HEADING,
     PATH_SEPARATOR,
     REPORT,
     TITLE_ROW,
@@ -53,6 +54,9 @@ FIGURE_WIDTH = 12  # the narrowest figure column
 HEADING_MARGIN = 3  # room beside a heading's longest line, so two right-aligned headings never touch
 
 COMMITTED = ("int", "kvar")  # the columns of Intecknat and Kvar att disponera, by key
+CHANGED = ("orig", "chg")  # with Budgetändringar: Ursprunglig budget and Ändringar, before Budget
+CHANGES_HEADING = "Ändringar"
+CHANGE = "+#,##0;-#,##0;0"  # a change shows its sign
 GAP = "gap"
 
 
@@ -63,6 +67,9 @@ def headings(report: Report) -> dict[str, str]:
     out = {"rad": report.presentation.first_heading, "budget": f"{BUDGET_HEADING} {year}\ni {unit}",
            "utfall": f"Utfall\n{report.period_label}", "pct": "Utfall %", "avv": "Avvikelse\n(periodiserad)",
            "prognos": f"Prognos\n{year}", "avvbp": "Avvikelse\nbudget–prognos"}
+    if report.has_changes:  # Ursprunglig budget | Ändringar | Budget (the revised, which every figure uses)
+        first, rest = ORIGINAL_HEADING.split(" ", 1)
+        out = {"rad": out["rad"], "orig": f"{first}\n{rest} {year}", "chg": CHANGES_HEADING, **out}
     if has_committed(report):
         out |= {"int": "Intecknat", "kvar": "Kvar att\ndisponera"}
     return out | {GAP: "", "kommentar": COMMENT_HEADING}
@@ -103,6 +110,7 @@ class _Sheet:
         self.heads = headings(report)
         self.col = {key: c for c, key in enumerate(self.heads)}
         self.committed = "int" in self.col
+        self.changed = "orig" in self.col
         self.comment_col = self.col["kommentar"]
         table = summary_table(report)
         self.even: EvenSums | None = table.even
@@ -148,6 +156,9 @@ class _Sheet:
             else:
                 self.sheet.write_number(r, self.col[key], self.value(value), style)
 
+        if self.changed:
+            put("orig", f.original, amt)
+            put("chg", f.changes, self.style(num=CHANGE, bold=bold, top=top))
         put("budget", f.budget, amt)
         put("utfall", f.actual, amt)
         if f.share is None:
@@ -183,7 +194,7 @@ class _Sheet:
                 parts.append(f"{op}{self.letter(key)}{r + 1}")
             return "=" + "".join(parts) if parts else "=0"
 
-        out = {key: formula(key, True) for key in ("budget", "utfall", "prognos")}
+        out = {key: formula(key, True) for key in (*self.changed_keys, "budget", "utfall", "prognos")}
         out["avv"] = formula("avv", False)
         if self.committed:
             out["int"] = formula("int", True)
@@ -191,15 +202,20 @@ class _Sheet:
 
     def same_as(self, r: int) -> dict[str, str]:
         """Every amount taken from row ``r`` (a class in the overview from its block's Summa)."""
-        keys = ["budget", "utfall", "avv", "prognos"] + (["int"] if self.committed else [])
+        keys = [*self.changed_keys, "budget", "utfall", "avv", "prognos"] + (["int"] if self.committed else [])
         return {key: f"={self.letter(key)}{r + 1}" for key in keys}
 
     def difference(self, plus: int, minus: int) -> dict[str, str]:
         """Row ``plus`` less row ``minus``; the variances (favourable +) added."""
-        keys = ["budget", "utfall", "prognos"] + (["int"] if self.committed else [])
+        keys = [*self.changed_keys, "budget", "utfall", "prognos"] + (["int"] if self.committed else [])
         out = {key: f"={self.letter(key)}{plus + 1}-{self.letter(key)}{minus + 1}" for key in keys}
         out["avv"] = f"={self.letter('avv')}{plus + 1}+{self.letter('avv')}{minus + 1}"
         return out
+
+    @property
+    def changed_keys(self) -> tuple[str, ...]:
+        """Ursprunglig budget and Ändringar, when the table has them."""
+        return CHANGED if self.changed else ()
 
     def top_refs(self) -> list[tuple[int, int]]:
         """The rows of the lines at the top (an income line less) and Ej budgeterat: net cost."""
@@ -231,7 +247,9 @@ class _Sheet:
             elif kind == "line" or (kind == "class" and line.is_leaf):
                 self.label(r, row.label, self.style(indent=row.depth))
                 formulas = {}
-                if line.share is not None and self.even is None:  # one key: the variance shows it
+                if self.changed and self.even is None:  # the revised budget: original + changes
+                    formulas["budget"] = f"={self.letter('orig')}{r + 1}+{self.letter('chg')}{r + 1}"
+                if line.phased_by_key and self.even is None:  # one key: the variance shows it
                     part, whole = line.share
                     phased = f"{self.letter('budget')}{r + 1}*{decimal_text(part)}/{decimal_text(whole)}"
                     u = f"{self.letter('utfall')}{r + 1}"
@@ -282,7 +300,8 @@ class _Sheet:
                     formulas = self.difference(self.figure_row[INCOMES], self.figure_row[COSTS])
                 else:  # a consolidation without income: the net cost with the other sign
                     net = self.figure_row.get(("overview",), self.figure_row.get(TOTAL))
-                    formulas = {key: f"=-{self.letter(key)}{net + 1}" for key in ("budget", "utfall", "prognos")}
+                    formulas = {key: f"=-{self.letter(key)}{net + 1}"
+                                for key in (*self.changed_keys, "budget", "utfall", "prognos")}
                     formulas["avv"] = f"={self.letter('avv')}{net + 1}"
                 self.write_figures(r, shown.figures, bold=True, top=0, formulas=formulas)
                 self.notes(r, row.key, "")

@@ -3,7 +3,8 @@ warnings first, in a block of their own.
 
 A unit's: its ledger against its lines (rows read and in the period, Σ
 ledger, Σ over the lines, Σ Ej budgeterat, the difference), Σ and rows per
-line, the unbudgeted rows by account and dimensions, the rows left out.
+line, the unbudgeted rows by account and dimensions, the rows left out, and the
+budget bridge when the budget has changes (``render.bridge``).
 A consolidation's: each unit's own Totalt against its column as the
 consolidation adds it up, Σ units against the consolidated Totalt, and each
 unit's ledger tie-out."""
@@ -17,12 +18,14 @@ from ..engine.results import Report
 from ..engine.rounding import COSTS, INCOMES, TOTAL, UNBUDGETED, even_sums
 from ..findings import SLUGS, count_text
 from ..layout import COSTS_KEY, INCOMES_KEY, PATH_SEPARATOR, TOTAL_KEY, UNBUDGETED_LABEL
+from .bridge import write_bridge
 from .formats import KR, kr, page_setup
 from .text import title
 
 #: Jämna summor: the figures whose shown amounts may be adjusted, as Sammanställning heads them
 MEASURE_HEADINGS = {"budget": "Budget", "actual": "Utfall", "variance": "Avvikelse (periodiserad)",
-                    "forecast": "Prognos", "committed": "Intecknat"}
+                    "forecast": "Prognos", "committed": "Intecknat", "original": "Ursprunglig budget",
+                    "changes": "Ändringar"}
 ROW_LABELS = {TOTAL: TOTAL_KEY[0], INCOMES: INCOMES_KEY[0], COSTS: COSTS_KEY[0], UNBUDGETED: UNBUDGETED_LABEL}
 
 
@@ -117,6 +120,7 @@ def _write_ledger_tieout(sheet, report: Report, fmt) -> None:
             row += 1
         row += 1
 
+    row = write_bridge(sheet, row, report, fmt)
     row = write_even_sums(sheet, row, report, fmt)
     write_findings(sheet, row, report.findings, fmt)
 
@@ -189,6 +193,7 @@ def _write_units_tieout(sheet, report: Report, fmt) -> None:
         row += 1
     row += 1
 
+    row = write_bridge(sheet, row, report, fmt)
     row = write_even_sums(sheet, row, report, fmt)
     write_findings(sheet, row, report.findings, fmt)
     sheet.set_column(0, 0, 34)
