@@ -53,6 +53,7 @@ SLUGS = {
     "negativ-kostnadsbudget": "Kostnadsrad med negativ budget men kostnader i utfallet",
     "typ-mot-konto": "Typ Intäkt eller Kostnad som inte stämmer med radens konton och utfall",
     "monster-avgransare": "Mönster med mellanslag eller annan avgränsare som inte matchar något",
+    "forklaring-saknas": "Väsentlig avvikelse utan förklaring (Väsentlighet på Inställningar)",
 }
 
 

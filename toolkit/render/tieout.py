@@ -18,6 +18,7 @@ from ..engine.rounding import COSTS, INCOMES, TOTAL, UNBUDGETED, even_sums
 from ..findings import SLUGS, count_text
 from ..layout import COSTS_KEY, INCOMES_KEY, PATH_SEPARATOR, TOTAL_KEY, UNBUDGETED_LABEL
 from .formats import KR, kr, page_setup
+from .materiality import write_material
 from .text import title
 
 #: Jämna summor: the figures whose shown amounts may be adjusted, as Sammanställning heads them
@@ -117,6 +118,7 @@ def _write_ledger_tieout(sheet, report: Report, fmt) -> None:
             row += 1
         row += 1
 
+    row = write_material(sheet, row, report, fmt)
     row = write_even_sums(sheet, row, report, fmt)
     write_findings(sheet, row, report.findings, fmt)
 
@@ -189,6 +191,7 @@ def _write_units_tieout(sheet, report: Report, fmt) -> None:
         row += 1
     row += 1
 
+    row = write_material(sheet, row, report, fmt)
     row = write_even_sums(sheet, row, report, fmt)
     write_findings(sheet, row, report.findings, fmt)
     sheet.set_column(0, 0, 34)
