@@ -54,6 +54,7 @@ SLUGS = {
     "typ-mot-konto": "Typ Intäkt eller Kostnad som inte stämmer med radens konton och utfall",
     "monster-avgransare": "Mönster med mellanslag eller annan avgränsare som inte matchar något",
     "forklaring-saknas": "Väsentlig avvikelse utan förklaring (Väsentlighet på Inställningar)",
+    "transaktioner-for-manga": "Bladet Transaktioner skrevs inte: fler huvudboksrader än gränsen",
 }
 
 

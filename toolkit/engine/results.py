@@ -20,6 +20,7 @@ from .figures import Figures, combine
 from .materiality import Materiality
 from .model import NoteRow, RowKey
 from .monthly import Area
+from .transactions import Transactions
 from .tree import Node
 
 
@@ -173,6 +174,7 @@ class Report:
     explanations: Explanations = field(default_factory=Explanations)  # the economist's text on Analys
     monthly: tuple[Area, ...] = ()  # Månadsuppföljning: Totalt, each Uppdrag, each top-level line (engine/monthly)
     materiality: Materiality | None = None  # Väsentlighet: the material lines (None: the unit has no rule)
+    transactions: Transactions | None = None  # Transaktioner: the period's ledger rows (None: no such sheet)
 
     @property
     def is_consolidation(self) -> bool:
