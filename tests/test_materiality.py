@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 from builders import FILE, grid
+
 from toolkit.engine.materiality import SLUG, flag
 from toolkit.engine.model import NoteCell, NoteRow, Notes, Settings
 from toolkit.errors import InputError
@@ -219,3 +219,53 @@ def test_a_bad_value_stops_naming_the_cell(name, value, message):
     assert caught.value.message == message
     assert caught.value.where == "Inställningar!B3"
     assert caught.value.slug == "installning-ogiltig"
+
+
+# --- on the sheets ------------------------------------------------------------------------------------------------
+
+def test_the_sheets_mark_and_list_the_material_lines(tmp_path):
+    import openpyxl
+    from click.testing import CliRunner
+    from workbook_factory import SETTINGS, small_workbook
+
+    from toolkit.cli import main
+
+    path = small_workbook(tmp_path / "V.xlsx", Inställningar=[*SETTINGS, ["Väsentlighet belopp", 5],
+                                                               ["Väsentlighet procent", "25 %"]])
+    result = CliRunner().invoke(main, [str(path), "--no-backup"])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(path)
+    summary = [list(r) for r in book["Sammanställning"].iter_rows(values_only=True)]
+    assert summary[1][0].startswith("Belopp i tkr · ! = väsentlig avvikelse (Väsentlighet 5 tkr eller 25 %), se "
+                                    "Avstämning")
+    heading = summary[3]
+    mark = heading.index("Kommentar") - 1
+    assert heading[mark] == "!"
+    marked = {row[0] for row in summary[4:] if row[0] and row[mark] == "!"}
+    tie = [list(r) for r in book["Avstämning"].iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(tie) if r[0] == "Väsentliga avvikelser (Väsentlighet 5 tkr eller 25 %)")
+    assert tie[start + 2][:7] == ["Rad", "Avvikelse\n(periodiserad)", "Periodiserad\nbudget",
+                                  "Avvikelse\nbudget–prognos", "Budget", "Förklaring", "Gräns som nåddes"]
+    listed = []
+    for row in tie[start + 3:]:
+        if not row[0]:
+            break
+        listed.append(row[0])
+        assert row[5] == "saknas"  # nothing is typed in this workbook
+    assert listed and set(listed) == marked
+    warned_lines = [r[1] for r in tie if r[0] == "forklaring-saknas" and r[1]]
+    assert warned_lines == [f"Sammanställning: {label}" for label in listed]
+    from toolkit.findings import count_text
+
+    assert result.output.strip().endswith(f"· {count_text(len(listed))} (se Avstämning)")
+
+
+def test_the_examples_have_no_rule_and_get_no_flag():
+    from examples import example
+
+    from toolkit.job import Job
+
+    for name in ("Halmstad.xlsx", "Navet.xlsx"):
+        report = Job(example(name)).reconcile()
+        assert report.materiality is None
+        assert "forklaring-saknas" not in {f.slug for f in report.findings}

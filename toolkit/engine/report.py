@@ -129,7 +129,7 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     listed = None
     if settings.transactions:  # Transaktioner: the period's rows with their lines, unless there are too many
         if len(current) > LIMIT:
-            findings.append(too_many(len(current), ledger.source))
+            findings.append(too_many(len(current), ledger.source, LIMIT))
         else:
             listed = transactions(current, owner, [line.path for line in leaf_lines])
     report = Report(settings.unit, year, period, settings.show_in, settings.method, top, unbudgeted, total,

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..findings import Finding
 from ..layout import UNBUDGETED_LABEL
+from ..money import group_thousands
 from .mapping import UNBUDGETED
 from .model import Codes, Ledger
 
@@ -59,9 +60,9 @@ def transactions(current: Ledger, owner: np.ndarray, paths: list[str]) -> Transa
                         (*paths, UNBUDGETED_LABEL), where)
 
 
-def too_many(rows: int, source: str) -> Finding:
+def too_many(rows: int, source: str, limit: int = LIMIT) -> Finding:
     """The info finding when the period has more rows than the sheet takes."""
-    return Finding(SLUG, source, f"bladet Transaktioner skrevs inte: perioden har {rows:,} huvudboksrader, fler än "
-                   f"gränsen {LIMIT:,} (en så stor tabell gör arbetsboken svår att använda); filtrera i "
-                   "huvudboksexporten i stället, eller sätt Transaktioner till nej på Inställningar".replace(",", " "),
-                   "info")
+    return Finding(SLUG, source, f"bladet Transaktioner skrevs inte: perioden har {group_thousands(rows)} "
+                   f"huvudboksrader, fler än gränsen {group_thousands(limit)} (en så stor tabell gör arbetsboken svår "
+                   "att använda); filtrera i huvudboksexporten i stället, eller sätt Transaktioner till nej på "
+                   "Inställningar", "info")
