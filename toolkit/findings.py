@@ -55,6 +55,8 @@ SLUGS = {
     "monster-avgransare": "Mönster med mellanslag eller annan avgränsare som inte matchar något",
     "omfordelning-obalans": "Omfördelningarna på Budgetändringar summerar inte till 0",
     "andring-efter-perioden": "Budgetändring daterad efter bokslutsperioden (ingår inte i budgeten än)",
+    "forklaring-saknas": "Väsentlig avvikelse utan förklaring (Väsentlighet på Inställningar)",
+    "transaktioner-for-manga": "Bladet Transaktioner skrevs inte: fler huvudboksrader än gränsen",
 }
 
 

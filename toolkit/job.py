@@ -68,7 +68,9 @@ class Job:
         self.snapshot = inputs.snapshot
         self.output_before = inputs.output_before
         self.strict_setting = inputs.strict_setting
-        return reconcile_inputs(inputs)
+        from .engine.materiality import flag
+
+        return flag(reconcile_inputs(inputs), inputs.settings)
 
     def run(self, write: bool = True, on_wait: Callable[[LockedError], None] | None = None) -> Result:
         """Reconcile and write. While the workbook is open elsewhere (or cannot be

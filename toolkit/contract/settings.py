@@ -64,8 +64,19 @@ EVEN_SUMS = Setting("even_sums", "Jämna summor", ("summerbar avrundning", "even
                     "ja = de visade beloppen på Sammanställning avrundas så att varje Summa är summan av raderna "
                     "ovanför (de exakta beloppen och varje justering står på Avstämning); nej = varje belopp "
                     "avrundas för sig.", default="nej", choices=YES_NO, template=False)
+MATERIALITY_AMOUNT = Setting("materiality_amount", "Väsentlighet belopp", ("väsentlighetsbelopp", "materiality amount"),
+                               "Väsentlig avvikelse i tkr (oavsett Belopp i och Visa i), t.ex. 50: en rad vars "
+                               "avvikelse (periodiserad eller budget–prognos) är minst så stor markeras och ska "
+                               "förklaras. Tomt = ingen beloppsgräns.", template=False)
+MATERIALITY_PERCENT = Setting("materiality_percent", "Väsentlighet procent", ("väsentlighet %", "materiality percent"),
+                              "Väsentlig avvikelse i procent av radens (periodiserade) budget, t.ex. 10 eller 10 %. "
+                              "Tomt = ingen procentgräns.", template=False)
+TRANSACTIONS = Setting("transactions", "Transaktioner", ("transactions",),
+                       "ja = bladet Transaktioner listar periodens huvudboksrader med raden de hamnade på "
+                       "(högst 200 000 rader); nej = inget sådant blad.", default="nej", choices=YES_NO,
+                       template=False)
 
 #: the settings in the template's order (Strikt, Godkända varningar and the presentation settings after them are
 #: read; the template has no row for them)
 SETTINGS = (UNIT, YEAR, PERIOD, AMOUNTS_IN, SHOW_IN, METHOD, LEDGER_FILES, STRICT, ACCEPTED, LAYOUT, FIRST_HEADING,
-            EVEN_SUMS)
+            EVEN_SUMS, MATERIALITY_AMOUNT, MATERIALITY_PERCENT, TRANSACTIONS)

@@ -18,8 +18,10 @@ from ..contract.settings import FIRST_HEADING, LAYOUT
 from ..findings import Finding, warnings
 from .changes import Change
 from .figures import Figures, combine
+from .materiality import Materiality
 from .model import NoteRow, RowKey
 from .monthly import Area
+from .transactions import Transactions
 from .tree import Node
 
 
@@ -185,6 +187,8 @@ class Report:
     def has_changes(self) -> bool:
         """Does the budget include changes (Sammanställning then shows Ursprunglig budget and Ändringar)?"""
         return any(change.counted for change in self.changes)
+    materiality: Materiality | None = None  # Väsentlighet: the material lines (None: the unit has no rule)
+    transactions: Transactions | None = None  # Transaktioner: the period's ledger rows (None: no such sheet)
 
     @property
     def is_consolidation(self) -> bool:

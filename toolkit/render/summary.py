@@ -45,6 +45,7 @@ from ..layout import (
     Row,
 )
 from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, fit_width, page_setup
+from .materiality import MARK, legend, write_marks
 from .text import headline, title, write_unit_note
 
 COMMENT_WIDTH = 50
@@ -72,7 +73,7 @@ def headings(report: Report) -> dict[str, str]:
         out = {"rad": out["rad"], "orig": f"{first}\n{rest} {year}", "chg": CHANGES_HEADING, **out}
     if has_committed(report):
         out |= {"int": "Intecknat", "kvar": "Kvar att\ndisponera"}
-    return out | {GAP: "", "kommentar": COMMENT_HEADING}
+    return out | {GAP: MARK if report.materiality is not None else "", "kommentar": COMMENT_HEADING}
 
 
 def heading_width(text: str) -> float:
@@ -340,12 +341,12 @@ def write_summary(sheet, report: Report, fmt) -> None:
     w = _Sheet(sheet, report, fmt)
     heads = w.heads
     sheet.write_string(TITLE_ROW, 0, title(report, "Ekonomiskt resultat"), fmt.get(bold=True, size=14))
-    write_unit_note(sheet, report, fmt)
+    write_unit_note(sheet, report, fmt, legend(report))
     for key, text in heads.items():
         text_column = key in ("rad", "kommentar", GAP)
         sheet.write_string(HEADER_ROW, w.col[key], text,
                            fmt.get(bold=True, bottom=0 if key == GAP else 1, wrap=True, valign="bottom",
-                                   align=None if text_column else "right"))
+                                   align=("center" if key == GAP else None) if text_column else "right"))
     sheet.set_row(HEADER_ROW, LINE_HEIGHT * max(text.count("\n") + 1 for text in heads.values()))
 
     comment_col = w.comment_col
@@ -356,6 +357,8 @@ def write_summary(sheet, report: Report, fmt) -> None:
                            fmt.get(bold=True, bottom=1, wrap=True, valign="bottom"))
 
     last = w.write()
+    write_marks(sheet, report, w.figure_row, {row.key: w.at[id(row)] for row in w.rows if row.key}, comment_col - 1,
+                fmt)
 
     # the opening sentence, across the figures and wrapped, inside the print area
     widths = {w.col["rad"]: fit_width(w.labels + [heads["rad"]], minimum=24, maximum=50)}
@@ -382,7 +385,7 @@ def write_summary(sheet, report: Report, fmt) -> None:
 
     for c, width in widths.items():
         sheet.set_column(c, c, width)
-    sheet.set_column(comment_col - 1, comment_col - 1, GAP_WIDTH)
+    sheet.set_column(comment_col - 1, comment_col - 1, GAP_WIDTH + (1 if report.materiality is not None else 0))
     given = {offset: as_set(width) for offset, width in report.note_widths.items()}
     sheet.set_column(comment_col, comment_col, given.get(0, COMMENT_WIDTH))
     for offset in range(1, own_columns + 1):

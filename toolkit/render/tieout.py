@@ -20,6 +20,7 @@ from ..findings import SLUGS, count_text
 from ..layout import COSTS_KEY, INCOMES_KEY, PATH_SEPARATOR, TOTAL_KEY, UNBUDGETED_LABEL
 from .bridge import write_bridge
 from .formats import KR, kr, page_setup
+from .materiality import write_material
 from .text import title
 
 #: Jämna summor: the figures whose shown amounts may be adjusted, as Sammanställning heads them
@@ -121,6 +122,7 @@ def _write_ledger_tieout(sheet, report: Report, fmt) -> None:
         row += 1
 
     row = write_bridge(sheet, row, report, fmt)
+    row = write_material(sheet, row, report, fmt)
     row = write_even_sums(sheet, row, report, fmt)
     write_findings(sheet, row, report.findings, fmt)
 
@@ -194,6 +196,7 @@ def _write_units_tieout(sheet, report: Report, fmt) -> None:
     row += 1
 
     row = write_bridge(sheet, row, report, fmt)
+    row = write_material(sheet, row, report, fmt)
     row = write_even_sums(sheet, row, report, fmt)
     write_findings(sheet, row, report.findings, fmt)
     sheet.set_column(0, 0, 34)
