@@ -159,3 +159,46 @@ def test_the_pattern_graft_gives_a_cell_without_format_the_rendered_default(monk
     fast = sheet_graft.graft_sheet(rendered.sheets[0].xml, rendered.shared, xf_map, [], {})
     monkeypatch.setattr(sheet_graft, "BULK", 1 << 40)
     assert fast == sheet_graft.graft_sheet(rendered.sheets[0].xml, rendered.shared, xf_map, [], {})
+
+
+def _set_transactions(path, value):
+    """The economist changes the setting (openpyxl stands in for Excel's save)."""
+    book = openpyxl.load_workbook(path)
+    settings = book["Inställningar"]
+    row = next(r for r in range(1, settings.max_row + 1) if settings.cell(r, 1).value == "Transaktioner")
+    settings.cell(row, 2, value)
+    book.save(path)
+
+
+def test_switched_off_after_a_run_the_sheet_keeps_no_rows_and_says_why(tmp_path):
+    path = workbook(tmp_path / "T.xlsx")
+    assert CliRunner().invoke(main, [str(path), "--no-backup"]).exit_code == 0
+    assert len(sheet_rows(path, "Transaktioner")) > 5
+    _set_transactions(path, "nej")
+    result = CliRunner().invoke(main, [str(path), "--no-backup"])
+    assert result.exit_code == 0, result.output
+    rows = [row for row in sheet_rows(path, "Transaktioner") if any(v is not None for v in row)]
+    assert rows == [["Testnämnd — Transaktioner jan–aug 2025"],
+                    ["Bladet uppdateras inte längre: Transaktioner är nej på Inställningar, så raderna som stod här "
+                     "har tagits bort. Sätt Transaktioner till ja för att få dem igen, eller ta bort bladet."]]
+    _set_transactions(path, "ja")  # and back: the rows again
+    assert CliRunner().invoke(main, [str(path), "--no-backup"]).exit_code == 0
+    assert sheet_rows(path, "Transaktioner")[3] == ["Period", "Konto", "Belopp", "Rad", "Källa"]
+
+
+def test_above_the_limit_an_earlier_sheet_keeps_no_rows_and_says_why(tmp_path, monkeypatch):
+    import toolkit.engine.report as engine_report
+
+    path = workbook(tmp_path / "T.xlsx")
+    assert CliRunner().invoke(main, [str(path), "--no-backup"]).exit_code == 0
+    monkeypatch.setattr(engine_report, "LIMIT", 3)
+    assert CliRunner().invoke(main, [str(path), "--no-backup"]).exit_code == 0
+    rows = [row for row in sheet_rows(path, "Transaktioner") if any(v is not None for v in row)]
+    assert len(rows) == 2 and rows[1][0].startswith("Raderna skrevs inte: perioden har ")
+    assert "fler än gränsen 3 " in rows[1][0]
+
+
+def test_a_workbook_never_given_the_setting_gets_no_sheet(tmp_path):
+    path = workbook(tmp_path / "T.xlsx", transactions="nej")
+    assert CliRunner().invoke(main, [str(path), "--no-backup"]).exit_code == 0
+    assert "Transaktioner" not in openpyxl.load_workbook(path).sheetnames

@@ -113,6 +113,13 @@ def reconcile_inputs(inputs: Inputs) -> Report:
     report = reconcile(list(inputs.lines), list(inputs.keys), inputs.ledger, inputs.settings,
                        budget_file=inputs.budget_file, findings=list(inputs.findings), notes=inputs.notes,
                        changes=inputs.changes)
+    if inputs.transactions_before and report.transactions is None and report.transactions_note is None:
+        # Transaktioner switched off: the sheet an earlier run wrote is emptied, never left stale
+        from dataclasses import replace
+
+        from .engine.transactions import SWITCHED_OFF
+
+        report = replace(report, transactions_note=SWITCHED_OFF)
     return carry(report, inputs.explanations)
 
 

@@ -31,7 +31,7 @@ from .notes import carry
 from .periodisation import ytd
 from .results import LeftOut, Line, Presentation, Report, TieOut, UnbudgetedItem, UnitPart
 from .tieout import exact_sums, tie_out
-from .transactions import LIMIT, too_many, transactions
+from .transactions import LIMIT, too_many, too_many_note, transactions
 from .tree import Node, build_tree
 
 __all__ = ["UNBUDGETED_LABEL", "LeftOut", "Line", "Report", "TieOut", "UnbudgetedItem", "UnitPart", "reconcile",
@@ -133,15 +133,18 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
                                 f"{item.rows} rader i period {item.period // 100}-{item.period % 100:02d} "
                                 f"({format_kr(item.amount)} kr) är {item.reason} och ingår inte", "info"))
     listed = None
+    unlisted = None
     if settings.transactions:  # Transaktioner: the period's rows with their lines, unless there are too many
         if len(current) > LIMIT:
             findings.append(too_many(len(current), ledger.source, LIMIT))
+            unlisted = too_many_note(len(current), LIMIT)
         else:
             listed = transactions(current, owner, [line.path for line in leaf_lines])
     report = Report(settings.unit, year, period, settings.show_in, settings.method, top, unbudgeted, total,
                     tuple(groups), tie, tuple(findings),
                     presentation=Presentation(settings.layout, settings.first_heading, settings.even_sums),
-                    monthly=areas, changes=resolved.changes, transactions=listed)
+                    monthly=areas, changes=resolved.changes, transactions=listed,
+                    transactions_note=unlisted)
     report = replace(report, findings=(*report.findings, *plausibility.check(report, ledger, settings)))
     report = carry(report, notes)
     if settings.accepted:

@@ -189,6 +189,8 @@ class Report:
         return any(change.counted for change in self.changes)
     materiality: Materiality | None = None  # Väsentlighet: the material lines (None: the unit has no rule)
     transactions: Transactions | None = None  # Transaktioner: the period's ledger rows (None: no such sheet)
+    #: Transaktioner without rows: why (too many rows; switched off after an earlier run wrote it)
+    transactions_note: str | None = None
 
     @property
     def is_consolidation(self) -> bool:

@@ -60,6 +60,19 @@ def transactions(current: Ledger, owner: np.ndarray, paths: list[str]) -> Transa
                         (*paths, UNBUDGETED_LABEL), where)
 
 
+#: Transaktioner as a refresh leaves it when an earlier run wrote it and the setting is now nej: no rows
+#: that could be taken for this month's
+SWITCHED_OFF = ("Bladet uppdateras inte längre: Transaktioner är nej på Inställningar, så raderna som stod här "
+                "har tagits bort. Sätt Transaktioner till ja för att få dem igen, eller ta bort bladet.")
+
+
+def too_many_note(rows: int, limit: int = LIMIT) -> str:
+    """What Transaktioner says instead of its rows when the period has too many."""
+    return (f"Raderna skrevs inte: perioden har {group_thousands(rows)} huvudboksrader, fler än gränsen "
+            f"{group_thousands(limit)} (en så stor tabell gör arbetsboken svår att använda). Filtrera i "
+            "huvudboksexporten i stället, eller sätt Transaktioner till nej på Inställningar.")
+
+
 def too_many(rows: int, source: str, limit: int = LIMIT) -> Finding:
     """The info finding when the period has more rows than the sheet takes."""
     return Finding(SLUG, source, f"bladet Transaktioner skrevs inte: perioden har {group_thousands(rows)} "

@@ -56,6 +56,7 @@ class Inputs:
     strict_setting: str | None = None  # where Strikt = ja was read (None when it was not)
     output_before: Snapshot | Absent | None = None  # the output (``output=``) as the run began
     changes: tuple[BudgetChange, ...] = ()  # the Budgetändringar sheet's rows (none without the sheet)
+    transactions_before: bool = False  # the workbook holds a Transaktioner sheet an earlier run wrote
 
 
 def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = None,
@@ -111,8 +112,14 @@ def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = N
 
     carried = _previous(read_notes, snapshot, path, output, output_before) if notes else None
     explained = _previous(read_explanations, snapshot, path, output, output_before) if notes else None
+    from ..contract.written import TRANSACTIONS_SHEET
+    from .previous import has_our_sheet
+
+    listed_before = bool(_previous(lambda source, display: has_our_sheet(source, TRANSACTIONS_SHEET, display),
+                                   snapshot, path, output, output_before))
     return dataclasses.replace(inputs, notes=carried, explanations=explained, snapshot=snapshot,
-                               strict_setting=strict_setting, output_before=output_before)
+                               strict_setting=strict_setting, output_before=output_before,
+                               transactions_before=listed_before)
 
 
 def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Source | Sheets], *,

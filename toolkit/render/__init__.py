@@ -33,7 +33,8 @@ REGISTRY: tuple[Sheet, ...] = (
     Sheet(PER_UNIT_SHEET, per_unit.write_per_unit, lambda report: report.is_consolidation),
     Sheet(TIEOUT_SHEET, tieout.write_tieout),
     Sheet(MONTHLY_SHEET, monthly.write_monthly, lambda report: bool(report.monthly)),
-    Sheet(TRANSACTIONS_SHEET, transactions.write_transactions, lambda report: report.transactions is not None),
+    Sheet(TRANSACTIONS_SHEET, transactions.write_transactions,
+          lambda report: report.transactions is not None or report.transactions_note is not None),
 )
 
 #: every sheet the toolkit may write (a folder run and the package recognise them by name)

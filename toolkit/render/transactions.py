@@ -33,8 +33,12 @@ def headings(report: Report) -> list[str]:
 
 def write_transactions(sheet, report: Report, fmt) -> None:
     listed = report.transactions
-    heads = headings(report)
     sheet.write_string(0, 0, title(report, TRANSACTIONS_SHEET), fmt.get(bold=True, size=14))
+    if listed is None:  # no rows: say why, where the rows stood (never last month's rows left standing)
+        sheet.write_string(1, 0, report.transactions_note or "", fmt.get(italic=True, color="#C00000"))
+        sheet.set_column(0, 0, 12)
+        return
+    heads = headings(report)
     sheet.write_string(1, 0, f"Belopp i kr med öre, debet + (kostnader +, intäkter −) · {group_thousands(len(listed))} "
                              f"rader i perioden, Σ {format_kr(listed.total)} kr = Σ huvudbok i perioden på Avstämning",
                        fmt.get(italic=True))
