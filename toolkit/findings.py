@@ -53,6 +53,10 @@ SLUGS = {
     "negativ-kostnadsbudget": "Kostnadsrad med negativ budget men kostnader i utfallet",
     "typ-mot-konto": "Typ Intäkt eller Kostnad som inte stämmer med radens konton och utfall",
     "monster-avgransare": "Mönster med mellanslag eller annan avgränsare som inte matchar något",
+    "fjolar": "Fjolårets rader i huvudboken: visas som Fjolår, ingår inte i årets siffror",
+    "fjolar-dubbelt": "Fjolåret finns både i huvudboken och i fjolårsfilen; fjolårsfilen används",
+    "fjolar-ofullstandigt": "Fjolårets huvudbok saknar månader i början eller slutet av året",
+    "fjolarsprofil-linjar": "Fjolårsprofil utan användbart fjolår för raden; Linjär används",
 }
 
 

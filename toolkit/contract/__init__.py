@@ -17,7 +17,16 @@ here knows files or figures."""
 from __future__ import annotations
 
 from .budget import BUDGET_SHEET, COST, INCOME, LINE_TYPES
-from .keys import BUILT_IN, BUILT_IN_KEYS, CALENDAR_DAYS, KEYS_SHEET, LINEAR, LISTS_SHEET, WORKING_DAYS
+from .keys import (
+    BUILT_IN,
+    BUILT_IN_KEYS,
+    CALENDAR_DAYS,
+    KEYS_SHEET,
+    LAST_YEAR_PROFILE,
+    LINEAR,
+    LISTS_SHEET,
+    WORKING_DAYS,
+)
 from .ledger import DATE_NAMES, DIMENSION_NAMES, DIMENSIONS, LEDGER_SHEET, MATRIX_MONTHS
 from .months import MONTH_HEADERS, MONTH_NAMES, MONTH_NAMES_EN, MONTH_SPELLINGS, MONTHS, months_text
 from .names import PATH_SEPARATOR, Column, Method, Setting, Sheet, Word, and_list, lookup, normalise_header, or_list
@@ -52,7 +61,8 @@ def named_columns() -> dict[str, Column]:
 
 __all__ = [
     "BUDGET_SHEET", "BUILT_IN", "BUILT_IN_KEYS", "CALENDAR_DAYS", "CONSOLIDATION_SHEETS", "COST", "Column",
-    "DATE_NAMES", "DIMENSIONS", "DIMENSION_NAMES", "INCOME", "INPUT_SHEETS", "KEYS_SHEET", "LAYOUTS", "LEDGER_SHEET", "LINEAR",
+    "DATE_NAMES", "DIMENSIONS", "DIMENSION_NAMES", "INCOME", "INPUT_SHEETS", "KEYS_SHEET",
+    "LAST_YEAR_PROFILE", "LAYOUTS", "LEDGER_SHEET", "LINEAR",
     "LINE_TYPES", "LISTS_SHEET", "MATRIX_MONTHS", "METHODS", "MONTHLY_SHEET", "MONTHS", "MONTH_HEADERS", "MONTH_NAMES",
     "MONTH_NAMES_EN", "MONTH_SPELLINGS", "Method", "PATH_SEPARATOR", "PER_UNIT_SHEET", "RESULT_SHEET", "SETTINGS",
     "SETTINGS_SHEET",

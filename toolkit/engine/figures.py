@@ -25,6 +25,7 @@ class Figures:
     actual: Fraction = ZERO  # utfall for months 1..P
     forecast: Fraction = ZERO  # prognos helår
     committed: Fraction = ZERO  # intecknat
+    last_year: Fraction = ZERO  # fjolår: last year's utfall for months 1..P (0 when there is no last year)
 
     @property
     def variance(self) -> Fraction:
@@ -50,12 +51,13 @@ class Figures:
         """The same figures seen from a row of type ``income``."""
         if income == self.income:
             return self
-        return Figures(income, -self.budget, -self.phased, -self.actual, -self.forecast, -self.committed)
+        return Figures(income, -self.budget, -self.phased, -self.actual, -self.forecast, -self.committed,
+                       -self.last_year)
 
 
 def combine(parts: Iterable[Figures], income: bool) -> Figures:
     """Σ of ``parts`` in the sign of a row of type ``income``."""
-    budget = phased = actual = forecast = committed = ZERO
+    budget = phased = actual = forecast = committed = last_year = ZERO
     for part in parts:
         p = part.as_sign(income)
         budget += p.budget
@@ -63,7 +65,8 @@ def combine(parts: Iterable[Figures], income: bool) -> Figures:
         actual += p.actual
         forecast += p.forecast
         committed += p.committed
-    return Figures(income, budget, phased, actual, forecast, committed)
+        last_year += p.last_year
+    return Figures(income, budget, phased, actual, forecast, committed, last_year)
 
 
 def in_row_sign(ledger_sum: int, income: bool) -> Fraction:

@@ -32,6 +32,7 @@ class Settings:
     layout: str = contract.settings.LAYOUT.default  # Layout: träd (the budget's tree) or rapport (overview first)
     first_heading: str = contract.settings.FIRST_HEADING.default  # Rubrik första kolumnen: Rad
     even_sums: bool = False  # Jämna summor: displayed amounts rounded so that every Summa adds up
+    last_year_files: tuple[str, ...] = ()  # Fjolårsfil: last year's ledger (patterns) relative to the workbook
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..contract import MONTHS, PATH_SEPARATOR
 from ..contract.settings import FIRST_HEADING, LAYOUT
@@ -20,6 +21,9 @@ from .figures import Figures, combine
 from .model import NoteRow, RowKey
 from .monthly import Area
 from .tree import Node
+
+if TYPE_CHECKING:
+    from .last_year import LastYear
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ class Line:
 
 @dataclass(frozen=True)
 class LeftOut:
-    reason: str  # "från ett annat år" | "efter bokslutsperioden"
+    reason: str  # "från ett annat år" | "efter bokslutsperioden" | "fjolår, jämförelse" (last_year.LAST_YEAR_REASON)
     period: int  # yyyymm
     rows: int
     amount: int  # öre
@@ -171,6 +175,7 @@ class Report:
     presentation: Presentation = Presentation()
     explanations: Explanations = field(default_factory=Explanations)  # the economist's text on Analys
     monthly: tuple[Area, ...] = ()  # Månadsuppföljning: Totalt, each Uppdrag, each top-level line (engine/monthly)
+    last_year: LastYear | None = None  # last year's utfall (engine/last_year): the Fjolår column; None: none
 
     @property
     def is_consolidation(self) -> bool:

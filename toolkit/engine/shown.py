@@ -53,6 +53,7 @@ class Shown:
     forecast_variance: Fraction  # Avvikelse budget–prognos, favourable positive
     committed: Fraction | None  # Intecknat; None: blank (no commitment under the row, or an income row)
     available: Fraction | None  # Kvar att disponera; None with Intecknat
+    last_year: Fraction | None = None  # Fjolår: last year's utfall, months 1..P; None: the run has no last year
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,9 @@ def summary_table(report: Report) -> Table:
         if committed and with_committed:
             held = amount(f, "committed", row_key)
             available = budget - actual - held if even is not None else Fraction(f.available) / scale
+        last_year = amount(f, "last_year", row_key) if report.last_year is not None else None
         return Shown(f.income, budget, actual, share, amount(f, "variance", row_key), forecast, forecast_variance,
-                     held, available)
+                     held, available, last_year)
 
     def shows_committed(line: Line) -> bool:
         if not committed or line.income:

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..contract import BUDGET_SHEET, KEYS_SHEET, SETTINGS_SHEET, normalise_header
+from ..contract import BUDGET_SHEET, KEYS_SHEET, SETTINGS_SHEET, Setting, normalise_header
+from ..contract.settings import LAST_YEAR_FILES, LEDGER_FILES
 from ..engine.model import BudgetLine, Key, Ledger, Notes, Settings
 from ..errors import InputError, WorkbookError
 from ..findings import Finding
@@ -55,12 +56,14 @@ class Inputs:
     snapshot: Snapshot | None = None  # the workbook as read (the package layer grafts into it); None when unreadable
     strict_setting: str | None = None  # where Strikt = ja was read (None when it was not)
     output_before: Snapshot | Absent | None = None  # the output (``output=``) as the run began
+    last_year: Ledger | None = None  # last year's ledger of its own (--fjolar, Fjolårsfil); None: the ledger's rows
 
 
 def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = None,
                 utfall: str | os.PathLike | Iterable[str | os.PathLike] = (), period: str | None = None,
                 progress: ProgressReport | None = None, notes: bool = True,
-                output: str | os.PathLike | None = None) -> Inputs:
+                output: str | os.PathLike | None = None,
+                fjolar: str | os.PathLike | Iterable[str | os.PathLike] = ()) -> Inputs:
     """The inputs of one run on the workbook at ``path``.
 
     ``budget``: the file the budget (and, when the workbook cannot be read,
@@ -68,7 +71,9 @@ def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = N
     allowed); ``period``: ``--period`` (``2025-08`` or ``8``), over the
     settings.  ``notes``: read the economist's notes — those of ``output``
     when it names an existing file, else the workbook's.  ``output``: the
-    file the run will write (taken as it is now: ``Inputs.output_before``)."""
+    file the run will write (taken as it is now: ``Inputs.output_before``).
+    ``fjolar``: last year's ledger (patterns allowed), else Fjolårsfil on
+    Inställningar, else none (the ledger's own rows of last year)."""
     from .exports import expand
     from .settings import read_settings
 
@@ -102,8 +107,14 @@ def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = N
         settings = with_period(settings, period, str(path))
     if not ledger_paths and settings.ledger_files and book is not None:
         ledger_sources = [Source(p, str(p)) for p in ledger_setting(settings, path)]
+    given_last = [fjolar] if isinstance(fjolar, (str, os.PathLike)) else list(fjolar or ())
+    last_paths = expand(given_last)
+    if not last_paths and settings.last_year_files:
+        last_paths = ledger_setting(settings, path, LAST_YEAR_FILES)
+    last_sources = [Source(p, str(p)) for p in last_paths]
 
-    inputs = assemble(settings, budget_src, ledger_sources, workbook=book, findings=findings, progress=progress)
+    inputs = assemble(settings, budget_src, ledger_sources, workbook=book, findings=findings, progress=progress,
+                      last_year=last_sources)
     output_before = taken(output) if output is not None else None
     from .explanations import read_explanations
     from .notes import read_notes
@@ -116,12 +127,13 @@ def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = N
 
 def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Source | Sheets], *,
              workbook: Source | Sheets | None = None, findings: Iterable[Finding] = (),
-             progress: ProgressReport | None = None) -> Inputs:
+             progress: ProgressReport | None = None, last_year: Sequence[Source | Sheets] = ()) -> Inputs:
     """The tables read from their sources: the Budget sheet of ``budget``
     (amounts ×1000 when Belopp i is tkr), the ledger of ``ledgers`` (with the
     budget's mapping columns), the keys of the first of ``budget`` and
     ``workbook`` that has a Periodisering sheet.  ``findings`` (of reading
-    the settings) come first in the record's."""
+    the settings) come first in the record's. ``last_year``: last year's
+    ledger (read like the ledger, a bare month dated År − 1)."""
     from .budget import mapping_columns, read_budget
     from .exports import read_ledgers
     from .keys import read_keys
@@ -136,7 +148,12 @@ def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Sour
         if not src.is_csv and src.find(KEYS_SHEET.name):
             keys = read_keys(src.grid(KEYS_SHEET.name))
             break
-    return Inputs(settings, tuple(lines), tuple(keys), ledger, (*findings, *budget_findings), budget_grid.file)
+    prior = None
+    if last_year:
+        year = settings.year or (int(ledger.period.max()) // 100 if len(ledger) else None)
+        prior = read_ledgers(list(last_year), year - 1 if year else None, wanted, progress)
+    return Inputs(settings, tuple(lines), tuple(keys), ledger, (*findings, *budget_findings), budget_grid.file,
+                  last_year=prior)
 
 
 class Sheets:
@@ -179,18 +196,18 @@ def with_period(settings: Settings, period: str, file: str) -> Settings:
     return dataclasses.replace(settings, period=month, year=year or settings.year, where=where)
 
 
-def ledger_setting(settings: Settings, path: Path) -> list[Path]:
-    """The exports named by Utfallsfil on Inställningar, relative to the
-    folder of the workbook at ``path``."""
+def ledger_setting(settings: Settings, path: Path, setting: Setting = LEDGER_FILES) -> list[Path]:
+    """The exports named by Utfallsfil (or ``setting``: Fjolårsfil) on
+    Inställningar, relative to the folder of the workbook at ``path``."""
     from .exports import expand
 
     def stop(message: str, *, slug: str) -> InputError:
-        return InputError(f"Utfallsfil: {message}", file=str(path), where=settings.where.get("ledger_files"),
+        return InputError(f"{setting.name}: {message}", file=str(path), where=settings.where.get(setting.key),
                           slug=slug)
 
     base = path.parent
     found: list[Path] = []
-    for text in settings.ledger_files:
+    for text in getattr(settings, setting.key):
         full = p if (p := Path(text).expanduser()).is_absolute() else base / p
         try:
             paths = expand([full])

@@ -165,8 +165,11 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
         even_sums = _YES.get(normalise_header(values["even_sums"]))
         if even_sums is None:
             raise bad("even_sums", or_list([word.name for word in YES_NO]))
+    last_year_files = tuple(part.strip() for part in
+                            cell_text(values.get("last_year_files")).replace("\n", ";").split(";") if part.strip())
     return Settings(unit, year, period, amounts_in, show_in, method, where, ledger_files, strict,
-                    accepted, layout, first_heading, even_sums), findings
+                    accepted, layout, first_heading, even_sums,
+                    last_year_files=last_year_files), findings
 
 
 def _accepted(value: object, file: str | None, where: str | None) -> list[str]:
