@@ -343,6 +343,8 @@ def consolidate(inputs: tuple[Path, ...], output: Path | None, name: str | None,
               help="Läs bladet Budget från en annan arbetsbok eller en CSV-fil.")
 @click.option("--utfall", "ledger_files", multiple=True, type=Ledger(), metavar="FIL",
               help="Läs huvudboken från en annan arbetsbok, CSV-fil eller SIE-fil (som vid månadskörningen).")
+@click.option("--fjolar", "last_year_files", multiple=True, type=LastYear(), metavar="FIL",
+              help="Läs fjolårets huvudbok (som vid månadskörningen) för kolumnen Fjolår och nyckeln Fjolårsprofil.")
 @click.option("--konsolidering", "consolidation", type=File(), metavar="FÖRBUND.xlsx",
               help="Rapport för en sammanställning av enheterna (filer eller en mapp): arbetsboken som "
                    "reconcile consolidate skrev, med förklaringarna på dess blad Analys.")
@@ -352,7 +354,7 @@ def consolidate(inputs: tuple[Path, ...], output: Path | None, name: str | None,
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
 def report(inputs: tuple[Path, ...], docx_file: Path | None, template: Path | None, text_file: str | None,
            number: str | None, period: str | None, budget_file: Path | None, ledger_files: tuple[str, ...],
-           consolidation: Path | None, name: str | None, strict: bool, debug: bool) -> None:
+           last_year_files: tuple[str, ...], consolidation: Path | None, name: str | None, strict: bool, debug: bool) -> None:
     """Skriv rapportens avsnitt Ekonomi: tabellen per ansvarsområde med
     texten per område, ackumulerad budgetavvikelse, resultaträkning per
     uppdrag och prognos — som Word-dokument (--docx) eller ren text (--text).
@@ -362,9 +364,11 @@ def report(inputs: tuple[Path, ...], docx_file: Path | None, template: Path | No
     from .report import Publish
 
     _checked(options.check_report, list(inputs), docx=docx_file, text=text_file, template=template, number=number,
-             consolidation=consolidation, name=name, budget=budget_file, utfall=ledger_files)
+             consolidation=consolidation, name=name, budget=budget_file, utfall=ledger_files,
+             fjolar=last_year_files)
     job = Publish(list(inputs), docx=docx_file, text=text_file, template=template, number=number, period=period,
-                  budget=budget_file, utfall=list(ledger_files), consolidation=consolidation, name=name, strict=strict)
+                  budget=budget_file, utfall=list(ledger_files), consolidation=consolidation, name=name, strict=strict,
+                  fjolar=list(last_year_files))
     try:
         result = job.run()
     except ReconcileError as exc:

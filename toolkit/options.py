@@ -94,7 +94,7 @@ NO_CONSOLIDATION = ("--konsolidering saknas: flera enheter sammanställs; ange a
 
 def check_report(inputs: list[Path], *, docx: Path | None, text: str | None, template: Path | None,
                  number: str | None, consolidation: Path | None, name: str | None, budget: object = None,
-                 utfall: object = None) -> None:
+                 utfall: object = None, fjolar: object = None) -> None:
     """``reconcile report``'s options: somewhere to write (``--docx`` a .docx, ``--text`` a file or ``-``),
     a template (.docx or .dotx) only with ``--docx``, a section number such as 4 or 4.2; one workbook, or
     with ``--konsolidering`` (a workbook) the units' workbooks and folders; no two of the files the same."""
@@ -139,7 +139,7 @@ def check_report(inputs: list[Path], *, docx: Path | None, text: str | None, tem
     if consolidation.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise UsageError(f"--konsolidering {consolidation}: ange sammanställningens arbetsbok (.xlsx)",
                          slug="utfil-fel-sort")
-    for flag, given in (("--budget", budget), ("--utfall", utfall)):
+    for flag, given in (("--budget", budget), ("--utfall", utfall), ("--fjolar", fjolar)):
         if given:
             raise UsageError(f"{flag} kan inte användas med --konsolidering (varje enhet har sina egna blad)",
                              slug="flagga-med-konsolidering")

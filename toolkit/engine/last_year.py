@@ -63,6 +63,7 @@ class Selection:
     """Which rows are last year: ``ledger`` (rows of År − 1 only) or None, and why."""
 
     ledger: Ledger | None
+    source: str = ""  # where they came from: the file(s), or the ledger's source
     from_file: bool = False  # a ledger of its own (--fjolar, Fjolårsfil)
     in_ledger: bool = False  # the ledger's own rows of År − 1 are last year
     other_rows: int = 0  # a file's rows of other years, left out
@@ -125,18 +126,18 @@ def select(ledger: Ledger, given: Ledger | None, year: int, period: int, needs_y
         findings = []
         if missing:
             findings.append(Finding(
-                "fjolar-ofullstandigt", given.source,
-                f"fjolårets huvudbok ({given.source}) har inga rader för {months_text(_periods(prior_year, missing))}"
+                "fjolar-ofullstandigt", given.file,
+                f"fjolårets huvudbok ({given.file}) har inga rader för {months_text(_periods(prior_year, missing))}"
                 f"; Fjolår{' och Fjolårsprofil' if needs_year else ''} saknar de månaderna — är det hela "
                 f"fjolårets huvudbok?", "varning"))
         if own.any():
             findings.append(Finding(
                 "fjolar-dubbelt", ledger.source,
                 f"huvudboken har också {_rows(int(own.sum()))} för {prior_year} "
-                f"({format_kr(int(ledger.amount[own].sum()))} kr); fjolåret togs från {given.source}, och "
+                f"({format_kr(int(ledger.amount[own].sum()))} kr); fjolåret togs från {given.file}, och "
                 "huvudbokens rader för året ingår inte", "info"))
         rest = ~mask
-        return Selection(prior, from_file=True, other_rows=int(rest.sum()),
+        return Selection(prior, given.file, from_file=True, other_rows=int(rest.sum()),
                          other_amount=int(given.amount[rest].sum()), missing=tuple(missing),
                          findings=tuple(findings))
     if not own.any():
@@ -151,7 +152,7 @@ def select(ledger: Ledger, given: Ledger | None, year: int, period: int, needs_y
             f"året, och används inte som fjolår; ange fjolårets huvudbok med --fjolar eller Fjolårsfil",
             "info"),)
         return Selection(None, missing=tuple(missing), findings=note)
-    return Selection(prior, in_ledger=True, missing=())
+    return Selection(prior, ledger.source, in_ledger=True)
 
 
 def _missing(prior: Ledger, end: int) -> list[int]:
@@ -218,16 +219,17 @@ def profile_key(leaf: Node, months: Sequence[int] | None, rows: int, prior_year:
         if not isinstance(result, str):
             return Key(leaf.key.name, result, "fjolår"), None
         signed = [in_line_sign(m, leaf.income) for m in months]
-        why = {
-            "tom": f"raden har inga huvudboksrader {prior_year}",
-            "noll": f"radens utfall {prior_year} är 0,00 kr",
-            "negativ": f"radens utfall {prior_year} är negativt i radens tecken ({format_kr(sum(signed))} kr, "
-                       f"{'mer kostnader än intäkter' if leaf.income else 'mer intäkter än kostnader'})",
-            "negativa-månader": f"radens utfall är negativt i radens tecken i "
-                                f"{months_text(_periods(prior_year, [m + 1 for m, v in enumerate(signed) if v < 0]))}"
-                                f" ({format_kr(sum(v for v in signed if v < 0))} kr), och en nyckel kan inte ha "
-                                "negativa vikter",
-        }[result]
+        if result == "tom":
+            why = f"raden har inga huvudboksrader {prior_year}"
+        elif result == "noll":
+            why = f"radens utfall {prior_year} är 0,00 kr"
+        elif result == "negativ":
+            why = (f"radens utfall {prior_year} är negativt i radens tecken ({format_kr(sum(signed))} kr, "
+                   f"{'mer kostnader än intäkter' if leaf.income else 'mer intäkter än kostnader'})")
+        else:  # a month below 0
+            below = [m + 1 for m, v in enumerate(signed) if v < 0]
+            why = (f"radens utfall är negativt i radens tecken i {months_text(_periods(prior_year, below))} "
+                   f"({format_kr(sum(v for v in signed if v < 0))} kr), och en nyckel kan inte ha negativa vikter")
     where = leaf.line.cells.get("periodisering", leaf.where) if leaf.line is not None and leaf.line.key \
         else leaf.where
     return linear, Finding("fjolarsprofil-linjar", where,
@@ -258,7 +260,7 @@ def record(selection: Selection, months: list[list[int]] | None, rows: list[int]
     unbudgeted = line("", 0)
     if unbudgeted.rows or any(months[0]):
         lines.append(LastYearLine(UNBUDGETED_LABEL, unbudgeted.rows, unbudgeted.sum_in_period, unbudgeted.sum_year))
-    return LastYear(year - 1, prior.source, selection.from_file,
+    return LastYear(year - 1, selection.source, selection.from_file,
                     prior.rows_read if selection.from_file else len(prior), len(prior), int(prior.amount.sum()),
                     int(in_period.sum()), int(prior.amount[in_period].sum()),
                     sum(sum(m[:period]) for m in months[1:]), sum(months[0][:period]), tuple(lines),
