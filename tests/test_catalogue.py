@@ -558,7 +558,8 @@ KEY_CASES = [
     stop("keys-month-misspelled", book(Periodisering=cell("E1", "Aprl")), prefix="T.xlsx: Periodisering!E1: ",
          words=('"Aprl"', "menade du")),
     stop("keys-sheet-missing", book(drop=("Periodisering",)),
-         'T.xlsx: Budget!G9: nyckeln "Säsong" finns inte (kända nycklar: Linjär, Kalenderdagar, Arbetsdagar)'),
+         'T.xlsx: Budget!G9: nyckeln "Säsong" finns inte (kända nycklar: Linjär, Kalenderdagar, Arbetsdagar, '
+         "Fjolårsprofil)"),
     stop("keys-all-zero", book(Periodisering=lambda rows: [rows[0], ["Säsong", *[0] * 12]]),
          "T.xlsx: Periodisering!A2: nyckeln Säsong har bara nollor; vikterna måste summera till mer än 0"),
     stop("keys-weight-not-a-number", book(Periodisering=cell("E2", "två")),
@@ -574,7 +575,7 @@ KEY_CASES = [
          "värdet i varje cell"),
     stop("keys-unknown-key", book(Budget=cell("G9", "Säsongen")),
          'T.xlsx: Budget!G9: nyckeln "Säsongen" finns inte (kända nycklar: Linjär, Kalenderdagar, Arbetsdagar, '
-         "Säsong)"),
+         "Fjolårsprofil, Säsong)"),
     stop("keys-name-missing", book(Periodisering=lambda rows: rows + [[None, *[1] * 12]]),
          "T.xlsx: Periodisering!A3: nyckeln saknar namn"),
 ]
