@@ -57,6 +57,10 @@ SLUGS = {
     "andring-efter-perioden": "Budgetändring daterad efter bokslutsperioden (ingår inte i budgeten än)",
     "forklaring-saknas": "Väsentlig avvikelse utan förklaring (Väsentlighet på Inställningar)",
     "transaktioner-for-manga": "Bladet Transaktioner skrevs inte: fler huvudboksrader än gränsen",
+    "fjolar": "Fjolårets rader i huvudboken: visas som Fjolår, ingår inte i årets siffror",
+    "fjolar-dubbelt": "Fjolåret finns både i huvudboken och i fjolårsfilen; fjolårsfilen används",
+    "fjolar-ofullstandigt": "Fjolårets huvudbok saknar månader i början eller slutet av året",
+    "fjolarsprofil-linjar": "Fjolårsprofil utan användbart fjolår för raden; Linjär används",
 }
 
 

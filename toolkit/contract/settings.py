@@ -47,6 +47,10 @@ METHOD = Setting("method", "Prognosmetod", ("forecast method",),
 LEDGER_FILES = Setting("ledger_files", "Utfallsfil", ("utfallsfiler", "huvudboksfil", "ledger file", "ledger files"),
                        "Tomt = bladet Utfall. Annars huvudboksexporten (CSV, SIE eller arbetsbok) relativt den här "
                        "filens mapp, t.ex. exporter/2025-*.csv; flera åtskilda med ;.")
+LAST_YEAR_FILES = Setting("last_year_files", "Fjolårsfil", ("fjolårsfiler", "last year file", "last year files"),
+                          "Tomt = fjolårets rader i huvudboken, när den har hela fjolåret. Annars fjolårets "
+                          "huvudbok (CSV, SIE eller arbetsbok) relativt den här filens mapp; flera åtskilda med ;.",
+                          template=False)
 STRICT = Setting("strict", "Strikt", ("strict",),
                  "ja = en varning stoppar körningen (som --strict); nej = varningarna visas på Avstämning.",
                  default="nej", choices=YES_NO, template=False)
@@ -76,7 +80,7 @@ TRANSACTIONS = Setting("transactions", "Transaktioner", ("transactions",),
                        "(högst 200 000 rader); nej = inget sådant blad.", default="nej", choices=YES_NO,
                        template=False)
 
-#: the settings in the template's order (Strikt, Godkända varningar and the presentation settings after them are
+#: the settings in the template's order (Fjolårsfil, Strikt, Godkända varningar and the presentation settings are
 #: read; the template has no row for them)
-SETTINGS = (UNIT, YEAR, PERIOD, AMOUNTS_IN, SHOW_IN, METHOD, LEDGER_FILES, STRICT, ACCEPTED, LAYOUT, FIRST_HEADING,
-            EVEN_SUMS, MATERIALITY_AMOUNT, MATERIALITY_PERCENT, TRANSACTIONS)
+SETTINGS = (UNIT, YEAR, PERIOD, AMOUNTS_IN, SHOW_IN, METHOD, LEDGER_FILES, LAST_YEAR_FILES, STRICT, ACCEPTED, LAYOUT,
+            FIRST_HEADING, EVEN_SUMS, MATERIALITY_AMOUNT, MATERIALITY_PERCENT, TRANSACTIONS)

@@ -36,6 +36,7 @@ class Settings:
     materiality_amount: int | None = None  # Väsentlighet belopp, öre (typed in tkr); None: no amount rule
     materiality_percent: Decimal | None = None  # Väsentlighet procent, in percent (10 = 10 %); None: no percent rule
     transactions: bool = False  # Transaktioner: write the sheet of the period's ledger rows
+    last_year_files: tuple[str, ...] = ()  # Fjolårsfil: last year's ledger (patterns) relative to the workbook
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..contract import MONTHS, PATH_SEPARATOR
 from ..contract.settings import FIRST_HEADING, LAYOUT
@@ -23,6 +24,9 @@ from .model import NoteRow, RowKey
 from .monthly import Area
 from .transactions import Transactions
 from .tree import Node
+
+if TYPE_CHECKING:
+    from .last_year import LastYear
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ class Line:
 
 @dataclass(frozen=True)
 class LeftOut:
-    reason: str  # "från ett annat år" | "efter bokslutsperioden"
+    reason: str  # "från ett annat år" | "efter bokslutsperioden" | "fjolår, jämförelse" (last_year.LAST_YEAR_REASON)
     period: int  # yyyymm
     rows: int
     amount: int  # öre
@@ -191,6 +195,7 @@ class Report:
     transactions: Transactions | None = None  # Transaktioner: the period's ledger rows (None: no such sheet)
     #: Transaktioner without rows: why (too many rows; switched off after an earlier run wrote it)
     transactions_note: str | None = None
+    last_year: LastYear | None = None  # last year's utfall (engine/last_year): the Fjolår column; None: none
 
     @property
     def is_consolidation(self) -> bool:

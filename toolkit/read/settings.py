@@ -182,9 +182,11 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
         transactions = _YES.get(normalise_header(values["transactions"]))
         if transactions is None:
             raise bad("transactions", or_list([word.name for word in YES_NO]))
+    last_year_files = tuple(part.strip() for part in
+                            cell_text(values.get("last_year_files")).replace("\n", ";").split(";") if part.strip())
     return Settings(unit, year, period, amounts_in, show_in, method, where, ledger_files, strict,
                     accepted, layout, first_heading, even_sums, materiality_amount, materiality_percent,
-                    transactions), findings
+                    transactions, last_year_files=last_year_files), findings
 
 
 def _materiality(values: dict[str, object], bad) -> tuple[int | None, Decimal | None]:

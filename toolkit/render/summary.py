@@ -58,6 +58,7 @@ COMMITTED = ("int", "kvar")  # the columns of Intecknat and Kvar att disponera, 
 CHANGED = ("orig", "chg")  # with Budgetändringar: Ursprunglig budget and Ändringar, before Budget
 CHANGES_HEADING = "Ändringar"
 CHANGE = "+#,##0;-#,##0;0"  # a change shows its sign
+LAST_YEAR = "fjolar"  # the column of Fjolår, by key
 GAP = "gap"
 
 
@@ -66,7 +67,8 @@ def headings(report: Report) -> dict[str, str]:
     Budget and Prognos say the year, Budget the unit, Utfall the months."""
     unit, year = report.show_in, report.year
     out = {"rad": report.presentation.first_heading, "budget": f"{BUDGET_HEADING} {year}\ni {unit}",
-           "utfall": f"Utfall\n{report.period_label}", "pct": "Utfall %", "avv": "Avvikelse\n(periodiserad)",
+           "utfall": f"Utfall\n{report.period_label}", **last_year_heading(report),
+           "pct": "Utfall %", "avv": "Avvikelse\n(periodiserad)",
            "prognos": f"Prognos\n{year}", "avvbp": "Avvikelse\nbudget–prognos"}
     if report.has_changes:  # Ursprunglig budget | Ändringar | Budget (the revised, which every figure uses)
         first, rest = ORIGINAL_HEADING.split(" ", 1)
@@ -74,6 +76,14 @@ def headings(report: Report) -> dict[str, str]:
     if has_committed(report):
         out |= {"int": "Intecknat", "kvar": "Kvar att\ndisponera"}
     return out | {GAP: MARK if report.materiality is not None else "", "kommentar": COMMENT_HEADING}
+
+
+def last_year_heading(report: Report) -> dict[str, str]:
+    """Fjolår beside Utfall when the run has last year's utfall: the same months, last year."""
+    if report.last_year is None:
+        return {}
+    months = f"{report.period_label} " if report.period else ""
+    return {LAST_YEAR: f"Fjolår\n{months}{report.year - 1}"}
 
 
 def heading_width(text: str) -> float:
@@ -112,6 +122,7 @@ class _Sheet:
         self.col = {key: c for c, key in enumerate(self.heads)}
         self.committed = "int" in self.col
         self.changed = "orig" in self.col
+        self.last_year = [LAST_YEAR] if LAST_YEAR in self.col else []  # Fjolår's column: added up like Utfall
         self.comment_col = self.col["kommentar"]
         table = summary_table(report)
         self.even: EvenSums | None = table.even
@@ -162,6 +173,8 @@ class _Sheet:
             put("chg", f.changes, self.style(num=CHANGE, bold=bold, top=top))
         put("budget", f.budget, amt)
         put("utfall", f.actual, amt)
+        if self.last_year:
+            put(LAST_YEAR, f.last_year, amt)
         if f.share is None:
             self.sheet.write_blank(r, self.col["pct"], None, pct)
         else:
@@ -195,7 +208,7 @@ class _Sheet:
                 parts.append(f"{op}{self.letter(key)}{r + 1}")
             return "=" + "".join(parts) if parts else "=0"
 
-        out = {key: formula(key, True) for key in (*self.changed_keys, "budget", "utfall", "prognos")}
+        out = {key: formula(key, True) for key in (*self.changed_keys, "budget", "utfall", *self.last_year, "prognos")}
         out["avv"] = formula("avv", False)
         if self.committed:
             out["int"] = formula("int", True)
@@ -203,12 +216,12 @@ class _Sheet:
 
     def same_as(self, r: int) -> dict[str, str]:
         """Every amount taken from row ``r`` (a class in the overview from its block's Summa)."""
-        keys = [*self.changed_keys, "budget", "utfall", "avv", "prognos"] + (["int"] if self.committed else [])
+        keys = [*self.changed_keys, "budget", "utfall", *self.last_year, "avv", "prognos"] + (["int"] if self.committed else [])
         return {key: f"={self.letter(key)}{r + 1}" for key in keys}
 
     def difference(self, plus: int, minus: int) -> dict[str, str]:
         """Row ``plus`` less row ``minus``; the variances (favourable +) added."""
-        keys = [*self.changed_keys, "budget", "utfall", "prognos"] + (["int"] if self.committed else [])
+        keys = [*self.changed_keys, "budget", "utfall", *self.last_year, "prognos"] + (["int"] if self.committed else [])
         out = {key: f"={self.letter(key)}{plus + 1}-{self.letter(key)}{minus + 1}" for key in keys}
         out["avv"] = f"={self.letter('avv')}{plus + 1}+{self.letter('avv')}{minus + 1}"
         return out
@@ -302,7 +315,7 @@ class _Sheet:
                 else:  # a consolidation without income: the net cost with the other sign
                     net = self.figure_row.get(("overview",), self.figure_row.get(TOTAL))
                     formulas = {key: f"=-{self.letter(key)}{net + 1}"
-                                for key in (*self.changed_keys, "budget", "utfall", "prognos")}
+                                for key in (*self.changed_keys, "budget", "utfall", *self.last_year, "prognos")}
                     formulas["avv"] = f"={self.letter('avv')}{net + 1}"
                 self.write_figures(r, shown.figures, bold=True, top=0, formulas=formulas)
                 self.notes(r, row.key, "")
