@@ -341,8 +341,14 @@ def test_each_area_is_its_analys_text_with_the_economists_explanation(tmp_path):
     assert paragraphs[politik + 1][1] == SECOND_LINE  # a second line of the cell: a paragraph of its own
     runs = paragraphs[politik][2].runs
     assert runs[0].text == "Politik" and runs[0].bold and not runs[1].bold
-    for area in ("Utvecklingsmedel", "Ej budgeterat"):
-        assert any(item[1] == f"{area} — {texts[area]}" for item in paragraphs)
+    assert any(item[1] == f"Utvecklingsmedel — {texts['Utvecklingsmedel']}" for item in paragraphs)
+    # the pointer into the workbook is Analys' only: the report's readers have no sheets
+    assert texts["Ej budgeterat"].endswith(" Se bladet Avstämning.")
+    assert any(item[1] == f"Ej budgeterat — {texts['Ej budgeterat'].removesuffix(' Se bladet Avstämning.')}"
+               for item in paragraphs)
+    words = " ".join(item[2] if item[0] == "h" else item[1] if item[0] == "p" else
+                     " ".join(" ".join(row) for row in cells(item[1])) for item in found)
+    assert "blad" not in words and "Avstämning" not in words
 
 
 # -- the workbook is left as it was, and the document is the same every time -------------------------------------
