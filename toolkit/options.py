@@ -88,6 +88,7 @@ def check_consolidation(output: str | os.PathLike | None) -> Path:
 
 
 REPORT_TARGET = "--docx eller --text saknas: ange vart avsnittet ska skrivas, t.ex. --docx Ekonomi.docx"
+REPORT_INPUT = "ange arbetsboken: reconcile report Halmstad.xlsx --docx Ekonomi.docx"
 NO_CONSOLIDATION = ("--konsolidering saknas: flera enheter sammanställs; ange arbetsboken som reconcile consolidate "
                     "skrev, t.ex. --konsolidering Förbund.xlsx")
 
@@ -97,7 +98,10 @@ def check_report(inputs: list[Path], *, docx: Path | None, text: str | None, tem
                  utfall: object = None) -> None:
     """``reconcile report``'s options: somewhere to write (``--docx`` a .docx, ``--text`` a file or ``-``),
     a template (.docx or .dotx) only with ``--docx``, a section number such as 4 or 4.2; one workbook, or
-    with ``--konsolidering`` (a workbook) the units' workbooks and folders; no two of the files the same."""
+    with ``--konsolidering`` (a workbook) the units' workbooks and folders, or none (those the consolidation
+    records); no two of the files the same."""
+    if not inputs and consolidation is None:
+        raise UsageError(REPORT_INPUT, slug="arbetsbok-saknas")
     if docx is None and text is None:
         raise UsageError(REPORT_TARGET, slug="rapport-utdata-saknas")
     if docx is not None:
