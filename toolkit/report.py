@@ -50,6 +50,8 @@ class ReportResult:
     written: tuple[Written, ...]
     text: str | None  # the plain text, when it goes to standard output
     sections: tuple[tuple[int, str, str], ...] = ()  # the headings: (level, number or "", text)
+    charts: int = 0  # pictures of Månadsuppföljning's chart in the document
+    notes: tuple[str, ...] = ()  # what the document goes without, and why ('utan diagram: matplotlib saknas …')
 
     def summary_line(self) -> str:
         """'Halmstad.xlsx: jan–aug 2025 · utfall 748 tkr · … · Ekonomi.docx skriven'."""
@@ -61,6 +63,7 @@ class ReportResult:
         if same:
             parts.append(" och ".join(same) + (" var redan aktuell" if len(same) == 1 else " var redan aktuella")
                          + ("" if done else ", inget skrevs"))
+        parts += self.notes
         return f"{self.path}: " + " · ".join(parts) + warnings_note(self.report.warnings)
 
     @property
@@ -83,6 +86,8 @@ class ReportResult:
                             "status": "written" if w.changed else "unchanged"} for w in self.written]
         record["sections"] = [{"level": level, "number": number, "title": title}
                               for level, number, title in self.sections]
+        record["charts"] = self.charts
+        record["notes"] = list(self.notes)
         if self.text is not None:
             record["text"] = self.text
         return record | {"warnings": len(r.warnings), "findings": [f.as_dict() for f in r.findings]}
@@ -191,9 +196,17 @@ class Publish:
         report = self.reconcile()
         blocks = section(report, self.number)
         outputs: list[tuple[Path, bytes]] = []
+        notes: list[str] = []
+        charts = 0
         if self.docx is not None:
+            from .render import chart_picture
             from .render.docx_report import docx_bytes
+            from .render.section import Chart, without_charts
 
+            charts = sum(isinstance(block, Chart) for block in blocks)
+            if charts and not chart_picture.available():
+                blocks, charts = without_charts(blocks), 0
+                notes.append(chart_picture.MISSING)
             outputs.append((self.docx, docx_bytes(blocks, title=document_title(report), moment=moment(report),
                                                   template=template, template_name=str(self.template))))
         text = plain_text(blocks) if self.text is not None else None
@@ -201,7 +214,8 @@ class Publish:
             outputs.append((self.text, text.encode("utf-8")))
         written = tuple(write_file(path, data) for path, data in outputs)
         sections = tuple((b.level, b.number, b.text) for b in blocks if isinstance(b, Heading))
-        return ReportResult(self.path, report, written, text if self.text == STDOUT else None, sections)
+        return ReportResult(self.path, report, written, text if self.text == STDOUT else None, sections,
+                            charts, tuple(notes))
 
 
 def document_title(report: Report) -> str:
