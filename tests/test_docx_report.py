@@ -629,6 +629,8 @@ def test_a_consolidation_alone_reports_on_the_units_it_was_written_from(tmp_path
     assert (tmp_path / "alone.docx").read_bytes() == (tmp_path / "given.docx").read_bytes()
     cli("report", "--konsolidering", whole, "--docx", tmp_path / "flag.docx")
     assert (tmp_path / "flag.docx").read_bytes() == (tmp_path / "given.docx").read_bytes()
+    assert "Förbundets utfall för perioden januari–juni" in cli("report", whole, "--name", "Förbundet", "--text",
+                                                                "-").stdout
     # the folder moved as a whole: the paths are relative to the consolidation
     moved = tmp_path / "flyttad"
     folder.rename(moved)

@@ -134,11 +134,11 @@ def check_report(inputs: list[Path], *, docx: Path | None, text: str | None, tem
             raise UsageError(f"--konsolidering {consolidation}: är samma fil som en av enheterna; ange arbetsboken som "
                              "reconcile consolidate skrev", slug="samma-fil")
     if consolidation is None:
-        if name is not None:
-            raise UsageError("--name: används bara med --konsolidering (namnet på en sammanställning)",
-                             slug="flagga-kraver-annan")
         if len(inputs) > 1 or inputs[0].is_dir():
             raise UsageError(NO_CONSOLIDATION, slug="konsolidering-saknas")
+        if name is not None and not _consolidation_file(inputs[0]):
+            raise UsageError("--name: används bara med --konsolidering (namnet på en sammanställning)",
+                             slug="flagga-kraver-annan")
         return
     if consolidation.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise UsageError(f"--konsolidering {consolidation}: ange sammanställningens arbetsbok (.xlsx)",
@@ -147,6 +147,13 @@ def check_report(inputs: list[Path], *, docx: Path | None, text: str | None, tem
         if given:
             raise UsageError(f"{flag} kan inte användas med --konsolidering (varje enhet har sina egna blad)",
                              slug="flagga-med-konsolidering")
+
+
+def _consolidation_file(path: Path) -> bool:
+    """A workbook ``reconcile consolidate`` wrote, given as ``reconcile report``'s only workbook."""
+    from .report import is_consolidation_file
+
+    return is_consolidation_file(path)
 
 
 def _section_number(text: str) -> bool:

@@ -141,7 +141,7 @@ class Publish:
 
         if self.consolidation is None:
             path = self.inputs[0]
-            if not _is_consolidation(path):
+            if not is_consolidation_file(path):
                 return
             for flag, given in (("--budget", self.budget), ("--utfall", self.utfall)):
                 if given:
@@ -151,7 +151,7 @@ class Publish:
         elif self.inputs:
             return
         out = self.consolidation
-        if not _is_consolidation(out):
+        if not is_consolidation_file(out):
             return  # _consolidated says what is wrong with it
         recorded = recorded_units(out)
         if recorded is None:
@@ -267,7 +267,7 @@ def consolidation_name(path: Path) -> str:
     return name if found and name else path.stem
 
 
-def _is_consolidation(path: Path) -> bool:
+def is_consolidation_file(path: Path) -> bool:
     from .folder import is_consolidation
 
     return path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file() and is_consolidation(path)
