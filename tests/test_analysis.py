@@ -144,6 +144,7 @@ def test_the_sheet_stands_after_sammanstallning_with_the_text_per_area(refreshed
         "Prognosen för helåret är ett överskott om 19 tkr.")
     assert ws.cell(6, 2).value == ("Uppdraget Politik visar en negativ budgetavvikelse om 6 tkr för perioden "
                                    "januari–augusti. Prognosen för helåret är utfall enligt budget.")
+    assert ws.cell(8, 2).value.endswith("ingår i prognosen för helåret. Se bladet Avstämning.")  # the sheet's pointer
     # every cell of a row top-aligned and wrapping, Förklaring too before anything is typed
     for c in (1, 2, 3):
         assert ws.cell(6, c).alignment.vertical == "top" and ws.cell(6, c).alignment.wrap_text

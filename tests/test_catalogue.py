@@ -1210,6 +1210,79 @@ def test_a_near_defect_neither_stops_nor_warns(folder, case):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# reconcile report: the same stops, warnings and --strict as the run (the section as a Word document)
+
+REPORT_FLAGS = ("--utfall", "--budget", "--period")  # the run's flags that reconcile report takes too
+
+
+def as_report(args: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The case's run as ``reconcile report`` takes it — the workbook and the flags both take, each with one
+    value — writing E.docx; None for a case the report cannot be called so."""
+    rest = args[1:]
+    if not args or args[0] != "T.xlsx" or len(rest) % 2 or any(flag not in REPORT_FLAGS for flag in rest[::2]):
+        return None
+    return ("report", *args, "--docx", "E.docx")
+
+
+def report_params(kind: str):
+    return [p for p in params(kind) if as_report(p.values[0].args) is not None]
+
+
+@pytest.mark.parametrize("case", report_params("stop"))
+def test_the_report_stops_as_the_check_does(folder, case):
+    """Every stop of reading and reconciling is the report's too, the same line; a stop of writing the
+    workbook is not (the report writes no workbook)."""
+    case.build(folder)
+    before = snapshot(folder)
+    try:
+        check = invoke(*case.args, "--check")
+        result = invoke(*as_report(case.args))
+        after = snapshot(folder)
+    finally:
+        restore_permissions(folder)
+    if check.exit_code == 0:
+        assert (result.exit_code, result.stderr) == (0, ""), result.output
+        assert result.stdout.endswith(" · E.docx skriven\n") and "E.docx" in set(after) - set(before)
+        return
+    assert result.exit_code == check.exit_code, result.output
+    assert one_line(result) == one_line(check)
+    assert after == before
+
+
+@pytest.mark.parametrize("case", report_params("warning"))
+def test_the_report_warns_and_stops_under_strict_as_the_run_does(folder, case):
+    case.build(folder)
+    before = snapshot(folder)
+    run = invoke(*case.args, "--check", "--strict")
+    strict = invoke(*as_report(case.args), "--strict")
+    assert strict.exit_code == 1, strict.output
+    assert one_line(strict) == one_line(run)
+    assert snapshot(folder) == before
+    result = invoke(*as_report(case.args))
+    assert (result.exit_code, result.stderr) == (0, ""), result.output
+    assert result.stdout.startswith("T.xlsx: ") and result.stdout.count("\n") == 1
+    assert result.stdout.endswith(" · E.docx skriven · 1 varning (se Avstämning)\n"), result.stdout
+    data = json.loads(invoke(*as_report(case.args), "--json").stdout)
+    assert [(f["slug"], f["severity"], f["where"]) for f in data["findings"] if f["severity"] == "varning"] == [
+        (case.slug, "varning", case.where)]
+    assert data["warnings"] == 1
+    assert data["files"] == [{"path": "E.docx", "kind": "docx", "status": "unchanged"}]
+
+
+@pytest.mark.parametrize("case", report_params("near"))
+def test_the_report_on_a_near_defect_neither_stops_nor_warns(folder, case):
+    case.build(folder)
+    result = invoke(*as_report(case.args), "--json", "--strict")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["warnings"] == 0 and data["status"] == "written"
+
+
+def test_the_report_takes_most_of_the_catalogue():
+    assert len(report_params("stop")) >= 60 and len(report_params("warning")) >= 15
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # the baseline and the catalogue itself
 
 

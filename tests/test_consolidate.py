@@ -1080,15 +1080,20 @@ def test_log_appends_the_summary_line(built, tmp_path):
 # -- refreshing the consolidation -----------------------------------------------------------------
 
 
-def test_a_second_identical_run_writes_nothing(built, tmp_path):
-    out = tmp_path / "Förbund.xlsx"
+def test_a_second_identical_run_writes_nothing(built):
+    # a copy beside the output: Per enhet records the units relative to the consolidation's folder
+    out = built.output.with_name("Kopia.xlsx")
     shutil.copy(built.output, out)
-    os.utime(out, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
-    line = cli("consolidate", *built.units, "--output", out, "--name", "Boråsregionen").stdout
-    assert line == built.line.replace(str(built.output), str(out)).replace(WRITTEN, UNCHANGED)
-    assert out.read_bytes() == built.output.read_bytes()
-    assert out.stat().st_mtime_ns == 1_000_000_000_000_000_000
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["Förbund.xlsx"]
+    try:
+        os.utime(out, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+        line = cli("consolidate", *built.units, "--output", out, "--name", "Boråsregionen").stdout
+        assert line == built.line.replace(str(built.output), str(out)).replace(WRITTEN, UNCHANGED)
+        assert out.read_bytes() == built.output.read_bytes()
+        assert out.stat().st_mtime_ns == 1_000_000_000_000_000_000
+        assert not [p.name for p in out.parent.iterdir() if p.name.startswith(("Kopia", "~$Kopia", ".~lock.Kopia"))
+                    and p.name != "Kopia.xlsx"]
+    finally:
+        out.unlink()
 
 
 def test_own_sheets_and_comments_survive_a_refresh(built, tmp_path):

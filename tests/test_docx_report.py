@@ -36,6 +36,7 @@ NBSP = "\u00a0"
 EXPLAINED = "Överskottet beror på lägre utfall för sociala avgifter; sammanträdena i juni blev färre."
 SECOND_LINE = "Resten av året följer planen."
 WHOLE = "Nämnden följer sin plan."
+CHART_CAPTION = "Ackumulerat utfall, periodiserad budget och prognos 2025 (tkr)"
 
 
 def cli(*args, ok: bool = True):
@@ -241,7 +242,9 @@ def test_headings_tables_and_paragraphs_stand_in_the_reports_order(tmp_path):
                         (2, "Ackumulerad budgetavvikelse jan–aug 2025"),
                         (3, "Resultaträkning per uppdrag jan–aug 2025"), (2, "Prognos för helåret 2025")]
     kinds = [item[0] for item in found]
-    assert kinds == ["h", "h", "t", "p", "p", "p", "p", "h", "t", "h", "t", "h", "t"]
+    # under 4.2's table: Månadsuppföljning's chart (a picture: a paragraph without text) and its caption
+    assert kinds == ["h", "h", "t", "p", "p", "p", "p", "h", "t", "p", "h", "t", "h", "t"]
+    assert found[9][1] == CHART_CAPTION
 
 
 def test_numbered_from_the_section_given(tmp_path):
@@ -341,8 +344,14 @@ def test_each_area_is_its_analys_text_with_the_economists_explanation(tmp_path):
     assert paragraphs[politik + 1][1] == SECOND_LINE  # a second line of the cell: a paragraph of its own
     runs = paragraphs[politik][2].runs
     assert runs[0].text == "Politik" and runs[0].bold and not runs[1].bold
-    for area in ("Utvecklingsmedel", "Ej budgeterat"):
-        assert any(item[1] == f"{area} — {texts[area]}" for item in paragraphs)
+    assert any(item[1] == f"Utvecklingsmedel — {texts['Utvecklingsmedel']}" for item in paragraphs)
+    # the pointer into the workbook is Analys' only: the report's readers have no sheets
+    assert texts["Ej budgeterat"].endswith(" Se bladet Avstämning.")
+    assert any(item[1] == f"Ej budgeterat — {texts['Ej budgeterat'].removesuffix(' Se bladet Avstämning.')}"
+               for item in paragraphs)
+    words = " ".join(item[2] if item[0] == "h" else item[1] if item[0] == "p" else
+                     " ".join(" ".join(row) for row in cells(item[1])) for item in found)
+    assert "blad" not in words and "Avstämning" not in words
 
 
 # -- the workbook is left as it was, and the document is the same every time -------------------------------------
@@ -531,7 +540,8 @@ def test_the_text_is_the_documents_section_with_tabs_between_the_columns(tmp_pat
         if item[0] == "h":
             expected.append(item[2])
         elif item[0] == "p":
-            expected.append(item[1])
+            if item[1] != CHART_CAPTION:  # the chart is the document's only: no picture, no caption in the text
+                expected.append(item[1])
         else:
             rows = cells(item[1])
             lines = ["\t".join(c.replace("\n", " ") for c in rows[0])]
@@ -599,14 +609,60 @@ def test_the_consolidations_name_is_the_one_its_sheets_show(tmp_path):
     assert any(item[0] == "p" and item[1].startswith("Annat namn ") for item in found)
 
 
-def test_a_consolidation_given_as_the_unit_says_what_to_give(tmp_path):
+def test_a_consolidation_alone_reports_on_the_units_it_was_written_from(tmp_path):
+    """``reconcile consolidate`` records each unit's workbook on Per enhet (relative to the consolidation's
+    folder) and the period in its headings; ``reconcile report F.xlsx`` (or ``--konsolidering F.xlsx``
+    alone) reads them there and writes what giving the units and the period would write."""
+    folder = tmp_path / "Förbund"
+    units = folder / "enheter"
+    units.mkdir(parents=True)
+    copy_example("Halmstad.xlsx", units)
+    copy_example("Navet.xlsx", units)
+    whole = folder / "F.xlsx"
+    cli("consolidate", units, "--output", whole, "--name", "Halmstad och Navet", "--period", "2025-06")
+    ws = openpyxl.load_workbook(whole)["Per enhet"]
+    assert [ws[c].value for c in ("A4", "B4", "E4", "H4")] == [
+        "Arbetsbok", "enheter/Halmstad.xlsx", "enheter/Navet.xlsx", None]  # the Totalt group records none
+    given = cli("report", units, "--konsolidering", whole, "--period", "2025-06", "--docx", tmp_path / "given.docx")
+    alone = cli("report", whole, "--docx", tmp_path / "alone.docx")
+    assert alone.stdout == given.stdout.replace(str(tmp_path / "given.docx"), str(tmp_path / "alone.docx"))
+    assert (tmp_path / "alone.docx").read_bytes() == (tmp_path / "given.docx").read_bytes()
+    cli("report", "--konsolidering", whole, "--docx", tmp_path / "flag.docx")
+    assert (tmp_path / "flag.docx").read_bytes() == (tmp_path / "given.docx").read_bytes()
+    assert "Förbundets utfall för perioden januari–juni" in cli("report", whole, "--name", "Förbundet", "--text",
+                                                                "-").stdout
+    # the folder moved as a whole: the paths are relative to the consolidation
+    moved = tmp_path / "flyttad"
+    folder.rename(moved)
+    cli("report", moved / "F.xlsx", "--docx", tmp_path / "moved.docx")
+    assert (tmp_path / "moved.docx").read_bytes() == (tmp_path / "given.docx").read_bytes()
+    # a unit no longer there: what to give, and nothing written
+    (moved / "enheter" / "Navet.xlsx").unlink()
+    before = sorted(tmp_path.rglob("*"))
+    result = cli("report", moved / "F.xlsx", "--docx", tmp_path / "E.docx", ok=False)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"{moved / 'F.xlsx'}: Per enhet!E4: enhetens arbetsbok {(moved / 'enheter').as_posix()}"
+                             "/Navet.xlsx finns inte; ange enheternas arbetsböcker: reconcile report ENHET.xlsx … "
+                             "--konsolidering F.xlsx --docx UT.docx\n")
+    assert sorted(tmp_path.rglob("*")) == before
+    result = cli("report", moved / "F.xlsx", "--docx", tmp_path / "E.docx", "--utfall", "u.csv", ok=False)
+    assert (result.exit_code, result.stderr) == (2, f"{moved / 'F.xlsx'}: --utfall kan inte användas med en "
+                                                    "sammanställning (varje enhet har sina egna blad)\n")
+
+
+def test_a_consolidation_that_records_no_units_says_what_to_give(tmp_path, monkeypatch):
     a = copy_example("Halmstad.xlsx", tmp_path)
     whole = tmp_path / "F.xlsx"
-    cli("consolidate", a, "--output", whole)
-    result = cli("report", whole, "--docx", tmp_path / "E.docx", ok=False)
-    assert (result.exit_code, result.stderr) == (1, f"{whole}: arbetsboken är en sammanställning; ange enheternas "
-                                                    "arbetsböcker och den: reconcile report ENHET.xlsx … "
-                                                    "--konsolidering F.xlsx --docx UT.docx\n")
+    with monkeypatch.context() as m:  # as a consolidation written before the units were recorded
+        m.setattr("toolkit.consolidation.recorded_path", lambda unit, output: "")
+        cli("consolidate", a, "--output", whole)
+    assert openpyxl.load_workbook(whole)["Per enhet"]["A4"].value is None
+    line = (f"{whole}: sammanställningen anger inte vilka enheternas arbetsböcker är (den skrevs av en äldre version); "
+            "ange dem: reconcile report ENHET.xlsx … --konsolidering F.xlsx --docx UT.docx, eller kör reconcile "
+            "consolidate igen\n")
+    for args in ((whole,), ("--konsolidering", whole)):
+        result = cli("report", *args, "--docx", tmp_path / "E.docx", ok=False)
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", line)
     result = cli("report", a, "--konsolidering", a, "--docx", tmp_path / "E.docx", ok=False)
     assert result.exit_code == 2  # the same file twice
     other = copy_example("Navet.xlsx", tmp_path)
@@ -632,6 +688,7 @@ USAGE = [
      "--text Test.xlsx: är samma fil som arbetsboken; ange en annan fil"),
     (["Test.xlsx", "--docx", "E.docx", "--avsnitt", "fyra"], "--avsnitt fyra: ange avsnittets nummer, t.ex. 4 eller 4.2"),
     (["Test.xlsx", "--docx", "E.docx", "--avsnitt", "4."], "--avsnitt 4.: ange avsnittets nummer, t.ex. 4 eller 4.2"),
+    (["--docx", "E.docx"], "ange arbetsboken: reconcile report Halmstad.xlsx --docx Ekonomi.docx"),
     (["Test.xlsx", "--docx", "E.docx", "--name", "X"],
      "--name: används bara med --konsolidering (namnet på en sammanställning)"),
     (["Test.xlsx", "Test2.xlsx", "--docx", "E.docx"],
@@ -682,6 +739,40 @@ def test_a_warning_stops_the_report_under_strict(tmp_path):
     assert not (tmp_path / "E.docx").exists()
     result = cli("report", path, "--docx", tmp_path / "E.docx", "--period", "2025-11")
     assert result.stdout.endswith("skriven · 1 varning (se Avstämning)\n")
+
+
+def test_json_is_the_runs_record_with_the_files_and_the_sections(tmp_path):
+    import json
+
+    path = halmstad(tmp_path)
+    out = tmp_path / "E.docx"
+    run = json.loads(cli(path, "--check", "--json").stdout)
+    result = cli("report", path, "--docx", out, "--avsnitt", "4", "--json")
+    assert result.stderr == ""
+    record = json.loads(result.stdout)
+    for key in ("path", "unit", "year", "period", "period_label", "totals_kr", "warnings", "findings"):
+        assert record[key] == run[key], key
+    assert record["status"] == "written"
+    assert record["files"] == [{"path": str(out), "kind": "docx", "status": "written"}]
+    headings = [item for item in content(out) if item[0] == "h"]
+    assert [f"{s['number']} {s['title']}" for s in record["sections"]] == [item[2] for item in headings]
+    assert [s["level"] for s in record["sections"]] == [item[1] for item in headings]
+    assert record["sections"][3] == {"level": 3, "number": "4.2.1", "title": "Resultaträkning per uppdrag jan–aug 2025"}
+    assert "text" not in record and record["seconds"] >= 0
+    again = json.loads(cli("report", path, "--docx", out, "--avsnitt", "4", "--json").stdout)
+    assert (again["status"], again["files"][0]["status"]) == ("unchanged", "unchanged")
+    # the text to standard output: inside the record, and nothing else on stdout
+    text = cli("report", path, "--text", "-").stdout
+    result = cli("report", path, "--text", "-", "--json")
+    assert result.stderr == "" and json.loads(result.stdout)["text"] == text
+    assert json.loads(result.stdout)["files"] == []
+    # a stop: the run's error record, exit 1, nothing written
+    result = cli("report", path, "--docx", tmp_path / "N.docx", "--mall", tmp_path / "saknas.docx", "--json", ok=False)
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)
+    assert (error["path"], error["status"], error["slug"], error["message"]) == (
+        str(path), "error", "fil-saknas", f"{tmp_path / 'saknas.docx'}: filen finns inte")
+    assert not (tmp_path / "N.docx").exists()
 
 
 # -- what LibreOffice makes of it -------------------------------------------------------------------------------

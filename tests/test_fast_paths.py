@@ -928,6 +928,35 @@ def test_a_total_row_of_a_monthly_matrix_is_left_out(folder):
     assert fast_facts(path, 2025) == slow
 
 
+def test_a_long_text_earlier_in_a_batch_than_a_value_near_its_end(folder):
+    """A value of 8 bytes or more near the end of a batch, and earlier in the
+    same batch a value of the same column longer than that value's distance
+    to the batch's end plus the padding (here a 400-character text in Text,
+    a column the ledger does not read, then 'Hyresavi 12' in the last row):
+    every value is read as it is, as calamine reads it (the values of 8 bytes
+    or more were copied side by side as wide as the longest, reaching past
+    the block: IndexError 'index 837 is out of bounds for axis 0 with size
+    837', seen once from openpyxl's writer with lxml installed)."""
+    text = "Fakturan avser " + "hyra och el " * 32
+    rows = (row(2, P2 + f'<c r="B2" t="inlineStr"><is><t>4010</t></is></c><c r="C2" t="inlineStr"><is><t>{text}</t></is></c>'
+                '<c r="D2"><v>100</v></c>')
+            + row(3, P3 + '<c r="B3" t="inlineStr"><is><t>4010</t></is></c>'
+                  '<c r="C3" t="inlineStr"><is><t>Hyresavi 12</t></is></c><c r="D3"><v>25.5</v></c>'))
+    path = hand_made(folder, rows)
+    assert squared(calamine_rows(Source(path)))[1:] == [[202503.0, "4010", text.strip(), 100.0],
+                                                      [202504.0, "4010", "Hyresavi 12", 25.5]]
+    assert assert_same(path, 2025)["amount"] == [10000, 2550]
+    # the reader itself, on the text column it is asked for: the same premise, a batch of two rows
+    styles = worksheet.Styles(np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
+    for long in (9, worksheet._PAD, worksheet._PAD + 1, 400, 5000):
+        reader = worksheet.SheetReader([2], (), 0, styles)
+        reader.feed(f'<worksheet xmlns="{MAIN}"><sheetData>'.encode() + row(1, f'<c r="C1" t="str"><v>{"x" * long}</v></c>')
+                    .encode() + row(2, '<c r="C2" t="str"><v>Hyresavi 12</v></c>').encode() + b"</sheetData></worksheet>")
+        reader.close()
+        column = reader.result(lambda wanted: {})[2]
+        assert [column.values[t] for t in column.token] == ["x" * long, "Hyresavi 12"]
+
+
 def test_text_without_xml_space_preserve_is_trimmed(folder):
     """calamine trims the white space around the text of a <t> without
     xml:space="preserve" (spaces only become '').  openpyxl writes a text of

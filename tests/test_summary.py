@@ -264,7 +264,13 @@ def test_the_opening_sentence_is_inside_the_print_area(tmp_path, settings):
     t = Table(path)
     r = t.last + 2
     sentence = t.ws.cell(r, 1).value
-    assert sentence.startswith("Utfallet för perioden januari–augusti är 668 tkr")
+    # the unit as a whole in the same words as Analys' first row and the report's first paragraph
+    assert sentence == ("Lokal nämnd Exempel har totalt sett en ekonomi i balans. Lokal nämnd Exempels utfall för "
+                        "perioden januari–augusti är 668 tkr med en positiv budgetavvikelse om 187 tkr. Prognosen för "
+                        "helåret är utfall enligt budget.")
+    analysis = openpyxl.load_workbook(path)["Analys"]
+    first = next(r for r in range(1, 20) if analysis.cell(r, 1).value == "Totalt")
+    assert sentence == analysis.cell(first, 2).value
     last_row, last_col = print_area(path, t.ws)
     assert last_row >= r and last_col >= t.comment
     merged = next(m for m in t.ws.merged_cells.ranges if m.min_row == r)

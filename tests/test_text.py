@@ -25,6 +25,7 @@ from toolkit.engine.text import (
     headline_sentence,
     months,
     number,
+    opening,
     percent,
     unbudgeted_sentence,
 )
@@ -150,12 +151,32 @@ def test_forecast_statement_matches_the_method(method, forecast, expected):
     assert forecast_sentence(cost(892, 595, 600, Fraction(str(forecast))), method, 8, "tkr") == expected
 
 
-def test_unbudgeted_sentence():
+def test_unbudgeted_sentence_in_the_reports_words():
+    """No pointer to a sheet: the report is read by people without the workbook."""
     assert unbudgeted_sentence(cost(0, 0, 1.1, 1.1), 8, "tkr") == (
         "Kostnader om 1 tkr för perioden januari–augusti hör inte till någon budgetrad; de ger en negativ "
-        "budgetavvikelse och ingår i prognosen för helåret. Se bladet Avstämning.")
-    assert unbudgeted_sentence(cost(0, 0, -2, -2), 3, "tkr").startswith("Intäkter om 2 tkr för perioden januari–mars")
-    assert "summerar till 0 tkr" in unbudgeted_sentence(cost(0, 0, 0.2, 0.2), 3, "tkr")
+        "budgetavvikelse och ingår i prognosen för helåret.")
+    assert unbudgeted_sentence(cost(0, 0, -2, -2), 3, "tkr") == (
+        "Intäkter om 2 tkr för perioden januari–mars hör inte till någon budgetrad; de ger en positiv "
+        "budgetavvikelse och ingår i prognosen för helåret.")
+    assert unbudgeted_sentence(cost(0, 0, 0.2, 0.2), 3, "tkr") == (
+        "Bokfört utfall för perioden januari–mars som inte hör till någon budgetrad summerar till 0 tkr.")
+
+
+def test_the_pointer_to_avstamning_is_for_the_sheets_only():
+    unbudgeted = areas(run(BUDGET, LEDGER))[-1]
+    assert unbudgeted.key == ("Ej budgeterat",)
+    assert "blad" not in unbudgeted.text and "Avstämning" not in unbudgeted.text
+    assert unbudgeted.sheet_text == f"{unbudgeted.text} Se bladet Avstämning."
+    assert all(a.sheet_text == a.text for a in areas(run(BUDGET, LEDGER))[:-1])
+
+
+def test_the_opening_is_the_same_words_as_the_reports_first_paragraph():
+    report = run(BUDGET, LEDGER)
+    assert opening(report) == areas(report)[0].sentences == (
+        "Test prognostiserar totalt sett ett överskott mot budget för helåret.",
+        "Tests utfall för perioden januari–augusti är 139 tkr med en positiv budgetavvikelse om 70 tkr.",
+        "Prognosen för helåret är ett överskott om 38 tkr.")  # Projekt +40, Ej budgeterat −2.5
 
 
 @given(st.integers(-10**12, 10**12), st.integers(-10**12, 10**12), st.integers(0, 12))

@@ -131,6 +131,26 @@ def test_the_setting_strikt_stops_like_the_option(runner, cwd):
     assert files(cwd) == before
 
 
+def test_reconcile_report_stops_under_strikt_and_strict_as_the_run_does(runner, cwd):
+    small_workbook(cwd / "T.xlsx", Budget=OVER_ALLOCATED, Inställningar=settings(["Strikt", "ja"]))
+    before = files(cwd)
+    result = run(runner, "report", "T.xlsx", "--docx", "E.docx")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"T.xlsx: Budget!D2: {WARNING_TEXT} — stoppad av Strikt på Inställningar!B5; "
+                             "inget skrevs\n")
+    assert files(cwd) == before
+    small_workbook(cwd / "U.xlsx", Budget=OVER_ALLOCATED)
+    result = run(runner, "report", "U.xlsx", "--text", "-", "--strict")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"U.xlsx: Budget!D2: {WARNING_TEXT} — stoppad av --strict; inget skrevs\n"
+    # an accepted warning does not stop it
+    small_workbook(cwd / "V.xlsx", Budget=OVER_ALLOCATED, Inställningar=settings(
+        ["Strikt", "ja"], ["Godkända varningar", "overfordelat"]))
+    result = run(runner, "report", "V.xlsx", "--docx", "V.docx", "--strict")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == f"V.xlsx: {FIGURES} · V.docx skriven\n"
+
+
 def test_strikt_nej_and_a_bad_value(runner, cwd):
     small_workbook(cwd / "T.xlsx", Budget=OVER_ALLOCATED, Inställningar=settings(["Strikt", "Nej"]))
     assert run(runner, "T.xlsx").exit_code == 0

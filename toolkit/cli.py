@@ -327,7 +327,7 @@ def consolidate(inputs: tuple[Path, ...], output: Path | None, name: str | None,
 
 @main.command("report", missing={
     "inputs": "ange arbetsboken: reconcile report Halmstad.xlsx --docx Ekonomi.docx"})
-@click.argument("inputs", nargs=-1, required=True, type=Target(), metavar="ARBETSBOK.xlsx | ENHET.xlsx… | MAPP")
+@click.argument("inputs", nargs=-1, type=Target(), metavar="ARBETSBOK.xlsx | ENHET.xlsx… | MAPP")
 @click.option("--docx", "docx_file", type=File(), metavar="UT.docx",
               help="Skriv avsnittet Ekonomi som ett Word-dokument.")
 @click.option("--mall", "template", type=File(), metavar="MALL.docx",
@@ -351,18 +351,24 @@ def consolidate(inputs: tuple[Path, ...], output: Path | None, name: str | None,
 @click.option("--name", metavar="NAMN", help="Med --konsolidering: namnet i rubrikerna (standard: som på "
               "sammanställningens blad).")
 @click.option("--strict", is_flag=True, help="Stoppa (slutkod 1, inget skrivs) om avstämningen ger en varning.")
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON (filer, avsnitt, varningar).")
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
 def report(inputs: tuple[Path, ...], docx_file: Path | None, template: Path | None, text_file: str | None,
            number: str | None, period: str | None, budget_file: Path | None, ledger_files: tuple[str, ...],
-           last_year_files: tuple[str, ...], consolidation: Path | None, name: str | None, strict: bool, debug: bool) -> None:
+           last_year_files: tuple[str, ...], consolidation: Path | None, name: str | None, strict: bool, as_json: bool,
+           debug: bool) -> None:
     """Skriv rapportens avsnitt Ekonomi: tabellen per ansvarsområde med
     texten per område, ackumulerad budgetavvikelse, resultaträkning per
     uppdrag och prognos — som Word-dokument (--docx) eller ren text (--text).
 
     Siffrorna är desamma som en körning skriver på bladen, och förklaringarna
-    hämtas från bladet Analys; arbetsboken ändras inte."""
+    hämtas från bladet Analys; arbetsboken ändras inte. En sammanställning
+    (reconcile consolidate) räcker ensam: enheterna är de den skrevs från."""
+    import time
+
     from .report import Publish
 
+    start = time.perf_counter()
     _checked(options.check_report, list(inputs), docx=docx_file, text=text_file, template=template, number=number,
              consolidation=consolidation, name=name, budget=budget_file, utfall=ledger_files,
              fjolar=last_year_files)
@@ -372,13 +378,16 @@ def report(inputs: tuple[Path, ...], docx_file: Path | None, template: Path | No
     try:
         result = job.run()
     except ReconcileError as exc:
-        _fail(exc, debug, False, job.path)
+        _fail(exc, debug, as_json, job.path)
         return
     except KeyboardInterrupt:  # pragma: no cover - interactive
         raise
     except Exception as exc:
-        _unexpected(exc, job.path, debug, False, None)
-    if result.text is not None:  # the text on standard output, the summary line beside it on stderr
+        _unexpected(exc, job.path, debug, as_json, None)
+    if as_json:  # the record (with the text, when it goes to standard output) and nothing else
+        click.echo(json.dumps({**result.as_dict(), "seconds": round(time.perf_counter() - start, 3)},
+                              ensure_ascii=False, indent=2))
+    elif result.text is not None:  # the text on standard output, the summary line beside it on stderr
         click.echo(result.text, nl=False)
         click.echo(result.summary_line(), err=True)
     else:

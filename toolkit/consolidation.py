@@ -24,6 +24,7 @@ from .package.backup import Backup
 from .result import Result
 
 DEFAULT_NAME = "Sammanställning.xlsx"  # the file written when --output is a folder
+MAX_UNITS = 1000  # read back from Per enhet at most
 
 
 class Consolidate:
@@ -88,7 +89,7 @@ class Consolidate:
         units: list[Unit] = []
         for path in self.unit_paths():
             report = reconcile_inputs(read_inputs(path, period=self.period, notes=self.unit_text))
-            units.append(Unit(report.unit, str(path), report))
+            units.append(Unit(report.unit, str(path), report, recorded_path(path, self.output)))
         _check_periods(units)
         units = [replace(unit, name=name) for unit, name in zip(units, _unique_names(units))]
         report = consolidate(units, self.name)
@@ -142,6 +143,42 @@ def _own_settings(previous, output: Path):
     if not source.find(SETTINGS_SHEET.name):
         return Settings(output.stem)
     return read_settings(source.grid(SETTINGS_SHEET.name), output.stem)[0]
+
+
+def recorded_path(unit: Path, output: Path) -> str:
+    """A unit's workbook as Per enhet records it, for ``reconcile report`` to find again: relative to the
+    consolidation's folder with / between folders (``Enheter/Halmstad.xlsx``), so the two can move
+    together; absolute where there is no relative path (another drive)."""
+    try:
+        return Path(os.path.relpath(os.path.abspath(unit), os.path.abspath(output.parent))).as_posix()
+    except ValueError:
+        return Path(os.path.abspath(unit)).as_posix()
+
+
+def recorded_units(path: Path) -> tuple[list[Path], str | None] | None:
+    """The units' workbooks a consolidation was last written from, as its Per enhet records them (resolved
+    against the consolidation's folder), and the closing period it was written for ('2025-06', from the
+    headings: Budget 2025 · Utfall jan–jun; None for a year without actuals); None when it records no
+    workbooks (written before they were recorded)."""
+    from .contract import PER_UNIT_SHEET
+    from .read.previous import previous_sheet
+    from .render.per_unit import GROUP, HEADER_ROW, SOURCE_LABEL
+
+    sheet = previous_sheet(path, PER_UNIT_SHEET)
+    if sheet is None or sheet.text(HEADER_ROW - 1, 0) != SOURCE_LABEL:
+        return None
+    found = []
+    for first in range(1, 1 + GROUP * MAX_UNITS, GROUP):  # the groups in order; Totalt records none
+        text = sheet.text(HEADER_ROW - 1, first)
+        if not text:
+            break
+        found.append(Path(path).parent / text)
+    if not found:
+        return None
+    budget, actual = sheet.text(HEADER_ROW + 1, 1).split(), sheet.text(HEADER_ROW + 1, 2).split()
+    last = actual[-1].split("–")[-1] if len(actual) == 2 else ""
+    year = budget[-1] if budget and budget[-1].isdigit() else ""
+    return found, f"{year}-{MONTHS.index(last) + 1:02d}" if year and last in MONTHS else None
 
 
 def _check_periods(units: list[Unit]) -> None:

@@ -125,6 +125,7 @@ SLUGS = {
     "flagga-med-mapp": "En flagga som inte kan användas med en mapp",
     "utfil-saknas": "Sammanställningen behöver en utfil",
     "tomt-argument": "Tomt argument i stället för en fil",
+    "arbetsbok-saknas": "Ingen arbetsbok angiven",
     # a run stopped by its own rule
     "stoppad-av-strikt": "En varning stoppade körningen (--strict eller Strikt)",
     "utfallsfil-mapp": "Utfallsfil pekar på en mapp",
@@ -145,7 +146,8 @@ SLUGS = {
     "samma-fil": "Samma fil angiven för två ändamål",
     "avsnitt-ogiltigt": "Inget avsnittsnummer",
     "inte-sammanstallning": "Arbetsboken är ingen sammanställning",
-    "sammanstallning-som-enhet": "En sammanställning angavs som enhetens arbetsbok",
+    "enheter-okanda": "Sammanställningen anger inte enheternas arbetsböcker",
+    "enhet-saknas": "En enhets arbetsbok som sammanställningen anger finns inte",
     "dokument-last": "Dokumentet är öppet i ett annat program",
 }
 

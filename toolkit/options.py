@@ -88,6 +88,7 @@ def check_consolidation(output: str | os.PathLike | None) -> Path:
 
 
 REPORT_TARGET = "--docx eller --text saknas: ange vart avsnittet ska skrivas, t.ex. --docx Ekonomi.docx"
+REPORT_INPUT = "ange arbetsboken: reconcile report Halmstad.xlsx --docx Ekonomi.docx"
 NO_CONSOLIDATION = ("--konsolidering saknas: flera enheter sammanställs; ange arbetsboken som reconcile consolidate "
                     "skrev, t.ex. --konsolidering Förbund.xlsx")
 
@@ -97,7 +98,10 @@ def check_report(inputs: list[Path], *, docx: Path | None, text: str | None, tem
                  utfall: object = None, fjolar: object = None) -> None:
     """``reconcile report``'s options: somewhere to write (``--docx`` a .docx, ``--text`` a file or ``-``),
     a template (.docx or .dotx) only with ``--docx``, a section number such as 4 or 4.2; one workbook, or
-    with ``--konsolidering`` (a workbook) the units' workbooks and folders; no two of the files the same."""
+    with ``--konsolidering`` (a workbook) the units' workbooks and folders, or none (those the consolidation
+    records); no two of the files the same."""
+    if not inputs and consolidation is None:
+        raise UsageError(REPORT_INPUT, slug="arbetsbok-saknas")
     if docx is None and text is None:
         raise UsageError(REPORT_TARGET, slug="rapport-utdata-saknas")
     if docx is not None:
@@ -130,11 +134,11 @@ def check_report(inputs: list[Path], *, docx: Path | None, text: str | None, tem
             raise UsageError(f"--konsolidering {consolidation}: är samma fil som en av enheterna; ange arbetsboken som "
                              "reconcile consolidate skrev", slug="samma-fil")
     if consolidation is None:
-        if name is not None:
-            raise UsageError("--name: används bara med --konsolidering (namnet på en sammanställning)",
-                             slug="flagga-kraver-annan")
         if len(inputs) > 1 or inputs[0].is_dir():
             raise UsageError(NO_CONSOLIDATION, slug="konsolidering-saknas")
+        if name is not None and not _consolidation_file(inputs[0]):
+            raise UsageError("--name: används bara med --konsolidering (namnet på en sammanställning)",
+                             slug="flagga-kraver-annan")
         return
     if consolidation.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise UsageError(f"--konsolidering {consolidation}: ange sammanställningens arbetsbok (.xlsx)",
@@ -143,6 +147,13 @@ def check_report(inputs: list[Path], *, docx: Path | None, text: str | None, tem
         if given:
             raise UsageError(f"{flag} kan inte användas med --konsolidering (varje enhet har sina egna blad)",
                              slug="flagga-med-konsolidering")
+
+
+def _consolidation_file(path: Path) -> bool:
+    """A workbook ``reconcile consolidate`` wrote, given as ``reconcile report``'s only workbook."""
+    from .report import is_consolidation_file
+
+    return is_consolidation_file(path)
 
 
 def _section_number(text: str) -> bool:

@@ -49,6 +49,9 @@ class ReportResult:
     report: Report
     written: tuple[Written, ...]
     text: str | None  # the plain text, when it goes to standard output
+    sections: tuple[tuple[int, str, str], ...] = ()  # the headings: (level, number or "", text)
+    charts: int = 0  # pictures of Månadsuppföljning's chart in the document
+    notes: tuple[str, ...] = ()  # what the document goes without, and why ('utan diagram: matplotlib saknas …')
 
     def summary_line(self) -> str:
         """'Halmstad.xlsx: jan–aug 2025 · utfall 748 tkr · … · Ekonomi.docx skriven'."""
@@ -60,7 +63,34 @@ class ReportResult:
         if same:
             parts.append(" och ".join(same) + (" var redan aktuell" if len(same) == 1 else " var redan aktuella")
                          + ("" if done else ", inget skrevs"))
+        parts += self.notes
         return f"{self.path}: " + " · ".join(parts) + warnings_note(self.report.warnings)
+
+    @property
+    def status(self) -> str:
+        """'written' when any file was written, else 'unchanged' (every file already held its bytes; nothing
+        written when the text went to standard output only)."""
+        return "written" if any(w.changed for w in self.written) else "unchanged"
+
+    def as_dict(self) -> dict:
+        """``reconcile report --json``: the run's record (amounts in kr, as the monthly run's ``--json``), the
+        files written and the section's headings; the text itself when it went to standard output."""
+        from .result import totals_kr
+
+        r = self.report
+        record: dict = {"path": str(self.path), "status": self.status, "unit": r.unit, "year": r.year,
+                        "period": r.period, "period_label": r.period_label, "totals_kr": totals_kr(r.total)}
+        if r.is_consolidation:
+            record["units"] = [{"name": u.name, "path": u.file} for u in r.units]
+        record["files"] = [{"path": str(w.path), "kind": "docx" if w.path.suffix.lower() == ".docx" else "text",
+                            "status": "written" if w.changed else "unchanged"} for w in self.written]
+        record["sections"] = [{"level": level, "number": number, "title": title}
+                              for level, number, title in self.sections]
+        record["charts"] = self.charts
+        record["notes"] = list(self.notes)
+        if self.text is not None:
+            record["text"] = self.text
+        return record | {"warnings": len(r.warnings), "findings": [f.as_dict() for f in r.findings]}
 
 
 class Publish:
@@ -91,15 +121,55 @@ class Publish:
     def reconcile(self) -> Report:
         from .job import Job, stop_if_strict
 
+        self._recorded_units()
         if self.consolidation is not None:
             return self._consolidated()
         path = self.inputs[0]
-        _not_a_consolidation(path)
         job = Job(path, period=self.period, budget_file=self.budget, ledger_file=self.utfall,
                   last_year_files=self.fjolar)
         report = job.reconcile()
         stop_if_strict(report, self.strict, job.strict_setting, str(path))
         return report
+
+    def _recorded_units(self) -> None:
+        """A consolidation without its units — ``reconcile report Förbund.xlsx``, or ``--konsolidering
+        Förbund.xlsx`` alone —: the units are the workbooks its Per enhet records (``reconcile consolidate``
+        writes them there), for the period it was written for unless ``--period`` says otherwise."""
+        from .cells import column_letter
+        from .consolidation import recorded_units
+        from .contract import PER_UNIT_SHEET
+        from .errors import UsageError
+        from .render.per_unit import GROUP, HEADER_ROW
+
+        if self.consolidation is None:
+            path = self.inputs[0]
+            if not is_consolidation_file(path):
+                return
+            for flag, given in (("--budget", self.budget), ("--utfall", self.utfall)):
+                if given:
+                    raise UsageError(f"{flag} kan inte användas med en sammanställning (varje enhet har sina egna "
+                                     "blad)", file=str(path), slug="flagga-med-konsolidering")
+            self.consolidation, self.inputs = path, []
+        elif self.inputs:
+            return
+        out = self.consolidation
+        if not is_consolidation_file(out):
+            return  # _consolidated says what is wrong with it
+        recorded = recorded_units(out)
+        if recorded is None:
+            raise InputError("sammanställningen anger inte vilka enheternas arbetsböcker är (den skrevs av en äldre "
+                             "version); ange dem: reconcile report ENHET.xlsx … --konsolidering "
+                             f"{out.name} --docx UT.docx, eller kör reconcile consolidate igen", file=str(out),
+                             slug="enheter-okanda")
+        units, period = recorded
+        for g, unit in enumerate(units):
+            if not unit.exists():
+                cell = f"{PER_UNIT_SHEET}!{column_letter(1 + g * GROUP)}{HEADER_ROW}"
+                raise InputError(f"enhetens arbetsbok {unit.as_posix()} finns inte; ange enheternas arbetsböcker: "
+                                 f"reconcile report ENHET.xlsx … --konsolidering {out.name} --docx UT.docx",
+                                 file=str(out), where=cell, slug="enhet-saknas")
+        self.inputs = units
+        self.period = self.period or period
 
     def _consolidated(self) -> Report:
         from .consolidation import Consolidate
@@ -122,22 +192,32 @@ class Publish:
     def run(self) -> ReportResult:
         """Reconcile, build the section, write what was asked for."""
         from .render.plain_text import plain_text
-        from .render.section import section
+        from .render.section import Heading, section
 
         template = read_template(self.template) if self.template is not None else None
         report = self.reconcile()
         blocks = section(report, self.number)
         outputs: list[tuple[Path, bytes]] = []
+        notes: list[str] = []
+        charts = 0
         if self.docx is not None:
+            from .render import chart_picture
             from .render.docx_report import docx_bytes
+            from .render.section import Chart, without_charts
 
+            charts = sum(isinstance(block, Chart) for block in blocks)
+            if charts and not chart_picture.available():
+                blocks, charts = without_charts(blocks), 0
+                notes.append(chart_picture.MISSING)
             outputs.append((self.docx, docx_bytes(blocks, title=document_title(report), moment=moment(report),
                                                   template=template, template_name=str(self.template))))
         text = plain_text(blocks) if self.text is not None else None
         if isinstance(self.text, Path):
             outputs.append((self.text, text.encode("utf-8")))
         written = tuple(write_file(path, data) for path, data in outputs)
-        return ReportResult(self.path, report, written, text if self.text == STDOUT else None)
+        sections = tuple((b.level, b.number, b.text) for b in blocks if isinstance(b, Heading))
+        return ReportResult(self.path, report, written, text if self.text == STDOUT else None, sections,
+                            charts, tuple(notes))
 
 
 def document_title(report: Report) -> str:
@@ -189,13 +269,10 @@ def consolidation_name(path: Path) -> str:
     return name if found and name else path.stem
 
 
-def _not_a_consolidation(path: Path) -> None:
+def is_consolidation_file(path: Path) -> bool:
     from .folder import is_consolidation
 
-    if path.suffix.lower() in (".xlsx", ".xlsm") and path.exists() and is_consolidation(path):
-        raise InputError("arbetsboken är en sammanställning; ange enheternas arbetsböcker och den: reconcile report "
-                         f"ENHET.xlsx … --konsolidering {path.name} --docx UT.docx", file=str(path),
-                         slug="sammanstallning-som-enhet")
+    return path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file() and is_consolidation(path)
 
 
 def write_file(path: Path, data: bytes) -> Written:

@@ -40,6 +40,9 @@ class Unit:
     name: str
     file: str
     report: Report
+    #: the workbook as the consolidation records it (on Per enhet), relative to the consolidation's folder
+    #: when it can be; "" when not recorded
+    source: str = ""
 
 
 @dataclass(eq=False)
@@ -165,7 +168,8 @@ def consolidate(units: list[Unit], name: str) -> Report:
             assignments.setdefault(normalise_header(label), (label, []))[1].append(figures)
     groups = [(label, combine(parts, income=True)) for label, parts in assignments.values()]
     groups.sort(key=lambda group: group[0] == UNBUDGETED_LABEL)  # Ej budgeterat last, as in a unit
-    parts = tuple(UnitPart(unit.name, unit.file, unit.report, totals[u], unbudgeted[u]) for u, unit in enumerate(units))
+    parts = tuple(UnitPart(unit.name, unit.file, unit.report, totals[u], unbudgeted[u], unit.source)
+                  for u, unit in enumerate(units))
     looks = {unit.report.presentation for unit in units}  # the units' Layout etc. when they agree, else the default
     return Report(name, first.year, first.period, shows.pop() if len(shows) == 1 else "tkr",
                   methods.pop() if len(methods) == 1 else MIXED, roots, unbudgeted_total, total, tuple(groups), None,

@@ -140,6 +140,7 @@ class UnitPart:
     report: Report
     total: Figures
     unbudgeted: Figures | None
+    source: str = ""  # the workbook as the consolidation records it (``consolidation.Unit.source``)
 
 
 @dataclass(frozen=True)

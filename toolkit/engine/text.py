@@ -50,6 +50,9 @@ class Area:
 
     key: RowKey  # ("Totalt",) · ("Politik",) · (unit name, "Totalt") in a consolidation
     sentences: tuple[str, ...]
+    #: where in the workbook to look further ("Se bladet Avstämning."): written on the sheets only, never in
+    #: the report's text, whose readers have no workbook
+    pointer: str = ""
 
     @property
     def label(self) -> str:
@@ -58,7 +61,13 @@ class Area:
 
     @property
     def text(self) -> str:
+        """The paragraph as the report (Word, plain text) states it."""
         return " ".join(self.sentences)
+
+    @property
+    def sheet_text(self) -> str:
+        """The paragraph as Analys shows it: the report's text, then the pointer into the workbook."""
+        return " ".join([*self.sentences, *([self.pointer] if self.pointer else [])])
 
 
 # -- numbers and words ----------------------------------------------------------------------
@@ -169,16 +178,20 @@ def forecast_sentence(figures: Figures, method: str | None, period: int, unit: s
     return f"Prognosen för helåret{how} är {word} om {amount(figures.forecast_variance, unit)}."
 
 
+#: after the Ej budgeterat sentence on the sheets (Analys): the rows are listed on Avstämning
+UNBUDGETED_POINTER = "Se bladet Avstämning."
+
+
 def unbudgeted_sentence(figures: Figures, period: int, unit: str) -> str:
-    """The ledger rows no budget line claims (``figures``: cost sign)."""
+    """The ledger rows no budget line claims (``figures``: cost sign), in the
+    report's words; the sheets add ``UNBUDGETED_POINTER``."""
     when = f"för perioden {months(period)}"
     actual = shown(figures.actual, unit)
     if actual == 0:
-        return (f"Huvudboksrader {when} som inte hör till någon budgetrad summerar till 0 {unit}; "
-                "se bladet Avstämning.")
+        return f"Bokfört utfall {when} som inte hör till någon budgetrad summerar till 0 {unit}."
     what, effect = ("Kostnader", "negativ") if actual > 0 else ("Intäkter", "positiv")
     return (f"{what} om {amount(figures.actual, unit)} {when} hör inte till någon budgetrad; de ger en {effect} "
-            "budgetavvikelse och ingår i prognosen för helåret. Se bladet Avstämning.")
+            "budgetavvikelse och ingår i prognosen för helåret.")
 
 
 def whole(subject: str, figures: Figures, year: int, period: int, unit: str, method: str | None) -> tuple[str, ...]:
@@ -187,6 +200,14 @@ def whole(subject: str, figures: Figures, year: int, period: int, unit: str, met
                  headline_sentence(subject, figures, year, period, unit)]
     forecast = forecast_sentence(figures, method, period, unit)
     return (*sentences, *([forecast] if forecast else []))
+
+
+def opening(report: Report) -> tuple[str, ...]:
+    """The unit (a consolidation: the whole) in the report's words — balance,
+    headline, forecast — in the same words wherever it stands: the opening
+    sentence under Sammanställning, the first row of Analys, and the first
+    paragraph of the report's text."""
+    return whole(report.unit, report.total, report.year, report.period, report.show_in, method_of(report))
 
 
 # -- the areas of a report ----------------------------------------------------------------------
@@ -226,13 +247,14 @@ def areas(report: Report) -> tuple[Area, ...]:
     whole; in a consolidation each unit as a whole; then each Uppdrag (and Ej
     budgeterat) as on Resultaträkning."""
     unit, period, year = report.show_in, report.period, report.year
-    found = [Area(TOTAL_KEY, whole(report.unit, report.total, year, period, unit, method_of(report)))]
+    found = [Area(TOTAL_KEY, opening(report))]
     for part in report.units:
         found.append(Area((part.name, UNIT_TOTAL),
                           whole(part.name, part.total, year, period, unit, method_of(part.report))))
     for label, figures in report.assignments:
         if label == UNBUDGETED_LABEL:
-            found.append(Area((label,), (unbudgeted_sentence(figures.as_sign(False), period, unit),)))
+            found.append(Area((label,), (unbudgeted_sentence(figures.as_sign(False), period, unit),),
+                              UNBUDGETED_POINTER))
             continue
         sentences = [area_sentence(label, figures, period, unit)]
         forecast = forecast_sentence(figures, method_of(report, label), period, unit)

@@ -586,8 +586,21 @@ class SheetReader:
             value = words[start[i]] & _MASKS[length[i]]
             part.keys.append((value << np.uint64(8)) | kind[i].astype(np.uint64))
             part.at.append(i)
-        if not short.all():
-            i = index[~short]
+        # longer values as byte strings: those up to _PAD bytes copied side by side in one matrix as wide
+        # as the longest of them — every cell's row of it stays inside the block and its padding, however
+        # near the end of the block the cell is — and the rare longer ones (a long text) one by one, so a
+        # long value elsewhere in the batch never widens the matrix past the block's end
+        long = index[~short]
+        if len(long):
+            wide = length[long] > _PAD
+            if wide.any():
+                i = long[wide]
+                part.keys.append(np.array([bytes((k,)) + block[s:e] for k, s, e in
+                                           zip(kind[i].tolist(), start[i].tolist(), stop[i].tolist())]))
+                part.at.append(i)
+            long = long[~wide]
+        if len(long):
+            i = long
             width = int(length[i].max()) + 1
             offsets = np.arange(width - 1, dtype=np.int64)
             chars = a[start[i][:, None] + offsets[None, :]]

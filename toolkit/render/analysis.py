@@ -89,8 +89,8 @@ def write_analysis(sheet, report: Report, fmt) -> None:
         whole = area.key == TOTAL_KEY or area.key[-1] == UNIT_TOTAL
         sheet.write_string(row, 0, area.label, label_styles[whole])
         labels.append(area.label)
-        sheet.write_string(row, 1, area.text, text)
-        height = write_cells(row, carried.rows.get(area.key), lines(area.text, TEXT_WIDTH))
+        sheet.write_string(row, 1, area.sheet_text, text)
+        height = write_cells(row, carried.rows.get(area.key), lines(area.sheet_text, TEXT_WIDTH))
         sheet.set_row(row, LINE_HEIGHT * height)
         row += 1
     last = row - 1

@@ -34,7 +34,7 @@ import zipfile
 from collections.abc import Sequence
 
 from ..errors import InputError
-from .section import Block, Heading, Paragraph, Table
+from .section import Block, Chart, Heading, Paragraph, Table
 
 TABLE_STYLES = ("Light Shading", "Table Grid")  # the first the document has; else its default table style
 TABLE_FONT_SIZES = (9, 8.5, 8, 7.5, 7)  # points: the largest at which every table's figures fit the text width
@@ -208,6 +208,8 @@ class _Writer:
                 self.paragraph(block)
             elif isinstance(block, Table):
                 self.table(block)
+            elif isinstance(block, Chart):
+                self.chart(block)
 
     # -- headings and text --------------------------------------------------------------------------------------
 
@@ -230,6 +232,31 @@ class _Writer:
             r = paragraph.add_run(run.text)
             r.bold = run.bold or None
             r.italic = run.italic or None
+
+    # -- the chart ----------------------------------------------------------------------------------------------
+
+    def chart(self, block: Chart) -> None:
+        """The picture at the width it was drawn for (narrower when the page is), kept with its caption; the
+        caption is also the picture's description for a screen reader."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Cm, Pt
+
+        from .chart_picture import WIDTH_CM, chart_png
+
+        width = min(Cm(WIDTH_CM), self.text_width)
+        paragraph = self.document.add_paragraph()
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.space_before = Pt(6)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        shape = paragraph.add_run().add_picture(io.BytesIO(chart_png(block.area, block.unit, block.year)),
+                                                width=width)
+        shape._inline.docPr.set("descr", block.caption)
+        shape._inline.docPr.set("name", "Diagram")
+        caption = self.document.add_paragraph()
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = caption.add_run(block.caption)
+        run.italic = True
+        run.font.size = Pt(9)
 
     # -- tables -------------------------------------------------------------------------------------------------
 

@@ -15,6 +15,9 @@ from .text import title, write_unit_note
 
 HEADER_ROW = 4  # the unit names on row 4, the columns' headings on row 5
 GROUP = 3  # columns per unit: budget, utfall, avvikelse
+#: in A4, the row above the names: each unit's workbook as ``consolidation.recorded_path`` gives it, read back
+#: by ``reconcile report`` (``consolidation.recorded_units``)
+SOURCE_LABEL = "Arbetsbok"
 
 
 def write_per_unit(sheet, report: Report, fmt) -> None:
@@ -37,6 +40,13 @@ def write_per_unit(sheet, report: Report, fmt) -> None:
         for k, heading in enumerate(sub):
             sheet.write(HEADER_ROW + 1, first + k, heading, head)
     sheet.set_row(HEADER_ROW + 1, 30)
+    if any(u.source for u in report.units):
+        small = fmt.get(italic=True, size=8, align="center", valign="bottom")
+        sheet.write_string(HEADER_ROW - 1, 0, SOURCE_LABEL, fmt.get(italic=True, size=8, valign="bottom"))
+        for g, part in enumerate(report.units):
+            first = 1 + g * GROUP
+            sheet.merge_range(HEADER_ROW - 1, first, HEADER_ROW - 1, first + GROUP - 1, "", small)
+            sheet.write_string(HEADER_ROW - 1, first, part.source, small)  # a path: text, whatever it looks like
     row = HEADER_ROW + 2
     labels: list[str] = []
 

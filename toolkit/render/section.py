@@ -8,6 +8,7 @@ of text — in the order a follow-up report prints them:
         economist's explanation); then one paragraph per area: its name in
         bold, its sentences, the economist's explanation
       Ackumulerad budgetavvikelse jan–aug 2025                  (level 2: 4.2)
+        the table, then Månadsuppföljning's chart of the total (a picture)
         Resultaträkning per uppdrag jan–aug 2025                (level 3: 4.2.1)
       Prognos för helåret 2025                                  (level 2: 4.3)
 
@@ -24,9 +25,12 @@ between thousands ("1 240"), whole percent ("57 %").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ..engine import monthly
+from ..engine.monthly import Area
 from ..engine.results import Report
 from ..engine.shown import summary_table
 from ..engine.statement import Assignment, Indicator, statement
@@ -90,7 +94,23 @@ class Table:
         return len(self.header)
 
 
-Block = Heading | Paragraph | Table
+@dataclass(frozen=True)
+class Chart:
+    """Månadsuppföljning's chart of the unit's total (``engine.monthly``), under the accumulated variance:
+    a picture in the Word document (``render.chart_picture``); the plain text leaves it out."""
+
+    area: Area  # the unit's Totalt
+    unit: str  # tkr or kr
+    year: int
+
+    @property
+    def caption(self) -> str:
+        from .chart_picture import caption
+
+        return caption(self.area, self.unit, self.year)
+
+
+Block = Heading | Paragraph | Table | Chart
 
 
 # -- numbers ---------------------------------------------------------------------------------------------------
@@ -189,10 +209,16 @@ def unit_blocks(report: Report, level: int, prefix: str | None) -> list[Block]:
     """One unit's part of the section (or a consolidation's whole): 4.1 with its text, 4.2, 4.2.1, 4.3."""
     accumulated, per_assignment, forecast = statement_tables(report)
     titled = titles(report)
+    total = next((area for area in report.monthly if area.kind == monthly.TOTAL), None)
+    chart = [Chart(total, report.show_in, report.year)] if total is not None else []
     return [Heading(level, RESULT_HEADING, _numbered(prefix, 1)), result_table(report), *area_paragraphs(report),
-            Heading(level, titled[0], _numbered(prefix, 2)), accumulated,
+            Heading(level, titled[0], _numbered(prefix, 2)), accumulated, *chart,
             Heading(level + 1, titled[1], _numbered(prefix, 2, 1)), per_assignment,
             Heading(level, titled[2], _numbered(prefix, 3)), forecast]
+
+
+def without_charts(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    return tuple(block for block in blocks if not isinstance(block, Chart))
 
 
 def section(report: Report, number: str | None = None) -> tuple[Block, ...]:

@@ -30,6 +30,7 @@ from ..contract import SUMMARY_SHEET
 from ..engine.results import Report
 from ..engine.rounding import COSTS, INCOMES, TOTAL, UNBUDGETED, EvenSums, line_key
 from ..engine.shown import Shown, has_committed, summary_table
+from ..engine.text import opening
 from ..layout import (
     BUDGET_HEADING,
     COMMENT_HEADING,
@@ -46,7 +47,7 @@ from ..layout import (
 )
 from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, fit_width, page_setup
 from .materiality import MARK, legend, write_marks
-from .text import headline, title, write_unit_note
+from .text import title, write_unit_note
 
 COMMENT_WIDTH = 50
 LINE_HEIGHT = 15  # points per line of text at 11 pt
@@ -380,7 +381,7 @@ def write_summary(sheet, report: Report, fmt) -> None:
             widths[w.col[key]] = heading_width(heads[key])
     r = last + HEADLINE_GAP
     across = comment_col - 2  # the last figure column
-    sentence = headline(report)
+    sentence = " ".join(opening(report))
     style = fmt.get(italic=True, wrap=True, valign="top")
     sheet.merge_range(r, 0, r, across, "", style)
     sheet.write_string(r, 0, sentence, style)
