@@ -74,13 +74,17 @@ class Consolidate:
         return list(paths.values())
 
     def consolidate(self) -> Report:
-        """The units reconciled and merged into one report, with the notes typed on the output carried."""
+        """The units reconciled and merged into one report, with the notes typed on the output carried and
+        its month recorded into the output's forecast history."""
+        from . import clock
         from .engine.consolidation import consolidate
         from .engine.explanations import carry as carry_explanations
+        from .engine.history import recorded
         from .engine.notes import carry
         from .job import reconcile_inputs
         from .ooxml.snapshot import Snapshot, taken
         from .read.explanations import read_explanations
+        from .read.history import read_history
         from .read.inputs import read_inputs
         from .read.notes import read_notes
 
@@ -95,7 +99,8 @@ class Consolidate:
         previous = self.output_before if isinstance(self.output_before, Snapshot) else None
         notes = read_notes(previous, str(self.output)) if previous is not None else None
         explanations = read_explanations(previous, str(self.output)) if previous is not None else None
-        return carry_explanations(carry(report, notes), explanations)
+        history = read_history(previous, str(self.output)) if previous is not None else None
+        return recorded(carry_explanations(carry(report, notes), explanations), history, clock.today())
 
     def run(self, write: bool = True, on_wait=None) -> Result:
         if not write:

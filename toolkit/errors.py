@@ -136,6 +136,11 @@ SLUGS = {
     "inte-sammanstallning": "Arbetsboken är ingen sammanställning",
     "sammanstallning-som-enhet": "En sammanställning angavs som enhetens arbetsbok",
     "dokument-last": "Dokumentet är öppet i ett annat program",
+    # Prognoshistorik: earlier runs' forecasts, read back
+    "prognoshistorik-rubrik": "Prognoshistorikens rubrikrad är ändrad",
+    "prognoshistorik-cell": "En rad i prognoshistoriken kan inte läsas",
+    "prognoshistorik-dubbel": "Samma rad två gånger i prognoshistoriken",
+    "prognoshistorik-text-utanfor": "Text bredvid prognoshistoriken skulle försvinna",
 }
 
 

@@ -17,7 +17,7 @@ from ..contract import MONTHS, PATH_SEPARATOR
 from ..contract.settings import FIRST_HEADING, LAYOUT
 from ..findings import Finding, warnings
 from .figures import Figures, combine
-from .model import NoteRow, RowKey
+from .model import ForecastRecord, NoteRow, RowKey
 from .monthly import Area
 from .tree import Node
 
@@ -171,6 +171,7 @@ class Report:
     presentation: Presentation = Presentation()
     explanations: Explanations = field(default_factory=Explanations)  # the economist's text on Analys
     monthly: tuple[Area, ...] = ()  # Månadsuppföljning: Totalt, each Uppdrag, each top-level line (engine/monthly)
+    history: tuple[ForecastRecord, ...] = ()  # Prognoshistorik: every month recorded, this run's too (engine/history)
 
     @property
     def is_consolidation(self) -> bool:

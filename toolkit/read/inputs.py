@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..contract import BUDGET_SHEET, KEYS_SHEET, SETTINGS_SHEET, normalise_header
-from ..engine.model import BudgetLine, Key, Ledger, Notes, Settings
+from ..engine.model import BudgetLine, ForecastRecord, Key, Ledger, Notes, Settings
 from ..errors import InputError, WorkbookError
 from ..findings import Finding
 from ..ooxml.snapshot import Absent, Snapshot, taken
@@ -55,6 +55,7 @@ class Inputs:
     snapshot: Snapshot | None = None  # the workbook as read (the package layer grafts into it); None when unreadable
     strict_setting: str | None = None  # where Strikt = ja was read (None when it was not)
     output_before: Snapshot | Absent | None = None  # the output (``output=``) as the run began
+    history: tuple[ForecastRecord, ...] | None = None  # Prognoshistorik's records as earlier runs left them
 
 
 def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = None,
@@ -110,8 +111,11 @@ def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = N
 
     carried = _previous(read_notes, snapshot, path, output, output_before) if notes else None
     explained = _previous(read_explanations, snapshot, path, output, output_before) if notes else None
+    from .history import read_history
+
+    history = _previous(read_history, snapshot, path, output, output_before) if notes else None
     return dataclasses.replace(inputs, notes=carried, explanations=explained, snapshot=snapshot,
-                               strict_setting=strict_setting, output_before=output_before)
+                               strict_setting=strict_setting, output_before=output_before, history=history)
 
 
 def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Source | Sheets], *,

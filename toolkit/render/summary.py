@@ -26,7 +26,8 @@ import re
 from fractions import Fraction
 
 from ..cells import column_letter
-from ..contract import SUMMARY_SHEET
+from ..contract import MONTHS, SUMMARY_SHEET
+from ..engine import history
 from ..engine.results import Report
 from ..engine.rounding import COSTS, INCOMES, TOTAL, UNBUDGETED, EvenSums, line_key
 from ..engine.shown import Shown, has_committed, summary_table
@@ -53,6 +54,8 @@ FIGURE_WIDTH = 12  # the narrowest figure column
 HEADING_MARGIN = 3  # room beside a heading's longest line, so two right-aligned headings never touch
 
 COMMITTED = ("int", "kvar")  # the columns of Intecknat and Kvar att disponera, by key
+MOVEMENT = ("prev", "move")  # Prognos föregående månad and Förändring prognos (with an earlier month on record)
+MOVE_FORMAT = "+#,##0;-#,##0;0"  # a change of the forecast: up or down, neither favourable nor not
 GAP = "gap"
 
 
@@ -66,6 +69,20 @@ def headings(report: Report) -> dict[str, str]:
     if has_committed(report):
         out |= {"int": "Intecknat", "kvar": "Kvar att\ndisponera"}
     return out | {GAP: "", "kommentar": COMMENT_HEADING}
+
+
+def with_movement(heads: dict[str, str], month: int | None, period: int) -> dict[str, str]:
+    """``heads`` with Prognos föregående månad and Förändring prognos after Avvikelse budget–prognos, when the
+    history holds an earlier month (named when it is not the month before)."""
+    if month is None:
+        return heads
+    before = "föregående månad" if month == period - 1 else MONTHS[month - 1]
+    out: dict[str, str] = {}
+    for key, text in heads.items():
+        out[key] = text
+        if key == "avvbp":
+            out |= {"prev": f"Prognos\n{before}", "move": "Förändring\nprognos"}
+    return out
 
 
 def heading_width(text: str) -> float:
@@ -100,7 +117,8 @@ class _Sheet:
     def __init__(self, sheet, report: Report, fmt):
         self.sheet, self.report, self.fmt = sheet, report, fmt
         self.unit = report.show_in
-        self.heads = headings(report)
+        self.movement = history.movement(report.history, report.year, report.period)
+        self.heads = with_movement(headings(report), self.movement.month, report.period)
         self.col = {key: c for c, key in enumerate(self.heads)}
         self.committed = "int" in self.col
         self.comment_col = self.col["kommentar"]
@@ -117,6 +135,7 @@ class _Sheet:
                 self.figure_row[(row.kind,)] = self.at[id(row)]
         self.comment_width = report.note_widths.get(0, COMMENT_WIDTH)
         self.labels: list[str] = []
+        self.row_at = {self.at[id(row)]: row for row in self.rows}  # a table row's Row, for the movement
 
     # --- cells ----------------------------------------------------------------------------------------------------
 
@@ -148,6 +167,7 @@ class _Sheet:
             else:
                 self.sheet.write_number(r, self.col[key], self.value(value), style)
 
+        self.write_movement(r, f, bold=bold, top=top)
         put("budget", f.budget, amt)
         put("utfall", f.actual, amt)
         if f.share is None:
@@ -167,6 +187,24 @@ class _Sheet:
         put("int", f.committed, amt)
         self.sheet.write_formula(r, self.col["kvar"], f"={L('budget')}{n}-{L('utfall')}{n}-{L('int')}{n}", amt,
                                  self.value(f.available))
+
+    def write_movement(self, r: int, f: Shown, *, bold: bool, top: int) -> None:
+        """Prognos föregående månad (the history's latest earlier month) and the change since, when shown;
+        blank where that month has no record of the row."""
+        if "prev" not in self.col:
+            return
+        amt = self.style(num=AMOUNT, bold=bold, top=top)
+        move = self.style(num=MOVE_FORMAT, bold=bold, top=top)
+        before = self.movement.of(self.row_at[r])
+        if before is None:
+            self.sheet.write_blank(r, self.col["prev"], None, amt)
+            self.sheet.write_blank(r, self.col["move"], None, move)
+            return
+        shown = Fraction(before, 100_000 if self.unit == "tkr" else 100)
+        self.sheet.write_number(r, self.col["prev"], float(shown), amt)
+        n = r + 1
+        self.sheet.write_formula(r, self.col["move"], f"={self.letter('prognos')}{n}-{self.letter('prev')}{n}", move,
+                                 float(Fraction(self.value(f.forecast)) - shown))
 
     def label(self, r: int, text: str, style, shown: str | None = None) -> None:
         self.sheet.write_string(r, 0, text, style)
