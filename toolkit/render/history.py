@@ -25,7 +25,7 @@ from .summary import LINE_HEIGHT, wrapped_lines
 from .text import title, write_unit_note
 
 ACCURACY_TOP = 3  # the accuracy table's heading row
-GAP = 2  # empty rows between the accuracy table and the history's heading
+GAP = 2  # empty rows between the accuracy table and the history's title
 DATE = "yyyy-mm-dd"
 SIGNED = "+#,##0;-#,##0;0"  # a deviation: above (+) or below (−) the outcome, not favourable/unfavourable
 ACCURACY_HEADINGS = ("Månad", "Område", "Prognos", None, "Avvikelse", "Avvikelse %")  # None: the outcome's
@@ -62,7 +62,7 @@ def write_history(sheet, report: Report, fmt) -> None:
     write_unit_note(sheet, report, fmt, "Varje körning som skriver arbetsboken sparar bokslutsmånadens prognos här; "
                                         "andra månader ändras inte. Historiken i kr med öre")
     row = _write_accuracy(sheet, report, fmt, unit)
-    heading = row + GAP
+    heading = row + GAP + 2  # the title, then the table's headings
     sheet.write_string(heading - 1, 0, HISTORY_SHEET, fmt.get(bold=True, size=12))
     head = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom")
     right = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom", align="right")
