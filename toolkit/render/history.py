@@ -31,7 +31,7 @@ SIGNED = "+#,##0;-#,##0;0"  # a deviation: above (+) or below (−) the outcome,
 ACCURACY_HEADINGS = ("Månad", "Område", "Prognos", None, "Avvikelse", "Avvikelse %")  # None: the outcome's
 PERIOD, AREA, FORECAST, OUTCOME, DEVIATION, SHARE = range(len(ACCURACY_HEADINGS))
 MIN_MONTHS = 2  # the accuracy table needs a month to compare with another
-NOTE_WIDTH = 70  # the accuracy note's width (characters) across the table's columns, for its row height
+NOTE_WIDTH = 100  # the accuracy note's width (characters) across the table's columns, for its row height
 
 
 def period_text(period: int) -> str:
@@ -64,10 +64,14 @@ def write_history(sheet, report: Report, fmt) -> None:
     row = _write_accuracy(sheet, report, fmt, unit)
     heading = row + GAP + 2  # the title, then the table's headings
     sheet.write_string(heading - 1, 0, HISTORY_SHEET, fmt.get(bold=True, size=12))
+    sheet.set_h_pagebreaks([heading - 1])  # printed, the history starts a page of its own
     head = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom")
     right = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom", align="right")
+    method = fmt.get(indent=1, align="left")  # apart from the right-aligned Prognos before it
     for c, name in enumerate(HISTORY_HEADINGS):
-        sheet.write_string(heading, c, name, right if 3 <= c <= 5 else head)
+        style = right if 3 <= c <= 5 else fmt.get(bold=True, bottom=1, wrap=True, valign="bottom", indent=1,
+                                                  align="left") if c == 6 else head
+        sheet.write_string(heading, c, name, style)
     kr, day = fmt.get(num=KR), fmt.get(num=DATE, align="left")
     labels = []
     r = heading
@@ -80,7 +84,7 @@ def write_history(sheet, report: Report, fmt) -> None:
         sheet.write_string(r, 2, record.level)
         for c, amount in ((3, record.budget), (4, record.actual), (5, record.forecast)):
             sheet.write_number(r, c, display(amount, "kr"), kr)
-        sheet.write_string(r, 6, record.method)
+        sheet.write_string(r, 6, record.method, method)
         if record.run is not None:
             sheet.write_datetime(r, 7, dt.datetime.combine(record.run, dt.time()), day)
     areas = [area.name for area in found.areas] if (found := _accuracy(report)) is not None else []
@@ -88,7 +92,7 @@ def write_history(sheet, report: Report, fmt) -> None:
     sheet.set_column(1, 1, fit_width(labels, minimum=30, maximum=60))
     sheet.set_column(2, 2, 12)
     sheet.set_column(3, 5, 16)
-    sheet.set_column(6, 6, 10)
+    sheet.set_column(6, 6, 11)
     sheet.set_column(7, 7, 12)
     page_setup(sheet, report.unit, f"{report.period_label} {report.year}" if report.period else str(report.year),
                heading)
