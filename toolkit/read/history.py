@@ -21,7 +21,7 @@ import os
 import re
 
 from ..cells import column_letter
-from ..contract import normalise_header
+from ..contract import PATH_SEPARATOR, normalise_header
 from ..contract.written import HISTORY_HEADINGS, HISTORY_LEVELS, HISTORY_SHEET
 from ..engine.model import ForecastRecord
 from ..errors import InputError
@@ -29,7 +29,6 @@ from ..money import parse_ore
 from ..ooxml.snapshot import Snapshot
 
 PERIOD, LABEL, LEVEL, BUDGET, ACTUAL, FORECAST, METHOD, RUN = range(len(HISTORY_HEADINGS))
-PATH_SPLIT = "›"  # the label path's separator, as Sammanställning shows paths
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _PERIOD = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DATE_FORMAT = re.compile(r"[dmy]", re.IGNORECASE)
@@ -119,8 +118,9 @@ def _record(sheet, r: int, file: str) -> ForecastRecord:
         raise _stop(f"{_said(cell(PERIOD), 'perioden saknas', 'är ingen period')} (skriv den som 2025-08); {FIX}",
                     r, PERIOD, file,
                     slug="prognoshistorik-cell")
-    label = sheet.text(r, LABEL)
-    if not label:
+    typed = cell(LABEL)
+    label = "" if typed is None or typed.value is None else str(typed.value)  # as written: spaces are the label's
+    if not label.strip():
         raise _stop(f"raden saknar Rad (radens namn, som Sammanställning visar det); {FIX}", r, LABEL, file,
                     slug="prognoshistorik-cell")
     level = normalise_header(sheet.text(r, LEVEL))
@@ -145,8 +145,9 @@ def _record(sheet, r: int, file: str) -> ForecastRecord:
         raise _stop(f"{_said(cell(RUN), 'datumet saknas', 'är inget datum')} (skriv det som 2025-09-05); {FIX}",
                     r, RUN, file,
                     slug="prognoshistorik-cell")
-    path = tuple(part.strip() for part in label.split(PATH_SPLIT))
-    return ForecastRecord(period, level, path, *amounts, method=sheet.text(r, METHOD), run=run,
+    path = tuple(label.split(PATH_SEPARATOR))
+    method = cell(METHOD)
+    return ForecastRecord(period, level, path, *amounts, method="" if method is None else str(method.value), run=run,
                           where=_where(r, PERIOD))
 
 
