@@ -91,7 +91,7 @@ def test_the_sheet_lists_the_rows_and_sums_to_avstamning(tmp_path):
     path = workbook(tmp_path / "T.xlsx")
     result = CliRunner().invoke(main, [str(path), "--no-backup"])
     assert result.exit_code == 0, result.output
-    assert "6 blad skrivna" in result.output
+    assert "7 blad skrivna" in result.output
     rows = sheet_rows(path, "Transaktioner")
     assert rows[0][0] == "Testnämnd — Transaktioner jan–aug 2025"
     assert rows[3] == ["Period", "Konto", "Belopp", "Rad", "Källa"]

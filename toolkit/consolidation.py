@@ -75,14 +75,18 @@ class Consolidate:
         return list(paths.values())
 
     def consolidate(self) -> Report:
-        """The units reconciled and merged into one report, with the notes typed on the output carried."""
+        """The units reconciled and merged into one report, with the notes typed on the output carried and
+        its month recorded into the output's forecast history."""
+        from . import clock
         from .engine.consolidation import consolidate
         from .engine.explanations import carry as carry_explanations
+        from .engine.history import recorded
         from .engine.materiality import flag
         from .engine.notes import carry
         from .job import reconcile_inputs
         from .ooxml.snapshot import Snapshot, taken
         from .read.explanations import read_explanations
+        from .read.history import read_history
         from .read.inputs import read_inputs
         from .read.notes import read_notes
 
@@ -98,7 +102,10 @@ class Consolidate:
         notes = read_notes(previous, str(self.output)) if previous is not None else None
         explanations = read_explanations(previous, str(self.output)) if previous is not None else None
         report = carry_explanations(carry(report, notes), explanations)
-        return flag(report, _own_settings(previous, self.output)) if previous is not None else report
+        if previous is not None:
+            report = flag(report, _own_settings(previous, self.output))
+        history = read_history(previous, str(self.output)) if previous is not None else None
+        return recorded(report, history, clock.today())
 
     def run(self, write: bool = True, on_wait=None) -> Result:
         if not write:

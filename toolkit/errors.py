@@ -149,6 +149,11 @@ SLUGS = {
     "enheter-okanda": "Sammanställningen anger inte enheternas arbetsböcker",
     "enhet-saknas": "En enhets arbetsbok som sammanställningen anger finns inte",
     "dokument-last": "Dokumentet är öppet i ett annat program",
+    # Prognoshistorik: earlier runs' forecasts, read back
+    "prognoshistorik-rubrik": "Prognoshistorikens rubrikrad är ändrad",
+    "prognoshistorik-cell": "En rad i prognoshistoriken kan inte läsas",
+    "prognoshistorik-dubbel": "Samma rad två gånger i prognoshistoriken",
+    "prognoshistorik-text-utanfor": "Text bredvid prognoshistoriken skulle försvinna",
 }
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from . import clock
 from .engine.results import Report
 from .errors import ChangedError, InputError, LockedError, ReadOnlyError
 from .findings import count_text
@@ -107,8 +108,10 @@ class Job:
 
 
 def reconcile_inputs(inputs: Inputs) -> Report:
-    """The engine over what ``read_inputs`` (or ``assemble``) read."""
+    """The engine over what ``read_inputs`` (or ``assemble``) read; the closing
+    month recorded into the forecast history as a refresh writes it (dated today)."""
     from .engine.explanations import carry
+    from .engine.history import recorded
     from .engine.report import reconcile
 
     report = reconcile(list(inputs.lines), list(inputs.keys), inputs.ledger, inputs.settings,
@@ -121,7 +124,7 @@ def reconcile_inputs(inputs: Inputs) -> Report:
         from .engine.transactions import SWITCHED_OFF
 
         report = replace(report, transactions_note=SWITCHED_OFF)
-    return carry(report, inputs.explanations)
+    return recorded(carry(report, inputs.explanations), inputs.history, clock.today())
 
 
 def retrying(attempt: Callable[[], T], wait: float, on_wait: Callable[[LockedError], None] | None = None) -> T:

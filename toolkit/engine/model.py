@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 import numpy as np
@@ -241,3 +242,37 @@ class Notes:
 
     def __bool__(self) -> bool:
         return bool(self.headers or self.widths or self.rows)
+
+
+# -- Prognoshistorik: the forecasts recorded by earlier runs (read back before a refresh) ------------------
+
+
+@dataclass(frozen=True)
+class ForecastRecord:
+    """One row of Prognoshistorik: a closing month's figures of a line (``level``
+    rad), a Summa row (summa), an Uppdrag (uppdrag, net cost) or the Totalt
+    (totalt, net cost), as the run that recorded them showed them — öre, in
+    the row's own sign.  ``path`` is the label path as Sammanställning knows
+    the row (("Verksamhet", "Summa Personal") for a heading's Summa row)."""
+
+    period: int  # yyyymm
+    level: str  # contract.written.HISTORY_LEVELS
+    path: RowKey
+    budget: int  # öre
+    actual: int  # öre: utfall for months 1..period
+    forecast: int  # öre: the full-year forecast
+    method: str  # what gave the forecast (egen, budget, rest, trend, utfall, blandad)
+    run: date | None = None  # the date of the run that recorded it; None: this run's own, not yet dated
+    where: str = field(default="", compare=False)  # its row's first cell when read back ("Prognoshistorik!A12")
+
+    @property
+    def year(self) -> int:
+        return self.period // 100
+
+    @property
+    def month(self) -> int:
+        return self.period % 100
+
+    def figures(self) -> tuple:
+        """What a refresh of the same month compares: everything but the date."""
+        return (self.level, self.path, self.budget, self.actual, self.forecast, self.method)

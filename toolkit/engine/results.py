@@ -20,7 +20,7 @@ from ..findings import Finding, warnings
 from .changes import Change
 from .figures import Figures, combine
 from .materiality import Materiality
-from .model import NoteRow, RowKey
+from .model import ForecastRecord, NoteRow, RowKey
 from .monthly import Area
 from .transactions import Transactions
 from .tree import Node
@@ -197,6 +197,7 @@ class Report:
     #: Transaktioner without rows: why (too many rows; switched off after an earlier run wrote it)
     transactions_note: str | None = None
     last_year: LastYear | None = None  # last year's utfall (engine/last_year): the Fjolår column; None: none
+    history: tuple[ForecastRecord, ...] = ()  # Prognoshistorik: every month recorded, this run's too (engine/history)
 
     @property
     def is_consolidation(self) -> bool:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from ..contract import BUDGET_SHEET, CHANGES_SHEET, KEYS_SHEET, SETTINGS_SHEET, Setting, normalise_header
 from ..contract.settings import LAST_YEAR_FILES, LEDGER_FILES
-from ..engine.model import BudgetChange, BudgetLine, Key, Ledger, Notes, Settings
+from ..engine.model import BudgetChange, BudgetLine, ForecastRecord, Key, Ledger, Notes, Settings
 from ..errors import InputError, WorkbookError
 from ..findings import Finding
 from ..ooxml.snapshot import Absent, Snapshot, taken
@@ -59,6 +59,7 @@ class Inputs:
     changes: tuple[BudgetChange, ...] = ()  # the Budgetändringar sheet's rows (none without the sheet)
     transactions_before: bool = False  # the workbook holds a Transaktioner sheet an earlier run wrote
     last_year: Ledger | None = None  # last year's ledger of its own (--fjolar, Fjolårsfil); None: the ledger's rows
+    history: tuple[ForecastRecord, ...] | None = None  # Prognoshistorik's records as earlier runs left them
 
 
 def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = None,
@@ -124,13 +125,15 @@ def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = N
     carried = _previous(read_notes, snapshot, path, output, output_before) if notes else None
     explained = _previous(read_explanations, snapshot, path, output, output_before) if notes else None
     from ..contract.written import TRANSACTIONS_SHEET
+    from .history import read_history
     from .previous import has_our_sheet
 
     listed_before = bool(_previous(lambda source, display: has_our_sheet(source, TRANSACTIONS_SHEET, display),
                                    snapshot, path, output, output_before))
+    history = _previous(read_history, snapshot, path, output, output_before) if notes else None
     return dataclasses.replace(inputs, notes=carried, explanations=explained, snapshot=snapshot,
                                strict_setting=strict_setting, output_before=output_before,
-                               transactions_before=listed_before)
+                               transactions_before=listed_before, history=history)
 
 
 def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Source | Sheets], *,

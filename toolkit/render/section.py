@@ -11,6 +11,7 @@ of text — in the order a follow-up report prints them:
         the table, then Månadsuppföljning's chart of the total (a picture)
         Resultaträkning per uppdrag jan–aug 2025                (level 3: 4.2.1)
       Prognos för helåret 2025                                  (level 2: 4.3)
+        Prognossäkerhet 2025                                    (level 3: 4.3.1; two months or more on record)
 
 A consolidation has the section for the whole, then the same for each unit
 one level down, under the unit's name.
@@ -36,6 +37,7 @@ from ..engine.shown import summary_table
 from ..engine.statement import Assignment, Indicator, statement
 from ..engine.text import TOTAL_KEY, UNIT_TOTAL, areas, number, percent
 from ..money import round_half_up
+from .history import ACCURACY_HEADINGS, MIN_MONTHS, accuracy_note, outcome_heading
 from .result_statement import headers, titles
 from .summary import GAP, headings
 
@@ -174,6 +176,32 @@ def statement_tables(report: Report) -> tuple[Table, Table, Table]:
             Table(tuple(forecast), (indicator(figures.forecast),)))
 
 
+def accuracy_blocks(report: Report, level: int, prefix: str | None) -> list[Block]:
+    """Prognossäkerhet as Prognoshistorik shows it — each month's forecast of the Totalt and each Uppdrag
+    against the outcome — with its note; nothing until the history holds two months of the year."""
+    from ..contract import MONTH_NAMES
+    from ..engine.history import accuracy
+    from ..engine.shown import scale_of
+
+    found = accuracy(report.history, report.year, report.period)
+    if found is None or found.months < MIN_MONTHS:
+        return []
+    scale = scale_of(report.show_in)
+    order = (1, 0, 2, 3, 4, 5)  # the area first, then the month: the area names the row in a table of text
+    heads = [outcome_heading(found) if name is None else name for name in ACCURACY_HEADINGS]
+    rows = []
+    for i, area in enumerate(found.areas):
+        for j, row in enumerate(area.rows):
+            deviation = round_half_up(Fraction(row.deviation, scale))
+            cells = (MONTH_NAMES[row.month - 1], area.name if j == 0 else "",
+                     whole(Fraction(row.forecast, scale)), whole(Fraction(area.outcome, scale)),
+                     ("+" if deviation > 0 else "") + number(deviation), share(row.share))
+            rows.append(Row(tuple(cells[k] for k in order), rule=1 if i and j == 0 else 0))
+    return [Heading(level, f"Prognossäkerhet {report.year}", _numbered(prefix, 3, 1)),
+            Paragraph((Run(accuracy_note(found, report.show_in), italic=True),)),
+            Table(tuple(heads[k] for k in order), tuple(rows))]
+
+
 def explanation(report: Report, key: tuple[str, ...]) -> list[str]:
     """The economist's explanation of an area as typed in Analys' Förklaring (a formula: its value), one
     item per line of the cell; [] when nothing was typed."""
@@ -214,7 +242,7 @@ def unit_blocks(report: Report, level: int, prefix: str | None) -> list[Block]:
     return [Heading(level, RESULT_HEADING, _numbered(prefix, 1)), result_table(report), *area_paragraphs(report),
             Heading(level, titled[0], _numbered(prefix, 2)), accumulated, *chart,
             Heading(level + 1, titled[1], _numbered(prefix, 2, 1)), per_assignment,
-            Heading(level, titled[2], _numbered(prefix, 3)), forecast]
+            Heading(level, titled[2], _numbered(prefix, 3)), forecast, *accuracy_blocks(report, level + 1, prefix)]
 
 
 def without_charts(blocks: Sequence[Block]) -> tuple[Block, ...]:

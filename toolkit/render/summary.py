@@ -26,7 +26,8 @@ import re
 from fractions import Fraction
 
 from ..cells import column_letter
-from ..contract import SUMMARY_SHEET
+from ..contract import MONTHS, SUMMARY_SHEET
+from ..engine import history
 from ..engine.results import Report
 from ..engine.rounding import COSTS, INCOMES, TOTAL, UNBUDGETED, EvenSums, line_key
 from ..engine.shown import Shown, has_committed, summary_table
@@ -60,6 +61,8 @@ CHANGED = ("orig", "chg")  # with Budgetändringar: Ursprunglig budget and Ändr
 CHANGES_HEADING = "Ändringar"
 CHANGE = "+#,##0;-#,##0;0"  # a change shows its sign
 LAST_YEAR = "fjolar"  # the column of Fjolår, by key
+MOVEMENT = ("prev", "move")  # Prognos föregående månad and Förändring prognos (with an earlier month on record)
+MOVE_FORMAT = "+#,##0;-#,##0;0"  # a change of the forecast: up or down, neither favourable nor not
 GAP = "gap"
 
 
@@ -85,6 +88,20 @@ def last_year_heading(report: Report) -> dict[str, str]:
         return {}
     months = f"{report.period_label} " if report.period else ""
     return {LAST_YEAR: f"Fjolår\n{months}{report.year - 1}"}
+
+
+def with_movement(heads: dict[str, str], month: int | None, period: int) -> dict[str, str]:
+    """``heads`` with Prognos föregående månad and Förändring prognos after Avvikelse budget–prognos, when the
+    history holds an earlier month (named when it is not the month before)."""
+    if month is None:
+        return heads
+    before = "föregående månad" if month == period - 1 else MONTHS[month - 1]
+    out: dict[str, str] = {}
+    for key, text in heads.items():
+        out[key] = text
+        if key == "avvbp":
+            out |= {"prev": f"Prognos\n{before}", "move": "Förändring\nprognos"}
+    return out
 
 
 def heading_width(text: str) -> float:
@@ -119,7 +136,8 @@ class _Sheet:
     def __init__(self, sheet, report: Report, fmt):
         self.sheet, self.report, self.fmt = sheet, report, fmt
         self.unit = report.show_in
-        self.heads = headings(report)
+        self.movement = history.movement(report.history, report.year, report.period)
+        self.heads = with_movement(headings(report), self.movement.month, report.period)
         self.col = {key: c for c, key in enumerate(self.heads)}
         self.committed = "int" in self.col
         self.changed = "orig" in self.col
@@ -138,6 +156,7 @@ class _Sheet:
                 self.figure_row[(row.kind,)] = self.at[id(row)]
         self.comment_width = report.note_widths.get(0, COMMENT_WIDTH)
         self.labels: list[str] = []
+        self.row_at = {self.at[id(row)]: row for row in self.rows}  # a table row's Row, for the movement
 
     # --- cells ----------------------------------------------------------------------------------------------------
 
@@ -172,6 +191,7 @@ class _Sheet:
         if self.changed:
             put("orig", f.original, amt)
             put("chg", f.changes, self.style(num=CHANGE, bold=bold, top=top))
+        self.write_movement(r, f, bold=bold, top=top)
         put("budget", f.budget, amt)
         put("utfall", f.actual, amt)
         if self.last_year:
@@ -193,6 +213,24 @@ class _Sheet:
         put("int", f.committed, amt)
         self.sheet.write_formula(r, self.col["kvar"], f"={L('budget')}{n}-{L('utfall')}{n}-{L('int')}{n}", amt,
                                  self.value(f.available))
+
+    def write_movement(self, r: int, f: Shown, *, bold: bool, top: int) -> None:
+        """Prognos föregående månad (the history's latest earlier month) and the change since, when shown;
+        blank where that month has no record of the row."""
+        if "prev" not in self.col:
+            return
+        amt = self.style(num=AMOUNT, bold=bold, top=top)
+        move = self.style(num=MOVE_FORMAT, bold=bold, top=top)
+        before = self.movement.of(self.row_at[r])
+        if before is None:
+            self.sheet.write_blank(r, self.col["prev"], None, amt)
+            self.sheet.write_blank(r, self.col["move"], None, move)
+            return
+        shown = Fraction(before, 100_000 if self.unit == "tkr" else 100)
+        self.sheet.write_number(r, self.col["prev"], float(shown), amt)
+        n = r + 1
+        self.sheet.write_formula(r, self.col["move"], f"={self.letter('prognos')}{n}-{self.letter('prev')}{n}", move,
+                                 float(Fraction(self.value(f.forecast)) - shown))
 
     def label(self, r: int, text: str, style, shown: str | None = None) -> None:
         self.sheet.write_string(r, 0, text, style)
