@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..findings import Finding, accept
 from ..layout import UNBUDGETED_LABEL
 from ..money import format_kr
+from . import investments as invest
 from . import monthly, plausibility
 from .changes import resolve as resolve_changes
 from .figures import Figures, combine
@@ -56,14 +57,27 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
               changes: Sequence[BudgetChange] = ()) -> Report:
     findings = list(findings or []) + list(ledger.notes)
     year, period = resolve_period(settings, ledger, budget_file)
+    lines, investment_lines = invest.split(lines, budget_file)
     roots, tree_findings = build_tree(lines, keys, year, budget_file)
     findings += tree_findings
-    resolved = resolve_changes(changes, roots, year, period, budget_file)
+    projects: list = []
+    if investment_lines:
+        projects, _ = build_tree(investment_lines, keys, year, budget_file)
+    resolved = resolve_changes(changes, [*roots, *projects], year, period, budget_file)
     findings += resolved.findings
     periods = ledger.period
     in_year = periods // 100 == year
     in_period = in_year & (periods % 100 <= period)
     current = ledger.take(in_period)
+    investment_rows = np.zeros(len(current), dtype=bool)
+    project_sums: list[int] = []
+    project_counts: list[int] = []
+    if projects:  # the investments claim their rows first: they never reach an operating line
+        claimed = assign(current, projects, budget_file)
+        investment_rows = claimed != UNBUDGETED
+        project_sums = exact_sums(claimed[investment_rows], current.amount[investment_rows], len(projects))
+        project_counts = np.bincount(claimed[investment_rows], minlength=len(projects)).tolist()
+        current = current.take(~investment_rows)
     leaves = [n for r in roots for n in r.leaves()]
     owner = assign(current, leaves, budget_file)
 
@@ -125,6 +139,10 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
         groups.append((UNBUDGETED_LABEL, unbudgeted.as_sign(True)))
 
     tie = tie_out(ledger, current, owner, in_period, year, totals)
+    if projects:
+        tie = replace(tie, rows_in_period=tie.rows_in_period + int(investment_rows.sum()),
+                      sum_in_period=tie.sum_in_period + sum(project_sums), sum_investments=sum(project_sums),
+                      investment_rows=int(investment_rows.sum()))
     if (note := plausibility.unbudgeted(tie, leaf_lines)) is not None:
         findings.append(note)
     for item in tie.left_out:
@@ -134,7 +152,9 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     report = Report(settings.unit, year, period, settings.show_in, settings.method, top, unbudgeted, total,
                     tuple(groups), tie, tuple(findings),
                     presentation=Presentation(settings.layout, settings.first_heading, settings.even_sums),
-                    monthly=areas, changes=resolved.changes)
+                    monthly=areas, changes=resolved.changes,
+                    investments=tuple(invest.project(node, project_sums[i], project_counts[i], resolved.of(node))
+                                      for i, node in enumerate(projects)))
     report = replace(report, findings=(*report.findings, *plausibility.check(report, ledger, settings)))
     report = carry(report, notes)
     if settings.accepted:

@@ -118,10 +118,12 @@ class TieOut:
     left_out: tuple[LeftOut, ...] = ()
     dimensions: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
+    sum_investments: int = 0  # öre: the rows of the investment projects (Typ Investering), apart from the lines
+    investment_rows: int = 0
 
     @property
     def difference(self) -> int:
-        return self.sum_in_period - self.sum_lines - self.sum_unbudgeted
+        return self.sum_in_period - self.sum_lines - self.sum_unbudgeted - self.sum_investments
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,7 @@ class Report:
     explanations: Explanations = field(default_factory=Explanations)  # the economist's text on Analys
     monthly: tuple[Area, ...] = ()  # Månadsuppföljning: Totalt, each Uppdrag, each top-level line (engine/monthly)
     changes: tuple[Change, ...] = ()  # Budgetändringar resolved to their lines (a consolidation's: every unit's)
+    investments: tuple = ()  # engine.investments.Project: Typ Investering, apart from the operating result
 
     @property
     def has_changes(self) -> bool:

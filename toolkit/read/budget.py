@@ -107,7 +107,8 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
                 raise InputError(f"\"{type_text}\" är inte en typ ({_TYPE_NAMES})", file=grid.file,
                                  where=grid.where(r, cols["typ"]), slug="typ-ogiltig")
         cells = {"rad": grid.where(r, rc)}
-        for name in ("budget", "prognos", "intecknat", "överordnad", "typ", "uppdrag"):
+        for name in ("budget", "prognos", "intecknat", "överordnad", "typ", "uppdrag", "total budget",
+                     "tidigare utfall"):
             if name in cols:
                 cells[name] = grid.where(r, cols[name])
         if key_col is not None:
@@ -131,6 +132,8 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
             committed=money(r, "intecknat"),
             comment=text(r, "kommentar") or None,
             cells=cells,
+            total_budget=money(r, "total budget"),
+            prior_actual=money(r, "tidigare utfall"),
         )
         seen[norm] = line
         lines.append(line)

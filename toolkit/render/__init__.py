@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..contract import MONTHLY_SHEET, PER_UNIT_SHEET, RESULT_SHEET, SUMMARY_SHEET, TIEOUT_SHEET
-from ..contract.written import ANALYSIS_SHEET
+from ..contract.written import ANALYSIS_SHEET, INVESTMENTS_SHEET
 from ..engine.results import Report
-from . import analysis, monthly, per_unit, result_statement, summary, tieout
+from . import analysis, investments, monthly, per_unit, result_statement, summary, tieout
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ REGISTRY: tuple[Sheet, ...] = (
     Sheet(PER_UNIT_SHEET, per_unit.write_per_unit, lambda report: report.is_consolidation),
     Sheet(TIEOUT_SHEET, tieout.write_tieout),
     Sheet(MONTHLY_SHEET, monthly.write_monthly, lambda report: bool(report.monthly)),
+    Sheet(INVESTMENTS_SHEET, investments.write_investments, lambda report: bool(report.investments)),
 )
 
 #: every sheet the toolkit may write (a folder run and the package recognise them by name)

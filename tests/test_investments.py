@@ -1,0 +1,104 @@
+"""Investment projects (Typ Investering): their figures, their absence from
+every operating figure, and their rows tied out on Avstämning — on tiny
+inline tables."""
+
+from __future__ import annotations
+
+import pytest
+from builders import run, slugs
+
+from toolkit.errors import InputError
+
+BUDGET = [
+    ["Rad", "Överordnad", "Typ", "Budget", "Konto", "Projekt", "Total budget", "Tidigare utfall", "Prognos",
+     "Kommentar"],
+    ["Drift", None, "Kostnad", None, None, None, None, None, None, None],
+    ["Lokaler", "Drift", None, 120_000, "6*", None, None, None, None, None],
+    ["Avgifter", None, "Intäkt", 60_000, "3*", None, None, None, None, None],
+    ["Ny förskola", None, "Investering", 400_000, "12*", "P1", 1_000_000, 350_000, None, "Etapp 2"],
+    ["Ombyggnad kök", None, "Investering", 150_000, "12*", "P2", 200_000, 0, 180_000, None],
+]
+LEDGER = [["Period", "Konto", "Projekt", "Belopp"],
+          [202503, 6110, "", 10_000],
+          [202505, 3010, "", -30_000],
+          [202504, 1210, "P1", 120_000.25],
+          [202507, 1210, "P1", 80_000],
+          [202506, 1219, "P2", 90_000],
+          [202510, 1210, "P1", 5_000]]  # after the closing period
+
+
+def report(budget=BUDGET, ledger=LEDGER, changes=None):
+    return run(budget, ledger, period=8, changes=changes)
+
+
+def project(rep, label):
+    return next(p for p in rep.investments if p.label == label)
+
+
+def test_an_investment_projects_figures():
+    rep = report()
+    p = project(rep, "Ny förskola")
+    assert (p.total_budget, p.prior, p.actual, p.budget) == (1_000_000_00, 350_000_00, 200_000_25, 400_000_00)
+    assert p.accumulated == 550_000_25
+    assert p.forecast == 400_000_00  # no Prognos of its own: this year's budget
+    assert p.later_years == 250_000_00  # 1 000 000 − 350 000 − 400 000
+    assert p.forecast_total == 1_000_000_00
+    assert p.deviation_total == 0
+    assert p.comment == "Etapp 2" and p.rows == 2
+    q = project(rep, "Ombyggnad kök")
+    assert q.actual == 90_000_00 and q.forecast == 180_000_00  # its own Prognos wins
+    assert q.later_years == 50_000_00
+    assert q.forecast_total == 230_000_00 and q.deviation_total == -30_000_00  # over the approved total
+
+
+def test_investments_never_enter_the_operating_result():
+    with_projects = report()
+    without = report(budget=BUDGET[:4], ledger=[row for row in LEDGER if not str(row[1]).startswith("12")])
+    assert with_projects.total == without.total  # Totalt: the operating lines only
+    assert with_projects.unbudgeted is None  # the class-1 rows are the projects', not Ej budgeterat
+    assert [r.label for r in with_projects.roots] == ["Drift", "Avgifter"]
+    assert with_projects.assignments == without.assignments  # Resultaträkning
+    assert "typ-mot-konto" not in slugs(with_projects)
+    assert [f for f in with_projects.findings if f.severity == "varning"] == []
+
+
+def test_the_tie_out_closes_with_the_investments():
+    tie = report().tieout
+    assert tie.sum_investments == 290_000_25 and tie.investment_rows == 3
+    assert tie.sum_in_period == 10_000_00 - 30_000_00 + 290_000_25
+    assert tie.rows_in_period == 5
+    assert tie.difference == 0
+
+
+def test_without_a_project_class_1_rows_are_ej_budgeterat_as_before():
+    rep = report(budget=BUDGET[:4])
+    assert rep.investments == ()
+    assert rep.unbudgeted is not None and rep.tieout.sum_investments == 0 and rep.tieout.difference == 0
+
+
+def test_a_budget_change_revises_this_years_investment_budget():
+    rep = report(changes=[["Datum", "Rad", "Belopp", "Typ"], ["2025-01-01", "Ny förskola", 60_000, "Ombudgetering"]])
+    p = project(rep, "Ny förskola")
+    assert (p.original_budget, p.budget) == (400_000_00, 460_000_00)
+    assert p.later_years == 190_000_00 and p.forecast_total == 1_000_000_00
+
+
+def test_no_total_budget_leaves_the_deviation_blank():
+    budget = [BUDGET[0], ["Projekt X", None, "Investering", 50_000, "12*", None, None, None, None, None]]
+    p = report(budget=budget, ledger=LEDGER[:1] + LEDGER[3:4]).investments[0]
+    assert p.total_budget is None and p.later_years == 0 and p.deviation_total is None
+    assert p.forecast_total == 50_000_00
+
+
+@pytest.mark.parametrize("rows, where, message", [
+    ([["Ny förskola", "Drift", "Investering", 1, "12*", None, None, None, None, None]], "Budget!B3",
+     '"Ny förskola" är en investering (Typ Investering) och följs upp för sig; lämna Överordnad tom'),
+    ([["Ny förskola", None, "Investering", 1, "12*", None, None, None, None, None],
+      ["Etapp 1", "Ny förskola", None, 1, "12*", None, None, None, None, None]], "Budget!B4",
+     '"Ny förskola" är en investering (Typ Investering) och kan inte ha rader under sig; ge varje projekt en egen '
+     'rad med Typ Investering'),
+])
+def test_an_investment_stands_alone(rows, where, message):
+    with pytest.raises(InputError) as error:
+        report(budget=[*BUDGET[:2], *rows])
+    assert (error.value.where, error.value.message, error.value.slug) == (where, message, "investering-i-trad")
