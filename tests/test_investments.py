@@ -102,3 +102,45 @@ def test_an_investment_stands_alone(rows, where, message):
     with pytest.raises(InputError) as error:
         report(budget=[*BUDGET[:2], *rows])
     assert (error.value.where, error.value.message, error.value.slug) == (where, message, "investering-i-trad")
+
+
+# -- written: the sheet Investeringar and the tie-out on Avstämning ------------------------------------------------
+
+def written(tmp_path, budget=BUDGET):
+    import openpyxl
+    from workbook_factory import write_workbook
+
+    from toolkit.job import Job
+
+    path = write_workbook(tmp_path / "T.xlsx", {"Inställningar": [["Inställning", "Värde"], ["År", 2025],
+                                                                   ["Period", 8], ["Visa i", "kr"]],
+                                                "Budget": budget, "Utfall": LEDGER})
+    Job(path, backup=None).run()
+    return openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
+
+
+def test_the_sheet_investeringar(tmp_path):
+    book, values = written(tmp_path)
+    ws, vs = book["Investeringar"], values["Investeringar"]
+    assert [c.value for c in ws[4]] == ["Projekt", "Total budget", "Utfall tidigare år", "Utfall i år", "Ack utfall",
+                                        "Budget i år", "Prognos i år", "Prognos total", "Avvikelse total", "Kommentar"]
+    assert [c.value for c in vs[5]] == ["Ny förskola", 1_000_000, 350_000, 200_000.25, 550_000.25, 400_000, 400_000,
+                                        1_000_000, 0, "Etapp 2"]
+    assert [c.value for c in vs[6]] == ["Ombyggnad kök", 200_000, 0, 90_000, 90_000, 150_000, 180_000, 230_000,
+                                        -30_000, None]
+    assert [c.value for c in ws[5]][4:9:3] == ["=C5+D5", "=C5+G5+MAX(B5-C5-F5,0)"]
+    assert ws["I5"].value == "=B5-H5"
+    assert [c.value for c in vs[7]][:9] == ["Summa", 1_200_000, 350_000, 290_000.25, 640_000.25, 550_000, 580_000,
+                                            1_230_000, -30_000]
+    tie = {row[0]: row[1] for row in values["Avstämning"].iter_rows(values_only=True) if row[0]}
+    assert tie["Σ Investeringar"] == 290_000.25 and tie["Differens (ska vara 0,00)"] == 0
+    assert tie["Investeringar › Ny förskola"] == 200_000.25
+    assert book["Avstämning"].cell(
+        row=[r[0].value for r in book["Avstämning"].iter_rows()].index("Differens (ska vara 0,00)") + 1,
+        column=2).value.startswith("=ROUND(")
+    assert "Ny förskola" not in [row[0] for row in values["Sammanställning"].iter_rows(values_only=True)]
+
+
+def test_no_sheet_investeringar_without_projects(tmp_path):
+    book, _ = written(tmp_path, budget=BUDGET[:4])
+    assert "Investeringar" not in book.sheetnames

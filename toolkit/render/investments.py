@@ -34,8 +34,11 @@ def write_investments(sheet, report: Report, fmt) -> None:
     amt, var = fmt.get(num=AMOUNT), fmt.get(num=VARIANCE)
     bold_amt, bold_var = fmt.get(num=AMOUNT, bold=True, top=1), fmt.get(num=VARIANCE, bold=True, top=1)
     bold = fmt.get(bold=True, top=1)
+    comment = fmt.get(indent=1)  # set off from the right-aligned amounts beside it
     for c, name in enumerate(HEADINGS):
-        sheet.write_string(FIRST_ROW, c, name, head if c in (0, len(HEADINGS) - 1) else head_right)
+        style = head if c == 0 else fmt.get(bold=True, bottom=1, wrap=True, valign="bottom", indent=1) \
+            if c == len(HEADINGS) - 1 else head_right
+        sheet.write_string(FIRST_ROW, c, name, style)
     sheet.set_row(FIRST_ROW, 30)
 
     def shown(value: int) -> float:
@@ -58,7 +61,7 @@ def write_investments(sheet, report: Report, fmt) -> None:
         if project.deviation_total is not None:
             sheet.write_formula(row, 8, f"=B{r}-H{r}", var, shown(project.deviation_total))
         if project.comment:
-            sheet.write_string(row, 9, project.comment)
+            sheet.write_string(row, 9, project.comment, comment)
         row += 1
     last = row  # 1-based number of the last project row
     sheet.write_string(row, 0, "Summa", bold)
