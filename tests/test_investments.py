@@ -144,3 +144,61 @@ def test_the_sheet_investeringar(tmp_path):
 def test_no_sheet_investeringar_without_projects(tmp_path):
     book, _ = written(tmp_path, budget=BUDGET[:4])
     assert "Investeringar" not in book.sheetnames
+
+
+# -- SIE: the balance accounts' #TRANS, for the projects only ---------------------------------------------------------
+
+SIE = """#FLAGGA 0
+#SIETYP 4
+#RAR 0 20250101 20251231
+#DIM 6 "Projekt"
+#KONTO 1210 "Maskiner"
+#KONTO 2440 "Leverantorsskulder"
+#KONTO 6110 "Hyra"
+#KONTO 3010 "Avgifter"
+#VER A 1 20250315 ""
+{
+#TRANS 6110 {} 10000.00
+#TRANS 2440 {} -10000.00
+}
+#VER A 2 20250410 ""
+{
+#TRANS 1210 {6 "P1"} 120000.25
+#TRANS 2440 {} -120000.25
+}
+#VER A 3 20250505 ""
+{
+#TRANS 3010 {} -30000.00
+#TRANS 1930 {} 30000.00
+}
+"""
+
+
+def from_sie(tmp_path, budget):
+    from workbook_factory import write_workbook
+
+    from toolkit.job import reconcile_inputs
+    from toolkit.read.inputs import read_inputs
+
+    sie = tmp_path / "export.se"
+    sie.write_text(SIE, encoding="cp437")
+    path = write_workbook(tmp_path / "T.xlsx", {"Inställningar": [["Inställning", "Värde"], ["År", 2025],
+                                                                   ["Period", 5]], "Budget": budget})
+    return reconcile_inputs(read_inputs(path, utfall=[sie]))
+
+
+def test_sie_balance_accounts_are_read_for_the_projects_only(tmp_path):
+    rep = from_sie(tmp_path, BUDGET)
+    school = project(rep, "Ny förskola")
+    assert (school.actual, school.rows) == (120_000_25, 1)
+    assert rep.unbudgeted is None  # 2440 and 1930 (no project's) are left out as before
+    tie = rep.tieout
+    assert (tie.rows_read, tie.rows_in_period, tie.sum_in_period) == (3, 3, 100_000_25)
+    assert tie.sum_investments == 120_000_25 and tie.difference == 0
+    assert "kontotyp" not in tie.dimensions
+    assert [f.slug for f in rep.findings if f.severity == "varning"] == []
+
+
+def test_sie_without_projects_reads_no_balance_account(tmp_path):
+    rep = from_sie(tmp_path, BUDGET[:4])
+    assert rep.tieout.rows_read == 2 and rep.unbudgeted is None and rep.tieout.difference == 0

@@ -25,9 +25,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from ..contract import normalise_header
+from ..contract.ledger import ACCOUNT_KIND, BALANCE_ACCOUNT
 from ..errors import InputError
-from .model import COST, INVESTMENT, BudgetLine
+from .mapping import UNBUDGETED, assign
+from .model import COST, INVESTMENT, BudgetLine, Ledger
 
 
 @dataclass(frozen=True)
@@ -102,3 +106,25 @@ def project(node, actual: int, rows: int, changes) -> Project:
     return Project(node.label, node.where, line.total_budget, line.prior_actual or 0, actual, node.budget,
                    node.budget + sum(change.amount for change in changes if change.counted), line.forecast,
                    line.comment or "", rows)
+
+
+def without_other_balance_rows(ledger: Ledger, projects: list, file: str) -> Ledger:
+    """The ledger without the balance-account rows (an SIE file read for
+    investments marks them in ``Kontotyp``) that no project claims — as the
+    SIE reader leaves balance accounts out without investments — and without
+    the marking column."""
+    kind = normalise_header(ACCOUNT_KIND)
+    codes = ledger.codes.get(kind)
+    if codes is None:
+        return ledger
+    marked = np.array([text == BALANCE_ACCOUNT for text in codes.texts], dtype=bool)
+    balance = marked[codes.index] if len(codes.texts) else np.zeros(len(ledger), dtype=bool)
+    keep = ~balance
+    if projects and balance.any():
+        rows = np.flatnonzero(balance)
+        keep[rows[assign(ledger.take(rows), projects, file) != UNBUDGETED]] = True
+    out = ledger.take(keep)
+    return replace(out, codes={k: v for k, v in out.codes.items() if k != kind},
+                   dimensions=[d for d in out.dimensions if d != kind],
+                   labels={k: v for k, v in out.labels.items() if k != kind},
+                   rows_read=ledger.rows_read - int((~keep).sum()), headers=out.headers - {kind})

@@ -63,6 +63,7 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     projects: list = []
     if investment_lines:
         projects, _ = build_tree(investment_lines, keys, year, budget_file)
+    ledger = invest.without_other_balance_rows(ledger, projects, budget_file)
     resolved = resolve_changes(changes, [*roots, *projects], year, period, budget_file)
     findings += resolved.findings
     periods = ledger.period

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..contract import BUDGET_SHEET, DIMENSIONS, LEDGER_SHEET, LINE_TYPES, lookup, normalise_header, or_list
+from ..contract import BUDGET_SHEET, DIMENSIONS, INVESTMENT, LEDGER_SHEET, LINE_TYPES, lookup, normalise_header, or_list
 from ..engine.model import BudgetLine
 from ..errors import InputError
 from ..findings import Finding
@@ -140,6 +140,16 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
     if not lines:
         raise InputError("budgeten har inga rader", file=grid.file, where=grid.name, slug="budget-tom")
     return lines, findings
+
+
+def has_investments(grid: Grid) -> bool:
+    """Has the Budget sheet a line of Typ Investering (its ledger may then need balance accounts)?"""
+    header = find_header(grid, BUDGET_SHEET.required, what="budgeten")
+    c = header.columns.get("typ")
+    if c is None:
+        return False
+    return any(_TYPES.get(normalise_header(cell_text(grid.value(r, c)))) == INVESTMENT
+               for r in range(header.row + 1, len(grid.rows)) if c < len(grid.rows[r]))
 
 
 def mapping_columns(grid: Grid) -> set[str]:

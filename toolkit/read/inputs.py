@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..contract import BUDGET_SHEET, CHANGES_SHEET, KEYS_SHEET, SETTINGS_SHEET, normalise_header
+from ..contract.ledger import ACCOUNT_KIND
 from ..engine.model import BudgetChange, BudgetLine, Key, Ledger, Notes, Settings
 from ..errors import InputError, WorkbookError
 from ..findings import Finding
@@ -123,12 +124,17 @@ def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Sour
     budget's mapping columns), the keys of the first of ``budget`` and
     ``workbook`` that has a Periodisering sheet.  ``findings`` (of reading
     the settings) come first in the record's."""
-    from .budget import mapping_columns, read_budget
+    from .budget import has_investments, mapping_columns, read_budget
     from .exports import read_ledgers
     from .keys import read_keys
 
     budget_grid = budget.grid(BUDGET_SHEET.name)
     wanted = mapping_columns(budget_grid)
+    if has_investments(budget_grid):  # an SIE file's balance accounts too, for the projects' rows
+        wanted = wanted | {normalise_header(ACCOUNT_KIND)}
+        for source in ledgers:
+            if isinstance(source, Source):
+                source.balance_accounts = True
     ledger = read_ledgers(list(ledgers), settings.year, wanted, progress)
     scale = 1000 if settings.amounts_in == "tkr" else 1
     lines, budget_findings = read_budget(budget_grid, set(ledger.dimensions), scale, ledger.headers)
