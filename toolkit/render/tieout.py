@@ -189,17 +189,21 @@ def _write_units_tieout(sheet, report: Report, fmt) -> None:
 
     sheet.write(row, 0, "Enheternas avstämning av huvudboken", bold)
     row += 1
+    invested = any(unit.report.tieout.sum_investments for unit in report.units)  # a unit's investment projects
     sheet.write_row(row, 0, ["Enhet", "Källa", "Σ huvudbok i perioden", "Σ över budgetraderna",
-                             f"Σ {UNBUDGETED_LABEL}", "Differens (ska vara 0,00)"], head)
+                             f"Σ {UNBUDGETED_LABEL}", *([f"Σ {INVESTMENTS_SHEET}"] if invested else []),
+                             "Differens (ska vara 0,00)"], head)
     sheet.set_row(row, 30)
     row += 1
     for unit in report.units:
         tie = unit.report.tieout
         sheet.write_string(row, 0, unit.name)
         sheet.write_string(row, 1, tie.source)
-        for k, value in enumerate((tie.sum_in_period, tie.sum_lines, tie.sum_unbudgeted)):
+        parts = (tie.sum_in_period, tie.sum_lines, tie.sum_unbudgeted, *([tie.sum_investments] if invested else []))
+        for k, value in enumerate(parts):
             sheet.write_number(row, 2 + k, kr(value), money)
-        sheet.write_formula(row, 5, f"=ROUND(C{row + 1}-D{row + 1}-E{row + 1},2)", money, kr(tie.difference))
+        less = "".join(f"-{column_letter(2 + k)}{row + 1}" for k in range(1, len(parts)))
+        sheet.write_formula(row, 2 + len(parts), f"=ROUND(C{row + 1}{less},2)", money, kr(tie.difference))
         row += 1
     row += 1
 
