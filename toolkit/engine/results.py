@@ -187,7 +187,8 @@ class Report:
     @property
     def has_changes(self) -> bool:
         """Does the budget include changes (Sammanställning then shows Ursprunglig budget and Ändringar)?"""
-        return any(change.counted for change in self.changes)
+        projects = {(project.label,) for project in self.investments}  # their changes show on Investeringar
+        return any(change.counted and change.path not in projects for change in self.changes)
 
     @property
     def is_consolidation(self) -> bool:
