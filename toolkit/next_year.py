@@ -27,7 +27,8 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from .contract import BUDGET_SHEET, DIMENSIONS, INVESTMENT, SETTINGS
+from .contract import BUDGET_SHEET, CHANGES_SHEET, DIMENSIONS, INVESTMENT, SETTINGS
+from .contract.changes import CARRY_OVER
 from .contract.settings import PERIOD, YEAR
 from .engine.results import Report
 from .errors import InputError, os_reason
@@ -35,7 +36,6 @@ from .read.inputs import Inputs
 
 #: the Kommentar of a proposed ombudgetering row
 CARRIED_COMMENT = "Ej förbrukad investeringsbudget {year} (förslag; fyll i Beslut när nämnden beslutat)"
-OMBUDGETERING = "Ombudgetering"
 
 
 def _amount(ore: int, scale: int) -> int | float:
@@ -61,6 +61,7 @@ def plan(inputs: Inputs, report: Report, year: int | None = None) -> dict:
               if s.template and s.key in settings.where and s not in (YEAR, PERIOD)}
     values[YEAR.name] = year
     names = {c.key: c.name for c in BUDGET_SHEET.columns}
+    change = {c.key: c.name for c in CHANGES_SHEET.columns}
     extra: dict[str, str] = {}  # a pattern column of another ledger column: its header as the ledger names it
     projects = {p.label: p for p in report.investments}
     rows = []
@@ -80,9 +81,9 @@ def plan(inputs: Inputs, report: Report, year: int | None = None) -> dict:
                 row[names["total budget"]] = _amount(line.total_budget, scale)
             row[names["tidigare utfall"]] = _amount(project.accumulated, scale)
             if project.unspent:
-                changes.append({"Datum": dt.datetime(year, 1, 1), "Rad": line.label,
-                                "Belopp": _amount(project.unspent, scale), "Typ": OMBUDGETERING,
-                                "Kommentar": CARRIED_COMMENT.format(year=report.year)})
+                changes.append({change["datum"]: dt.datetime(year, 1, 1), change["rad"]: line.label,
+                                change["belopp"]: _amount(project.unspent, scale), change["typ"]: CARRY_OVER,
+                                change["kommentar"]: CARRIED_COMMENT.format(year=report.year)})
         elif line.budget is not None:
             row[names["budget"]] = _amount(line.budget, scale)
         rows.append(row)
