@@ -84,6 +84,17 @@ def test_a_budget_change_revises_this_years_investment_budget():
     assert not rep.has_changes  # Sammanställning shows no Ursprunglig budget for a project's change
 
 
+def test_a_blank_tidigare_utfall_is_the_ledgers_rows_of_earlier_years():
+    budget = [BUDGET[0], ["Projekt X", None, "Investering", 50_000, "12*", "P1", 90_000, None, None, None]]
+    ledger = [*LEDGER, [202411, 1210, "P1", 30_000], [202312, 1210, "P1", 10_000.5], [202412, 1210, "P2", 7]]
+    rep = report(budget=budget, ledger=ledger)
+    p = rep.investments[0]
+    assert (p.prior, p.actual) == (40_000_50, 200_000_25)
+    assert rep.tieout.difference == 0 and rep.tieout.sum_investments == 200_000_25  # the year's rows only
+    typed = report(budget=[BUDGET[0], [*budget[1][:7], 0, None, None]], ledger=ledger).investments[0]
+    assert typed.prior == 0  # a Tidigare utfall typed, 0 too, wins
+
+
 def test_no_total_budget_leaves_the_deviation_blank():
     budget = [BUDGET[0], ["Projekt X", None, "Investering", 50_000, "12*", None, None, None, None, None]]
     p = report(budget=budget, ledger=LEDGER[:1] + LEDGER[3:4]).investments[0]

@@ -10,6 +10,8 @@ mapped, so they never reach a line, Ej budgeterat, Totalt or the result
 statement, and are tied out on Avstämning as ``Investeringar``.
 
 The figures (öre):
+- Tidigare utfall = the line's Tidigare utfall; where blank, Σ the project's rows of earlier years
+  in the ledger (an export that holds them).
 - Utfall i år = Σ the project's rows in months 1..P; Ack utfall = Tidigare utfall + Utfall i år.
 - Prognos i år = the line's own Prognos, else Budget i år.
 - Prognos total = Tidigare utfall + Prognos i år + the later years' budget, which is
@@ -99,11 +101,14 @@ def split(lines: list[BudgetLine], file: str) -> tuple[list[BudgetLine], list[Bu
     return operating, [replace(line, type=COST) for line in investments]
 
 
-def project(node, actual: int, rows: int, changes) -> Project:
+def project(node, actual: int, rows: int, changes, earlier: int = 0) -> Project:
     """The project of a tree node (``tree.Node`` of an investment line) with
-    its ledger sum and its Budgetändringar (``changes.Change``)."""
+    its ledger sum, its Budgetändringar (``changes.Change``) and the sum of its
+    rows of earlier years in the ledger (``earlier``: its Tidigare utfall when
+    the Budget sheet leaves that blank)."""
     line = node.line
-    return Project(node.label, node.where, line.total_budget, line.prior_actual or 0, actual, node.budget,
+    prior = earlier if line.prior_actual is None else line.prior_actual
+    return Project(node.label, node.where, line.total_budget, prior, actual, node.budget,
                    node.budget + sum(change.amount for change in changes if change.counted), line.forecast,
                    line.comment or "", rows)
 

@@ -73,11 +73,17 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     investment_rows = np.zeros(len(current), dtype=bool)
     project_sums: list[int] = []
     project_counts: list[int] = []
+    prior_sums: list[int] = []  # each project's rows of earlier years in the ledger
     if projects:  # the investments claim their rows first: they never reach an operating line
         claimed = assign(current, projects, budget_file)
         investment_rows = claimed != UNBUDGETED
         project_sums = exact_sums(claimed[investment_rows], current.amount[investment_rows], len(projects))
         project_counts = np.bincount(claimed[investment_rows], minlength=len(projects)).tolist()
+        earlier = ledger.take(periods // 100 < year)  # earlier years' rows: Tidigare utfall where it is blank
+        prior_sums = [0] * len(projects)
+        if len(earlier):
+            before = assign(earlier, projects, budget_file)
+            prior_sums = exact_sums(before[before != UNBUDGETED], earlier.amount[before != UNBUDGETED], len(projects))
         current = current.take(~investment_rows)
     leaves = [n for r in roots for n in r.leaves()]
     owner = assign(current, leaves, budget_file)
@@ -154,7 +160,8 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
                     tuple(groups), tie, tuple(findings),
                     presentation=Presentation(settings.layout, settings.first_heading, settings.even_sums),
                     monthly=areas, changes=resolved.changes,
-                    investments=tuple(invest.project(node, project_sums[i], project_counts[i], resolved.of(node))
+                    investments=tuple(invest.project(node, project_sums[i], project_counts[i], resolved.of(node),
+                                                     prior_sums[i])
                                       for i, node in enumerate(projects)))
     report = replace(report, findings=(*report.findings, *plausibility.check(report, ledger, settings)))
     report = carry(report, notes)
