@@ -558,7 +558,8 @@ KEY_CASES = [
     stop("keys-month-misspelled", book(Periodisering=cell("E1", "Aprl")), prefix="T.xlsx: Periodisering!E1: ",
          words=('"Aprl"', "menade du")),
     stop("keys-sheet-missing", book(drop=("Periodisering",)),
-         'T.xlsx: Budget!G9: nyckeln "Säsong" finns inte (kända nycklar: Linjär, Kalenderdagar, Arbetsdagar)'),
+         'T.xlsx: Budget!G9: nyckeln "Säsong" finns inte (kända nycklar: Linjär, Kalenderdagar, Arbetsdagar, '
+         "Fjolårsprofil)"),
     stop("keys-all-zero", book(Periodisering=lambda rows: [rows[0], ["Säsong", *[0] * 12]]),
          "T.xlsx: Periodisering!A2: nyckeln Säsong har bara nollor; vikterna måste summera till mer än 0"),
     stop("keys-weight-not-a-number", book(Periodisering=cell("E2", "två")),
@@ -574,7 +575,7 @@ KEY_CASES = [
          "värdet i varje cell"),
     stop("keys-unknown-key", book(Budget=cell("G9", "Säsongen")),
          'T.xlsx: Budget!G9: nyckeln "Säsongen" finns inte (kända nycklar: Linjär, Kalenderdagar, Arbetsdagar, '
-         "Säsong)"),
+         "Fjolårsprofil, Säsong)"),
     stop("keys-name-missing", book(Periodisering=lambda rows: rows + [[None, *[1] * 12]]),
          "T.xlsx: Periodisering!A3: nyckeln saknar namn"),
 ]
@@ -1078,8 +1079,25 @@ NEAR_DEFECTS += [
     near("near-budget-changes-with-one-after-the-period", changes()),
 ]
 
+LAST_YEAR = ("T.xlsx", "--fjolar", "f.csv")
+LAST_YEAR_CASES = [  # last year's ledger (--fjolar, Fjolårsfil) and the rows of last year in the export
+    stop("cli-fjolar-missing-file", nothing, "--fjolar f.csv: filen finns inte", exit=2, args=LAST_YEAR),
+    stop("ledger-fjolar-no-rows-of-last-year", write_file("f.csv", csv_text(ledger_rows())),
+         "f.csv: fjolårets huvudbok har inga rader för 2024 (den har rader för 2025); ange huvudboken för 2024",
+         args=LAST_YEAR),
+    warn("ledger-fjolar-missing-months", write_file("f.csv", csv_text(ledger_rows(range(3, 13), 2024))),
+         "fjolar-ofullstandigt", "f.csv", args=LAST_YEAR),
+    stop("settings-last-year-file-missing", book(Inställningar=lambda rows: rows + [["Fjolårsfil", "exp/2024.csv"]]),
+         'T.xlsx: Inställningar!B6: Fjolårsfil: filen "exp/2024.csv" finns inte'),
+    near("near-last-year-in-the-export", book(Utfall=[LEDGER_HEADER, *ledger_rows(range(1, 13), 2024), *ROWS])),
+    near("near-last-year-of-its-own", write_file("f.csv", csv_text(ledger_rows(range(1, 13), 2024))), args=LAST_YEAR),
+    near("near-fjolarsprofil", book(Utfall=[LEDGER_HEADER, *ledger_rows(range(1, 13), 2024), *ROWS],
+                                    Budget=lambda rows: [[*r[:6], "Fjolårsprofil" if r[0] == "Lokaler" else r[6],
+                                                          *r[7:]] for r in rows])),
+]
+
 CASES = BUDGET_CASES + LEDGER_CASES + KEY_CASES + SETTING_CASES + CSV_CASES + SIE_CASES + CLI_CASES + PACKAGE_CASES \
-    + CHANGE_CASES + NEAR_DEFECTS
+    + CHANGE_CASES + NEAR_DEFECTS + LAST_YEAR_CASES
 CATEGORIES = ("budget", "ledger", "keys", "settings", "csv", "sie", "cli", "package")
 
 

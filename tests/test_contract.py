@@ -346,6 +346,7 @@ BUDGET_ROWS = [
      "uppdrag": "Lokaler", "intecknat": 5_000},
     {"rad": "Avgifter", "typ": "Intäkt", "budget": 90_000, "konto": "3*", "periodisering": "Kalenderdagar",
      "uppdrag": "Avgifter"},
+    {"rad": "Resor", "överordnad": "Verksamhet A", "budget": 12_000, "konto": "7*", "periodisering": "Fjolårsprofil"},
     {"rad": "Ny förskola", "typ": "Investering", "budget": 100_000, "konto": "12*", "total budget": 300_000,
      "tidigare utfall": 50_000},
 ]
@@ -362,8 +363,9 @@ LEDGER_ROWS = [  # Period as a month: År comes from the ledger's own column; ev
 ]
 KEY_ROWS = [{"nyckel": "Höst", **{m: w for m, w in zip(MONTH_HEADERS, (1, 1, 1, 1, 1, 1, 0, 0, 2, 2, 2, 1))}}]
 SETTING_VALUES = {"unit": "Kontraktnämnd", "year": 2025, "period": 8, "amounts_in": "kr", "show_in": "tkr",
-                  "method": "rest", "ledger_files": None, "strict": "nej", "accepted": "tomma-manader",
-                  "layout": "rapport", "first_heading": "Kontoklass", "even_sums": "ja"}
+                  "method": "rest", "ledger_files": None, "last_year_files": None, "strict": "nej",
+                  "accepted": "tomma-manader", "layout": "rapport", "first_heading": "Kontoklass", "even_sums": "ja",
+                  "materiality_amount": 20, "materiality_percent": "10 %", "transactions": "ja"}
 
 
 def sheet_rows(sheet: Sheet, records: list[dict]) -> list[list]:

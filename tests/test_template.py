@@ -100,9 +100,9 @@ def test_budget_drop_downs(book):
 
 def test_helper_list_holds_the_builtins_then_the_custom_keys(book):
     ws = book["Listor"]
-    assert [ws.cell(r, 1).value for r in (1, 2, 3)] == ["Linjär", "Kalenderdagar", "Arbetsdagar"]
-    assert ws["A4"].value == '=IF(Periodisering!A2="","",Periodisering!A2)'
-    assert ws["A102"].value == '=IF(Periodisering!A100="","",Periodisering!A100)'
+    assert [ws.cell(r, 1).value for r in (1, 2, 3, 4)] == ["Linjär", "Kalenderdagar", "Arbetsdagar", "Fjolårsprofil"]
+    assert ws["A5"].value == '=IF(Periodisering!A2="","",Periodisering!A2)'
+    assert ws["A103"].value == '=IF(Periodisering!A100="","",Periodisering!A100)'
     assert not any(book["Periodisering"].iter_rows(min_row=2, values_only=True))  # no built-in rows
 
 

@@ -66,8 +66,9 @@ ACTUAL_FORECAST = "utfall"
 
 #: the columns of ``FollowUp.to_frame()``, in order (the Decimal ones hold ``Decimal`` or None, dtype object)
 COLUMNS = ("kind", "label", "path", "depth", "income", "where", "budget", "periodised_budget", "actual",
-           "actual_share", "variance", "forecast", "forecast_variance", "committed", "available", "method", "comment")
-AMOUNTS = ("budget", "periodised_budget", "actual", "variance", "forecast", "forecast_variance", "committed",
+           "last_year", "actual_share", "variance", "forecast", "forecast_variance", "committed", "available", "method",
+           "comment")
+AMOUNTS = ("budget", "periodised_budget", "actual", "last_year", "variance", "forecast", "forecast_variance", "committed",
            "available")
 
 
@@ -86,6 +87,9 @@ class Line:
 
     - ``budget``: Budget (helår); ``periodised_budget``: the budget of months
       1..period by the line's key; ``actual``: Utfall
+    - ``last_year``: Fjolår — last year's utfall for the same months 1..period,
+      in the row's sign, mapped by the same patterns; None when the run has
+      no last year (no rows of last year in the ledger, no ``fjolar``)
     - ``actual_share``: Utfall % as a share (Decimal('0.5712') = 57,12 %),
       rounded to four decimals half away from zero; None when the budget is 0
     - ``variance``: Avvikelse (periodiserad), positive = favourable (cost:
@@ -128,6 +132,7 @@ class Line:
     comment: str = ""
     original_budget: Decimal | None = None  # Ursprunglig budget: Budget before the year's Budgetändringar
     budget_changes: Decimal | None = None  # Ändringar: the changes counted in ``budget`` (0 without)
+    last_year: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -236,7 +241,8 @@ class FollowUp:
 
 
 def load(path: str | os.PathLike, *, period: str | int | None = None, budget: str | os.PathLike | None = None,
-         utfall: str | os.PathLike | Iterable[str | os.PathLike] | None = None) -> FollowUp:
+         utfall: str | os.PathLike | Iterable[str | os.PathLike] | None = None,
+         fjolar: str | os.PathLike | Iterable[str | os.PathLike] | None = None) -> FollowUp:
     """Read and reconcile a unit's workbook as ``reconcile PATH --check`` does,
     and return its follow-up; nothing is written, and a warning never stops it
     (see ``FollowUp.warnings``).
@@ -245,10 +251,11 @@ def load(path: str | os.PathLike, *, period: str | int | None = None, budget: st
     setting Period, else the latest month with ledger rows); ``budget``: read
     the Budget sheet from another workbook or a CSV file; ``utfall``: the
     ledger from another workbook, CSV or SIE file, or several (a list, or a
-    pattern "exporter/2025-*.csv")."""
+    pattern "exporter/2025-*.csv"); ``fjolar``: last year's ledger, likewise
+    (--fjolar; default: Fjolårsfil, else the ledger's rows of last year)."""
     from . import options
 
-    job = options.unit_job(options.check_target(path), period=period, budget=budget, utfall=utfall)
+    job = options.unit_job(options.check_target(path), period=period, budget=budget, utfall=utfall, fjolar=fjolar)
     return FollowUp.of(job.reconcile(), path)
 
 
@@ -256,7 +263,7 @@ def refresh(path: str | os.PathLike, *, period: str | int | None = None, budget:
             utfall: str | os.PathLike | Iterable[str | os.PathLike] | None = None,
             output: str | os.PathLike | None = None, strict: bool = False, wait: float = 0,
             backup: bool | str | os.PathLike | Backup = True, keep_backups: int = 10, dry_run: bool = False,
-            jobs: int | None = None) -> dict:
+            jobs: int | None = None, fjolar: str | os.PathLike | Iterable[str | os.PathLike] | None = None) -> dict:
     """``reconcile PATH``: reconcile the workbook and write its sheets, and
     return the record ``reconcile PATH --json`` prints (amounts in kr as
     floats, ``status`` "written", "unchanged" or "checked", ``seconds``).
@@ -273,12 +280,12 @@ def refresh(path: str | os.PathLike, *, period: str | int | None = None, budget:
 
     start = time.perf_counter()
     target = options.check_target(path)
-    options.check_run(target, output, budget, utfall)
+    options.check_run(target, output, budget, utfall, fjolar)
     if target.is_dir():
         return _refresh_folder(target, period=period, write=not dry_run, backup=options.backup_policy(
             backup, keep_backups), wait=wait, strict=strict, jobs=jobs, start=start)
     job = options.unit_job(target, period=period, output=output, budget=budget, utfall=utfall, backup=backup,
-                           keep_backups=keep_backups, wait=wait, strict=strict)
+                           keep_backups=keep_backups, wait=wait, strict=strict, fjolar=fjolar)
     return options.record(job.run(write=not dry_run), start)
 
 
@@ -329,11 +336,11 @@ def _share(figures: Figures) -> Decimal | None:
 
 
 def _with_figures(kind: str, label: str, path: tuple[str, ...], depth: int, figures: Figures, *, where: str = "",
-                  method: str | None = None, comment: str = "") -> Line:
+                  method: str | None = None, comment: str = "", last_year: bool = False) -> Line:
     f = figures
     return Line(kind, label, path, depth, f.income, where, _kr(f.budget), _kr(f.phased), _kr(f.actual), _share(f),
                 _kr(f.variance), _kr(f.forecast), _kr(f.forecast_variance), _kr(f.committed), _kr(f.available),
-                method, comment, _kr(f.original), _kr(f.changes))
+                method, comment, _kr(f.original), _kr(f.changes), _kr(f.last_year) if last_year else None)
 
 
 def _rows(report: Report) -> list[Line]:
@@ -349,6 +356,7 @@ def _rows(report: Report) -> list[Line]:
                "costs": (COSTS, report.costs), "total": (TOTAL, report.total), "overview": (SUM, report.total),
                "result": (RESULT, report.total.as_sign(True))}
     rows: list[Line] = []
+    prior = report.last_year is not None
     for row in plan(report.roots, report.presentation.layout, unbudgeted=report.unbudgeted is not None,
                     income=report.has_income, result=report.is_consolidation):
         line, key = row.line, row.key
@@ -362,14 +370,16 @@ def _rows(report: Report) -> list[Line]:
             kind = CLASS if row.kind == "class" and not line.is_leaf else UNALLOCATED if line.generated else LINE
             rows.append(_with_figures(kind, row.label, key, row.depth, line.figures, where=line.where,
                                       method=_method(line, report) if line.is_leaf else None,
-                                      comment=_comment(report, key, line.comment)))
+                                      comment=_comment(report, key, line.comment), last_year=prior))
         elif row.kind == "sum":
-            rows.append(_with_figures(SUM, row.label, key, row.depth, line.figures, comment=_comment(report, key, "")))
+            rows.append(_with_figures(SUM, row.label, key, row.depth, line.figures, comment=_comment(report, key, ""),
+                                      last_year=prior))
         else:
             kind, figures = closing[row.kind]
             rows.append(_with_figures(kind, row.label, key, 0, figures,
                                       method=ACTUAL_FORECAST if kind == UNBUDGETED else None,
-                                      comment=_comment(report, key, UNBUDGETED_COMMENT if kind == UNBUDGETED else "")))
+                                      comment=_comment(report, key, UNBUDGETED_COMMENT if kind == UNBUDGETED else ""),
+                                      last_year=prior))
     return rows
 
 

@@ -21,7 +21,22 @@ import click
 
 from . import options
 from .errors import ReconcileError, UsageError
-from .usage import EXIT_USAGE, Count, File, Folder, Group, Ledger, Output, Period, Seconds, Target, Usage, Year, too_many
+from .usage import (
+    EXIT_USAGE,
+    Count,
+    File,
+    Folder,
+    Group,
+    LastYear,
+    Ledger,
+    Output,
+    Period,
+    Seconds,
+    Target,
+    Usage,
+    Year,
+    too_many,
+)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -143,13 +158,17 @@ def _pattern_of(names: list[str]) -> str:
 @click.option("--utfall", "ledger_files", multiple=True, type=Ledger(), metavar="FIL",
               help="Läs huvudboken (Utfall) från en annan arbetsbok, en CSV-fil eller en SIE-fil (.se); "
                    "flera filer med upprepad --utfall eller ett mönster (\"exporter/2025-*.csv\").")
+@click.option("--fjolar", "last_year_files", multiple=True, type=LastYear(), metavar="FIL",
+              help="Läs fjolårets huvudbok (en arbetsbok, CSV- eller SIE-fil) för kolumnen Fjolår och nyckeln "
+                   "Fjolårsprofil; annars Fjolårsfil på Inställningar, annars fjolårets rader i huvudboken.")
 @_writing_options
 @click.option("--jobs", "-j", type=Count(1), metavar="N",
               help="För en mapp: antal arbetsböcker som körs samtidigt (standard: en per kärna).")
 @click.option("--quiet", "-q", is_flag=True, help="Visa inga förloppsrader (de visas bara i en terminal).")
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
 def run(path: Path, period: str | None, output: Path | None, budget_file: Path | None,
-        ledger_files: tuple[str, ...], check: bool, strict: bool, backup_dir: Path | None, keep_backups: int,
+        ledger_files: tuple[str, ...], last_year_files: tuple[str, ...],
+        check: bool, strict: bool, backup_dir: Path | None, keep_backups: int,
         no_backup: bool, wait: float, as_json: bool, log_file: Path | None, jobs: int | None, quiet: bool, debug: bool) -> None:
     """Stäm av arbetsboken och skriv tillbaka bladen.
 
@@ -157,14 +176,14 @@ def run(path: Path, period: str | None, output: Path | None, budget_file: Path |
     innan arbetsboken ersätts; en körning som inte ändrar något skriver ingenting.
     Är det en mapp körs varje arbetsbok i den, parallellt."""
     backup = _backup(no_backup, backup_dir, keep_backups)
-    _checked(options.check_run, path, output, budget_file, ledger_files)
+    _checked(options.check_run, path, output, budget_file, ledger_files, last_year_files)
     log = _open_log(log_file, path, as_json, debug)
     try:
         if path.is_dir():
             _run_folder(path, period, not check, backup, wait, jobs, as_json, log, debug, strict)
         else:
             _run_one(path, period, output, budget_file, ledger_files, check, backup, wait, as_json, quiet, debug, log,
-                     strict)
+                     strict, last_year_files)
     finally:
         if log is not None:
             log.close()
@@ -182,7 +201,7 @@ def _open_log(log_file: Path | None, path: Path, as_json: bool, debug: bool):
 
 
 def _run_one(path: Path, period, output, budget_file, ledger_files, check, backup, wait, as_json, quiet, debug,
-             log, strict=False) -> None:
+             log, strict=False, last_year_files=()) -> None:
     import time
 
     from .progress import for_terminal
@@ -191,7 +210,7 @@ def _run_one(path: Path, period, output, budget_file, ledger_files, check, backu
     progress = for_terminal(quiet or as_json)
     try:
         job = options.unit_job(path, period=period, output=output, budget=budget_file, utfall=ledger_files,
-                               backup=backup, wait=wait, progress=progress, strict=strict)
+                               backup=backup, wait=wait, progress=progress, strict=strict, fjolar=last_year_files)
     except ReconcileError as exc:
         _fail(exc, debug, as_json, path, log)
         return
@@ -324,6 +343,8 @@ def consolidate(inputs: tuple[Path, ...], output: Path | None, name: str | None,
               help="Läs bladet Budget från en annan arbetsbok eller en CSV-fil.")
 @click.option("--utfall", "ledger_files", multiple=True, type=Ledger(), metavar="FIL",
               help="Läs huvudboken från en annan arbetsbok, CSV-fil eller SIE-fil (som vid månadskörningen).")
+@click.option("--fjolar", "last_year_files", multiple=True, type=LastYear(), metavar="FIL",
+              help="Läs fjolårets huvudbok (som vid månadskörningen) för kolumnen Fjolår och nyckeln Fjolårsprofil.")
 @click.option("--konsolidering", "consolidation", type=File(), metavar="FÖRBUND.xlsx",
               help="Rapport för en sammanställning av enheterna (filer eller en mapp): arbetsboken som "
                    "reconcile consolidate skrev, med förklaringarna på dess blad Analys.")
@@ -333,7 +354,7 @@ def consolidate(inputs: tuple[Path, ...], output: Path | None, name: str | None,
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
 def report(inputs: tuple[Path, ...], docx_file: Path | None, template: Path | None, text_file: str | None,
            number: str | None, period: str | None, budget_file: Path | None, ledger_files: tuple[str, ...],
-           consolidation: Path | None, name: str | None, strict: bool, debug: bool) -> None:
+           last_year_files: tuple[str, ...], consolidation: Path | None, name: str | None, strict: bool, debug: bool) -> None:
     """Skriv rapportens avsnitt Ekonomi: tabellen per ansvarsområde med
     texten per område, ackumulerad budgetavvikelse, resultaträkning per
     uppdrag och prognos — som Word-dokument (--docx) eller ren text (--text).
@@ -343,9 +364,11 @@ def report(inputs: tuple[Path, ...], docx_file: Path | None, template: Path | No
     from .report import Publish
 
     _checked(options.check_report, list(inputs), docx=docx_file, text=text_file, template=template, number=number,
-             consolidation=consolidation, name=name, budget=budget_file, utfall=ledger_files)
+             consolidation=consolidation, name=name, budget=budget_file, utfall=ledger_files,
+             fjolar=last_year_files)
     job = Publish(list(inputs), docx=docx_file, text=text_file, template=template, number=number, period=period,
-                  budget=budget_file, utfall=list(ledger_files), consolidation=consolidation, name=name, strict=strict)
+                  budget=budget_file, utfall=list(ledger_files), consolidation=consolidation, name=name, strict=strict,
+                  fjolar=list(last_year_files))
     try:
         result = job.run()
     except ReconcileError as exc:

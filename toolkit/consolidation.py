@@ -77,6 +77,7 @@ class Consolidate:
         """The units reconciled and merged into one report, with the notes typed on the output carried."""
         from .engine.consolidation import consolidate
         from .engine.explanations import carry as carry_explanations
+        from .engine.materiality import flag
         from .engine.notes import carry
         from .job import reconcile_inputs
         from .ooxml.snapshot import Snapshot, taken
@@ -95,7 +96,8 @@ class Consolidate:
         previous = self.output_before if isinstance(self.output_before, Snapshot) else None
         notes = read_notes(previous, str(self.output)) if previous is not None else None
         explanations = read_explanations(previous, str(self.output)) if previous is not None else None
-        return carry_explanations(carry(report, notes), explanations)
+        report = carry_explanations(carry(report, notes), explanations)
+        return flag(report, _own_settings(previous, self.output)) if previous is not None else report
 
     def run(self, write: bool = True, on_wait=None) -> Result:
         if not write:
@@ -126,6 +128,20 @@ class Consolidate:
             else:
                 written = write_sheets(self.output_before or dest, rendered, dest, backup=self.backup)
         return Result(dest, report, dest, tuple(written.names), written.changed)
+
+
+def _own_settings(previous, output: Path):
+    """The consolidation workbook's own Inställningar (for its Väsentlighet), as
+    a unit's are read; the defaults when it has none."""
+    from .contract import SETTINGS_SHEET
+    from .engine.model import Settings
+    from .read.settings import read_settings
+    from .read.workbook import Source
+
+    source = Source(output, str(output), snapshot=previous)
+    if not source.find(SETTINGS_SHEET.name):
+        return Settings(output.stem)
+    return read_settings(source.grid(SETTINGS_SHEET.name), output.stem)[0]
 
 
 def _check_periods(units: list[Unit]) -> None:

@@ -129,6 +129,7 @@ SLUGS = {
     # a run stopped by its own rule
     "stoppad-av-strikt": "En varning stoppade körningen (--strict eller Strikt)",
     "utfallsfil-mapp": "Utfallsfil pekar på en mapp",
+    "fjolar-saknar-aret": "Fjolårets huvudbok har inga rader för fjolåret",
     "export-som-arbetsbok": "En huvudboksexport angavs som arbetsbok",
     # a consolidation
     "sammanstallning-ar-enhet": "Sammanställningen är också en av enheterna",

@@ -55,6 +55,12 @@ SLUGS = {
     "monster-avgransare": "Mönster med mellanslag eller annan avgränsare som inte matchar något",
     "omfordelning-obalans": "Omfördelningarna på Budgetändringar summerar inte till 0",
     "andring-efter-perioden": "Budgetändring daterad efter bokslutsperioden (ingår inte i budgeten än)",
+    "forklaring-saknas": "Väsentlig avvikelse utan förklaring (Väsentlighet på Inställningar)",
+    "transaktioner-for-manga": "Bladet Transaktioner skrevs inte: fler huvudboksrader än gränsen",
+    "fjolar": "Fjolårets rader i huvudboken: visas som Fjolår, ingår inte i årets siffror",
+    "fjolar-dubbelt": "Fjolåret finns både i huvudboken och i fjolårsfilen; fjolårsfilen används",
+    "fjolar-ofullstandigt": "Fjolårets huvudbok saknar månader i början eller slutet av året",
+    "fjolarsprofil-linjar": "Fjolårsprofil utan användbart fjolår för raden; Linjär används",
 }
 
 

@@ -44,7 +44,7 @@ class Job:
     def __init__(self, path: Path, *, period: str | None = None, output: Path | None = None,
                  budget_file: Path | None = None, ledger_file: Path | str | list[Path | str] | None = None,
                  backup: Backup | None = DEFAULT_BACKUP, wait: float = 0.0, progress: ProgressReport | None = None,
-                 strict: bool = False):
+                 strict: bool = False, last_year_files: list[Path | str] | None = None):
         self.path = Path(path)
         self.period = period
         self.output = output
@@ -52,6 +52,7 @@ class Job:
         # one or more ledger exports, patterns allowed ("exporter/2025-*.csv")
         self.ledger_files = [] if not ledger_file else \
             [ledger_file] if isinstance(ledger_file, (str, Path)) else list(ledger_file)
+        self.last_year_files = list(last_year_files or [])  # --fjolar: last year's ledger (patterns allowed)
         self.backup = backup
         self.wait = wait
         self.strict = strict  # --strict: a warning stops the run (so does Strikt on Inställningar)
@@ -64,11 +65,13 @@ class Job:
         from .read.inputs import read_inputs
 
         inputs = read_inputs(self.path, budget=self.budget_file, utfall=self.ledger_files, period=self.period,
-                             progress=self.progress, output=self.output)
+                             progress=self.progress, output=self.output, fjolar=self.last_year_files)
         self.snapshot = inputs.snapshot
         self.output_before = inputs.output_before
         self.strict_setting = inputs.strict_setting
-        return reconcile_inputs(inputs)
+        from .engine.materiality import flag
+
+        return flag(reconcile_inputs(inputs), inputs.settings)
 
     def run(self, write: bool = True, on_wait: Callable[[LockedError], None] | None = None) -> Result:
         """Reconcile and write. While the workbook is open elsewhere (or cannot be
@@ -110,7 +113,14 @@ def reconcile_inputs(inputs: Inputs) -> Report:
 
     report = reconcile(list(inputs.lines), list(inputs.keys), inputs.ledger, inputs.settings,
                        budget_file=inputs.budget_file, findings=list(inputs.findings), notes=inputs.notes,
-                       changes=inputs.changes)
+                       changes=inputs.changes, last_year=inputs.last_year)
+    if inputs.transactions_before and report.transactions is None and report.transactions_note is None:
+        # Transaktioner switched off: the sheet an earlier run wrote is emptied, never left stale
+        from dataclasses import replace
+
+        from .engine.transactions import SWITCHED_OFF
+
+        report = replace(report, transactions_note=SWITCHED_OFF)
     return carry(report, inputs.explanations)
 
 

@@ -57,13 +57,13 @@ def _output(output: str | os.PathLike, folder_ok: bool = False) -> Path:
 
 
 def check_run(path: Path, output: str | os.PathLike | None = None, budget: object = None,
-              utfall: object = None) -> None:
+              utfall: object = None, fjolar: object = None) -> None:
     """``reconcile PATH``'s options: an output is a workbook of the workbook's
     own kind (Excel refuses a workbook with macros saved as .xlsx, and one
     without as .xlsm); a folder takes no --output, --budget or --utfall."""
     out = _output(output) if output is not None else None
     if path.is_dir():
-        for name, given in (("--output", output), ("--budget", budget), ("--utfall", utfall)):
+        for name, given in (("--output", output), ("--budget", budget), ("--utfall", utfall), ("--fjolar", fjolar)):
             if given:
                 raise UsageError(f"{name} kan inte användas med en mapp (varje arbetsbok har sina egna blad)",
                                  slug="flagga-med-mapp")
@@ -94,7 +94,7 @@ NO_CONSOLIDATION = ("--konsolidering saknas: flera enheter sammanställs; ange a
 
 def check_report(inputs: list[Path], *, docx: Path | None, text: str | None, template: Path | None,
                  number: str | None, consolidation: Path | None, name: str | None, budget: object = None,
-                 utfall: object = None) -> None:
+                 utfall: object = None, fjolar: object = None) -> None:
     """``reconcile report``'s options: somewhere to write (``--docx`` a .docx, ``--text`` a file or ``-``),
     a template (.docx or .dotx) only with ``--docx``, a section number such as 4 or 4.2; one workbook, or
     with ``--konsolidering`` (a workbook) the units' workbooks and folders; no two of the files the same."""
@@ -139,7 +139,7 @@ def check_report(inputs: list[Path], *, docx: Path | None, text: str | None, tem
     if consolidation.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise UsageError(f"--konsolidering {consolidation}: ange sammanställningens arbetsbok (.xlsx)",
                          slug="utfil-fel-sort")
-    for flag, given in (("--budget", budget), ("--utfall", utfall)):
+    for flag, given in (("--budget", budget), ("--utfall", utfall), ("--fjolar", fjolar)):
         if given:
             raise UsageError(f"{flag} kan inte användas med --konsolidering (varje enhet har sina egna blad)",
                              slug="flagga-med-konsolidering")
@@ -186,13 +186,15 @@ def unit_job(path: str | os.PathLike, *, period: str | int | None = None, output
              budget: str | os.PathLike | None = None,
              utfall: str | os.PathLike | Iterable[str | os.PathLike] | None = None,
              backup: bool | str | os.PathLike | Backup | None = True, keep_backups: int | None = None,
-             wait: float = 0.0, strict: bool = False, progress: ProgressReport | None = None) -> Job:
+             wait: float = 0.0, strict: bool = False, progress: ProgressReport | None = None,
+             fjolar: str | os.PathLike | Iterable[str | os.PathLike] | None = None) -> Job:
     """The monthly job on one workbook, as ``reconcile PATH`` runs it."""
     from .job import Job
 
     return Job(Path(path), period=_period(period), output=Path(output) if output is not None else None,
                budget_file=Path(budget) if budget else None, ledger_file=_ledgers(utfall),
-               backup=backup_policy(backup, keep_backups), wait=float(wait), progress=progress, strict=strict)
+               backup=backup_policy(backup, keep_backups), wait=float(wait), progress=progress, strict=strict,
+               last_year_files=_ledgers(fjolar))
 
 
 def consolidation(paths: str | os.PathLike | Iterable[str | os.PathLike], output: Path, *, name: str | None = None,

@@ -70,7 +70,7 @@ class Publish:
     def __init__(self, inputs: list[Path], *, docx: Path | None = None, text: str | Path | None = None,
                  template: Path | None = None, number: str | None = None, period: str | None = None,
                  budget: Path | None = None, utfall: list[str] | None = None, consolidation: Path | None = None,
-                 name: str | None = None, strict: bool = False):
+                 name: str | None = None, strict: bool = False, fjolar: list[str] | None = None):
         self.inputs = [Path(p) for p in inputs]
         self.docx = Path(docx) if docx is not None else None
         self.text = text if text is None or str(text) == STDOUT else Path(text)
@@ -79,6 +79,7 @@ class Publish:
         self.period = period
         self.budget = budget
         self.utfall = list(utfall or [])
+        self.fjolar = list(fjolar or [])  # --fjolar: last year's ledger
         self.consolidation = Path(consolidation) if consolidation is not None else None
         self.name = name
         self.strict = strict
@@ -94,7 +95,8 @@ class Publish:
             return self._consolidated()
         path = self.inputs[0]
         _not_a_consolidation(path)
-        job = Job(path, period=self.period, budget_file=self.budget, ledger_file=self.utfall)
+        job = Job(path, period=self.period, budget_file=self.budget, ledger_file=self.utfall,
+                  last_year_files=self.fjolar)
         report = job.reconcile()
         stop_if_strict(report, self.strict, job.strict_setting, str(path))
         return report

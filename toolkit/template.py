@@ -8,7 +8,7 @@ The Periodisering column of Budget offers the built-in keys *and* the custom
 keys the economist types on the Periodisering sheet.  The built-ins must not be
 rows there (their weights depend on the year), so a hidden sheet ``Listor``
 lists them, followed by formulas mirroring ``Periodisering!A2:A100``; the
-validation list is ``OFFSET(Listor!$A$1, …, 3 + COUNTA(Periodisering!A2:A100))``
+validation list is ``OFFSET(Listor!$A$1, …, 4 + COUNTA(Periodisering!A2:A100))``
 so the drop-down shows exactly the built-ins plus the typed keys, in Excel and
 LibreOffice alike.  Its error style is a *warning*, not a stop: a key name the
 list does not know can still be typed after confirming.

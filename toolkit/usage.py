@@ -145,6 +145,23 @@ class Ledger(_Checked):
         return str(value)
 
 
+class LastYear(Ledger):
+    """Last year's ledger (--fjolar): as --utfall, and it must be there — a file
+    that does not exist, or a quoted pattern that matches none, is a usage error."""
+
+    def convert(self, value, param, ctx):
+        import glob
+        import os
+
+        text = super().convert(value, param, ctx)
+        if set("*?[") & set(text) and not Path(text).exists():
+            if not any(Path(m).is_file() for m in glob.glob(os.path.expanduser(text))):
+                self.refuse(value, param, ctx, "inga filer matchar mönstret")
+        elif not Path(text).expanduser().exists():
+            self.refuse(value, param, ctx, "filen finns inte")
+        return text
+
+
 class File(_Checked):
     """A file to read or create (not a folder)."""
 

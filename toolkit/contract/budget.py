@@ -29,8 +29,9 @@ BUDGET_SHEET = Sheet("Budget", (), (
     # a pattern for the ledger column of the same name (any other ledger column may have one too)
     *(Column(name, aliases, "code", 13, _pattern_help(name)) for name, aliases in DIMENSION_NAMES),
     Column("Periodisering", ("periodiseringsnyckel",), "text", 15,
-           "Periodiseringsnyckel: Linjär, Kalenderdagar, Arbetsdagar eller en egen nyckel från bladet "
-           "Periodisering. Tomt = överordnad rads nyckel (annars Linjär).", also=("nyckel",)),
+           "Periodiseringsnyckel: Linjär, Kalenderdagar, Arbetsdagar, Fjolårsprofil (radens utfall per månad "
+           "i fjol) eller en egen nyckel från bladet Periodisering. Tomt = överordnad rads nyckel (annars Linjär).",
+           also=("nyckel",)),
     Column("Uppdrag", ("assignment",), "text", 18,
            "Uppdrag i resultaträkningen, t.ex. Politik. Tomt = överordnad rads uppdrag."),
     Column("Prognos", ("forecast", "prognos helår"), "budget", 13,

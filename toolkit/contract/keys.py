@@ -10,12 +10,14 @@ from .names import Column, Sheet, Word
 LINEAR = "Linjär"
 CALENDAR_DAYS = "Kalenderdagar"
 WORKING_DAYS = "Arbetsdagar"
-BUILT_IN_KEYS = (Word(LINEAR, ("linjar",)), Word(CALENDAR_DAYS), Word(WORKING_DAYS))
+LAST_YEAR_PROFILE = "Fjolårsprofil"  # each line's own monthly utfall of last year (engine/last_year.py)
+BUILT_IN_KEYS = (Word(LINEAR, ("linjar",)), Word(CALENDAR_DAYS), Word(WORKING_DAYS),
+                 Word(LAST_YEAR_PROFILE, ("fjolarsprofil",)))
 BUILT_IN = tuple(key.name for key in BUILT_IN_KEYS)
 
 KEYS_SHEET = Sheet("Periodisering", (), (
     Column("Nyckel", ("key", "namn", "name"), "text", 18,
-           "Namn på en egen periodiseringsnyckel. Linjär, Kalenderdagar och Arbetsdagar finns redan "
+           "Namn på en egen periodiseringsnyckel. Linjär, Kalenderdagar, Arbetsdagar och Fjolårsprofil finns redan "
            "och ska inte skrivas här.", required=True),
     *(Column(header, (), "weight", 7, f"Vikt för {name}: ett tal ≥ 0. Vikterna räknas om till andelar av året.",
              required=True, month=m)

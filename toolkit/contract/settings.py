@@ -47,6 +47,10 @@ METHOD = Setting("method", "Prognosmetod", ("forecast method",),
 LEDGER_FILES = Setting("ledger_files", "Utfallsfil", ("utfallsfiler", "huvudboksfil", "ledger file", "ledger files"),
                        "Tomt = bladet Utfall. Annars huvudboksexporten (CSV, SIE eller arbetsbok) relativt den här "
                        "filens mapp, t.ex. exporter/2025-*.csv; flera åtskilda med ;.")
+LAST_YEAR_FILES = Setting("last_year_files", "Fjolårsfil", ("fjolårsfiler", "last year file", "last year files"),
+                          "Tomt = fjolårets rader i huvudboken, när den har hela fjolåret. Annars fjolårets "
+                          "huvudbok (CSV, SIE eller arbetsbok) relativt den här filens mapp; flera åtskilda med ;.",
+                          template=False)
 STRICT = Setting("strict", "Strikt", ("strict",),
                  "ja = en varning stoppar körningen (som --strict); nej = varningarna visas på Avstämning.",
                  default="nej", choices=YES_NO, template=False)
@@ -64,8 +68,19 @@ EVEN_SUMS = Setting("even_sums", "Jämna summor", ("summerbar avrundning", "even
                     "ja = de visade beloppen på Sammanställning avrundas så att varje Summa är summan av raderna "
                     "ovanför (de exakta beloppen och varje justering står på Avstämning); nej = varje belopp "
                     "avrundas för sig.", default="nej", choices=YES_NO, template=False)
+MATERIALITY_AMOUNT = Setting("materiality_amount", "Väsentlighet belopp", ("väsentlighetsbelopp", "materiality amount"),
+                               "Väsentlig avvikelse i tkr (oavsett Belopp i och Visa i), t.ex. 50: en rad vars "
+                               "avvikelse (periodiserad eller budget–prognos) är minst så stor markeras och ska "
+                               "förklaras. Tomt = ingen beloppsgräns.", template=False)
+MATERIALITY_PERCENT = Setting("materiality_percent", "Väsentlighet procent", ("väsentlighet %", "materiality percent"),
+                              "Väsentlig avvikelse i procent av radens (periodiserade) budget, t.ex. 10 eller 10 %. "
+                              "Tomt = ingen procentgräns.", template=False)
+TRANSACTIONS = Setting("transactions", "Transaktioner", ("transactions",),
+                       "ja = bladet Transaktioner listar periodens huvudboksrader med raden de hamnade på "
+                       "(högst 200 000 rader); nej = inget sådant blad.", default="nej", choices=YES_NO,
+                       template=False)
 
-#: the settings in the template's order (Strikt, Godkända varningar and the presentation settings after them are
+#: the settings in the template's order (Fjolårsfil, Strikt, Godkända varningar and the presentation settings are
 #: read; the template has no row for them)
-SETTINGS = (UNIT, YEAR, PERIOD, AMOUNTS_IN, SHOW_IN, METHOD, LEDGER_FILES, STRICT, ACCEPTED, LAYOUT, FIRST_HEADING,
-            EVEN_SUMS)
+SETTINGS = (UNIT, YEAR, PERIOD, AMOUNTS_IN, SHOW_IN, METHOD, LEDGER_FILES, LAST_YEAR_FILES, STRICT, ACCEPTED, LAYOUT,
+            FIRST_HEADING, EVEN_SUMS, MATERIALITY_AMOUNT, MATERIALITY_PERCENT, TRANSACTIONS)

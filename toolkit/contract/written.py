@@ -9,6 +9,7 @@ TIEOUT_SHEET = "Avstämning"
 PER_UNIT_SHEET = "Per enhet"  # a consolidation's figures unit by unit
 ANALYSIS_SHEET = "Analys"  # the report's text per area, and the economist's own explanation beside it
 MONTHLY_SHEET = "Månadsuppföljning"  # the year month by month, with charts
+TRANSACTIONS_SHEET = "Transaktioner"  # the period's ledger rows with their lines (Inställningar: Transaktioner = ja)
 INVESTMENTS_SHEET = "Investeringar"  # the investment projects (Typ Investering); only when there are any
 
 #: Sammanställning's first heading and the Kommentar column's: the economist types from the latter on

@@ -26,6 +26,7 @@ class Figures:
     forecast: Fraction = ZERO  # prognos helår
     committed: Fraction = ZERO  # intecknat
     changes: Fraction = ZERO  # Budgetändringar counted in ``budget`` (dated up to the closing period)
+    last_year: Fraction = ZERO  # fjolår: last year's utfall for months 1..P (0 when there is no last year)
 
     @property
     def original(self) -> Fraction:
@@ -57,12 +58,12 @@ class Figures:
         if income == self.income:
             return self
         return Figures(income, -self.budget, -self.phased, -self.actual, -self.forecast, -self.committed,
-                       -self.changes)
+                       changes=-self.changes, last_year=-self.last_year)
 
 
 def combine(parts: Iterable[Figures], income: bool) -> Figures:
     """Σ of ``parts`` in the sign of a row of type ``income``."""
-    budget = phased = actual = forecast = committed = changes = ZERO
+    budget = phased = actual = forecast = committed = changes = last_year = ZERO
     for part in parts:
         p = part.as_sign(income)
         budget += p.budget
@@ -71,7 +72,8 @@ def combine(parts: Iterable[Figures], income: bool) -> Figures:
         forecast += p.forecast
         committed += p.committed
         changes += p.changes
-    return Figures(income, budget, phased, actual, forecast, committed, changes)
+        last_year += p.last_year
+    return Figures(income, budget, phased, actual, forecast, committed, changes=changes, last_year=last_year)
 
 
 def in_row_sign(ledger_sum: int, income: bool) -> Fraction:

@@ -34,6 +34,10 @@ class Settings:
     layout: str = contract.settings.LAYOUT.default  # Layout: träd (the budget's tree) or rapport (overview first)
     first_heading: str = contract.settings.FIRST_HEADING.default  # Rubrik första kolumnen: Rad
     even_sums: bool = False  # Jämna summor: displayed amounts rounded so that every Summa adds up
+    materiality_amount: int | None = None  # Väsentlighet belopp, öre (typed in tkr); None: no amount rule
+    materiality_percent: Decimal | None = None  # Väsentlighet procent, in percent (10 = 10 %); None: no percent rule
+    transactions: bool = False  # Transaktioner: write the sheet of the period's ledger rows
+    last_year_files: tuple[str, ...] = ()  # Fjolårsfil: last year's ledger (patterns) relative to the workbook
 
 
 @dataclass

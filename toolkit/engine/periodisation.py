@@ -9,7 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-from ..contract import BUILT_IN, CALENDAR_DAYS, LINEAR, WORKING_DAYS
+from ..contract import BUILT_IN, CALENDAR_DAYS, LAST_YEAR_PROFILE, LINEAR, WORKING_DAYS
 from .model import Key
 
 __all__ = ["BUILT_IN", "LINEAR", "builtin_key", "share", "ytd"]
@@ -42,7 +42,9 @@ def working_days(year: int) -> tuple[Decimal, ...]:
 
 
 def builtin_key(name: str, year: int) -> Key:
-    maker = {LINEAR: linear, CALENDAR_DAYS: calendar_days, WORKING_DAYS: working_days}[name]
+    """A built-in key's weights for ``year``. Fjolårsprofil's are each line's own
+    (``last_year.profile_key``, once last year's rows are mapped): linear until then."""
+    maker = {LINEAR: linear, CALENDAR_DAYS: calendar_days, WORKING_DAYS: working_days, LAST_YEAR_PROFILE: linear}[name]
     return Key(name, maker(year), "inbyggd")
 
 

@@ -12,15 +12,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..contract import MONTHS, PATH_SEPARATOR
 from ..contract.settings import FIRST_HEADING, LAYOUT
 from ..findings import Finding, warnings
 from .changes import Change
 from .figures import Figures, combine
+from .materiality import Materiality
 from .model import NoteRow, RowKey
 from .monthly import Area
+from .transactions import Transactions
 from .tree import Node
+
+if TYPE_CHECKING:
+    from .last_year import LastYear
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ class Line:
 
 @dataclass(frozen=True)
 class LeftOut:
-    reason: str  # "från ett annat år" | "efter bokslutsperioden"
+    reason: str  # "från ett annat år" | "efter bokslutsperioden" | "fjolår, jämförelse" (last_year.LAST_YEAR_REASON)
     period: int  # yyyymm
     rows: int
     amount: int  # öre
@@ -182,6 +188,11 @@ class Report:
     explanations: Explanations = field(default_factory=Explanations)  # the economist's text on Analys
     monthly: tuple[Area, ...] = ()  # Månadsuppföljning: Totalt, each Uppdrag, each top-level line (engine/monthly)
     changes: tuple[Change, ...] = ()  # Budgetändringar resolved to their lines (a consolidation's: every unit's)
+    materiality: Materiality | None = None  # Väsentlighet: the material lines (None: the unit has no rule)
+    transactions: Transactions | None = None  # Transaktioner: the period's ledger rows (None: no such sheet)
+    #: Transaktioner without rows: why (too many rows; switched off after an earlier run wrote it)
+    transactions_note: str | None = None
+    last_year: LastYear | None = None  # last year's utfall (engine/last_year): the Fjolår column; None: none
     investments: tuple = ()  # engine.investments.Project: Typ Investering, apart from the operating result
 
     @property

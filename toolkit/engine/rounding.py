@@ -101,7 +101,7 @@ def adjustments(root: Sum, shown: dict[Hashable, int]) -> list[Adjustment]:
 
 #: the figures (``Figures`` attributes) Sammanställning shows that add up; Avvikelse budget–prognos, Kvar att
 #: disponera and Utfall % are formulas of these on each row
-MEASURES = ("budget", "actual", "variance", "forecast", "committed")
+MEASURES = ("budget", "actual", "variance", "forecast", "committed", "last_year")
 #: with Budgetändringar also Ursprunglig budget and Ändringar
 CHANGE_MEASURES = ("original", "changes")
 TOTAL, INCOMES, COSTS, UNBUDGETED = ("total",), ("incomes",), ("costs",), ("unbudgeted",)

@@ -55,6 +55,7 @@ class Shown:
     available: Fraction | None  # Kvar att disponera; None with Intecknat
     original: Fraction | None = None  # Ursprunglig budget, when the budget includes changes (else None)
     changes: Fraction | None = None  # Ändringar: the changes counted in Budget
+    last_year: Fraction | None = None  # Fjolår: last year's utfall, months 1..P; None: the run has no last year
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,9 @@ def summary_table(report: Report) -> Table:
         original = changed = None
         if report.has_changes:
             original, changed = amount(f, "original", row_key), amount(f, "changes", row_key)
+        last_year = amount(f, "last_year", row_key) if report.last_year is not None else None
         return Shown(f.income, budget, actual, share, amount(f, "variance", row_key), forecast, forecast_variance,
-                     held, available, original, changed)
+                     held, available, original=original, changes=changed, last_year=last_year)
 
     def shows_committed(line: Line) -> bool:
         if not committed or line.income:

@@ -20,9 +20,10 @@ def exact_sums(groups: np.ndarray, amounts: np.ndarray, size: int) -> list[int]:
 
 
 def tie_out(ledger: Ledger, current: Ledger, owner: np.ndarray, in_period: np.ndarray, year: int,
-            totals: list[int]) -> TieOut:
+            totals: list[int], last_year: str | None = None) -> TieOut:
     """``current``: the ledger's rows in the period; ``owner``: each one's leaf
-    (or UNBUDGETED); ``totals``: Σ per leaf, Ej budgeterat first."""
+    (or UNBUDGETED); ``totals``: Σ per leaf, Ej budgeterat first; ``last_year``:
+    the reason given to the rows of År − 1 when they are last year's utfall."""
     items: list[UnbudgetedItem] = []
     dims = list(ledger.dimensions)
     if (owner == UNBUDGETED).any():
@@ -43,8 +44,12 @@ def tie_out(ledger: Ledger, current: Ledger, owner: np.ndarray, in_period: np.nd
         periods, index = np.unique(ledger.period[outside], return_inverse=True)
         counts = np.bincount(index.ravel(), minlength=len(periods))
         sums = exact_sums(index.ravel(), ledger.amount[outside], len(periods))
-        left = [LeftOut("efter bokslutsperioden" if p // 100 == year else "från ett annat år", int(p), int(c), s)
-                for p, c, s in zip(periods.tolist(), counts.tolist(), sums)]
+        def reason(p: int) -> str:
+            if p // 100 == year:
+                return "efter bokslutsperioden"
+            return last_year if last_year and p // 100 == year - 1 else "från ett annat år"
+
+        left = [LeftOut(reason(p), int(p), int(c), s) for p, c, s in zip(periods.tolist(), counts.tolist(), sums)]
         left.sort(key=lambda item: (item.reason, item.period))
     return TieOut(ledger.source, ledger.layout, ledger.rows_read, len(current), int(current.amount.sum()),
                   sum(totals[1:]), int(totals[0]), tuple(items), tuple(left), tuple(dims), dict(ledger.labels))

@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..contract import BUDGET_SHEET, CHANGES_SHEET, KEYS_SHEET, SETTINGS_SHEET, normalise_header
+from ..contract import BUDGET_SHEET, CHANGES_SHEET, KEYS_SHEET, SETTINGS_SHEET, Setting, normalise_header
 from ..contract.ledger import ACCOUNT_KIND
+from ..contract.settings import LAST_YEAR_FILES, LEDGER_FILES
 from ..engine.model import BudgetChange, BudgetLine, Key, Ledger, Notes, Settings
 from ..errors import InputError, WorkbookError
 from ..findings import Finding
@@ -57,12 +58,15 @@ class Inputs:
     strict_setting: str | None = None  # where Strikt = ja was read (None when it was not)
     output_before: Snapshot | Absent | None = None  # the output (``output=``) as the run began
     changes: tuple[BudgetChange, ...] = ()  # the Budgetändringar sheet's rows (none without the sheet)
+    transactions_before: bool = False  # the workbook holds a Transaktioner sheet an earlier run wrote
+    last_year: Ledger | None = None  # last year's ledger of its own (--fjolar, Fjolårsfil); None: the ledger's rows
 
 
 def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = None,
                 utfall: str | os.PathLike | Iterable[str | os.PathLike] = (), period: str | None = None,
                 progress: ProgressReport | None = None, notes: bool = True,
-                output: str | os.PathLike | None = None) -> Inputs:
+                output: str | os.PathLike | None = None,
+                fjolar: str | os.PathLike | Iterable[str | os.PathLike] = ()) -> Inputs:
     """The inputs of one run on the workbook at ``path``.
 
     ``budget``: the file the budget (and, when the workbook cannot be read,
@@ -70,7 +74,9 @@ def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = N
     allowed); ``period``: ``--period`` (``2025-08`` or ``8``), over the
     settings.  ``notes``: read the economist's notes — those of ``output``
     when it names an existing file, else the workbook's.  ``output``: the
-    file the run will write (taken as it is now: ``Inputs.output_before``)."""
+    file the run will write (taken as it is now: ``Inputs.output_before``).
+    ``fjolar``: last year's ledger (patterns allowed), else Fjolårsfil on
+    Inställningar, else none (the ledger's own rows of last year)."""
     from .exports import expand
     from .settings import read_settings
 
@@ -104,26 +110,39 @@ def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = N
         settings = with_period(settings, period, str(path))
     if not ledger_paths and settings.ledger_files and book is not None:
         ledger_sources = [Source(p, str(p)) for p in ledger_setting(settings, path)]
+    given_last = [fjolar] if isinstance(fjolar, (str, os.PathLike)) else list(fjolar or ())
+    last_paths = expand(given_last)
+    if not last_paths and settings.last_year_files:
+        last_paths = ledger_setting(settings, path, LAST_YEAR_FILES)
+    last_sources = [Source(p, str(p)) for p in last_paths]
 
-    inputs = assemble(settings, budget_src, ledger_sources, workbook=book, findings=findings, progress=progress)
+    inputs = assemble(settings, budget_src, ledger_sources, workbook=book, findings=findings, progress=progress,
+                      last_year=last_sources)
     output_before = taken(output) if output is not None else None
     from .explanations import read_explanations
     from .notes import read_notes
 
     carried = _previous(read_notes, snapshot, path, output, output_before) if notes else None
     explained = _previous(read_explanations, snapshot, path, output, output_before) if notes else None
+    from ..contract.written import TRANSACTIONS_SHEET
+    from .previous import has_our_sheet
+
+    listed_before = bool(_previous(lambda source, display: has_our_sheet(source, TRANSACTIONS_SHEET, display),
+                                   snapshot, path, output, output_before))
     return dataclasses.replace(inputs, notes=carried, explanations=explained, snapshot=snapshot,
-                               strict_setting=strict_setting, output_before=output_before)
+                               strict_setting=strict_setting, output_before=output_before,
+                               transactions_before=listed_before)
 
 
 def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Source | Sheets], *,
              workbook: Source | Sheets | None = None, findings: Iterable[Finding] = (),
-             progress: ProgressReport | None = None) -> Inputs:
+             progress: ProgressReport | None = None, last_year: Sequence[Source | Sheets] = ()) -> Inputs:
     """The tables read from their sources: the Budget sheet of ``budget``
     (amounts ×1000 when Belopp i is tkr), the ledger of ``ledgers`` (with the
     budget's mapping columns), the keys of the first of ``budget`` and
     ``workbook`` that has a Periodisering sheet.  ``findings`` (of reading
-    the settings) come first in the record's."""
+    the settings) come first in the record's. ``last_year``: last year's
+    ledger (read like the ledger, a bare month dated År − 1)."""
     from .budget import has_investments, mapping_columns, read_budget
     from .exports import read_ledgers
     from .keys import read_keys
@@ -148,8 +167,12 @@ def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Sour
         from .changes import check_lines
 
         check_lines(changes, lines)
+    prior = None
+    if last_year:
+        year = settings.year or (int(ledger.period.max()) // 100 if len(ledger) else None)
+        prior = read_ledgers(list(last_year), year - 1 if year else None, wanted, progress)
     return Inputs(settings, tuple(lines), tuple(keys), ledger, (*findings, *budget_findings), budget_grid.file,
-                  changes=tuple(changes))
+                  changes=tuple(changes), last_year=prior)
 
 
 def read_changes_sheet(sources: Sequence[Source | Sheets | None], scale: int) -> list[BudgetChange]:
@@ -206,18 +229,18 @@ def with_period(settings: Settings, period: str, file: str) -> Settings:
     return dataclasses.replace(settings, period=month, year=year or settings.year, where=where)
 
 
-def ledger_setting(settings: Settings, path: Path) -> list[Path]:
-    """The exports named by Utfallsfil on Inställningar, relative to the
-    folder of the workbook at ``path``."""
+def ledger_setting(settings: Settings, path: Path, setting: Setting = LEDGER_FILES) -> list[Path]:
+    """The exports named by Utfallsfil (or ``setting``: Fjolårsfil) on
+    Inställningar, relative to the folder of the workbook at ``path``."""
     from .exports import expand
 
     def stop(message: str, *, slug: str) -> InputError:
-        return InputError(f"Utfallsfil: {message}", file=str(path), where=settings.where.get("ledger_files"),
+        return InputError(f"{setting.name}: {message}", file=str(path), where=settings.where.get(setting.key),
                           slug=slug)
 
     base = path.parent
     found: list[Path] = []
-    for text in settings.ledger_files:
+    for text in getattr(settings, setting.key):
         full = p if (p := Path(text).expanduser()).is_absolute() else base / p
         try:
             paths = expand([full])

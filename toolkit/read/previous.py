@@ -246,3 +246,30 @@ def previous_sheet(source, name: str, display: str | None = None):
         return read_previous(data, display, name)
     except WorkbookError:
         return None
+
+
+def has_our_sheet(source, name: str, display: str | None = None) -> bool:
+    """Does the workbook (its snapshot, or a path) hold a sheet ``name`` written
+    by an earlier run?  Reads only the workbook part, not the sheet."""
+    import os
+    from pathlib import Path
+
+    from ..errors import WorkbookError
+    from ..ooxml.snapshot import Snapshot
+
+    if isinstance(source, Snapshot):
+        data: bytes | Snapshot = source
+        display = display or (source.path.name if source.path else "")
+    else:
+        path = Path(os.fspath(source))
+        display = display or path.name
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return False
+    try:
+        book = open_package(data, display).workbook
+    except WorkbookError:
+        return False
+    sheet = book.find_sheet(name)
+    return sheet is not None and book.is_ours(sheet)

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from ..contract import METHODS, SETTINGS, SETTINGS_SHEET, UNITS, YES_NO, lookup, normalise_header, or_list
-from ..contract.settings import AMOUNTS_IN, EVEN_SUMS, FIRST_HEADING, LAYOUT, LAYOUTS, METHOD, SHOW_IN, STRICT
+from ..contract.settings import (
+    AMOUNTS_IN,
+    EVEN_SUMS,
+    FIRST_HEADING,
+    LAYOUT,
+    LAYOUTS,
+    METHOD,
+    SHOW_IN,
+    STRICT,
+    TRANSACTIONS,
+)
 from ..engine.model import Settings
 from ..errors import InputError
 from ..findings import Finding
@@ -165,8 +176,48 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
         even_sums = _YES.get(normalise_header(values["even_sums"]))
         if even_sums is None:
             raise bad("even_sums", or_list([word.name for word in YES_NO]))
+    materiality_amount, materiality_percent = _materiality(values, bad)
+    transactions = _YES[TRANSACTIONS.default]
+    if cell_text(values.get("transactions")):
+        transactions = _YES.get(normalise_header(values["transactions"]))
+        if transactions is None:
+            raise bad("transactions", or_list([word.name for word in YES_NO]))
+    last_year_files = tuple(part.strip() for part in
+                            cell_text(values.get("last_year_files")).replace("\n", ";").split(";") if part.strip())
     return Settings(unit, year, period, amounts_in, show_in, method, where, ledger_files, strict,
-                    accepted, layout, first_heading, even_sums), findings
+                    accepted, layout, first_heading, even_sums, materiality_amount, materiality_percent,
+                    transactions, last_year_files=last_year_files), findings
+
+
+def _materiality(values: dict[str, object], bad) -> tuple[int | None, Decimal | None]:
+    """Väsentlighet belopp (tkr → öre) and Väsentlighet procent (10, "10 %" or
+    a share below 1 such as 0,1 — a cell formatted as percent holds 0.1): each
+    a number above 0, else the run stops naming the cell."""
+    from ..money import parse_decimal, to_ore
+
+    amount = percent = None
+    if cell_text(values.get("materiality_amount")):
+        text = values["materiality_amount"]
+        if isinstance(text, str) and normalise_header(text).endswith("tkr"):
+            text = normalise_header(text)[:-3]
+        try:
+            number = parse_decimal(text)
+            amount = to_ore(number, 1000) if number is not None and number > 0 else None
+        except ValueError:
+            amount = None
+        if amount is None or amount <= 0:
+            raise bad("materiality_amount", "ett belopp i tkr större än 0 (t.ex. 50)")
+    if cell_text(values.get("materiality_percent")):
+        text = values["materiality_percent"]
+        sign = isinstance(text, str) and text.strip().endswith("%")
+        try:
+            number = parse_decimal(text.strip()[:-1] if sign else text)
+        except ValueError:
+            number = None
+        if number is None or number <= 0 or number > 1000:
+            raise bad("materiality_percent", "en procentsats större än 0 (t.ex. 10 eller 10 %)")
+        percent = number if sign or number >= 1 else number * 100
+    return amount, percent
 
 
 def _accepted(value: object, file: str | None, where: str | None) -> list[str]:

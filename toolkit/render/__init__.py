@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..contract import MONTHLY_SHEET, PER_UNIT_SHEET, RESULT_SHEET, SUMMARY_SHEET, TIEOUT_SHEET
-from ..contract.written import ANALYSIS_SHEET, INVESTMENTS_SHEET
+from ..contract.written import ANALYSIS_SHEET, INVESTMENTS_SHEET, TRANSACTIONS_SHEET
 from ..engine.results import Report
-from . import analysis, investments, monthly, per_unit, result_statement, summary, tieout
+from . import analysis, investments, monthly, per_unit, result_statement, summary, tieout, transactions
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ REGISTRY: tuple[Sheet, ...] = (
     Sheet(PER_UNIT_SHEET, per_unit.write_per_unit, lambda report: report.is_consolidation),
     Sheet(TIEOUT_SHEET, tieout.write_tieout),
     Sheet(MONTHLY_SHEET, monthly.write_monthly, lambda report: bool(report.monthly)),
+    Sheet(TRANSACTIONS_SHEET, transactions.write_transactions,
+          lambda report: report.transactions is not None or report.transactions_note is not None),
     Sheet(INVESTMENTS_SHEET, investments.write_investments, lambda report: bool(report.investments)),
 )
 
@@ -51,7 +53,25 @@ def render(report: Report) -> bytes:
     buffer = io.BytesIO()
     book = new_book(buffer)
     formats = Formats(book)
-    for sheet in sheets_for(report):
+    wanted = sheets_for(report)
+    for sheet in wanted:
         sheet.write(book.add_worksheet(sheet.name), report, formats)
     book.close()
-    return buffer.getvalue()
+    if report.transactions is None:
+        return buffer.getvalue()
+    part = f"xl/worksheets/sheet{[s.name for s in wanted].index(TRANSACTIONS_SHEET) + 1}.xml"
+    return _rewritten(buffer.getvalue(), part, lambda xml: transactions.fill(xml, report))
+
+
+def _rewritten(data: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The rendered package ``data`` with ``part`` changed (members, order and dates as they were)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            target.writestr(info, change(content) if info.filename == part else content,
+                            compress_type=info.compress_type)
+    return out.getvalue()

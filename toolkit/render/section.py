@@ -127,8 +127,8 @@ def result_table(report: Report) -> Table:
             if "orig" in heads:  # Budgetändringar: Ursprunglig budget and Ändringar (with its sign) before Budget
                 change = whole(f.changes)
                 cells += [whole(f.original), f"+{change}" if f.changes and not change.startswith(("-", "0")) else change]
-            cells += [whole(f.budget), whole(f.actual), share(f.share), whole(f.variance), whole(f.forecast),
-                      whole(f.forecast_variance)]
+            cells += [whole(f.budget), whole(f.actual), *([] if f.last_year is None else [whole(f.last_year)]),
+                      share(f.share), whole(f.variance), whole(f.forecast), whole(f.forecast_variance)]
             if table.committed:
                 cells += ["", ""] if f.committed is None else [whole(f.committed), whole(f.available)]
         rows.append(Row(tuple(cells), bold=bold, italic=italic, rule=rule, indent=shown.row.depth))

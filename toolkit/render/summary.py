@@ -45,6 +45,7 @@ from ..layout import (
     Row,
 )
 from .formats import AMOUNT, PERCENT, VARIANCE, decimal_text, fit_width, page_setup
+from .materiality import MARK, legend, write_marks
 from .text import headline, title, write_unit_note
 
 COMMENT_WIDTH = 50
@@ -57,6 +58,7 @@ COMMITTED = ("int", "kvar")  # the columns of Intecknat and Kvar att disponera, 
 CHANGED = ("orig", "chg")  # with Budgetändringar: Ursprunglig budget and Ändringar, before Budget
 CHANGES_HEADING = "Ändringar"
 CHANGE = "+#,##0;-#,##0;0"  # a change shows its sign
+LAST_YEAR = "fjolar"  # the column of Fjolår, by key
 GAP = "gap"
 
 
@@ -65,14 +67,23 @@ def headings(report: Report) -> dict[str, str]:
     Budget and Prognos say the year, Budget the unit, Utfall the months."""
     unit, year = report.show_in, report.year
     out = {"rad": report.presentation.first_heading, "budget": f"{BUDGET_HEADING} {year}\ni {unit}",
-           "utfall": f"Utfall\n{report.period_label}", "pct": "Utfall %", "avv": "Avvikelse\n(periodiserad)",
+           "utfall": f"Utfall\n{report.period_label}", **last_year_heading(report),
+           "pct": "Utfall %", "avv": "Avvikelse\n(periodiserad)",
            "prognos": f"Prognos\n{year}", "avvbp": "Avvikelse\nbudget–prognos"}
     if report.has_changes:  # Ursprunglig budget | Ändringar | Budget (the revised, which every figure uses)
         first, rest = ORIGINAL_HEADING.split(" ", 1)
         out = {"rad": out["rad"], "orig": f"{first}\n{rest} {year}", "chg": CHANGES_HEADING, **out}
     if has_committed(report):
         out |= {"int": "Intecknat", "kvar": "Kvar att\ndisponera"}
-    return out | {GAP: "", "kommentar": COMMENT_HEADING}
+    return out | {GAP: MARK if report.materiality is not None else "", "kommentar": COMMENT_HEADING}
+
+
+def last_year_heading(report: Report) -> dict[str, str]:
+    """Fjolår beside Utfall when the run has last year's utfall: the same months, last year."""
+    if report.last_year is None:
+        return {}
+    months = f"{report.period_label} " if report.period else ""
+    return {LAST_YEAR: f"Fjolår\n{months}{report.year - 1}"}
 
 
 def heading_width(text: str) -> float:
@@ -111,6 +122,7 @@ class _Sheet:
         self.col = {key: c for c, key in enumerate(self.heads)}
         self.committed = "int" in self.col
         self.changed = "orig" in self.col
+        self.last_year = [LAST_YEAR] if LAST_YEAR in self.col else []  # Fjolår's column: added up like Utfall
         self.comment_col = self.col["kommentar"]
         table = summary_table(report)
         self.even: EvenSums | None = table.even
@@ -161,6 +173,8 @@ class _Sheet:
             put("chg", f.changes, self.style(num=CHANGE, bold=bold, top=top))
         put("budget", f.budget, amt)
         put("utfall", f.actual, amt)
+        if self.last_year:
+            put(LAST_YEAR, f.last_year, amt)
         if f.share is None:
             self.sheet.write_blank(r, self.col["pct"], None, pct)
         else:
@@ -194,7 +208,7 @@ class _Sheet:
                 parts.append(f"{op}{self.letter(key)}{r + 1}")
             return "=" + "".join(parts) if parts else "=0"
 
-        out = {key: formula(key, True) for key in (*self.changed_keys, "budget", "utfall", "prognos")}
+        out = {key: formula(key, True) for key in (*self.changed_keys, "budget", "utfall", *self.last_year, "prognos")}
         out["avv"] = formula("avv", False)
         if self.committed:
             out["int"] = formula("int", True)
@@ -202,12 +216,12 @@ class _Sheet:
 
     def same_as(self, r: int) -> dict[str, str]:
         """Every amount taken from row ``r`` (a class in the overview from its block's Summa)."""
-        keys = [*self.changed_keys, "budget", "utfall", "avv", "prognos"] + (["int"] if self.committed else [])
+        keys = [*self.changed_keys, "budget", "utfall", *self.last_year, "avv", "prognos"] + (["int"] if self.committed else [])
         return {key: f"={self.letter(key)}{r + 1}" for key in keys}
 
     def difference(self, plus: int, minus: int) -> dict[str, str]:
         """Row ``plus`` less row ``minus``; the variances (favourable +) added."""
-        keys = [*self.changed_keys, "budget", "utfall", "prognos"] + (["int"] if self.committed else [])
+        keys = [*self.changed_keys, "budget", "utfall", *self.last_year, "prognos"] + (["int"] if self.committed else [])
         out = {key: f"={self.letter(key)}{plus + 1}-{self.letter(key)}{minus + 1}" for key in keys}
         out["avv"] = f"={self.letter('avv')}{plus + 1}+{self.letter('avv')}{minus + 1}"
         return out
@@ -301,7 +315,7 @@ class _Sheet:
                 else:  # a consolidation without income: the net cost with the other sign
                     net = self.figure_row.get(("overview",), self.figure_row.get(TOTAL))
                     formulas = {key: f"=-{self.letter(key)}{net + 1}"
-                                for key in (*self.changed_keys, "budget", "utfall", "prognos")}
+                                for key in (*self.changed_keys, "budget", "utfall", *self.last_year, "prognos")}
                     formulas["avv"] = f"={self.letter('avv')}{net + 1}"
                 self.write_figures(r, shown.figures, bold=True, top=0, formulas=formulas)
                 self.notes(r, row.key, "")
@@ -340,12 +354,12 @@ def write_summary(sheet, report: Report, fmt) -> None:
     w = _Sheet(sheet, report, fmt)
     heads = w.heads
     sheet.write_string(TITLE_ROW, 0, title(report, "Ekonomiskt resultat"), fmt.get(bold=True, size=14))
-    write_unit_note(sheet, report, fmt)
+    write_unit_note(sheet, report, fmt, legend(report))
     for key, text in heads.items():
         text_column = key in ("rad", "kommentar", GAP)
         sheet.write_string(HEADER_ROW, w.col[key], text,
                            fmt.get(bold=True, bottom=0 if key == GAP else 1, wrap=True, valign="bottom",
-                                   align=None if text_column else "right"))
+                                   align=("center" if key == GAP else None) if text_column else "right"))
     sheet.set_row(HEADER_ROW, LINE_HEIGHT * max(text.count("\n") + 1 for text in heads.values()))
 
     comment_col = w.comment_col
@@ -356,6 +370,8 @@ def write_summary(sheet, report: Report, fmt) -> None:
                            fmt.get(bold=True, bottom=1, wrap=True, valign="bottom"))
 
     last = w.write()
+    write_marks(sheet, report, w.figure_row, {row.key: w.at[id(row)] for row in w.rows if row.key}, comment_col - 1,
+                fmt)
 
     # the opening sentence, across the figures and wrapped, inside the print area
     widths = {w.col["rad"]: fit_width(w.labels + [heads["rad"]], minimum=24, maximum=50)}
@@ -382,7 +398,7 @@ def write_summary(sheet, report: Report, fmt) -> None:
 
     for c, width in widths.items():
         sheet.set_column(c, c, width)
-    sheet.set_column(comment_col - 1, comment_col - 1, GAP_WIDTH)
+    sheet.set_column(comment_col - 1, comment_col - 1, GAP_WIDTH + (1 if report.materiality is not None else 0))
     given = {offset: as_set(width) for offset, width in report.note_widths.items()}
     sheet.set_column(comment_col, comment_col, given.get(0, COMMENT_WIDTH))
     for offset in range(1, own_columns + 1):

@@ -21,12 +21,14 @@ from ..findings import SLUGS, count_text
 from ..layout import COSTS_KEY, INCOMES_KEY, PATH_SEPARATOR, TOTAL_KEY, UNBUDGETED_LABEL
 from .bridge import write_bridge
 from .formats import KR, kr, page_setup
+from .last_year import write_last_year
+from .materiality import write_material
 from .text import title
 
 #: Jämna summor: the figures whose shown amounts may be adjusted, as Sammanställning heads them
 MEASURE_HEADINGS = {"budget": "Budget", "actual": "Utfall", "variance": "Avvikelse (periodiserad)",
                     "forecast": "Prognos", "committed": "Intecknat", "original": "Ursprunglig budget",
-                    "changes": "Ändringar"}
+                    "changes": "Ändringar", "last_year": "Fjolår"}
 ROW_LABELS = {TOTAL: TOTAL_KEY[0], INCOMES: INCOMES_KEY[0], COSTS: COSTS_KEY[0], UNBUDGETED: UNBUDGETED_LABEL}
 
 
@@ -130,7 +132,9 @@ def _write_ledger_tieout(sheet, report: Report, fmt) -> None:
             row += 1
         row += 1
 
+    row = write_last_year(sheet, row, report, fmt)
     row = write_bridge(sheet, row, report, fmt)
+    row = write_material(sheet, row, report, fmt)
     row = write_even_sums(sheet, row, report, fmt)
     write_findings(sheet, row, report.findings, fmt)
 
@@ -208,6 +212,7 @@ def _write_units_tieout(sheet, report: Report, fmt) -> None:
     row += 1
 
     row = write_bridge(sheet, row, report, fmt)
+    row = write_material(sheet, row, report, fmt)
     row = write_even_sums(sheet, row, report, fmt)
     write_findings(sheet, row, report.findings, fmt)
     sheet.set_column(0, 0, 34)
