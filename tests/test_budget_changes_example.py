@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from examples import build_module, copy_example, example
-from written import CONSOLIDATION_WRITTEN, SHEETS, WRITTEN
+from written import CONSOLIDATION_WRITTEN, SHEETS
 
 from toolkit.cli import main
 
@@ -50,7 +50,8 @@ def test_the_example_holds_the_changes_as_built():
 def test_summary_line_and_no_warning(refreshed):
     path, line = refreshed
     # the revised budget (1 342 + 65 tkr) moves the variance from -18 (Halmstad.xlsx) to +9 and the forecast by 25
-    assert line == f"{path}: jan–aug 2025 · utfall 748 tkr · avvikelse +9 tkr · prognos 1 348 tkr · {WRITTEN}\n"
+    # its two investment projects add the sheet Investeringar and change no operating figure
+    assert line == f"{path}: jan–aug 2025 · utfall 748 tkr · avvikelse +9 tkr · prognos 1 348 tkr · 7 blad skrivna\n"
 
 
 def test_sammanstallning_shows_original_changes_and_revised(refreshed):
@@ -166,3 +167,45 @@ def test_libreoffice_recalculation_agrees_with_stored_values(refreshed, tmp_path
                 elif isinstance(value, str):
                     assert lo[name][r][c] == value, (name, r + 1, c + 1)
     assert compared > 100
+
+
+# -- the example's two investment projects -----------------------------------------------------------------------------
+
+def test_the_investment_projects_of_the_example(refreshed):
+    path, _ = refreshed
+    book = openpyxl.load_workbook(path, data_only=True)
+    rows = {row[0]: row[1:9] for row in book["Investeringar"].iter_rows(min_row=5, values_only=True) if row[0]}
+    # Ombyggnad mötesrum: 300 + its ombudgetering 50 tkr this year; 215 000,50 kr booked by August (September's
+    # invoice is after the closing period); Digitalt mötessystem: its own Prognos 150 of 180 tkr
+    assert rows["Ombyggnad mötesrum"] == pytest.approx((600, 250, 215.0005, 465.0005, 350, 350, 600, 0))
+    assert rows["Digitalt mötessystem"] == pytest.approx((180, 0, 142.5, 142.5, 180, 150, 150, 30))
+    assert rows["Summa"] == pytest.approx((780, 250, 357.5005, 607.5005, 530, 500, 750, 30))
+    tie = {row[0]: row[1] for row in book["Avstämning"].iter_rows(values_only=True) if row[0]}
+    assert tie["Σ Investeringar"] == 357_500.50 and tie["Differens (ska vara 0,00)"] == 0
+    summary = [row[0] for row in book["Sammanställning"].iter_rows(values_only=True)]
+    assert "Ombyggnad mötesrum" not in summary and "Digitalt mötessystem" not in summary
+
+
+def test_a_consolidation_ties_out_each_units_investments(tmp_path):
+    first = copy_example(NAME, tmp_path)
+    out = tmp_path / "F.xlsx"
+    reconcile("consolidate", first, "--output", out, "--name", "Förbund")
+    tie = list(openpyxl.load_workbook(out, data_only=True)["Avstämning"].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(tie) if r[0] == "Enhet" and r[2] == "Σ huvudbok i perioden")
+    assert tie[head][5:7] == ("Σ Investeringar", "Differens (ska vara 0,00)")
+    assert tie[head + 1][5:7] == (357_500.50, 0)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not libreoffice.available(), reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_recalculates_investeringar_as_stored(refreshed, tmp_path):
+    path, _ = refreshed
+    lo = libreoffice.sheets_as_csv(path, tmp_path)["Investeringar"]
+    stored = [list(r) for r in openpyxl.load_workbook(path, data_only=True)["Investeringar"].iter_rows(values_only=True)]
+    compared = 0
+    for r, row in enumerate(stored):
+        for c, value in enumerate(row):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                assert float(lo[r][c]) == pytest.approx(value, rel=1e-9, abs=1e-9), (r + 1, c + 1)
+                compared += 1
+    assert compared == 3 * 8

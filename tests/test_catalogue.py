@@ -443,7 +443,7 @@ BUDGET_CASES = [
     stop("budget-amount-scientific-text", book(Budget=cell("D4", "1,2E+11")),
          'T.xlsx: Budget!D4: "1,2E+11" är inte ett belopp'),
     stop("budget-unknown-type", book(Budget=cell("C8", "Utgift")),
-         'T.xlsx: Budget!C8: "Utgift" är inte en typ (Intäkt eller Kostnad)'),
+         'T.xlsx: Budget!C8: "Utgift" är inte en typ (Intäkt, Kostnad eller Investering)'),
     stop("budget-unknown-parent", book(Budget=cell("B7", "Personalkostnader")),
          'T.xlsx: Budget!B7: den överordnade raden "Personalkostnader" finns inte i budgeten'),
     stop("budget-parent-cycle", book(Budget=cell("B5", "Löner")),

@@ -347,6 +347,8 @@ BUDGET_ROWS = [
     {"rad": "Avgifter", "typ": "Intäkt", "budget": 90_000, "konto": "3*", "periodisering": "Kalenderdagar",
      "uppdrag": "Avgifter"},
     {"rad": "Resor", "överordnad": "Verksamhet A", "budget": 12_000, "konto": "7*", "periodisering": "Fjolårsprofil"},
+    {"rad": "Ny förskola", "typ": "Investering", "budget": 100_000, "konto": "12*", "total budget": 300_000,
+     "tidigare utfall": 50_000},
 ]
 LEDGER_ROWS = [  # Period as a month: År comes from the ledger's own column; every row on a line (no message names
     # a ledger column by its header as written), so a code column not read leaves rows on none

@@ -89,7 +89,7 @@ def test_budget_drop_downs(book):
     columns = {c.value: c.column_letter for c in ws[1]}
     dv = validations(ws)
     typ = dv[f"{columns['Typ']}2"]
-    assert typ.type == "list" and typ.formula1 == '"Intäkt,Kostnad"'
+    assert typ.type == "list" and typ.formula1 == '"Intäkt,Kostnad,Investering"'
     assert str(typ.sqref) == f"{columns['Typ']}2:{columns['Typ']}1000"
     key = dv[f"{columns['Periodisering']}2"]
     assert key.type == "list" and key.errorStyle == "warning"

@@ -167,9 +167,10 @@ class TieOut:
     ledger_in_period: Decimal  # Σ the ledger rows in the period, debit positive
     lines: Decimal  # Σ the rows mapped to lines
     unbudgeted: Decimal  # Σ the rows in Ej budgeterat
-    difference: Decimal  # ledger_in_period − lines − unbudgeted
+    difference: Decimal  # ledger_in_period − lines − unbudgeted − investments
     unbudgeted_items: tuple[UnbudgetedItem, ...] = ()
     left_out: tuple[LeftOut, ...] = ()
+    investments: Decimal = Decimal(0)  # Σ the rows of the investment projects (Typ Investering), apart from the lines
 
 
 @dataclass(frozen=True)
@@ -411,4 +412,5 @@ def _tieout(tie: ReportTieOut) -> TieOut:
                   _kr(tie.sum_lines), _kr(tie.sum_unbudgeted), _kr(tie.difference),
                   tuple(UnbudgetedItem(dict(item.codes), item.rows, _kr(item.amount), item.example)
                         for item in tie.unbudgeted),
-                  tuple(LeftOut(item.reason, item.period, item.rows, _kr(item.amount)) for item in tie.left_out))
+                  tuple(LeftOut(item.reason, item.period, item.rows, _kr(item.amount)) for item in tie.left_out),
+                  _kr(tie.sum_investments))

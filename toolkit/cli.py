@@ -397,18 +397,32 @@ def report(inputs: tuple[Path, ...], docx_file: Path | None, template: Path | No
 @main.command("init", missing={"path": "ange filen som ska skapas: reconcile init Ny.xlsx"},
               too_many=lambda ctx, rest: f"{too_many(rest)} — reconcile init skapar en mall åt gången")
 @click.argument("path", type=File(), metavar="NY.xlsx")
-@click.option("--year", "-y", type=Year(), help="Budgetåret (standard: innevarande år).")
+@click.option("--year", "-y", type=Year(), help="Budgetåret (standard: innevarande år; med --fran: dess år + 1).")
+@click.option("--fran", "source", type=File(), metavar="ÅRETS.xlsx",
+              help="Nästa års mall från årets arbetsbok: budgetträdet, nycklarna, inställningarna och "
+                   "investeringarna med ej förbrukad budget som förslag till ombudgetering.")
 @click.option("--debug", is_flag=True, help="Visa hela felspårningen vid fel.")
-def init(path: Path, year: int | None, debug: bool) -> None:
+def init(path: Path, year: int | None, source: Path | None, debug: bool) -> None:
     """Skapa en tom mall med bladen Inställningar, Budget, Utfall och Periodisering."""
     import datetime as dt
 
     from .template import write_template
 
     try:
-        write_template(path, year or dt.date.today().year)
+        if source is not None:
+            from .next_year import write_next_year
+
+            next_year, proposed = write_next_year(path, source, year)
+        else:
+            write_template(path, year or dt.date.today().year)
     except ReconcileError as exc:
         _fail(exc, debug, False, path)
+        return
+    if source is not None:
+        carried = (f" · {proposed} {'ombudgetering föreslagen' if proposed == 1 else 'ombudgeteringar föreslagna'} "
+                   "på Budgetändringar") if proposed else ""
+        click.echo(f"{path}: mall för {next_year} skapad från {source}{carried} · fyll i Budget och Utfall och kör "
+                   f"reconcile {path}")
         return
     click.echo(f"{path}: mall skapad · fyll i Budget och Utfall och kör reconcile {path}")
 

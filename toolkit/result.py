@@ -68,6 +68,8 @@ class Result:
                          "rows_read": tie.rows_read, "rows_in_period": tie.rows_in_period,
                          "ledger_in_period": kr(tie.sum_in_period), "lines": kr(tie.sum_lines),
                          "unbudgeted": kr(tie.sum_unbudgeted), "difference": kr(tie.difference),
+                         # the investment projects' rows (Typ Investering), apart from the lines
+                         **({"investments": kr(tie.sum_investments)} if r.investments else {}),
                      }}
         return head | {"warnings": len(r.warnings), "findings": [f.as_dict() for f in r.findings],
                        "sheets": list(self.sheets)}

@@ -474,12 +474,39 @@ HALMSTAD_CHANGES: list[dict[str, object]] = [
 ]
 
 
+#: two investment projects (Typ Investering): booked on balance-sheet accounts, followed up on Investeringar
+HALMSTAD_INVESTMENTS: list[dict[str, object]] = [
+    {"Rad": "Ombyggnad mötesrum", "Typ": "Investering", "Budget": 300_000, "Konto": "1110-1199",
+     "Projekt": 9501, "Total budget": 600_000, "Tidigare utfall": 250_000,
+     "Kommentar": "Etapp 2 av 2: sammanträdesrummet och tillgänglighetsanpassning"},
+    {"Rad": "Digitalt mötessystem", "Typ": "Investering", "Budget": 180_000, "Konto": "1210-1229",
+     "Projekt": 9502, "Total budget": 180_000, "Tidigare utfall": 0, "Prognos": 150_000,
+     "Kommentar": "Upphandlingen blev billigare än beräknat"},
+]
+HALMSTAD_INVESTMENT_ROWS: list[tuple[int, int, int, str, int]] = [  # period, konto, projekt, text, öre
+    (202503, 1110, 9501, "Byggentreprenad, del 1", 120_000_00),
+    (202506, 1110, 9501, "Byggentreprenad, del 2", 95_000_50),
+    (202505, 1220, 9502, "Mötessystem, leverans och installation", 142_500_00),
+    (202509, 1110, 9501, "Byggentreprenad, slutfaktura", 40_000_00),  # after the closing period
+]
+HALMSTAD_INVESTMENT_CHANGE = {
+    "Datum": datetime(2025, 2, 19), "Rad": "Ombyggnad mötesrum", "Belopp": 50_000, "Typ": "Ombudgetering",
+    "Beslut": "LNH 2025/12", "Från januari": "ja", "Kommentar": "Ej förbrukade investeringsmedel 2024"}
+
+
 def halmstad_changes() -> Example:
-    """Halmstad's workbook with the year's budget changes on Budgetändringar."""
+    """Halmstad's workbook with the year's budget changes on Budgetändringar, and two investment projects."""
     example = halmstad()
     example.file_name = "Halmstad-andringar.xlsx"
     example.title = "Lokal nämnd Halmstad – budgetuppföljning 2025 med budgetändringar"
-    example.changes = HALMSTAD_CHANGES
+    example.changes = [*HALMSTAD_CHANGES, HALMSTAD_INVESTMENT_CHANGE]
+    example.budget = [*example.budget, *HALMSTAD_INVESTMENTS]
+    example.budget_columns = [*example.budget_columns, "Total budget", "Tidigare utfall"]
+    example.ledger = sorted([*example.ledger, *({"Period": period, "Konto": konto, "Ansvar": ANSVAR_NAMND,
+                                                  "Verksamhet": VERKS_NAMND, "Projekt": projekt, "Text": text,
+                                                  "Belopp": kr(ore)}
+                                                 for period, konto, projekt, text, ore in HALMSTAD_INVESTMENT_ROWS)],
+                            key=lambda r: (r["Period"], r["Konto"], r.get("Projekt", 0), r["Text"]))
     example.notes = [*example.notes[:2],
                      "Budgeten på bladet Budget är fullmäktiges ursprungliga budget; årets beslut står på "
                      "Budgetändringar.", *example.notes[2:]]

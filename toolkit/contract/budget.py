@@ -22,7 +22,7 @@ BUDGET_SHEET = Sheet("Budget", (), (
            "Radens namn, unikt på bladet. Visas i rapporterna.", required=True),
     Column("Överordnad", ("parent", "överordnad rad"), "text", 26,
            "Namnet på raden som den här raden ingår i. Tomt = översta nivån."),
-    Column("Typ", ("type",), "text", 10, "Intäkt eller Kostnad. Tomt = samma som överordnad rad."),
+    Column("Typ", ("type",), "text", 10, "Intäkt, Kostnad eller Investering. Tomt = samma som överordnad rad."),
     Column("Budget", ("annual budget", "budget helår", "årsbudget"), "budget", 13,
            "Årsbudget, positiv för både intäkter och kostnader (kr eller tkr enligt Inställningar). "
            "Är budgeten större än underradernas summa läggs resten på en rad Ofördelat.", required=True),
@@ -40,12 +40,19 @@ BUDGET_SHEET = Sheet("Budget", (), (
            "Belopp som är utlovat men ännu inte bokat (valfritt)."),
     Column("Kommentar", ("comment", "kommentarer"), "text", 50,
            "Fri text som följer med till rapporten (valfritt)."),
+    # an investment project's (Typ Investering) approved total over all its years, and its earlier years' utfall
+    Column("Total budget", ("totalbudget", "total budget investering", "approved total"), "budget", 13,
+           "Investeringar: projektets hela beslutade budget, alla år (valfritt)."),
+    Column("Tidigare utfall", ("utfall tidigare år", "prior actual", "prior years"), "budget", 13,
+           "Investeringar: projektets utfall under tidigare år (valfritt)."),
 ))
 
-#: Typ: a line is income or cost
+#: Typ: a line is income or cost — or an investment project, followed up apart from the operating result
 INCOME = "Intäkt"
 COST = "Kostnad"
+INVESTMENT = "Investering"
 LINE_TYPES = (
     Word(INCOME, ("intäkter", "income", "revenue")),
     Word(COST, ("kostnader", "cost", "costs", "expense")),
+    Word(INVESTMENT, ("investeringar", "investment", "capex")),
 )

@@ -51,3 +51,9 @@ MATRIX_MONTHS = tuple(
            "Lämna tomt för månader som inte är bokade än.", month=m)
     for m, (header, name) in enumerate(zip(MONTH_HEADERS, MONTH_NAMES), 1)
 )
+
+
+#: an SIE file read for investment projects (Typ Investering) also gives its balance accounts' #TRANS, marked
+#: "balans" in this column; the engine keeps those rows only where an investment's patterns claim them
+ACCOUNT_KIND = "Kontotyp"
+BALANCE_ACCOUNT = "balans"

@@ -11,6 +11,7 @@ ANALYSIS_SHEET = "Analys"  # the report's text per area, and the economist's own
 MONTHLY_SHEET = "Månadsuppföljning"  # the year month by month, with charts
 TRANSACTIONS_SHEET = "Transaktioner"  # the period's ledger rows with their lines (Inställningar: Transaktioner = ja)
 HISTORY_SHEET = "Prognoshistorik"  # every month's forecast as recorded, and the forecasts' accuracy
+INVESTMENTS_SHEET = "Investeringar"  # the investment projects (Typ Investering); only when there are any
 
 #: Sammanställning's first heading and the Kommentar column's: the economist types from the latter on
 SUMMARY_FIRST_HEADING = "Rad"

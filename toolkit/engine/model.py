@@ -16,6 +16,7 @@ from .. import contract
 
 INCOME = contract.INCOME  # a line's Typ
 COST = contract.COST
+INVESTMENT = contract.INVESTMENT
 METHODS = tuple(method.name for method in contract.METHODS)  # Prognosmetod
 
 
@@ -54,6 +55,8 @@ class BudgetLine:
     committed: int | None = None
     comment: str | None = None
     cells: dict[str, str] = field(default_factory=dict)  # field/column → position
+    total_budget: int | None = None  # öre: an investment's approved total over all its years (Total budget)
+    prior_actual: int | None = None  # öre: an investment's utfall of earlier years (Tidigare utfall)
 
 
 @dataclass(frozen=True)

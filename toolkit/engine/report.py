@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..findings import Finding, accept
 from ..layout import UNBUDGETED_LABEL
 from ..money import format_kr
+from . import investments as invest
 from . import last_year as fjolar
 from . import monthly, plausibility
 from .changes import resolve as resolve_changes
@@ -60,14 +61,33 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     ledger's rows of År − 1 are last year when they cover the months needed (engine/last_year)."""
     findings = list(findings or []) + list(ledger.notes) + (list(last_year.notes) if last_year is not None else [])
     year, period = resolve_period(settings, ledger, budget_file)
+    lines, investment_lines = invest.split(lines, budget_file)
     roots, tree_findings = build_tree(lines, keys, year, budget_file)
     findings += tree_findings
-    resolved = resolve_changes(changes, roots, year, period, budget_file)
+    projects: list = []
+    if investment_lines:
+        projects, _ = build_tree(investment_lines, keys, year, budget_file)
+    ledger = invest.without_other_balance_rows(ledger, projects, budget_file)
+    resolved = resolve_changes(changes, [*roots, *projects], year, period, budget_file)
     findings += resolved.findings
     periods = ledger.period
     in_year = periods // 100 == year
     in_period = in_year & (periods % 100 <= period)
-    current = ledger.take(in_period)
+    operating = ledger  # the ledger without the investment projects' rows (of any year)
+    investment_rows = np.zeros(len(ledger), dtype=bool)  # the projects' rows in the period
+    project_sums: list[int] = []
+    project_counts: list[int] = []
+    prior_sums: list[int] = []  # each project's rows of earlier years in the ledger
+    if projects:  # the investments claim their rows first: they never reach an operating line
+        claimed = assign(ledger, projects, budget_file)
+        theirs = claimed != UNBUDGETED
+        investment_rows = in_period & theirs
+        project_sums = exact_sums(claimed[investment_rows], ledger.amount[investment_rows], len(projects))
+        project_counts = np.bincount(claimed[investment_rows], minlength=len(projects)).tolist()
+        earlier = theirs & (periods // 100 < year)  # earlier years' rows: Tidigare utfall where it is blank
+        prior_sums = exact_sums(claimed[earlier], ledger.amount[earlier], len(projects))
+        operating = ledger.take(~theirs)
+    current = ledger.take(in_period & ~investment_rows)
     leaves = [n for r in roots for n in r.leaves()]
     owner = assign(current, leaves, budget_file)
 
@@ -85,7 +105,7 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
 
     # last year: the Fjolår column, and the keys of the lines with Fjolårsprofil
     profiled = any(leaf.key.name == LAST_YEAR_PROFILE for leaf in leaves)
-    prior = fjolar.select(ledger, last_year, year, period, needs_year=profiled)
+    prior = fjolar.select(operating, last_year, year, period, needs_year=profiled)
     findings += prior.findings
     prior_months, prior_rows = fjolar.month_sums(prior.ledger, leaves, budget_file) if prior.ledger is not None \
         else (None, None)
@@ -152,6 +172,10 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
 
     tie = tie_out(ledger, current, owner, in_period, year, totals,
                   last_year=fjolar.LAST_YEAR_REASON if prior.in_ledger else None)
+    if projects:
+        tie = replace(tie, rows_in_period=tie.rows_in_period + int(investment_rows.sum()),
+                      sum_in_period=tie.sum_in_period + sum(project_sums), sum_investments=sum(project_sums),
+                      investment_rows=int(investment_rows.sum()))
     if (note := plausibility.unbudgeted(tie, leaf_lines)) is not None:
         findings.append(note)
     if prior.in_ledger:
@@ -175,7 +199,10 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
                     presentation=Presentation(settings.layout, settings.first_heading, settings.even_sums),
                     monthly=areas, changes=resolved.changes, transactions=listed,
                     transactions_note=unlisted,
-                    last_year=fjolar.record(prior, prior_months, prior_rows, leaf_lines, year, period))
+                    last_year=fjolar.record(prior, prior_months, prior_rows, leaf_lines, year, period),
+                    investments=tuple(invest.project(node, project_sums[i], project_counts[i], resolved.of(node),
+                                                     prior_sums[i])
+                                      for i, node in enumerate(projects)))
     report = replace(report, findings=(*report.findings, *plausibility.check(report, ledger, settings)))
     report = carry(report, notes)
     if settings.accepted:

@@ -124,10 +124,12 @@ class TieOut:
     left_out: tuple[LeftOut, ...] = ()
     dimensions: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
+    sum_investments: int = 0  # öre: the rows of the investment projects (Typ Investering), apart from the lines
+    investment_rows: int = 0
 
     @property
     def difference(self) -> int:
-        return self.sum_in_period - self.sum_lines - self.sum_unbudgeted
+        return self.sum_in_period - self.sum_lines - self.sum_unbudgeted - self.sum_investments
 
 
 @dataclass(frozen=True)
@@ -187,17 +189,19 @@ class Report:
     explanations: Explanations = field(default_factory=Explanations)  # the economist's text on Analys
     monthly: tuple[Area, ...] = ()  # Månadsuppföljning: Totalt, each Uppdrag, each top-level line (engine/monthly)
     changes: tuple[Change, ...] = ()  # Budgetändringar resolved to their lines (a consolidation's: every unit's)
-
-    @property
-    def has_changes(self) -> bool:
-        """Does the budget include changes (Sammanställning then shows Ursprunglig budget and Ändringar)?"""
-        return any(change.counted for change in self.changes)
     materiality: Materiality | None = None  # Väsentlighet: the material lines (None: the unit has no rule)
     transactions: Transactions | None = None  # Transaktioner: the period's ledger rows (None: no such sheet)
     #: Transaktioner without rows: why (too many rows; switched off after an earlier run wrote it)
     transactions_note: str | None = None
     last_year: LastYear | None = None  # last year's utfall (engine/last_year): the Fjolår column; None: none
     history: tuple[ForecastRecord, ...] = ()  # Prognoshistorik: every month recorded, this run's too (engine/history)
+    investments: tuple = ()  # engine.investments.Project: Typ Investering, apart from the operating result
+
+    @property
+    def has_changes(self) -> bool:
+        """Does the budget include changes (Sammanställning then shows Ursprunglig budget and Ändringar)?"""
+        projects = {(project.label,) for project in self.investments}  # their changes show on Investeringar
+        return any(change.counted and change.path not in projects for change in self.changes)
 
     @property
     def is_consolidation(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..contract import BUDGET_SHEET, DIMENSIONS, LEDGER_SHEET, LINE_TYPES, lookup, normalise_header, or_list
+from ..contract import BUDGET_SHEET, DIMENSIONS, INVESTMENT, LEDGER_SHEET, LINE_TYPES, lookup, normalise_header, or_list
 from ..engine.model import BudgetLine
 from ..errors import InputError
 from ..findings import Finding
@@ -107,7 +107,8 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
                 raise InputError(f"\"{type_text}\" är inte en typ ({_TYPE_NAMES})", file=grid.file,
                                  where=grid.where(r, cols["typ"]), slug="typ-ogiltig")
         cells = {"rad": grid.where(r, rc)}
-        for name in ("budget", "prognos", "intecknat", "överordnad", "typ", "uppdrag"):
+        for name in ("budget", "prognos", "intecknat", "överordnad", "typ", "uppdrag", "total budget",
+                     "tidigare utfall"):
             if name in cols:
                 cells[name] = grid.where(r, cols[name])
         if key_col is not None:
@@ -131,12 +132,24 @@ def read_budget(grid: Grid, ledger_columns: set[str], scale: int,
             committed=money(r, "intecknat"),
             comment=text(r, "kommentar") or None,
             cells=cells,
+            total_budget=money(r, "total budget"),
+            prior_actual=money(r, "tidigare utfall"),
         )
         seen[norm] = line
         lines.append(line)
     if not lines:
         raise InputError("budgeten har inga rader", file=grid.file, where=grid.name, slug="budget-tom")
     return lines, findings
+
+
+def has_investments(grid: Grid) -> bool:
+    """Has the Budget sheet a line of Typ Investering (its ledger may then need balance accounts)?"""
+    header = find_header(grid, BUDGET_SHEET.required, what="budgeten")
+    c = header.columns.get("typ")
+    if c is None:
+        return False
+    return any(_TYPES.get(normalise_header(cell_text(grid.value(r, c)))) == INVESTMENT
+               for r in range(header.row + 1, len(grid.rows)) if c < len(grid.rows[r]))
 
 
 def mapping_columns(grid: Grid) -> set[str]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..contract import BUDGET_SHEET, CHANGES_SHEET, KEYS_SHEET, SETTINGS_SHEET, Setting, normalise_header
+from ..contract.ledger import ACCOUNT_KIND
 from ..contract.settings import LAST_YEAR_FILES, LEDGER_FILES
 from ..engine.model import BudgetChange, BudgetLine, ForecastRecord, Key, Ledger, Notes, Settings
 from ..errors import InputError, WorkbookError
@@ -145,12 +146,17 @@ def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Sour
     ``workbook`` that has a Periodisering sheet.  ``findings`` (of reading
     the settings) come first in the record's. ``last_year``: last year's
     ledger (read like the ledger, a bare month dated År − 1)."""
-    from .budget import mapping_columns, read_budget
+    from .budget import has_investments, mapping_columns, read_budget
     from .exports import read_ledgers
     from .keys import read_keys
 
     budget_grid = budget.grid(BUDGET_SHEET.name)
     wanted = mapping_columns(budget_grid)
+    if has_investments(budget_grid):  # an SIE file's balance accounts too, for the projects' rows
+        wanted = wanted | {normalise_header(ACCOUNT_KIND)}
+        for source in ledgers:
+            if isinstance(source, Source):
+                source.balance_accounts = True
     ledger = read_ledgers(list(ledgers), settings.year, wanted, progress)
     scale = 1000 if settings.amounts_in == "tkr" else 1
     lines, budget_findings = read_budget(budget_grid, set(ledger.dimensions), scale, ledger.headers)

@@ -39,7 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..contract import DIMENSIONS, LEDGER_SHEET
-from ..contract.ledger import ACCOUNT, AMOUNT, PERIOD
+from ..contract.ledger import ACCOUNT, ACCOUNT_KIND, AMOUNT, BALANCE_ACCOUNT, PERIOD
 from ..errors import InputError
 from ..findings import Finding
 from ..money import MAX_ORE, format_kr, to_ore, too_large
@@ -108,7 +108,7 @@ class _LineGrid(Grid):
         return text
 
 
-def read_sie_grid(path: Path, display: str) -> Grid:
+def read_sie_grid(path: Path, display: str, *, balance_accounts: bool = False) -> Grid:
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
@@ -122,7 +122,7 @@ def read_sie_grid(path: Path, display: str) -> Grid:
     if not any(line.lstrip().startswith("#") for line in lines[:20]):
         raise InputError("filen är ingen SIE-fil (inga #-rader i början)", file=display, slug="sie-ogiltig")
     sie = _parse(lines, display)
-    return _Reader(sie, path.name, display).grid(len(lines))
+    return _Reader(sie, path.name, display, balance_accounts).grid(len(lines))
 
 
 def _parse(lines: list[str], display: str) -> _Sie:
@@ -287,9 +287,11 @@ def _list(items, shown: int = 5) -> str:
 class _Reader:
     """The ledger rows of a parsed file, and the findings about them."""
 
-    def __init__(self, sie: _Sie, name: str, display: str):
+    def __init__(self, sie: _Sie, name: str, display: str, balance_accounts: bool = False):
         self.sie, self.name, self.display = sie, name, display
         self.notes: list[Finding] = []
+        self.balance_accounts = balance_accounts  # SIE 4: also the balance accounts' #TRANS, marked (investments)
+        self.balance_lines: set[int] = set()
 
     def grid(self, line_count: int) -> Grid:
         sie, display = self.sie, self.display
@@ -299,6 +301,11 @@ class _Reader:
             rows = [(n, _period(date, n, display), account, objects, _amount(amount, n, display))
                     for n, account, objects, amount, date in trans if account != CLOSING_ACCOUNT]
             self.check_trans(rows, {n: date for n, _a, _o, _v, date in trans})
+            if self.balance_accounts:  # read apart: never compared with #RES, marked for the engine
+                balance = [t for t in sie.trans if not self.is_result(t[1]) and t[1] != CLOSING_ACCOUNT]
+                self.balance_lines = {n for n, *_ in balance}
+                rows = sorted(rows + [(n, _period(date, n, display), account, objects, _amount(amount, n, display))
+                                      for n, account, objects, amount, date in balance])
         else:
             balances = [b for b in sie.balances if self.is_result(b[3])]
             if not balances:
@@ -437,10 +444,15 @@ class _Reader:
         dims = sorted({d for *_, objects, _ in rows for d in by_dim(objects)})
         columns = self.columns(dims)
         header = [PERIOD.name, ACCOUNT.name, *(name for name, _d in columns), AMOUNT.name]
+        kinds = self.balance_accounts
+        if kinds:
+            header.append(ACCOUNT_KIND)
         grid: list[list] = [header] + [[] for _ in range(line_count)]
         for n, period, account, objects, amount in rows:
             codes = by_dim(objects)
             grid[n] = [period, account, *(codes.get(d, "") for _name, d in columns), amount]
+            if kinds:
+                grid[n].append(BALANCE_ACCOUNT if n in self.balance_lines else "")
         return _LineGrid(self.name, self.display, grid, is_csv=True, notes=self.notes)
 
     def parents(self) -> dict[int, list[int]]:

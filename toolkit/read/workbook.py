@@ -40,6 +40,7 @@ class Source:
         self.path = Path(path)
         self.display = display or str(path)
         self._grids: dict[str, Grid] = {}
+        self.balance_accounts = False  # an SIE file: also its balance accounts' #TRANS (for investment projects)
         suffix = self.path.suffix.lower()
         if suffix in CSV_SUFFIXES or suffix in SIE_SUFFIXES:
             self.sheet_names: list[str] = [self.path.stem]
@@ -109,7 +110,7 @@ class Source:
             if self.path.suffix.lower() in SIE_SUFFIXES:
                 from .sie import read_sie_grid
 
-                return read_sie_grid(self.path, self.display)
+                return read_sie_grid(self.path, self.display, balance_accounts=self.balance_accounts)
             return read_csv_grid(self.path, self.display)
         real = self.find(name)
         if real is None:

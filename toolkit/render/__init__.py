@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..contract import MONTHLY_SHEET, PER_UNIT_SHEET, RESULT_SHEET, SUMMARY_SHEET, TIEOUT_SHEET
-from ..contract.written import ANALYSIS_SHEET, HISTORY_SHEET, TRANSACTIONS_SHEET
+from ..contract.written import ANALYSIS_SHEET, HISTORY_SHEET, INVESTMENTS_SHEET, TRANSACTIONS_SHEET
 from ..engine.results import Report
-from . import analysis, history, monthly, per_unit, result_statement, summary, tieout, transactions
+from . import analysis, history, investments, monthly, per_unit, result_statement, summary, tieout, transactions
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ REGISTRY: tuple[Sheet, ...] = (
     Sheet(TIEOUT_SHEET, tieout.write_tieout),
     Sheet(MONTHLY_SHEET, monthly.write_monthly, lambda report: bool(report.monthly)),
     Sheet(HISTORY_SHEET, history.write_history),
+    Sheet(INVESTMENTS_SHEET, investments.write_investments, lambda report: bool(report.investments)),
     Sheet(TRANSACTIONS_SHEET, transactions.write_transactions,
           lambda report: report.transactions is not None or report.transactions_note is not None),
 )

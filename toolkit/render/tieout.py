@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ..cells import column_letter
 from ..contract import TIEOUT_SHEET
+from ..contract.written import INVESTMENTS_SHEET
 from ..engine.figures import Figures, combine
 from ..engine.results import Report
 from ..engine.rounding import COSTS, INCOMES, TOTAL, UNBUDGETED, even_sums
@@ -67,13 +68,17 @@ def _write_ledger_tieout(sheet, report: Report, fmt) -> None:
             sheet.write_number(row, 1, value, style)
         row += 1
     sums = row
-    for label, value in (("Σ huvudbok i perioden", tie.sum_in_period), ("Σ över budgetraderna", tie.sum_lines),
-                         (f"Σ {UNBUDGETED_LABEL}", tie.sum_unbudgeted)):
+    parts = [("Σ huvudbok i perioden", tie.sum_in_period), ("Σ över budgetraderna", tie.sum_lines),
+             (f"Σ {UNBUDGETED_LABEL}", tie.sum_unbudgeted)]
+    if report.investments:  # the investment projects' rows: apart from the lines, but part of the ledger
+        parts.append((f"Σ {INVESTMENTS_SHEET}", tie.sum_investments))
+    for label, value in parts:
         sheet.write_string(row, 0, label)
         sheet.write_number(row, 1, kr(value), money)
         row += 1
     sheet.write_string(row, 0, "Differens (ska vara 0,00)", bold)
-    sheet.write_formula(row, 1, f"=ROUND(B{sums + 1}-B{sums + 2}-B{sums + 3},2)", fmt.get(num=KR, bold=True),
+    less = "".join(f"-B{sums + 1 + k}" for k in range(1, len(parts)))
+    sheet.write_formula(row, 1, f"=ROUND(B{sums + 1}{less},2)", fmt.get(num=KR, bold=True),
                         kr(tie.difference))
     row += 2
 
@@ -89,6 +94,11 @@ def _write_ledger_tieout(sheet, report: Report, fmt) -> None:
         sheet.write_string(row, 0, UNBUDGETED_LABEL)
         sheet.write_number(row, 1, kr(tie.sum_unbudgeted), money)
         sheet.write_number(row, 2, sum(i.rows for i in tie.unbudgeted), count)
+        row += 1
+    for project in report.investments:
+        sheet.write_string(row, 0, f"{INVESTMENTS_SHEET} › {project.label}")
+        sheet.write_number(row, 1, kr(project.actual), money)
+        sheet.write_number(row, 2, project.rows, count)
         row += 1
     row += 1
 
@@ -183,17 +193,21 @@ def _write_units_tieout(sheet, report: Report, fmt) -> None:
 
     sheet.write(row, 0, "Enheternas avstämning av huvudboken", bold)
     row += 1
+    invested = any(unit.report.tieout.sum_investments for unit in report.units)  # a unit's investment projects
     sheet.write_row(row, 0, ["Enhet", "Källa", "Σ huvudbok i perioden", "Σ över budgetraderna",
-                             f"Σ {UNBUDGETED_LABEL}", "Differens (ska vara 0,00)"], head)
+                             f"Σ {UNBUDGETED_LABEL}", *([f"Σ {INVESTMENTS_SHEET}"] if invested else []),
+                             "Differens (ska vara 0,00)"], head)
     sheet.set_row(row, 30)
     row += 1
     for unit in report.units:
         tie = unit.report.tieout
         sheet.write_string(row, 0, unit.name)
         sheet.write_string(row, 1, tie.source)
-        for k, value in enumerate((tie.sum_in_period, tie.sum_lines, tie.sum_unbudgeted)):
+        parts = (tie.sum_in_period, tie.sum_lines, tie.sum_unbudgeted, *([tie.sum_investments] if invested else []))
+        for k, value in enumerate(parts):
             sheet.write_number(row, 2 + k, kr(value), money)
-        sheet.write_formula(row, 5, f"=ROUND(C{row + 1}-D{row + 1}-E{row + 1},2)", money, kr(tie.difference))
+        less = "".join(f"-{column_letter(2 + k)}{row + 1}" for k in range(1, len(parts)))
+        sheet.write_formula(row, 2 + len(parts), f"=ROUND(C{row + 1}{less},2)", money, kr(tie.difference))
         row += 1
     row += 1
 
