@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
+import pyarrow  # noqa: F401  (without it, ``Source.table`` hands CSV files to the row-by-row reader)
 
 from ..progress import Report
 from .csvfile import clean, decode, sniff_separator
@@ -66,20 +67,13 @@ class CsvTable:
             body = data
         if b"\x00" in body:
             raise NotCanonical("NUL")
-        cut, at = 0, 0
-        for _ in range(_HEAD_LINES):
-            at = body.find(b"\n", cut)
-            if at < 0:
-                cut = len(body)
-                break
-            cut = at + 1
         try:
-            lines = io.StringIO(body[:cut].decode("utf-8"), newline="").readlines()
+            lines = _head_lines(body)
         except UnicodeDecodeError:
             if body is not data:
                 raise NotCanonical("not UTF-8 after a BOM") from None
             body = decode(data, display).encode("utf-8")  # Windows-1252: UTF-8 from here on
-            lines = io.StringIO(body[:cut].decode("utf-8"), newline="").readlines()
+            lines = _head_lines(body)
         sep, _width = sniff_separator(lines[:20])
         reader = csv.reader(lines, delimiter=sep)
         try:
@@ -161,6 +155,9 @@ class CsvTable:
             return "skip"
 
         names = [f"f{i}" for i in range(width)]
+        if not len(lines):  # no record below the header
+            empty = pa.Table.from_arrays([pa.nulls(0, pa.string()) for _ in names], names=names)
+            return empty, np.zeros(0, dtype=np.int64)
         try:
             table = pacsv.read_csv(
                 pa.py_buffer(body),
@@ -191,6 +188,21 @@ class CsvTable:
         edge = np.isin(before, (sep, 10, 34)) | np.isin(after, (sep, 10, 13, 34))
         if not edge.all():
             raise NotCanonical("a quote inside a value")
+        line = np.searchsorted(np.flatnonzero(raw == 10), at)
+        if (np.bincount(line) % 2).any():
+            raise NotCanonical("a line with an odd number of quotes")
+
+
+def _head_lines(body: bytes) -> list[str]:
+    """The first lines of ``body``, split as the csv module splits them."""
+    cut = 0
+    for _ in range(_HEAD_LINES):
+        at = body.find(b"\n", cut)
+        if at < 0:
+            cut = len(body)
+            break
+        cut = at + 1
+    return io.StringIO(body[:cut].decode("utf-8"), newline="").readlines()
 
 
 def _is_error(cell: object) -> bool:

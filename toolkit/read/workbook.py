@@ -114,7 +114,10 @@ class Source:
             return self.worksheet(name)
         suffix = self.path.suffix.lower()
         if suffix in CSV_SUFFIXES:
-            from .csvtable import CsvTable
+            try:
+                from .csvtable import CsvTable
+            except ImportError:  # without pyarrow: the row-by-row reader
+                return None
 
             return CsvTable.open(self.path, self.display)
         if suffix in PARQUET_SUFFIXES:
