@@ -361,7 +361,8 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
     if isinstance(part, GridTable):
         grid = part.grid  # the whole grid: a CSV file's lines are all checked for their fields
     else:
-        grid = Grid(part.sheet, part.file, part.head(HEADER_SEARCH_ROWS), is_csv=getattr(part, "is_csv", False))
+        grid = Grid(part.sheet, part.file, part.head(HEADER_SEARCH_ROWS), is_csv=getattr(part, "is_csv", False),
+                    notes=list(getattr(part, "notes", ())))  # a table's findings of reading its file (an SIE export's)
     try:
         layout = _layout(grid, year, wanted)
     except InputError:

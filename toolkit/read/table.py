@@ -17,7 +17,15 @@ export: ``GridTable``) — hands the rules the same thing:
   or, in a ``bulk`` column, ``BULK`` (-1) with its öre in ``ore``; and the
   rows from ``first`` on that are not blank (an error value outside
   ``columns`` is no content), in order;
-- ``merges``: the merged ranges, once ``read`` ran.
+- ``merges``: the merged ranges, once ``read`` ran;
+- optionally ``is_csv`` (default False) and ``notes`` (findings of reading the
+  file, such as an SIE export's remarks; default none).
+
+``read`` (or ``head``) raising ``worksheet.NotCanonical`` hands the source to
+the row-by-row way: ``read_ledger(source.grid(name))``.  A table that cannot
+find a ledger in its head gets ``read((), (), 0)`` before the header's error
+is raised: a CSV table raises ``NotCanonical`` there, so that the row-by-row
+reader words the file's first problem.
 
 A row index is the position the messages name: ``Grid.where(row, col)``.
 """
