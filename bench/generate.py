@@ -171,8 +171,12 @@ def _sheet_part(package: zipfile.ZipFile, name: str) -> str:
     return "xl/" + target.lstrip("/").removeprefix("xl/")
 
 
-def write(path: Path, rows: int, seed: int = SEED) -> None:
-    """Generate the workbook at ``path`` (rows = ledger rows below the header)."""
+def write(path: Path, rows: int, seed: int = SEED, strings: str = "shared") -> None:
+    """Generate the workbook at ``path`` (rows = ledger rows below the header).
+    ``strings="inline"`` writes the Utfall sheet as XlsxWriter's constant_memory
+    mode (and POI's SXSSF, many ERP exports) writes it: every text an inline
+    string (``t="inlineStr"``), rows without ``spans``."""
+    inline = strings == "inline"
     frame = path.with_suffix(".frame.xlsx")
     _write_frame(frame, rows)
     with zipfile.ZipFile(frame) as src:
@@ -207,6 +211,11 @@ def write(path: Path, rows: int, seed: int = SEED) -> None:
             info = zipfile.ZipInfo(part, date_time=(2025, 11, 3, 8, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             with out.open(info, "w", force_zip64=True) as fh:
+                if inline:
+                    header_row = '<row r="1">' + "".join(
+                        f'<c r="{c}1"{s} t="inlineStr"><is><t>{escape(name)}</t></is></c>'
+                        for c, s, name in zip("ABCDEFGH", re.findall(r'<c r="[A-Z]+1"((?: s="\d+")?)', header_row),
+                                              COLUMNS)) + "</row>"
                 fh.write((head + "<sheetData>" + header_row).encode())
                 buffer: list[str] = []
                 for r, (period, konto, ansvar, verks, akt, projekt, text, ore) in enumerate(ledger_rows(rows, seed), 2):
@@ -216,13 +225,16 @@ def write(path: Path, rows: int, seed: int = SEED) -> None:
                              f'<c r="B{r}"{style["B"]}><v>{konto}</v></c>',
                              f'<c r="C{r}"{style["C"]}><v>{ansvar}</v></c>',
                              f'<c r="D{r}"{style["D"]}><v>{verks}</v></c>']
-                    if akt:
-                        cells.append(f'<c r="E{r}"{style["E"]} t="s"><v>{sst(akt)}</v></c>')
-                    if projekt:
-                        cells.append(f'<c r="F{r}"{style["F"]} t="s"><v>{sst(projekt)}</v></c>')
-                    cells.append(f'<c r="G{r}"{style["G"]} t="s"><v>{sst(text)}</v></c>')
+                    for c, value in (("E", akt), ("F", projekt), ("G", text)):
+                        if not value:
+                            continue
+                        if inline:
+                            cells.append(f'<c r="{c}{r}"{style[c]} t="inlineStr"><is><t>{escape(value)}</t></is></c>')
+                        else:
+                            cells.append(f'<c r="{c}{r}"{style[c]} t="s"><v>{sst(value)}</v></c>')
                     cells.append(f'<c r="H{r}"{style["H"]}><v>{kr}</v></c>')
-                    buffer.append(f'<row r="{r}" spans="1:8">{"".join(cells)}</row>')
+                    spans = "" if inline else ' spans="1:8"'
+                    buffer.append(f'<row r="{r}"{spans}>{"".join(cells)}</row>')
                     if len(buffer) >= 20_000:
                         fh.write("".join(buffer).encode())
                         buffer.clear()
@@ -238,14 +250,134 @@ def write(path: Path, rows: int, seed: int = SEED) -> None:
     tmp.replace(path)
 
 
-def ensure(rows: int, folder: Path | None = None) -> Path:
+def ensure(rows: int, folder: Path | None = None, strings: str = "shared") -> Path:
     """The cached workbook with ``rows`` ledger rows, generated when missing."""
     folder = Path(folder) if folder else HERE / ".cache"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"ledger-{rows}-v{VERSION}.xlsx"
+    style = "" if strings == "shared" else f"-{strings}"
+    path = folder / f"ledger-{rows}{style}-v{VERSION}.xlsx"
     if not path.exists():
-        write(path, rows)
+        write(path, rows, strings=strings)
     return path
+
+
+# --- the ledger as an export beside a budget workbook -------------------------------------------
+
+
+def write_budget(path: Path, rows: int) -> None:
+    """The workbook without the ledger (its Utfall holds one sample row): the
+    budget that an export of ``rows`` rows is reconciled against."""
+    tmp = path.with_suffix(".tmp.xlsx")
+    _write_frame(tmp, rows)
+    tmp.replace(path)
+
+
+def _swedish(ore: int) -> str:
+    sign = "-" if ore < 0 else ""
+    kr, rest = divmod(abs(ore), 100)
+    return f"{sign}{kr:,}".replace(",", " ") + f",{rest:02d}"
+
+
+def write_csv(path: Path, rows: int, seed: int = SEED) -> None:
+    """A Swedish ledger export: UTF-8 with BOM, ``;``, decimal comma, space as
+    thousands separator (``-1 234,50``), CRLF line ends, header on line 1."""
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        fh.write(";".join(COLUMNS) + "\r\n")
+        buffer: list[str] = []
+        for period, konto, ansvar, verks, akt, projekt, text, ore in ledger_rows(rows, seed):
+            buffer.append(f"{period};{konto};{ansvar};{verks};{akt};{projekt};{text};{_swedish(ore)}\r\n")
+            if len(buffer) >= 50_000:
+                fh.write("".join(buffer))
+                buffer.clear()
+        fh.write("".join(buffer))
+    tmp.replace(path)
+
+
+def write_parquet(path: Path, rows: int, seed: int = SEED) -> None:
+    """The ledger as Parquet, typed as a data warehouse exports it: Period an
+    integer, codes text, Belopp decimal(18, 2), blanks null."""
+    from decimal import Decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([("Period", pa.int32()), ("Konto", pa.string()), ("Ansvar", pa.string()),
+                        ("Verksamhet", pa.string()), ("Aktivitet", pa.string()), ("Projekt", pa.string()),
+                        ("Text", pa.string()), ("Belopp", pa.decimal128(18, 2))])
+    tmp = path.with_suffix(".tmp")
+    with pq.ParquetWriter(tmp, schema) as writer:
+        batch: list[tuple] = []
+
+        def flush() -> None:
+            columns = list(zip(*batch))
+            arrays = [pa.array(columns[0], pa.int32())]
+            arrays += [pa.array([str(v) if v != "" else None for v in col], pa.string()) for col in columns[1:7]]
+            arrays.append(pa.array([Decimal(ore).scaleb(-2) for ore in columns[7]], pa.decimal128(18, 2)))
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            batch.clear()
+
+        for row in ledger_rows(rows, seed):
+            batch.append(row)
+            if len(batch) >= 200_000:
+                flush()
+        if batch:
+            flush()
+    tmp.replace(path)
+
+
+def write_sie(path: Path, rows: int, seed: int = SEED) -> None:
+    """An SIE 4 export (PC8, as most programs write it): one ``#TRANS`` per
+    ledger row, five to a ``#VER``, Ansvar as dimension 1, Projekt as 6 and
+    Verksamhet as dimension 20; the transaction date in the row's period."""
+    accounts = sorted({a for group in GROUPS for a in group[3]} | set(UNBUDGETED))
+    head = ["#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4", '#PROGRAM "reconcile bench" 1', "#GEN 20251103",
+            '#FNAMN "Region Halland"', f"#RAR 0 {YEAR}0101 {YEAR}1231", f"#RAR -1 {YEAR - 1}0101 {YEAR - 1}1231",
+            '#DIM 1 "Ansvar"', '#DIM 6 "Projekt"', '#DIM 20 "Verksamhet"']
+    head += [f'#KONTO {a} "Konto {a}"' for a in accounts]
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="cp437", errors="replace", newline="") as fh:
+        fh.write("\r\n".join(head) + "\r\n")
+        buffer: list[str] = []
+        for i, (period, konto, ansvar, verks, _akt, projekt, text, ore) in enumerate(ledger_rows(rows, seed)):
+            if i % 5 == 0:
+                if i:
+                    buffer.append("}\r\n")
+                buffer.append(f'#VER A {i // 5 + 1} {period}15 "Verifikation {i // 5 + 1}"\r\n{{\r\n')
+            objects = f'1 "{ansvar}" 20 "{verks}"' + (f' 6 "{projekt}"' if projekt else "")
+            sign = "-" if ore < 0 else ""
+            buffer.append(f'   #TRANS {konto} {{{objects}}} {sign}{abs(ore) // 100}.{abs(ore) % 100:02d} '
+                          f'{period}15 "{text}"\r\n')
+            if len(buffer) >= 50_000:
+                fh.write("".join(buffer))
+                buffer.clear()
+        if rows:
+            buffer.append("}\r\n")
+        fh.write("".join(buffer))
+    tmp.replace(path)
+
+
+#: the forms a ledger is benchmarked in: the workbook's own sheet, or an export beside a budget workbook
+FORMS = ("xlsx", "xlsx-inline", "csv", "parquet", "sie")
+_EXPORTS = {"csv": (".csv", write_csv), "parquet": (".parquet", write_parquet), "sie": (".se", write_sie)}
+
+
+def ensure_form(rows: int, form: str, folder: Path | None = None) -> tuple[Path, Path | None]:
+    """(workbook, export) for ``rows`` ledger rows in ``form``: the ledger on the
+    workbook's Utfall (xlsx, xlsx-inline; export None), or an export file
+    beside a budget workbook."""
+    if form in ("xlsx", "xlsx-inline"):
+        return ensure(rows, folder, "shared" if form == "xlsx" else "inline"), None
+    folder = Path(folder) if folder else HERE / ".cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    budget = folder / f"budget-{rows}-v{VERSION}.xlsx"
+    if not budget.exists():
+        write_budget(budget, rows)
+    suffix, writer = _EXPORTS[form]
+    export = folder / f"ledger-{rows}-v{VERSION}{suffix}"
+    if not export.exists():
+        writer(export, rows)
+    return budget, export
 
 
 def main(argv: list[str] | None = None) -> None:

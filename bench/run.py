@@ -1,10 +1,19 @@
-"""Benchmark `reconcile` against a bare fastexcel read and a naive pandas + openpyxl pipeline.
+"""Benchmark `reconcile` on every form a ledger arrives in, each against its reference in the same run.
 
-Every contender runs in a fresh child process: wall time is measured around spawn → exit (interpreter
-start included on purpose) and peak RSS comes from the child's own rusage (``os.wait4``).
+| form | the ledger | reference |
+|---|---|---|
+| xlsx | the workbook's Utfall, shared strings (as Excel saves) | fastexcel bare read of the sheet |
+| xlsx-inline | the workbook's Utfall, inline strings (XlsxWriter constant_memory, POI SXSSF) | fastexcel bare read |
+| csv | a Swedish export (`;`, decimal comma, space thousands, BOM) | pandas.read_csv of the same file |
+| parquet | a Parquet export (decimal amounts, text codes) | pyarrow.parquet.read_table |
+| sie | an SIE 4 export, one #TRANS per row | a plain line count |
 
-    python bench/run.py [--rows 10000 100000 1048575] [--repeat N] [--skip-naive-above ROWS]
-                        [--cache DIR] [--markdown] [--workbook FILE]
+The naive pandas + openpyxl pipeline runs on the xlsx form only.  Every contender runs in a fresh
+child process: wall time is measured around spawn → exit (interpreter start included on purpose) and
+peak RSS comes from the child's own rusage (``os.wait4``).
+
+    python bench/run.py [--rows 10000 100000 1048575] [--forms xlsx csv …] [--repeat N]
+                        [--skip-naive-above ROWS] [--cache DIR] [--markdown] [--workbook FILE]
 
 Only the standard library is imported here: a child's ``ru_maxrss`` starts at this process's peak RSS
 (Linux counts the parent's memory up to the ``exec``), so this process must stay small. For the same
@@ -36,14 +45,43 @@ SMALL = 100_000  # sizes up to this are repeated 3 times by default, larger ones
 RECONCILE = "reconcile"
 FASTEXCEL = "fastexcel read"
 NAIVE = "naive pandas+openpyxl"
+PANDAS_CSV = "pandas.read_csv"
+PYARROW = "pyarrow read_table"
+LINES = "line count"
 CONTENDERS = (RECONCILE, FASTEXCEL, NAIVE)
+
+FORMS = ("xlsx", "xlsx-inline", "csv", "parquet", "sie")
+FORM_NAMES = {"xlsx": ".xlsx, shared strings", "xlsx-inline": ".xlsx, inline strings", "csv": "CSV (Swedish)",
+              "parquet": "Parquet", "sie": "SIE 4"}
+REFERENCE = {"xlsx": FASTEXCEL, "xlsx-inline": FASTEXCEL, "csv": PANDAS_CSV, "parquet": PYARROW, "sie": LINES}
 
 GENERATE_CODE = """\
 import sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import generate
-print(generate.ensure(int(sys.argv[2]), Path(sys.argv[3])))
+workbook, export = generate.ensure_form(int(sys.argv[2]), sys.argv[4], Path(sys.argv[3]))
+print(workbook)
+print(export or "-")
+"""
+
+PANDAS_CSV_CODE = """\
+import sys
+import pandas
+df = pandas.read_csv(sys.argv[1], sep=";", decimal=",", thousands=" ", encoding="utf-8-sig")
+print(len(df))
+"""
+
+PYARROW_CODE = """\
+import sys
+import pyarrow.parquet
+print(pyarrow.parquet.read_table(sys.argv[1]).num_rows)
+"""
+
+LINES_CODE = """\
+import sys
+with open(sys.argv[1], "rb") as fh:
+    print(sum(chunk.count(b"#TRANS") for chunk in iter(lambda: fh.read(1 << 20), b"")))
 """
 
 FASTEXCEL_CODE = """\
@@ -107,13 +145,19 @@ class Outcome:
 
 @dataclass
 class SizeResult:
-    """The three contenders on one workbook."""
+    """The contenders on one ledger: reconcile, the form's reference and (xlsx) the naive pipeline."""
 
     rows: int
     workbook: Path
     workbook_mb: float
     repeat: int
     outcomes: dict[str, Outcome]
+    form: str = "xlsx"
+    export: Path | None = None  # the ledger file beside the workbook (CSV, Parquet, SIE)
+
+    @property
+    def reference(self) -> str:
+        return REFERENCE[self.form]
 
     def ratio(self, numerator: str, denominator: str) -> float | None:
         top, bottom = self.outcomes.get(numerator), self.outcomes.get(denominator)
@@ -206,6 +250,12 @@ def run_fastexcel(workbook: Path, scratch: Path) -> Run:
     return measure([sys.executable, "-c", FASTEXCEL_CODE, str(workbook)], cwd=scratch, env=child_env())
 
 
+def run_reference(form: str, ledger: Path, scratch: Path) -> Run:
+    """The form's reference read of the ledger file (the workbook for the xlsx forms)."""
+    code = {FASTEXCEL: FASTEXCEL_CODE, PANDAS_CSV: PANDAS_CSV_CODE, PYARROW: PYARROW_CODE, LINES: LINES_CODE}
+    return measure([sys.executable, "-c", code[REFERENCE[form]], str(ledger)], cwd=scratch, env=child_env())
+
+
 def run_naive(workbook: Path, scratch: Path) -> Run:
     """pandas.read_excel with openpyxl, then openpyxl load → add a sheet → save a copy."""
     out = scratch / f"naive-{workbook.name}"
@@ -229,45 +279,57 @@ def report_failure(contender: str, run: Run) -> str:
     return f"exit {run.returncode}"
 
 
-def warm_up(workbook: Path) -> None:
-    """One untimed run of reconcile and of the fastexcel read: the bytecode is
+def warm_up(workbook: Path, form: str = "xlsx", export: Path | None = None) -> None:
+    """One untimed run of reconcile and of the reference: the bytecode is
     written and the libraries are in the page cache, as on a machine that runs
     the job every night."""
+    extra = ("--utfall", str(export)) if export else ()
     with tempfile.TemporaryDirectory(prefix="reconcile-bench-") as tmp:
-        run_reconcile(workbook, Path(tmp), "--check")
-        run_fastexcel(workbook, Path(tmp))
+        run_reconcile(workbook, Path(tmp), "--check", *extra)
+        run_reference(form, export or workbook, Path(tmp))
 
 
-def bench_workbook(workbook: Path, rows: int, repeat: int, skip_naive: bool) -> SizeResult:
-    """Time every contender `repeat` times on `workbook`, interleaved so drift hits them alike."""
-    outcomes = {name: Outcome(name, skipped=name == NAIVE and skip_naive) for name in CONTENDERS}
-    warm_up(workbook)
+def bench_workbook(workbook: Path, rows: int, repeat: int, skip_naive: bool, form: str = "xlsx",
+                   export: Path | None = None) -> SizeResult:
+    """Time every contender `repeat` times on the ledger, interleaved so drift hits them alike."""
+    reference = REFERENCE[form]
+    names = [RECONCILE, reference] + ([NAIVE] if form == "xlsx" else [])
+    outcomes = {name: Outcome(name, skipped=name == NAIVE and skip_naive) for name in names}
+    extra = ("--utfall", str(export)) if export else ()
+    warm_up(workbook, form, export)
     with tempfile.TemporaryDirectory(prefix="reconcile-bench-") as tmp:
         for _ in range(repeat):
             for name, outcome in outcomes.items():
                 if outcome.skipped or outcome.failure is not None:
                     continue
-                run = RUNNERS[name](workbook, Path(tmp))
+                if name == RECONCILE:
+                    run = run_reconcile(workbook, Path(tmp), *extra)
+                elif name == reference:
+                    run = run_reference(form, export or workbook, Path(tmp))
+                else:
+                    run = RUNNERS[name](workbook, Path(tmp))
                 outcome.runs.append(run)
                 if not run.ok:
                     outcome.failure = report_failure(name, run)
-    return SizeResult(rows, workbook, workbook.stat().st_size / 1e6, repeat, outcomes)
+    size = (export or workbook).stat().st_size / 1e6
+    return SizeResult(rows, workbook, size, repeat, outcomes, form, export)
 
 
-def generate_workbook(rows: int, cache: Path) -> Path:
-    """``generate.ensure(rows, cache)`` in a child process, so this process's peak RSS stays small."""
-    done = subprocess.run([sys.executable, "-c", GENERATE_CODE, str(BENCH), str(rows), str(cache)],
+def generate_workbook(rows: int, cache: Path, form: str = "xlsx") -> tuple[Path, Path | None]:
+    """``generate.ensure_form(rows, form, cache)`` in a child process, so this process's peak RSS stays
+    small: the workbook, and the export beside it (None for the xlsx forms)."""
+    done = subprocess.run([sys.executable, "-c", GENERATE_CODE, str(BENCH), str(rows), str(cache), form],
                           stdout=subprocess.PIPE, text=True, cwd=BENCH)
-    lines = [line for line in done.stdout.splitlines() if line.strip()]
-    if done.returncode != 0 or not lines:
-        raise SystemExit(f"bench: generate.ensure({rows}, {cache}) failed (exit {done.returncode})")
-    return Path(lines[-1].strip())
+    lines = [line.strip() for line in done.stdout.splitlines() if line.strip()]
+    if done.returncode != 0 or len(lines) < 2:
+        raise SystemExit(f"bench: generate.ensure_form({rows}, {form}, {cache}) failed (exit {done.returncode})")
+    return Path(lines[-2]), None if lines[-1] == "-" else Path(lines[-1])
 
 
 def counted_rows(result: SizeResult) -> int | None:
-    """The ledger rows the fastexcel child read (it prints len(df))."""
-    outcome = result.outcomes[FASTEXCEL]
-    if not outcome.measured:
+    """The ledger rows the reference child read (it prints the count)."""
+    outcome = result.outcomes.get(result.reference)
+    if outcome is None or not outcome.measured:
         return None
     text = outcome.runs[0].stdout.strip().splitlines()
     return int(text[-1]) if text and text[-1].isdigit() else None
@@ -304,7 +366,7 @@ def _version(package: str) -> str:
 
 
 def machine_lines() -> list[str]:
-    packages = ("fastexcel", "pandas", "openpyxl", "python-calamine")
+    packages = ("fastexcel", "pandas", "pyarrow", "numpy", "openpyxl", "python-calamine")
     versions = ", ".join(f"{name} {_version(name)}" for name in packages)
     return [
         f"CPU:      {_cpu_model()} · {os.cpu_count()} cores",
@@ -331,36 +393,53 @@ def _ratio(value: float | None) -> str:
 def size_table(result: SizeResult) -> list[str]:
     times = "time" if result.repeat == 1 else "times, median wall, max RSS"
     size = f"{result.workbook_mb:.2f}" if result.workbook_mb < 10 else f"{result.workbook_mb:.1f}"
-    lines = [f"{result.rows:,} rows · workbook {size} MB · {result.repeat} {times}",
+    what = "workbook" if result.export is None else FORM_NAMES[result.form]
+    lines = [f"{result.rows:,} rows · {what} {size} MB · {result.repeat} {times}",
              f"  {'contender':<24}{'wall s':>10}{'peak RSS MiB':>15}"]
     for outcome in result.outcomes.values():
         wall = _cell(outcome, outcome.wall if outcome.measured else 0.0, ".2f")
         rss = _cell(outcome, outcome.peak_rss_mib if outcome.measured else 0.0, ".0f")
         lines.append(f"  {outcome.contender:<24}{wall:>10}{rss:>15}")
-    lines.append(f"  reconcile ÷ fastexcel wall: {_ratio(result.ratio(RECONCILE, FASTEXCEL))}")
-    lines.append(f"  naive ÷ reconcile wall:     {_ratio(result.ratio(NAIVE, RECONCILE))}")
+    lines.append(f"  reconcile ÷ {result.reference} wall: {_ratio(result.ratio(RECONCILE, result.reference))}")
+    if NAIVE in result.outcomes:
+        lines.append(f"  naive ÷ reconcile wall: {_ratio(result.ratio(NAIVE, RECONCILE))}")
     return lines
 
 
 MARKDOWN_HEADER = (
-    "| Rows | reconcile s | RSS | fastexcel read s | RSS | naive s | RSS | reconcile ÷ fastexcel | naive ÷ reconcile |",
-    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| Ledger | Rows | reconcile s | RSS | reference | s | RSS | reconcile ÷ reference |",
+    "|---|---:|---:|---:|---|---:|---:|---:|",
+)
+NAIVE_HEADER = (
+    "| Rows | reconcile s | RSS | naive pandas+openpyxl s | RSS | naive ÷ reconcile |",
+    "|---:|---:|---:|---:|---:|---:|",
 )
 
 
+def _measured(outcome: Outcome) -> tuple[str, str]:
+    wall = _cell(outcome, outcome.wall if outcome.measured else 0.0, ".2f")
+    rss = _cell(outcome, outcome.peak_rss_mib if outcome.measured else 0.0, ".0f")
+    return wall, f"{rss} MiB" if outcome.measured else rss
+
+
 def markdown_row(result: SizeResult) -> str:
-    cells = [f"{result.rows:,}"]
-    for name in CONTENDERS:
-        outcome = result.outcomes[name]
-        cells.append(_cell(outcome, outcome.wall if outcome.measured else 0.0, ".2f"))
-        rss = _cell(outcome, outcome.peak_rss_mib if outcome.measured else 0.0, ".0f")
-        cells.append(f"{rss} MiB" if outcome.measured else rss)
-    cells += [_ratio(result.ratio(RECONCILE, FASTEXCEL)), _ratio(result.ratio(NAIVE, RECONCILE))]
+    reference = result.outcomes.get(result.reference) or Outcome(result.reference, skipped=True)
+    cells = [FORM_NAMES[result.form], f"{result.rows:,}", *_measured(result.outcomes[RECONCILE]),
+             result.reference, *_measured(reference), _ratio(result.ratio(RECONCILE, result.reference))]
     return "| " + " | ".join(cells) + " |"
 
 
 def markdown_table(results: Sequence[SizeResult]) -> list[str]:
-    return [*MARKDOWN_HEADER, *(markdown_row(result) for result in results)]
+    """One row per ledger form and size; then, when the naive pipeline ran, its table."""
+    lines = [*MARKDOWN_HEADER, *(markdown_row(result) for result in results)]
+    naive = [result for result in results if NAIVE in result.outcomes and result.outcomes[NAIVE].measured]
+    if naive:
+        lines += ["", *NAIVE_HEADER]
+        for result in naive:
+            cells = [f"{result.rows:,}", *_measured(result.outcomes[RECONCILE]), *_measured(result.outcomes[NAIVE]),
+                     _ratio(result.ratio(NAIVE, RECONCILE))]
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
 
 
 @dataclass(frozen=True)
@@ -370,22 +449,33 @@ class Target:
 
 
 def targets(results: Sequence[SizeResult]) -> list[Target]:
-    """1,048,575 rows: reconcile wall ≤ fastexcel wall and peak RSS ≤ 1024 MiB; 10,000 rows: reconcile ≤ 0.6 s."""
-    by_rows = {result.rows: result for result in results}
-    big, small = by_rows.get(1_048_575), by_rows.get(10_000)
-
+    """Per form at 1,048,575 rows: reconcile wall ≤ the reference's (SIE: ≤ 2 × reconcile on the CSV
+    export) and peak RSS ≤ 1024 MiB; at 10,000 rows (xlsx): reconcile ≤ 0.6 s."""
     def reconcile(result: SizeResult | None) -> Outcome | None:
         outcome = result.outcomes[RECONCILE] if result else None
         return outcome if outcome and outcome.measured else None
 
-    big_ratio = big.ratio(RECONCILE, FASTEXCEL) if big else None
-    big_reconcile, small_reconcile = reconcile(big), reconcile(small)
-    return [
-        Target("1,048,575 rows: reconcile wall ≤ fastexcel read wall", None if big_ratio is None else big_ratio <= 1.0),
-        Target("1,048,575 rows: reconcile peak RSS ≤ 1024 MiB",
-               None if big_reconcile is None else big_reconcile.peak_rss_mib <= 1024),
-        Target("10,000 rows: reconcile wall ≤ 0.6 s", None if small_reconcile is None else small_reconcile.wall <= 0.6),
-    ]
+    found: list[Target] = []
+    for form in [form for form in FORMS if any(r.form == form for r in results)] or ["xlsx"]:
+        by_rows = {result.rows: result for result in results if result.form == form}
+        big = by_rows.get(1_048_575)
+        label = "" if form == "xlsx" else f"{FORM_NAMES[form]}, "
+        if form == "sie":
+            csv = next((r for r in results if r.form == "csv" and r.rows == 1_048_575), None)
+            mine, theirs = reconcile(big), reconcile(csv)
+            found.append(Target(f"{label}1,048,575 rows: reconcile wall ≤ 2 × reconcile on the CSV export",
+                                None if mine is None or theirs is None else mine.wall <= 2 * theirs.wall))
+        else:
+            ratio = big.ratio(RECONCILE, big.reference) if big else None
+            found.append(Target(f"{label}1,048,575 rows: reconcile wall ≤ {REFERENCE[form]} wall",
+                                None if ratio is None else ratio <= 1.0))
+        big_reconcile = reconcile(big)
+        found.append(Target(f"{label}1,048,575 rows: reconcile peak RSS ≤ 1024 MiB",
+                            None if big_reconcile is None else big_reconcile.peak_rss_mib <= 1024))
+        if form == "xlsx":
+            small = reconcile(by_rows.get(10_000))
+            found.append(Target("10,000 rows: reconcile wall ≤ 0.6 s", None if small is None else small.wall <= 0.6))
+    return found
 
 
 def target_lines(results: Sequence[SizeResult]) -> list[str]:
@@ -403,6 +493,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="ledger sizes to generate and measure (default: %(default)s)")
     source.add_argument("--workbook", type=Path, metavar="FILE",
                         help="measure this workbook instead of generated ones (default --repeat 3)")
+    parser.add_argument("--forms", nargs="+", choices=FORMS, default=list(FORMS), metavar="FORM",
+                        help=f"ledger forms to measure (default: all: {', '.join(FORMS)})")
     parser.add_argument("--repeat", type=int, metavar="N",
                         help=f"repetitions per size (default: 3 up to {SMALL:,} rows, 1 above)")
     parser.add_argument("--skip-naive-above", type=int, metavar="ROWS", help="skip the naive pipeline above ROWS rows")
@@ -415,18 +507,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def measure_size(rows: int | None, args: argparse.Namespace) -> SizeResult:
-    """Generate (or take) the workbook, measure it and print its table."""
-    workbook = args.workbook if rows is None else generate_workbook(rows, args.cache)
+def measure_size(rows: int | None, args: argparse.Namespace, form: str = "xlsx") -> SizeResult:
+    """Generate (or take) the ledger in ``form``, measure it and print its table."""
+    workbook, export = (args.workbook, None) if rows is None else generate_workbook(rows, args.cache, form)
     repeat = args.repeat or (3 if rows is None else default_repeat(rows))
     skip_naive = rows is not None and args.skip_naive_above is not None and rows > args.skip_naive_above
-    print(f"\nmeasuring {workbook} …", flush=True)
-    result = bench_workbook(workbook, rows or 0, repeat, skip_naive)
+    print(f"\nmeasuring {export or workbook} …", flush=True)
+    result = bench_workbook(workbook, rows or 0, repeat, skip_naive, form, export)
     counted = counted_rows(result)
     if rows is None and counted is not None:
         result.rows = counted
     elif counted is not None and counted != rows:
-        print(f"  warning: fastexcel read {counted:,} ledger rows, expected {rows:,}", file=sys.stderr)
+        print(f"  warning: {result.reference} counted {counted:,} ledger rows, expected {rows:,}", file=sys.stderr)
     print("\n".join(size_table(result)), flush=True)
     return result
 
@@ -434,8 +526,10 @@ def measure_size(rows: int | None, args: argparse.Namespace) -> SizeResult:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     print("\n".join(machine_lines()))
-    sizes: list[int | None] = [None] if args.workbook else list(args.rows)
-    results = [measure_size(rows, args) for rows in sizes]
+    if args.workbook:
+        results = [measure_size(None, args)]
+    else:
+        results = [measure_size(rows, args, form) for form in args.forms for rows in args.rows]
     print("\ntargets:")
     print("\n".join(target_lines(results)))
     if args.markdown:

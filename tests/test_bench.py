@@ -69,16 +69,27 @@ def test_a_failing_reconcile_is_caught(bench, tmp_path):
 def test_markdown_table_has_the_header_and_one_row_per_size(bench, measured):
     result, _ = measured
     lines = bench.markdown_table([result])
-    assert lines[0] == ("| Rows | reconcile s | RSS | fastexcel read s | RSS | naive s | RSS | "
-                        "reconcile ÷ fastexcel | naive ÷ reconcile |")
-    assert lines[1].startswith("|---:")
-    assert len(lines) == 3
+    assert lines[0] == "| Ledger | Rows | reconcile s | RSS | reference | s | RSS | reconcile ÷ reference |"
+    assert lines[1].startswith("|---|---:")
+    assert len(lines) == 3  # the naive pipeline was skipped: no table of its own
     cells = [cell.strip() for cell in lines[2].strip("|").split("|")]
-    assert len(cells) == 9
-    assert cells[0] == "318"
-    assert float(cells[1]) > 0 and cells[2].endswith(" MiB")
-    assert cells[5] == cells[6] == "–"  # naive skipped
-    assert float(cells[7]) > 0 and cells[8] == "–"
+    assert len(cells) == 8
+    assert cells[:2] == [".xlsx, shared strings", "318"]
+    assert float(cells[2]) > 0 and cells[3].endswith(" MiB")
+    assert cells[4] == bench.FASTEXCEL and float(cells[5]) > 0
+    assert float(cells[7]) > 0
+
+
+def test_every_form_has_a_reference_that_reads_its_ledger(bench, tmp_path):
+    """The references of the export forms run on a tiny generated ledger and count its rows."""
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("pandas")
+    for form in ("csv", "parquet", "sie"):
+        workbook, export = bench.generate_workbook(50, tmp_path, form)
+        assert workbook.exists() and export.exists()
+        run = bench.run_reference(form, export, tmp_path)
+        assert run.ok, run.stderr
+        assert run.stdout.strip().splitlines()[-1] == "50"
 
 
 def test_targets(bench, measured):

@@ -156,7 +156,7 @@ def _pattern_of(names: list[str]) -> str:
 @click.option("--budget", "budget_file", type=File(), metavar="FIL",
               help="Läs bladet Budget från en annan arbetsbok eller en CSV-fil.")
 @click.option("--utfall", "ledger_files", multiple=True, type=Ledger(), metavar="FIL",
-              help="Läs huvudboken (Utfall) från en annan arbetsbok, en CSV-fil eller en SIE-fil (.se); "
+              help="Läs huvudboken (Utfall) från en annan arbetsbok, en CSV-fil, en SIE-fil (.se) eller en Parquet-fil; "
                    "flera filer med upprepad --utfall eller ett mönster (\"exporter/2025-*.csv\").")
 @click.option("--fjolar", "last_year_files", multiple=True, type=LastYear(), metavar="FIL",
               help="Läs fjolårets huvudbok (en arbetsbok, CSV- eller SIE-fil) för kolumnen Fjolår och nyckeln "

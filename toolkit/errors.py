@@ -97,6 +97,7 @@ SLUGS = {
     "summarad-stammer-inte": "En rad utan period som inte är summan av raderna ovan",
     "citattecken-oavslutat": "Ett citattecken som inte stängs",
     "csv-rad-olasbar": "En rad som inte kan läsas som CSV",
+    "parquet-olasbar": "En Parquet-fil som inte kan läsas",
     "csv-falt-antal": "En rad med fler eller färre fält än rubrikraden",
     "sie-ogiltig": "Filen är ingen SIE-fil",
     "sie-rad-ogiltig": "En rad som inte är en SIE-rad",

@@ -77,6 +77,15 @@ def sniff_separator(lines: list[str]) -> tuple[str, int]:
     return best, best_width
 
 
+def clean(row: list[str]) -> list:
+    """A record's fields as cells: stripped, and a field that is an error value as
+    Excel saves one ('#N/A', '#SAKNAS!') a ``CellError``."""
+    cells = [cell.strip() for cell in row]
+    if any(cell.startswith("#") for cell in cells):
+        cells = [error_text(cell) or cell for cell in cells]
+    return cells
+
+
 _HINT = "rätta raden i filen och kör igen (en text som innehåller skiljetecknet ska stå inom citattecken)"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -102,10 +111,7 @@ def read_csv_grid(path: Path, display: str) -> Grid:
                 _check_quotes(row, start, reader.line_num, lines, sep, width, display)
             while len(rows) < start - 1:
                 rows.append([])
-            cells = [cell.strip() for cell in row]
-            if any(cell.startswith("#") for cell in cells):  # an error value as Excel saves it: '#N/A', '#SAKNAS!'
-                cells = [error_text(cell) or cell for cell in cells]
-            rows.append(cells)
+            rows.append(clean(row))
             start = reader.line_num + 1
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):  # 128 kB in one value: a quote that is not closed

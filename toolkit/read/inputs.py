@@ -212,6 +212,9 @@ class Sheets:
     def worksheet(self, name: str) -> None:
         return None  # no worksheet part: the grid is read row by row
 
+    def table(self, name: str) -> None:
+        return None  # no columnar table: the grid is read through ``read.table.GridTable``
+
     def grid(self, name: str) -> Grid:
         real = self.find(name)
         if real is None:

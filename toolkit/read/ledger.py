@@ -43,8 +43,9 @@ from .headers import (
 )
 from .keys import month_of_header
 from .merged import read_merged
+from .table import BULK, GridTable, Table
 from .workbook import Source
-from .worksheet import Column, NotCanonical, WorksheetPart
+from .worksheet import Column, NotCanonical
 
 #: the ledger's own columns: Period, År, Text and Belopp (every other column it reads is a code)
 _RESERVED = {column.key for column in LEDGER_SHEET.columns if column.key not in DIMENSIONS}
@@ -328,114 +329,40 @@ def _year(value: object) -> int:
 
 
 def read_ledger(grid: Grid, year: int | None, wanted: set[str] | None = None) -> Ledger:
-    """The ledger of ``grid``, row by row (CSV files, and sheets the streaming
-    reader does not take).  ``year`` (from settings) dates bare month numbers;
-    ``wanted`` adds dimension columns to the known ones."""
-    layout = _layout(grid, year, wanted)
-    cols = layout.columns
-    dim_cols = [(name, cols[name]) for name in layout.dims]
-    data: dict[str, list[str]] = {name: [] for name in layout.dims}
-    periods: list[int] = []
-    amounts: list[int] = []
-    rows: list[int] = []
-    amount_cols: list[int] = []
-    cache: dict[object, int] = {}
-    year_col = cols.get("år")
-    notes: list[Finding] = []
-
-    def period_of(value: object, r: int, c: int, row_year: int | None) -> int:
-        key = (type(value), value, row_year)  # True == 1, but TRUE is no January
-        if key not in cache:
-            try:
-                cache[key] = parse_period(value, row_year)
-            except (LookupError, ValueError) as exc:
-                raise _period_error(grid, r, c, value, exc) from None
-        return cache[key]
-
-    def amount_of(value: object, r: int, c: int) -> int:
-        try:
-            return amount_ore(value)
-        except ValueError:
-            raise _not_amount(grid, r, c, value) from None
-
-    def append(period: int, amount: int, r: int, c: int, codes: list[str]) -> None:
-        periods.append(period)
-        amounts.append(amount)
-        rows.append(r)
-        amount_cols.append(c)
-        for (name, _), code in zip(dim_cols, codes):
-            data[name].append(code)
-
-    kept = layout.kept
-    read = set(kept)
-    layout.check_merges(grid)
-
-    def is_blank(row) -> bool:
-        """No content: '' or None, or an error value in a column that is not read."""
-        return all(v == "" or v is None or isinstance(v, CellError) and c not in read for c, v in enumerate(row))
-
-    for r in range(layout.header.row + 1, len(grid.rows)):
-        row = grid.rows[r]
-        for c in kept:  # an error value in a cell that is read stops the run
-            if c < len(row) and isinstance(row[c], CellError):
-                raise grid.error_stop(r, c, row[c])
-        if is_blank(row):
-            continue
-        codes = [cell_text(row[c]) if c < len(row) else "" for _, c in dim_cols]
-        if layout.matrix:
-            for c, p in layout.month_cols:
-                value = row[c] if c < len(row) else ""
-                if cell_text(value) == "":
-                    continue
-                append(p, amount_of(value, r, c), r, c, codes)
-            continue
-        pc, bc = cols["period"], cols["belopp"]
-        pvalue = row[pc] if pc < len(row) else ""
-        bvalue = row[bc] if bc < len(row) else ""
-        if _no_period(pvalue):
-            last = all(is_blank(later) for later in grid.rows[r + 1:])
-            if not (last and cell_text(bvalue)):
-                raise _missing_period(grid, r, pc, bvalue)
-            total = amount_of(bvalue, r, bc)
-            if total != sum(amounts):
-                raise _not_total(grid, r, pc, total, sum(amounts))
-            notes.append(_total_note(grid, r, bc, total))
-            break
-        row_year = year
-        if year_col is not None and cell_text(grid.value(r, year_col)):
-            try:
-                row_year = _year(grid.value(r, year_col))
-            except Exception:
-                raise _not_year(grid, r, year_col, grid.value(r, year_col)) from None
-        append(period_of(pvalue, r, pc, row_year), amount_of(bvalue, r, bc), r, bc, codes)
-
-    ledger = _ledger(grid, layout, periods, amounts, rows, amount_cols,
-                     {name: Codes.of(values) for name, values in data.items()})
-    ledger.notes += list(grid.notes) + notes
-    return _matrix_total(grid, ledger) if layout.matrix else ledger
+    """The ledger of ``grid`` (a sheet read by calamine, a CSV file read row by
+    row, an SIE export): its cells handed to the same rules as every other
+    source (``read_ledger_columns``).  ``year`` (from settings) dates bare
+    month numbers; ``wanted`` adds dimension columns to the known ones."""
+    return read_ledger_columns(GridTable(grid), year, wanted)
 
 
 def read_ledger_sheet(source: Source, name: str, year: int | None, wanted: set[str] | None = None,
                       progress: Report | None = None) -> Ledger:
-    """The ledger on sheet ``name`` of ``source`` (or its CSV file): streamed
-    column by column when the sheet is written the common way, else read
-    through calamine row by row.  Both give the same ledger."""
-    part = source.worksheet(name)
-    if part is not None:
-        try:
-            return read_ledger_columns(part, year, wanted, progress)
-        except NotCanonical:
-            pass
+    """The ledger on sheet ``name`` of ``source`` (or its export file): a
+    worksheet streamed column by column when it is written the common way, a
+    CSV file parsed by pyarrow, a Parquet file; else (a sheet written
+    otherwise, a CSV file the columnar parser does not take, an SIE export)
+    the rows of ``source.grid``.  Every way gives the same ledger."""
+    try:
+        table = source.table(name)
+        if table is not None:
+            return read_ledger_columns(table, year, wanted, progress)
+    except NotCanonical:
+        pass
     return read_ledger(source.grid(name), year, wanted)
 
 
-def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] | None = None,
+def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None = None,
                         progress: Report | None = None) -> Ledger:
-    """The ledger of a worksheet read by ``WorksheetPart``: the header from
-    the first rows, then only the ledger's columns, every rule applied once
-    per distinct value; the first bad cell (in sheet order) is reported just
-    as ``read_ledger`` reports it."""
-    grid = Grid(part.sheet, part.file, part.head(HEADER_SEARCH_ROWS))
+    """The ledger of a columnar table (``read.table``: a worksheet, a CSV or
+    Parquet export, a ``GridTable``): the header from the first rows, then
+    only the ledger's columns, every rule applied once per distinct value;
+    the first bad cell (in sheet or line order) is the one reported."""
+    if isinstance(part, GridTable):
+        grid = part.grid  # the whole grid: a CSV file's lines are all checked for their fields
+    else:
+        grid = Grid(part.sheet, part.file, part.head(HEADER_SEARCH_ROWS), is_csv=getattr(part, "is_csv", False),
+                    notes=list(getattr(part, "notes", ())))  # a table's findings of reading its file (an SIE export's)
     try:
         layout = _layout(grid, year, wanted)
     except InputError:
@@ -549,11 +476,10 @@ def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] 
     if errors:
         raise min(errors, key=lambda e: e[:3])[3]()
     ledger = _ledger(grid, layout, period, amount, rows[where], col, {n: c.take(where) for n, c in dims.items()})
-    ledger.notes += notes
+    ledger.notes += list(grid.notes) + notes
     return _matrix_total(grid, ledger) if layout.matrix else ledger
 
 
-BULK = -1  # a cell whose öre the reader computed in bulk
 _BLANK = -2  # no cell
 
 

@@ -30,6 +30,7 @@ from .worksheet import NotCanonical, WorksheetPart
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 SIE_SUFFIXES = (".se", ".si", ".sie")  # SIE 4 (#TRANS) and SIE 3 (#PSALDO) exports
+PARQUET_SUFFIXES = (".parquet",)
 
 
 class Source:
@@ -42,7 +43,7 @@ class Source:
         self._grids: dict[str, Grid] = {}
         self.balance_accounts = False  # an SIE file: also its balance accounts' #TRANS (for investment projects)
         suffix = self.path.suffix.lower()
-        if suffix in CSV_SUFFIXES or suffix in SIE_SUFFIXES:
+        if suffix in CSV_SUFFIXES or suffix in SIE_SUFFIXES or suffix in PARQUET_SUFFIXES:
             self.sheet_names: list[str] = [self.path.stem]
             return
         if not self.path.exists():
@@ -50,7 +51,7 @@ class Source:
         if suffix not in WORKBOOK_SUFFIXES:
             raise WorkbookError(
                 f"filtypen {suffix or '(ingen)'} stöds inte; en arbetsbok är .xlsx eller .xlsm, en huvudboksexport "
-                ".csv, .txt, .tsv eller en SIE-fil (.se, .si, .sie)",
+                ".csv, .txt, .tsv, en SIE-fil (.se, .si, .sie) eller en Parquet-fil (.parquet)",
                 file=self.display,
                 slug="filtyp-okand",
             )
@@ -103,14 +104,42 @@ class Source:
             return None
         return WorksheetPart(pkg.guard, part, real, self.display, pkg.shared_part, pkg.styles_part, pkg.workbook_part)
 
+    def table(self, name: str):
+        """Sheet ``name`` (or the export file) as a columnar table (``read.table``)
+        for the ledger's rules: a worksheet part for the streaming reader, a CSV
+        file parsed by pyarrow, a Parquet file; None when there is none (an SIE
+        export, a sheet the relationships do not lead to: read ``grid``).
+        ``NotCanonical`` when the file is written in a way the table's reader
+        does not take: read ``grid``."""
+        if not self.is_csv:
+            return self.worksheet(name)
+        suffix = self.path.suffix.lower()
+        if suffix in CSV_SUFFIXES:
+            try:
+                from .csvtable import CsvTable
+            except ImportError:  # without pyarrow: the row-by-row reader
+                return None
+
+            return CsvTable.open(self.path, self.display)
+        if suffix in PARQUET_SUFFIXES:
+            from .parquet import ParquetTable
+
+            return ParquetTable.open(self.path, self.display)
+        return None
+
     def grid(self, name: str) -> Grid:
         if self.is_csv:
             from .csvfile import read_csv_grid
 
-            if self.path.suffix.lower() in SIE_SUFFIXES:
+            suffix = self.path.suffix.lower()
+            if suffix in SIE_SUFFIXES:
                 from .sie import read_sie_grid
 
                 return read_sie_grid(self.path, self.display, balance_accounts=self.balance_accounts)
+            if suffix in PARQUET_SUFFIXES:
+                from .parquet import read_parquet_grid
+
+                return read_parquet_grid(self.path, self.display)
             return read_csv_grid(self.path, self.display)
         real = self.find(name)
         if real is None:

@@ -1,0 +1,301 @@
+"""Every ledger source gives the same columnar table to the one rule set.
+
+- A CSV export parsed by pyarrow (``CsvTable``) gives the ledger the
+  row-by-row csv reader gives (``read_csv_grid`` → ``GridTable``), field for
+  field and error for error, on every form the Swedish rules accept; files
+  the columnar parser does not take are handed to the row-by-row reader.
+- A Parquet export (``ParquetTable``) gives the ledger of the same rows as a
+  CSV export, from text, integer, float and decimal columns; positions are
+  ``rad N``, the column names being line 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from workbook_factory import small_workbook
+
+from toolkit.cli import main
+from toolkit.errors import InputError
+from toolkit.read.csvfile import read_csv_grid
+from toolkit.read.ledger import read_ledger, read_ledger_columns, read_ledger_sheet
+from toolkit.read.workbook import Source
+from toolkit.read.worksheet import NotCanonical
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from toolkit.read.csvtable import CsvTable  # noqa: E402
+
+
+def fields(ledger) -> dict:
+    """Everything a ledger holds that the rules and messages use."""
+    return {
+        "period": ledger.period.tolist(), "amount": ledger.amount.tolist(), "row": ledger.row.tolist(),
+        "col": ledger.col.tolist(), "dimensions": list(ledger.dimensions), "labels": dict(ledger.labels),
+        "codes": {d: [ledger.codes[d].texts[i] for i in ledger.codes[d].index.tolist()] for d in ledger.dimensions},
+        "layout": ledger.layout, "headers": sorted(ledger.headers), "source": ledger.source, "file": ledger.file,
+        "notes": [(n.slug, n.where, n.message, n.severity) for n in ledger.notes],
+        "where": [ledger.locate(r, c) for r, c in zip(ledger.row.tolist()[:50], ledger.col.tolist()[:50])],
+    }
+
+
+def outcome(read):
+    try:
+        return fields(read())
+    except InputError as exc:
+        return ("stop", str(exc), exc.where)
+
+
+def both(path: Path, year: int | None = 2025, wanted: set[str] | None = None):
+    """(columnar, row by row) for the CSV file at ``path``; the columnar one must take the file."""
+    fast = outcome(lambda: read_ledger_columns(CsvTable.open(path, path.name), year, wanted))
+    slow = outcome(lambda: read_ledger(read_csv_grid(path, path.name), year, wanted))
+    return fast, slow
+
+
+BOM = "\ufeff"
+FORMS = {
+    "swedish export": BOM + "Period;Konto;Ansvar;Text;Belopp\r\n202501;4010;100;Hyra jan;-1 234,50\r\n"
+                            "202502;4010;100;Hyra feb;1 234 567,5\r\n202503;3010;0200;Avgift;12,\r\n",
+    "nbsp and narrow spaces, trailing and unicode minus": "Period;Konto;Belopp\n202501;4010;1\u00a0234,50-\n"
+                                                          "202502;4010;\u22121\u202f000\n202503;4010;7.25\n",
+    "title lines above the header, blank lines, a row of separators": (
+        "Huvudbok;;\nUttag 2025-11-03;;\n\nPeriod;Konto;Belopp\n202501;4010;100\n\n;;\n202502;4020;-5,5\n"),
+    "separators at the end of every line": "Period;Konto;Belopp;;\n202501;4010;100;;\n202502;4020;200;;\n",
+    "quoted values with separators and quotes": ('Period;Konto;Text;Belopp\n202501;"4010";"A;B ""x""";"1 000,00"\n'
+                                                 '"202502";4020;"";"-3"\n'),
+    "an error value in a column not read, and alone on a row": "Period;Konto;Text;Belopp\n202501;4010;#N/A;5\n"
+                                                               ";;#SAKNAS!;\n202502;4010;x;6\n",
+    "tab separated": "Period\tKonto\tBelopp\n2025-01\t4010\t1,5\n2025-02\t4020\t2\n",
+    "comma separated, quoted decimal commas": 'Period,Konto,Belopp\n202501,4010,"1,50"\n202502,4020,"-2,25"\n',
+    "amounts only the one-by-one rules read": "Period;Konto;Belopp\n202501;4010;1.234,50\n202502;4010;(12)\n"
+                                              "202503;4010;12 kr\n202504;4010;+7\n202505;4010;1,005\n",
+    "År column and bare months": "År;Period;Konto;Belopp\n2024;12;4010;1\n;1;4010;2\n2025;2;4010;3\n",
+    "a total row": "Period;Konto;Belopp\n202501;4010;100\n202502;4010;50\nSumma;;150\n",
+    "a monthly matrix": "Konto;Ansvar;Jan;Feb;Mar\n4010;100;1 000;;-5\n4020;;2,5;3;\n;;1 002,5;3;-5\n",
+    "dimension codes with zeros and spaces": "Period;Konto;Ansvar;Belopp\n202501; 0123 ;0200;1\n202501;123;200;2\n",
+    "a date column with the period": "Bokföringsdatum;Period;Konto;Belopp\n2025-01-05;202501;4010;1\n",
+    "a bad amount": "Period;Konto;Belopp\n202501;4010;1\n202502;4010;12,3,4\n202503;4010;x\n",
+    "a bad period before a bad amount": "Period;Konto;Belopp\n202501;4010;1\n2025-13;4010;y\n",
+    "a row without period": "Period;Konto;Belopp\n202501;4010;1\n;4010;2\n202502;4010;3\n",
+    "an error value in a cell that is read": "Period;Konto;Belopp\n202501;4010;1\n202502;#REF!;2\n",
+    "an amount too large": "Period;Konto;Belopp\n202501;4010;1\n202502;4010;99999999999999999\n",
+    "an empty ledger": "Period;Konto;Belopp\n",
+}
+
+
+@pytest.mark.parametrize("text", FORMS.values(), ids=FORMS.keys())
+def test_the_columnar_csv_reader_gives_the_row_by_row_ledger(tmp_path, text):
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    fast, slow = both(path)
+    assert fast == slow
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-16-le", "utf-8"])
+def test_every_accepted_encoding_is_read_alike(tmp_path, encoding):
+    path = tmp_path / "export.csv"
+    path.write_text("Bokföringsperiod;Konto;Text;Belopp\n202501;4010;Hyra för Växjö;-1 234,50\n"
+                    "202502;4020;Ränta;3\n", encoding=encoding, newline="")
+    fast, slow = both(path)
+    assert fast == slow
+    assert fast["amount"] == [-123450, 300]
+
+
+def test_wanted_dimension_columns_are_read_alike(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Period;Konto;Kundnr;Belopp\n202501;4010;K1;1\n202502;4020;K2;2\n", encoding="utf-8")
+    fast, slow = both(path, wanted={"kundnr"})
+    assert fast == slow and fast["codes"]["kundnr"] == ["K1", "K2"]
+
+
+IRREGULAR = {
+    "a value over two lines": 'Period;Konto;Text;Belopp\n202501;4010;"rad ett\nrad två";5\n202502;4010;x;6\n',
+    "a line with fewer fields": "Period;Konto;Text;Belopp\n202501;4010;x;5\n202502;4010\n",
+    "a line with more fields": "Period;Konto;Belopp\n202501;4010;5\n202502;4010;6;7\n",
+    "a line ending in a lone CR": "Period;Konto;Belopp\r202501;4010;5\r",
+    "a quote inside a value": 'Period;Konto;Text;Belopp\n202501;4010;skärm 24";5\n',
+    "a quote never closed": 'Period;Konto;Text;Belopp\n202501;4010;"x;5\n202502;4010;y;6\n',
+    "a header the rules refuse": "Period;Konto;Belopp;Belopp\n202501;4010;5;6\n",
+}
+
+
+@pytest.mark.parametrize("text", IRREGULAR.values(), ids=IRREGULAR.keys())
+def test_an_irregular_file_goes_to_the_row_by_row_reader(tmp_path, text):
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    with pytest.raises(NotCanonical):
+        read_ledger_columns(CsvTable.open(path, path.name), 2025)
+    via_source = outcome(lambda: read_ledger_sheet(Source(path, path.name), "export", 2025))
+    assert via_source == outcome(lambda: read_ledger(read_csv_grid(path, path.name), 2025))
+
+
+AMOUNT_TEXT = st.one_of(
+    st.integers(-10**13, 10**13).map(lambda ore: f"{'-' if ore < 0 else ''}{abs(ore) // 100:,},{abs(ore) % 100:02d}"
+                                     .replace(",", " ", f"{abs(ore) // 100:,}".count(","))),
+    st.integers(-10**6, 10**6).map(str),
+    st.decimals(-10**6, 10**6, places=3).map(lambda d: str(d).replace(".", ",")),
+    st.sampled_from(["", " ", "12-", "-12-", "1 234,50-", "\u22125", "1.234,50", "(3)", "kr", "#N/A", "1e3",
+                     "0,005", ",5", "12,", "+4", "- 3", "1\u00a0000"]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(amounts=st.lists(AMOUNT_TEXT, min_size=1, max_size=12), codes=st.lists(st.sampled_from(
+    ["4010", "0123", " 4010", "A-1", "", "#REF!", "6540.0"]), min_size=12, max_size=12))
+def test_random_amounts_and_codes_are_read_alike(tmp_path, amounts, codes):
+    path = tmp_path / "random.csv"
+    lines = ["Period;Konto;Belopp"] + [f"2025{k % 12 + 1:02d};{codes[k]};{a}" for k, a in enumerate(amounts)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fast, slow = both(path)
+    assert fast == slow
+
+
+def test_the_bench_export_is_taken_by_the_columnar_reader(tmp_path):
+    """The generated Swedish export (BOM, CRLF, space thousands) is regular: no row-by-row fallback."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    path = tmp_path / "ledger.csv"
+    generate.write_csv(path, 2000)
+    fast, slow = both(path)
+    assert fast == slow and len(fast["amount"]) == 2000
+
+
+# --- Parquet -------------------------------------------------------------------------------------------
+
+
+def write_parquet(path: Path, columns: dict[str, pa.Array]) -> Path:
+    pq.write_table(pa.table(columns), path)
+    return path
+
+
+def parquet_ledger(path: Path, year: int | None = 2025):
+    return read_ledger_sheet(Source(path, path.name), "x", year)
+
+
+def test_a_parquet_export_gives_the_ledger_of_the_same_csv_export(tmp_path):
+    csv = tmp_path / "export.csv"
+    csv.write_text("Period;Konto;Ansvar;Text;Belopp\n202501;4010;0100;Hyra;-1 234,50\n202502;3010;;Avgift;12\n"
+                   "202503;4010;0100;;0,05\n", encoding="utf-8")
+    parquet = write_parquet(tmp_path / "export.parquet", {
+        "Period": pa.array([202501, 202502, 202503], pa.int32()),
+        "Konto": pa.array(["4010", "3010", "4010"]),
+        "Ansvar": pa.array(["0100", None, "0100"]),
+        "Text": pa.array(["Hyra", "Avgift", None]),
+        "Belopp": pa.array([Decimal("-1234.50"), Decimal("12.00"), Decimal("0.05")], pa.decimal128(18, 2)),
+    })
+    mine = fields(parquet_ledger(parquet))
+    theirs = fields(read_ledger(read_csv_grid(csv, "export.parquet"), 2025))
+    for key in ("period", "amount", "row", "col", "codes", "dimensions", "labels", "layout"):
+        assert mine[key] == theirs[key], key
+    assert mine["where"] == ["rad 2 (Belopp)", "rad 3 (Belopp)", "rad 4 (Belopp)"]
+
+
+@pytest.mark.parametrize("amounts, kind, ore", [
+    ([1234, -5, None, 0], pa.int64(), [123400, -500, 0, 0]),  # a row without amount is a row of 0 kr
+    ([12.5, -0.1, 1e-3, None], pa.float64(), [1250, -10, 0, 0]),
+    ([Decimal("1.005"), Decimal("-2.5"), None, Decimal("3")], pa.decimal128(10, 3), [101, -250, 0, 300]),
+    (["1 234,50", "12-", None, ""], pa.string(), [123450, -1200, 0, 0]),
+])
+def test_parquet_amounts_of_every_type_are_exact_ore(tmp_path, amounts, kind, ore):
+    n = len(amounts)
+    path = write_parquet(tmp_path / "u.parquet", {
+        "Period": pa.array([202501] * n, pa.int64()), "Konto": pa.array([4010] * n, pa.int32()),
+        "Belopp": pa.array(amounts, kind)})
+    ledger = parquet_ledger(path)
+    assert ledger.amount.tolist() == ore
+    assert {ledger.codes["konto"].texts[i] for i in ledger.codes["konto"].index.tolist()} == {"4010"}
+
+
+def test_parquet_periods_as_dates_text_and_bare_months(tmp_path):
+    path = write_parquet(tmp_path / "u.parquet", {
+        "Period": pa.array(["2025-01", "202502", "3"]), "Konto": pa.array(["4010"] * 3),
+        "Belopp": pa.array([1.0, 2.0, 3.0])})
+    assert parquet_ledger(path).period.tolist() == [202501, 202502, 202503]
+    path = write_parquet(tmp_path / "d.parquet", {
+        "Datum": pa.array([dt.date(2025, 1, 31), dt.date(2025, 2, 1)]), "Konto": pa.array(["4010"] * 2),
+        "Belopp": pa.array([1, 2], pa.int8())})
+    ledger = parquet_ledger(path)
+    assert ledger.period.tolist() == [202501, 202502] and ledger.amount.tolist() == [100, 200]
+
+
+def test_parquet_rows_that_are_all_blank_are_skipped_and_a_text_only_row_stops(tmp_path):
+    path = write_parquet(tmp_path / "u.parquet", {
+        "Period": pa.array([202501, None, None]), "Konto": pa.array(["4010", None, None]),
+        "Text": pa.array(["x", None, "bara text"]), "Belopp": pa.array([1.5, None, None])})
+    with pytest.raises(InputError) as caught:
+        parquet_ledger(path)
+    assert (caught.value.where, str(caught.value).split(": ")[-1]) == ("rad 4 (Period)", "raden saknar period")
+
+
+@pytest.fixture
+def cwd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_bad_parquet_amount_stops_naming_its_row(cwd):
+    small_workbook(cwd / "T.xlsx")
+    write_parquet(cwd / "u.parquet", {"Period": pa.array([202501, 202502]), "Konto": pa.array(["4010", "4010"]),
+                                      "Belopp": pa.array(["12", "12,3,4"])})
+    before = {p.name: p.read_bytes() for p in cwd.iterdir()}
+    result = CliRunner().invoke(main, ["T.xlsx", "--utfall", "u.parquet"])
+    assert result.exit_code == 1
+    assert result.stderr == 'u.parquet: rad 3 (Belopp): "12,3,4" är inte ett belopp\n'
+    assert {p.name: p.read_bytes() for p in cwd.iterdir()} == before
+
+
+def test_a_file_that_is_no_parquet_stops(cwd):
+    small_workbook(cwd / "T.xlsx")
+    (cwd / "u.parquet").write_bytes(b"Period;Konto;Belopp\n")
+    result = CliRunner().invoke(main, ["T.xlsx", "--utfall", "u.parquet"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("u.parquet: filen är inte en Parquet-fil som går att läsa (")
+    assert result.stderr.count("\n") == 1
+
+
+def test_a_parquet_export_reconciles_as_its_csv_export(cwd):
+    small_workbook(cwd / "T.xlsx")
+    rows = [(202501, "5010", "1 000,50"), (202502, "3010", "-2 000"), (202503, "6110", "12,25")]
+    (cwd / "u.csv").write_text("Period;Konto;Belopp\n" + "".join(f"{p};{k};{b}\n" for p, k, b in rows),
+                               encoding="utf-8")
+    write_parquet(cwd / "u.parquet", {"Period": pa.array([r[0] for r in rows]), "Konto": pa.array([r[1] for r in rows]),
+                                      "Belopp": pa.array([Decimal("1000.50"), Decimal("-2000"), Decimal("12.25")],
+                                                         pa.decimal128(12, 2))})
+
+    def figures(export: str) -> dict:
+        result = CliRunner().invoke(main, ["T.xlsx", "--check", "--json", "--utfall", export])
+        assert result.exit_code == 0, result.output
+        text = result.stdout.replace(export, "EXPORT")
+        return {key: value for key, value in json.loads(text).items() if key != "seconds"}
+
+    assert figures("u.parquet") == figures("u.csv")
+
+
+def test_grid_tables_take_every_row_once(tmp_path):
+    """GridTable (the converter for calamine sheets, row-by-row CSV and SIE) keeps
+    rows with content only, each cell once, and every distinct value once."""
+    from toolkit.read.grid import CellError, Grid
+    from toolkit.read.table import GridTable
+
+    grid = Grid("Utfall", "x.xlsx", [["Period", "Belopp", "Text"], [202501, 1.5, ""], ["", "", CellError("#N/A")],
+                                     [202501, 1.5, "x"], [None, "", ""], [202502, "", "y"]])
+    columns, rows = GridTable(grid).read([0, 1], [1], 1)
+    assert rows.tolist() == [1, 3, 5]
+    assert columns[0].rows.tolist() == [1, 3, 5] and columns[0].values == [202501, 202502]
+    assert columns[1].rows.tolist() == [1, 3] and columns[1].values == [1.5]
+    assert np.array_equal(columns[1].token, [0, 0])

@@ -1,0 +1,211 @@
+"""A CSV export parsed by pyarrow's multithreaded CSV reader into the columnar
+table the ledger's rules read (``read.table``).
+
+The file is read as ``csvfile.read_csv_grid`` reads it — the same encodings,
+the separator sniffed from the same first lines, the header on any of the
+first 10 lines, a field stripped and an Excel error value recognised, a
+position the line it stands on — but its fields are parsed in C, column by
+column, and each distinct text is read once (``arrowcols``).
+
+The fast path takes the files that are regular: every record on one line
+with the same number of fields, no field over 128 kB, no NUL, no line ending
+in a lone CR, and quotes only where a value starts or ends.  Any other file —
+and any file whose header rows do not give a ledger — raises
+``NotCanonical``, and the row-by-row reader (``read_csv_grid``, the same
+rules through ``GridTable``) reads it and words what is wrong with it: a
+line with other fields than the header row, a quote that is never closed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pyarrow  # noqa: F401  (without it, ``Source.table`` hands CSV files to the row-by-row reader)
+
+from ..progress import Report
+from .csvfile import clean, decode, sniff_separator
+from .grid import Merge
+from .headers import HEADER_SEARCH_ROWS
+from .worksheet import Column, NotCanonical
+
+_HEAD_LINES = 32  # lines parsed by the csv module: the separator is sniffed from 20, the header found in 10
+_FIELD_LIMIT = 128 * 1024  # the csv module's field size limit: the row-by-row reader words a longer value
+
+
+class CsvTable:
+    """A CSV file's lines: ``head`` through the csv module, ``read`` through pyarrow."""
+
+    is_csv = True
+
+    def __init__(self, path: Path, display: str, body: bytes, lines: list[str], sep: str):
+        self.sheet = path.name
+        self.file = display
+        self.merges: list[Merge] = []
+        self._body = body  # UTF-8, without BOM
+        self._sep = sep
+        self._head = [clean(row) for row in csv.reader(lines, delimiter=sep)]
+        self._widths = [len(row) for row in csv.reader(lines, delimiter=sep)]
+        self._offsets = np.cumsum([0] + [len(line.encode("utf-8")) for line in lines])
+        self._lines = len(lines)
+
+    @classmethod
+    def open(cls, path: Path, display: str) -> CsvTable:
+        """The file, or ``NotCanonical`` when its first lines are not regular."""
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise NotCanonical("unreadable") from exc
+        if data.startswith(b"\xef\xbb\xbf"):
+            body = data[3:]
+        elif data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+            body = decode(data, display).encode("utf-8")  # UTF-16
+        else:
+            body = data
+        if b"\x00" in body:
+            raise NotCanonical("NUL")
+        try:
+            lines = _head_lines(body)
+        except UnicodeDecodeError:
+            if body is not data:
+                raise NotCanonical("not UTF-8 after a BOM") from None
+            body = decode(data, display).encode("utf-8")  # Windows-1252: UTF-8 from here on
+            lines = _head_lines(body)
+        sep, _width = sniff_separator(lines[:20])
+        reader = csv.reader(lines, delimiter=sep)
+        try:
+            for number, _row in enumerate(reader, start=1):
+                if reader.line_num != number:
+                    raise NotCanonical("a value over several lines")
+        except csv.Error as exc:
+            raise NotCanonical(str(exc)) from exc
+        return cls(path, display, body, lines, sep)
+
+    def head(self, nrows: int) -> list[list]:
+        return [list(row) for row in self._head[:nrows]]
+
+    def read(self, columns: Iterable[int], bulk: Iterable[int] = (), first: int = 0,
+             progress: Report | None = None) -> tuple[dict[int, Column], np.ndarray]:
+        wanted, bulk = sorted(set(columns)), set(bulk)
+        if not wanted:  # the header rows gave no ledger: the row-by-row reader words why (or finds worse first)
+            raise NotCanonical("no ledger in the first lines")
+        if first > min(self._lines, HEADER_SEARCH_ROWS):
+            raise NotCanonical("a header below the lines read")
+        table, rows = self._parse(first)
+        from .arrowcols import text_column
+
+        result: dict[int, Column] = {}
+        content = np.zeros(len(rows), dtype=bool)
+        for c in wanted:
+            if c >= table.num_columns:
+                result[c] = Column(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [])
+                continue
+            column, has = text_column(table.column(c), rows, c in bulk)
+            result[c] = column
+            content |= has
+        others = [c for c in range(table.num_columns) if c not in set(wanted)]
+        empty = np.flatnonzero(~content)
+        if len(empty) and others:  # rows without a cell that is read: content elsewhere (not an error value)?
+            from .arrowcols import _indices
+
+            picked = _indices(empty)
+            fields = [table.column(c).take(picked).to_pylist() for c in others]
+            for k, i in enumerate(empty.tolist()):
+                content[i] = any(not isinstance(cell, str) or cell for cell in
+                                 clean([field[k] for field in fields]) if not _is_error(cell))
+        return result, rows[content]
+
+    def _parse(self, first: int):
+        """The records from line ``first`` + 1 on, and each one's row (its line − 1)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+
+        offset = int(self._offsets[first])
+        header_width = self._widths[first - 1] if first else 0
+        following = [w for w in self._widths[first:] if w]
+        width = max([header_width, *following[:1]])
+        if width < 2 or following and following[0] < header_width:
+            raise NotCanonical("a first line with fewer fields than the header")
+        whole = np.frombuffer(self._body, dtype=np.uint8)
+        returns = np.flatnonzero(whole == 13)
+        if len(returns) and (returns[-1] == len(whole) - 1 or (whole[returns + 1] != 10).any()):
+            raise NotCanonical("a line ending in a lone CR")
+        body = memoryview(self._body)[offset:]
+        raw = whole[offset:]
+        breaks = np.flatnonzero(raw == 10)
+        starts = np.concatenate(([0], breaks + 1))
+        ends = np.concatenate((breaks, [len(raw)]))
+        if len(ends) and (ends - starts).max(initial=0) > _FIELD_LIMIT:
+            raise NotCanonical("a line over 128 kB")
+        cr = np.zeros(len(ends), dtype=bool)
+        inside = ends > starts
+        cr[inside] = raw[ends[inside] - 1] == 13
+        lines = np.flatnonzero(ends - cr > starts)  # pyarrow skips empty lines
+        quoted = self._body.find(b'"', offset) >= 0
+        if quoted:
+            self._check_quotes(raw)
+        invalid: list[object] = []
+
+        def handler(row) -> str:
+            invalid.append(row)
+            return "skip"
+
+        names = [f"f{i}" for i in range(width)]
+        if not len(lines):  # no record below the header
+            empty = pa.Table.from_arrays([pa.nulls(0, pa.string()) for _ in names], names=names)
+            return empty, np.zeros(0, dtype=np.int64)
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(body),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
+                parse_options=pacsv.ParseOptions(delimiter=self._sep, quote_char='"', double_quote=True,
+                                                 escape_char=False, newlines_in_values=quoted,
+                                                 ignore_empty_lines=True, invalid_row_handler=handler),
+                convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                     strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                     null_values=[], check_utf8=True))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+            raise NotCanonical(str(exc)) from exc
+        if invalid or table.num_rows != len(lines):
+            raise NotCanonical("a record with other fields than the first, or a value over several lines")
+        labels = [c for c, cell in enumerate(self._head[first - 1] if first else []) if cell != ""]
+        for c in range(max(labels, default=-1) + 1, width):  # fields past the header's last name: none may have text
+            if pc.max(pc.utf8_length(pc.utf8_trim_whitespace(table.column(c)))).as_py():
+                raise NotCanonical("text past the header's last column")
+        return table, lines.astype(np.int64) + first
+
+    def _check_quotes(self, raw: np.ndarray) -> None:
+        """Quotes only where a value starts or ends (or doubled inside one): as
+        the csv module and pyarrow read them alike."""
+        at = np.flatnonzero(raw == 34)
+        sep = ord(self._sep)
+        before = np.where(at > 0, raw[np.maximum(at - 1, 0)], 10)
+        after = np.where(at + 1 < len(raw), raw[np.minimum(at + 1, len(raw) - 1)], 10)
+        edge = np.isin(before, (sep, 10, 34)) | np.isin(after, (sep, 10, 13, 34))
+        if not edge.all():
+            raise NotCanonical("a quote inside a value")
+        line = np.searchsorted(np.flatnonzero(raw == 10), at)
+        if (np.bincount(line) % 2).any():
+            raise NotCanonical("a line with an odd number of quotes")
+
+
+def _head_lines(body: bytes) -> list[str]:
+    """The first lines of ``body``, split as the csv module splits them."""
+    cut = 0
+    for _ in range(_HEAD_LINES):
+        at = body.find(b"\n", cut)
+        if at < 0:
+            cut = len(body)
+            break
+        cut = at + 1
+    return io.StringIO(body[:cut].decode("utf-8"), newline="").readlines()
+
+
+def _is_error(cell: object) -> bool:
+    from .grid import CellError
+
+    return isinstance(cell, CellError)
