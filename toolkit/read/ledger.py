@@ -435,7 +435,8 @@ def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] 
     the first rows, then only the ledger's columns, every rule applied once
     per distinct value; the first bad cell (in sheet order) is reported just
     as ``read_ledger`` reports it."""
-    grid = Grid(part.sheet, part.file, part.head(HEADER_SEARCH_ROWS))
+    head_grid = getattr(part, "head_grid", None)  # a part with its own positions (an SIE file's lines)
+    grid = head_grid(HEADER_SEARCH_ROWS) if head_grid else Grid(part.sheet, part.file, part.head(HEADER_SEARCH_ROWS))
     try:
         layout = _layout(grid, year, wanted)
     except InputError:
@@ -549,7 +550,7 @@ def read_ledger_columns(part: WorksheetPart, year: int | None, wanted: set[str] 
     if errors:
         raise min(errors, key=lambda e: e[:3])[3]()
     ledger = _ledger(grid, layout, period, amount, rows[where], col, {n: c.take(where) for n, c in dims.items()})
-    ledger.notes += notes
+    ledger.notes += list(grid.notes) + notes
     return _matrix_total(grid, ledger) if layout.matrix else ledger
 
 

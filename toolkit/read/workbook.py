@@ -90,8 +90,13 @@ class Source:
 
     def worksheet(self, name: str) -> WorksheetPart | None:
         """Sheet ``name``'s worksheet part, for the streaming reader (None for a
-        CSV file, or when the relationships do not lead to it)."""
+        CSV file, or when the relationships do not lead to it); for an SIE
+        file its #TRANS as columns (``sie_scan``)."""
         if self.is_csv:
+            if self.path.suffix.lower() in SIE_SUFFIXES:
+                from .sie_scan import SieColumns
+
+                return SieColumns(self.path, self.display)
             return None
         real = self.find(name)
         if real is None:
