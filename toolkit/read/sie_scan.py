@@ -36,7 +36,6 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..contract.ledger import ACCOUNT, AMOUNT, PERIOD
 from ..errors import InputError
-from ..money import MAX_ORE
 from .grid import Grid
 from .sie import CLOSING_ACCOUNT, _LineGrid, _objects, _parse, _Reader, _Sie, _tokens
 from .worksheet import Column, NotCanonical, _words
@@ -51,8 +50,6 @@ _MASK6 = np.uint64((1 << 48) - 1)
 _MASK4 = np.uint64((1 << 32) - 1)
 _MASKS = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 _FAR = np.iinfo(np.int64).max // 4
-_SPECIAL = np.zeros(256, dtype=bool)  # the bytes whose places the #TRANS reader looks up
-_SPECIAL[[_QUOTE, _OPEN, _CLOSE, _BACKSLASH]] = True
 _ACCOUNT_BYTE = np.zeros(256, dtype=bool)  # an account written plainly: printable ASCII, no quote or brace
 _ACCOUNT_BYTE[33:127] = True
 _ACCOUNT_BYTE[[_QUOTE, _OPEN, _CLOSE, _BACKSLASH]] = False
@@ -121,44 +118,70 @@ def _window(a: np.ndarray, start: np.ndarray, width: int) -> np.ndarray:
     return rows[np.minimum(start, len(a) - width)]
 
 
-_POW10 = 10 ** np.arange(19, dtype=np.int64)
+def _u64(byte: int) -> np.uint64:
+    return np.uint64(int.from_bytes(bytes([byte]) * 8, "little"))
+
+
+_ZEROS, _SIXES, _HIGH_NIBBLES, _LOW_NIBBLES = _u64(0x30), _u64(0x06), _u64(0xF0), _u64(0x0F)
+
+
+def _non_digits(w: np.ndarray) -> np.ndarray:
+    """Per byte of each word: zero where it is an ASCII digit (the lowest nonzero byte is the first that is not)."""
+    return ((w & _HIGH_NIBBLES) ^ _ZEROS) | (((w + _SIXES) & _HIGH_NIBBLES) ^ _ZEROS)
+
+
+def _first_nonzero_byte(x: np.ndarray) -> np.ndarray:
+    """The index (0–7) of each word's lowest nonzero byte; 8 when it is zero."""
+    lowest = x & (~x + np.uint64(1))
+    return np.where(x > 0, np.log2(np.maximum(lowest, np.uint64(1)).astype(np.float64)).astype(np.int64) >> 3, 8)
+
+
+def _eight_digits(w: np.ndarray) -> np.ndarray:
+    """The number eight ASCII digits write (the first character in the lowest byte)."""
+    x = w & _LOW_NIBBLES
+    x = ((x * np.uint64(10)) + (x >> np.uint64(8))) & np.uint64(0x00FF00FF00FF00FF)
+    x = ((x * np.uint64(100)) + (x >> np.uint64(16))) & np.uint64(0x0000FFFF0000FFFF)
+    x = (x * np.uint64(10000)) + (x >> np.uint64(32))
+    return (x & np.uint64(0xFFFFFFFF)).astype(np.int64)
 
 
 def _amounts(a: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``-?\\d+(\\.\\d+)?`` with at most two decimals and 13 integer digits, as öre; ok False for any other text."""
-    length = end - start
-    width = int(min(length.max(initial=0), 18))
-    if not len(start) or width == 0:
-        return np.zeros(len(start), dtype=np.int64), np.zeros(len(start), dtype=bool)
-    m = _window(a, start, width)
-    inside = np.arange(width) < length[:, None]
-    digit = (m >= 48) & (m <= 57) & inside
-    dot = (m == 46) & inside
-    negative = m[:, 0] == ord("-")
-    dots = dot.sum(axis=1)
-    digits = digit.sum(axis=1)
-    dot_at = np.where(dots > 0, dot.argmax(axis=1), length)
-    decimals = np.where(dots > 0, length - dot_at - 1, 0)
-    ok = (length > 0) & (length <= 18) & (digits + dots + negative == length) & (dots <= 1) & \
-        (dot_at > negative) & ((dots == 0) | (decimals >= 1)) & (decimals <= 2) & (digits - decimals <= 13)
-    place = np.cumsum(digit[:, ::-1], axis=1)[:, ::-1] - 1  # digits to the right of each digit
-    value = (np.where(digit, m.astype(np.int64) - 48, 0) * _POW10[np.clip(place, 0, 18)]).sum(axis=1)
-    value *= np.where(decimals == 0, 100, np.where(decimals == 1, 10, 1))
-    value = np.where(negative, -value, value)
-    ok &= np.abs(value) < MAX_ORE
+    """``-?\\d+(\\.\\d+)?`` with at most two decimals and 13 integer digits, as öre; ok False for any
+    other text.  The integer digits are read right-aligned, sixteen at a time, the decimals one by one."""
+    if not len(start):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    words = _words(a)
+    negative = (a[start] == ord("-")).astype(np.int64)
+    digits_from = start + negative
+    two = (end - start >= 3) & (a[np.maximum(end - 3, 0)] == ord("."))
+    one = ~two & (end - start >= 2) & (a[np.maximum(end - 2, 0)] == ord("."))
+    decimals = np.where(two, 2, np.where(one, 1, 0))
+    int_end = end - np.where(decimals > 0, decimals + 1, 0)
+    count = int_end - digits_from
+    ok = (count >= 1) & (count <= 13) & (int_end >= 16)
+    at = np.maximum(int_end, 16)
+    lo, hi = words[at - 8], words[at - 16]
+    pad_lo = np.clip(8 - count, 0, 8)  # low bytes (before the digits) written as '0'
+    pad_hi = np.clip(16 - count, 0, 8)
+    lo = (lo & ~_MASKS[pad_lo]) | (_ZEROS & _MASKS[pad_lo])
+    hi = (hi & ~_MASKS[pad_hi]) | (_ZEROS & _MASKS[pad_hi])
+    ok &= (_non_digits(lo) == 0) & (_non_digits(hi) == 0)
+    value = _eight_digits(hi) * 100_000_000 + _eight_digits(lo)
+    d1, d2 = a[np.maximum(end - 2, 0)].astype(np.int64) - 48, a[np.maximum(end - 1, 0)].astype(np.int64) - 48
+    ok &= np.where(two, (d1 >= 0) & (d1 <= 9) & (d2 >= 0) & (d2 <= 9), np.where(one, (d2 >= 0) & (d2 <= 9), True))
+    value = value * 100 + np.where(two, d1 * 10 + d2, np.where(one, d2 * 10, 0))
+    value = np.where(negative > 0, -value, value)
     return np.where(ok, value, 0), ok
 
 
-def _digits(a: np.ndarray, start: np.ndarray, most: int = 20) -> tuple[np.ndarray, np.ndarray]:
+def _digits(a: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The digits from each of ``start`` on: (8 of them: the date they write, another count: -2,
-    none: -1) and where they stop (the first byte that is no digit; at most ``most`` on)."""
-    if not len(start):
-        return np.zeros(0, dtype=np.int64), start.copy()
-    m = _window(a, start, most)
-    digit = (m >= 48) & (m <= 57)
-    count = np.where(digit.all(axis=1), most, (~digit).argmax(axis=1))
-    value = ((m[:, :8].astype(np.int64) - 48) * _POW10[7::-1]).sum(axis=1)
-    return np.where(count == 0, -1, np.where(count == 8, value, -2)), start + count
+    none: -1), where they stop (the first byte that is no digit), and whether they do within 8."""
+    w = _words(a)[start]
+    count = _first_nonzero_byte(_non_digits(w))
+    stop = start + count
+    fits = (count < 8) | ~((a[stop] >= 48) & (a[stop] <= 57))
+    return np.where(count == 0, -1, np.where(count == 8, _eight_digits(w), -2)), stop, fits
 
 
 class _Piece:
@@ -169,6 +192,8 @@ class _Piece:
         a = np.frombuffer(data + b"\0" * _PAD, dtype=np.uint8)
         words = _words(a)
         nl = _positions(a, n, 10)
+        if b"\r" in data and data.count(b"\r") != int(np.count_nonzero(a[np.maximum(nl - 1, 0)] == 13)):
+            raise NotCanonical("a CR that ends no line before LF")  # str.splitlines ends a line there
         starts = np.concatenate(([0], nl + 1))
         ends = np.concatenate((nl, [n]))
         if n and data[-1] == 10:
@@ -206,7 +231,8 @@ class _Piece:
         """The #TRANS lines written the common way: ``#TRANS account {objects} amount [date …]``
         (the account plain ASCII without quotes or braces, at most 8 bytes; no backslash in the
         object list; the date plain digits or quoted).  Returns which lines were, and their fields."""
-        special = np.flatnonzero(_SPECIAL[a[:n]])
+        head = a[:n]
+        special = np.flatnonzero((head == _QUOTE) | (head == _OPEN) | (head == _CLOSE) | (head == _BACKSLASH))
         kinds = a[special]
         quotes, opens, closes = special[kinds == _QUOTE], special[kinds == _OPEN], special[kinds == _CLOSE]
         slashes = special[kinds == _BACKSLASH]
@@ -235,14 +261,14 @@ class _Piece:
         quoted = has & (a[d0] == _QUOTE)
         plain = has & ~quoted & (a[d0] != _OPEN)
         w = np.flatnonzero(quoted)
-        value, stop = _digits(a, d0[w] + 1)
+        value, stop, fits = _digits(a, d0[w] + 1)
         date[w] = np.where(a[stop] == _QUOTE, value, -1)  # "…": digits up to the closing quote
-        ok[w] &= (a[stop] < 48) | (a[stop] > 57)  # more digits than a date has: the line reader
+        ok[w] &= fits  # more digits than a date has: the line reader
         w = np.flatnonzero(plain)
-        value, stop = _digits(a, d0[w])
+        value, stop, fits = _digits(a, d0[w])
         ended = (stop >= t[w]) | (a[stop] == _SPACE) | (a[stop] == _TAB)
         date[w] = np.where(ended, value, -1)
-        ok[w] &= (ended | (a[stop] < 0x80)) & ((a[stop] < 48) | (a[stop] > 57))  # beyond ASCII may be white space
+        ok[w] &= (ended | (a[stop] < 0x80)) & fits  # a character beyond ASCII may be white space
         ore, amount_ok = _amounts(a, amount, amount_end)
         words = _words(a)
         key = words[p] & _MASKS[np.clip(length, 0, 8)]
@@ -368,10 +394,8 @@ class _Table:
 
 def _read(data: bytes, name: str, display: str) -> _Table:
     encoding, begin = _encoding(data)
-    if any(odd in data for odd in _ODD_ASCII) or b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+    if any(odd in data for odd in _ODD_ASCII):
         raise NotCanonical("line ends or white space the line reader reads otherwise")
-    if encoding != "cp437" and any(odd in data for odd in _ODD_UTF8):
-        raise NotCanonical("Unicode line ends")
     head = data[begin : begin + 8192]
     pieces: list[_Piece] = []
     at, line = begin, 1
@@ -394,6 +418,8 @@ def _read(data: bytes, name: str, display: str) -> _Table:
     if encoding == "utf-8" and not valid_utf8:
         raise NotCanonical("#FORMAT UTF8 and bytes that are no UTF-8")
     encoding = "utf-8" if encoding == "utf-8?" and valid_utf8 else "cp437" if encoding == "utf-8?" else encoding
+    if encoding == "utf-8" and any(odd in data for odd in _ODD_UTF8):
+        raise NotCanonical("Unicode line ends")
     first_lines = head.decode(encoding, errors="replace").splitlines()[:20]
     if not any(text.lstrip().startswith("#") for text in first_lines):
         raise NotCanonical("no # line at the start")
@@ -465,8 +491,9 @@ def _read(data: bytes, name: str, display: str) -> _Table:
                 object_ids[objects] = len(object_lists)
                 object_lists.append(objects)
             a_i, o_i = account_ids[account], object_ids[objects]
-            o, good = _amounts(np.frombuffer(amount.encode("utf-8", "replace") + b"\0", dtype=np.uint8),
-                               np.array([0]), np.array([len(amount.encode("utf-8", "replace"))]))
+            raw = amount.encode("utf-8", "replace")
+            o, good = _amounts(np.frombuffer(b"\0" * 16 + raw + b"\0" * 16, dtype=np.uint8), np.array([16]),
+                               np.array([16 + len(raw)]))
             good &= amount.isascii()
             d = int(when) if len(when) == 8 and when.isascii() and when.isdigit() else -1 if when == "" else -2
             rows.append((n, a_i, o_i, int(o[0]), bool(good[0]), d))
@@ -534,8 +561,13 @@ def _read(data: bytes, name: str, display: str) -> _Table:
     dims = sorted({d for codes in rolled.values() for d in codes})
     columns = reader.columns(dims)
     header = [PERIOD.name, ACCOUNT.name, *(title for title, _d in columns), AMOUNT.name]
-    months, month_index = np.unique(date[keep] // 100, return_inverse=True)
-    tokens = [month_index.ravel(), account_index[keep]]
+    month = date[keep] // 100
+    low = int(month.min(initial=0))
+    seen = np.flatnonzero(np.bincount(month - low)) if len(month) else np.zeros(0, dtype=np.int64)
+    place = np.zeros(int(seen.max(initial=0)) + 1, dtype=np.int64)
+    place[seen] = np.arange(len(seen))
+    months, month_index = seen + low, place[month - low]
+    tokens = [month_index, account_index[keep]]
     values = [[f"{m:06d}" for m in months.tolist()], account_texts]
     for _title, d in columns:
         codes = sorted({codes.get(d, "") for codes in rolled.values()})
