@@ -199,8 +199,8 @@ def ensure(kind: str, rows: int, folder: Path) -> Path:
 # measuring (this process stays small: standard library only)
 
 
-def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, int, str]:
-    """(wall s, peak RSS MiB, exit code, stderr) of one child process."""
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, int, str, float]:
+    """(wall s, peak RSS MiB, exit code, stderr, CPU s) of one child process."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -210,7 +210,7 @@ def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, 
     stderr = proc.stderr.read().decode(errors="replace")
     proc.stdout.close()
     proc.stderr.close()
-    return wall, usage.ru_maxrss / 1024, proc.returncode, stderr
+    return wall, usage.ru_maxrss / 1024, proc.returncode, stderr, usage.ru_utime + usage.ru_stime
 
 
 def reconcile_command() -> list[str]:
@@ -238,23 +238,25 @@ def contenders(form: str, rows: int, cache: Path, scratch: Path) -> dict[str, li
             "pandas.read_csv (same rows)": [sys.executable, "-c", PANDAS_CSV_CODE, str(csv)], "_book": [str(frame)]}
 
 
-def bench(form: str, rows: int, repeat: int, cache: Path) -> dict[str, tuple[float, float]]:
-    results: dict[str, tuple[float, float]] = {}
+def bench(form: str, rows: int, repeat: int, cache: Path) -> dict[str, tuple[float, float, float]]:
+    """name -> (median wall s, max peak RSS MiB, median CPU s)."""
+    results: dict[str, tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory(prefix="reconcile-forms-") as tmp:
         scratch = Path(tmp)
         commands = contenders(form, rows, cache, scratch)
         book = Path(commands.pop("_book")[0])
         for name, command in commands.items():
-            walls, peaks = [], []
+            walls, peaks, cpus = [], [], []
             for attempt in range(repeat + 1):  # the first run untimed: bytecode written, files in the page cache
                 shutil.copyfile(book, scratch / "book.xlsx")
-                wall, peak, code, stderr = measure(command)
+                wall, peak, code, stderr, cpu = measure(command)
                 if code != 0:
                     raise SystemExit(f"{name} failed ({code}):\n{stderr}")
                 if attempt:
                     walls.append(wall)
                     peaks.append(peak)
-            results[name] = (statistics.median(walls), max(peaks))
+                    cpus.append(cpu)
+            results[name] = (statistics.median(walls), max(peaks), statistics.median(cpus))
     return results
 
 
@@ -270,8 +272,9 @@ def main(argv: list[str] | None = None) -> None:
             results = bench(form, rows, args.repeat, args.cache)
             reference = results.get("fastexcel read") or results.get("pandas.read_csv (same rows)")
             print(f"{form}, {rows:,} rows (median of {args.repeat})")
-            for name, (wall, peak) in results.items():
-                print(f"  {name:<30} {wall:7.2f} s {peak:7.0f} MiB   ÷ reference {wall / reference[0]:.2f}")
+            for name, (wall, peak, cpu) in results.items():
+                print(f"  {name:<30} {wall:7.2f} s {peak:7.0f} MiB {cpu:7.2f} s CPU   ÷ reference: wall "
+                      f"{wall / reference[0]:.2f}, CPU {cpu / reference[2]:.2f}")
             sys.stdout.flush()
 
 
