@@ -355,14 +355,17 @@ def read_ledger_sheet(source: Source, name: str, year: int | None, wanted: set[s
 def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None = None,
                         progress: Report | None = None) -> Ledger:
     """The ledger of a columnar table (``read.table``: a worksheet, a CSV or
-    Parquet export, a ``GridTable``): the header from the first rows, then
-    only the ledger's columns, every rule applied once per distinct value;
-    the first bad cell (in sheet or line order) is the one reported."""
+    Parquet export, an SIE export's #TRANS, a ``GridTable``): the header from
+    the first rows, then only the ledger's columns, every rule applied once per
+    distinct value; the first bad cell (in sheet or line order) is the one reported."""
+    head_grid = getattr(part, "head_grid", None)  # a part with its own positions (an SIE file's lines)
     if isinstance(part, GridTable):
         grid = part.grid  # the whole grid: a CSV file's lines are all checked for their fields
+    elif head_grid:
+        grid = head_grid(HEADER_SEARCH_ROWS)
     else:
         grid = Grid(part.sheet, part.file, part.head(HEADER_SEARCH_ROWS), is_csv=getattr(part, "is_csv", False),
-                    notes=list(getattr(part, "notes", ())))  # a table's findings of reading its file (an SIE export's)
+                    notes=list(getattr(part, "notes", ())))  # a table's findings of reading its file
     try:
         layout = _layout(grid, year, wanted)
     except InputError:

@@ -125,16 +125,21 @@ def read_sie_grid(path: Path, display: str, *, balance_accounts: bool = False) -
     return _Reader(sie, path.name, display, balance_accounts).grid(len(lines))
 
 
-def _parse(lines: list[str], display: str) -> _Sie:
+def _parse(lines: list[str], display: str, numbered: list[tuple[int, str]] | None = None) -> _Sie:
+    """What the file says; ``numbered``: only these (line number, line) instead of every line of ``lines``."""
     sie = _Sie()
     cache: dict[str, Objects] = {}
     ver_line = 0  # the line of the #VER whose { … } is being read (0: none)
     ver_name = ver_date = ""
     opened = False  # its { seen
-    last = next((n for n in range(len(lines), 0, -1) if lines[n - 1].strip()), 0)
+    if numbered is None:
+        numbered = list(enumerate(lines, start=1))
+        last = next((n for n in range(len(lines), 0, -1) if lines[n - 1].strip()), 0)
+    else:
+        last = next((n for n, line in reversed(numbered) if line.strip()), 0)
     number = 0
     try:
-        for number, raw in enumerate(lines, start=1):
+        for number, raw in numbered:
             line = raw.strip()
             if not line:
                 continue
@@ -323,10 +328,12 @@ class _Reader:
             return kind[0] in ("I", "K")
         return account[:1] in "345678" and account[:1] != ""
 
-    def note_accounts(self, items: list[tuple[int, str, str]]) -> None:
+    def note_accounts(self, items: list[tuple[int, str, str]], read_total: Decimal | None = None) -> None:
         """Findings for the rows (line, account, amount) of accounts read
         otherwise than their type says: an unknown #KTYP (read by BAS class),
-        a class 3–8 account typed as a balance account, and 8999 Årets resultat."""
+        a class 3–8 account typed as a balance account, and 8999 Årets resultat.
+        ``read_total``: the result accounts' money (Σ |amount|) when ``items``
+        holds only the rows of the accounts named here."""
         types = self.sie.types
         unknown = {a for a, (kind, _n) in types.items() if kind not in ACCOUNT_TYPES}
         typed_balance = {a for a, (kind, _n) in types.items()
@@ -348,8 +355,9 @@ class _Reader:
         if typed_balance:
             # much money left out this way is probably a wrong #KTYP (a cost account typed T): a warning
             dropped = sum((abs(_amount(v, n, self.display)) for a in typed_balance for n, v in found[a]), Decimal(0))
-            read = sum((abs(_amount(v, n, self.display)) for n, a, v in items
-                        if self.is_result(a) and a != CLOSING_ACCOUNT), Decimal(0))
+            read = read_total if read_total is not None else \
+                sum((abs(_amount(v, n, self.display)) for n, a, v in items
+                     if self.is_result(a) and a != CLOSING_ACCOUNT), Decimal(0))
             much = dropped * 100 >= BALANCE_TYPED_FLOOR and dropped >= BALANCE_TYPED_SHARE * (dropped + read)
             text = ("konton i klass 3–8 som filen anger som balanskonton (#KTYP T eller S) lästes inte som utfall: "
                     f"{_list(typed_balance)} ({_rows(sum(len(found[a]) for a in typed_balance))}")
@@ -395,10 +403,15 @@ class _Reader:
         against the year's #PSALDO."""
         first, last = self.sie.year0 or ("", "99999999")
         year = [r for r in rows if first <= dates[r[0]] <= last]
+        found = self.trans_reference()
+        if found is not None:
+            self.compare("#TRANS", year, *found)
+
+    def trans_reference(self) -> tuple[dict[str, tuple[Decimal, int]], str] | None:
+        """What the year's #TRANS are compared with: #RES, or else the year's #PSALDO (per account: amount, line)."""
         results = self.results()
         if results:
-            self.compare("#TRANS", year, results, "#RES")
-            return
+            return results, "#RES"
         balances = [(n, y, p, a, o, _amount(v, n, self.display)) for n, y, p, a, o, v in self.sie.balances
                     if y == "0" and self.is_result(a) and a != CLOSING_ACCOUNT]
         if balances:
@@ -406,7 +419,8 @@ class _Reader:
             for n, _p, account, _o, amount in read_balances(balances, None).rows:
                 kr, line = reference.get(account, (Decimal(0), n))
                 reference[account] = (kr + amount, min(line, n))
-            self.compare("#TRANS", year, reference, "#PSALDO")
+            return reference, "#PSALDO"
+        return None
 
     def compare(self, what: str, rows: list[Row], reference: dict[str, tuple[Decimal, int]], against: str) -> None:
         """A warning when the rows read, summed per account, are not the
@@ -416,6 +430,11 @@ class _Reader:
         for n, _p, account, _o, amount in rows:
             read[account] += amount
             lines.setdefault(account, n)
+        self.compare_sums(what, read, lines, reference, against)
+
+    def compare_sums(self, what: str, read: dict[str, Decimal], lines: dict[str, int],
+                     reference: dict[str, tuple[Decimal, int]], against: str) -> None:
+        """``compare`` of the sums per account (``read``) and each account's first line."""
         zero = (Decimal(0), 0)
         differ = sorted(a for a in read.keys() | reference.keys() if read.get(a, 0) != reference.get(a, zero)[0])
         if not differ:

@@ -92,8 +92,13 @@ class Source:
 
     def worksheet(self, name: str) -> WorksheetPart | None:
         """Sheet ``name``'s worksheet part, for the streaming reader (None for a
-        CSV file, or when the relationships do not lead to it)."""
+        CSV file, or when the relationships do not lead to it); for an SIE
+        file its #TRANS as columns (``sie_scan``)."""
         if self.is_csv:
+            if self.path.suffix.lower() in SIE_SUFFIXES:
+                from .sie_scan import SieColumns
+
+                return SieColumns(self.path, self.display)
             return None
         real = self.find(name)
         if real is None:
@@ -107,8 +112,9 @@ class Source:
     def table(self, name: str):
         """Sheet ``name`` (or the export file) as a columnar table (``read.table``)
         for the ledger's rules: a worksheet part for the streaming reader, a CSV
-        file parsed by pyarrow, a Parquet file; None when there is none (an SIE
-        export, a sheet the relationships do not lead to: read ``grid``).
+        file parsed by pyarrow, a Parquet file, an SIE 4 file's #TRANS; None when
+        there is none (an SIE file read for investment projects, a sheet the
+        relationships do not lead to: read ``grid``).
         ``NotCanonical`` when the file is written in a way the table's reader
         does not take: read ``grid``."""
         if not self.is_csv:
@@ -125,6 +131,10 @@ class Source:
             from .parquet import ParquetTable
 
             return ParquetTable.open(self.path, self.display)
+        if suffix in SIE_SUFFIXES and not self.balance_accounts:
+            # #TRANS as columns (sie_scan); with investment projects the line reader also reads
+            # the balance accounts' rows
+            return self.worksheet(name)
         return None
 
     def grid(self, name: str) -> Grid:

@@ -536,10 +536,19 @@ class SheetReader:
         lost = which[stop[which] < 0]
         general = ~closed & ~empty & ~direct
         general[lost] = True
+        provisional = None
         if general.any():  # a formula before the value, an inline string, white space between tags
             which = np.flatnonzero(general)
+            # an inline string in a column that is not kept: only whether it has content matters (and, in a
+            # row with nothing certain, its value: found below); <is><t… has
+            unwanted = ~self.wanted[np.minimum(col[which], limits.MAX_COLS)] & \
+                ((words[after[which]] & _MASKS[6]) == _IS_T)
+            if unwanted.any():
+                provisional = which[unwanted]
+                start[provisional], stop[provisional] = after[provisional] + 4, after[provisional] + 5
+                which = which[~unwanted]
             bound = np.append(cells[1:], n)[which]
-            start[which], stop[which] = _values_between(block, after[which], bound)
+            start[which], stop[which] = _value_spans(block, a, words, n, after[which], bound)
         content = stop > start
         if not content.any():
             return out
@@ -566,6 +575,11 @@ class SheetReader:
             inside = certain[(certain >= lo) & (certain < lo + len(mark))]
             mark[inside - lo] = True
             others = others[~mark[row[others] - lo]]
+        if len(others) and provisional is not None:
+            late = others[np.isin(others, provisional)]
+            if len(late):
+                bound = np.append(cells[1:], n)[late]
+                start[late], stop[late] = _value_spans(block, a, words, n, after[late], bound)
         if len(others):
             out.parts[OTHER] = self._keep(OTHER, block, a, words, row[others], attrs.kinds(others, self.styles),
                                           start[others], stop[others])
@@ -844,6 +858,98 @@ def _start_tag(block: bytes, tag: bytes, begin: int, end: int) -> int:
     while at >= 0 and block[at + len(tag) : at + len(tag) + 1] not in (b">", b"/", b" ", b"\t", b"\r", b"\n"):
         at = block.find(tag, at + 1, end)
     return at
+
+
+def _tags_after_lt(a: np.ndarray, lt: np.ndarray, name: bytes, closing: bool = False) -> np.ndarray:
+    """The offsets in ``lt`` (each a '<') where the tag ``name`` starts (``<name>``,
+    ``<name …``, ``<name/>``), or with ``closing`` where ``</name>`` is written."""
+    hit = np.ones(len(lt), dtype=bool)
+    lead = b"/" + name if closing else name
+    for i, ch in enumerate(lead, start=1):
+        hit &= a[lt + i] == ch
+    after = a[lt + len(lead) + 1]
+    if closing:
+        hit &= after == _GT
+    else:
+        hit &= (after == _GT) | (after == _SLASH) | (after == _SPACE) | (after == 9) | (after == 10) | (after == 13)
+    return lt[hit]
+
+
+def _first_at(tags: np.ndarray, begin: np.ndarray) -> np.ndarray:
+    """The first of the sorted offsets ``tags`` at or after each of ``begin`` (a huge number when none)."""
+    k = np.searchsorted(tags, begin)
+    return np.append(tags, np.iinfo(np.int64).max // 2)[k]
+
+
+_IS_T = np.uint64(int.from_bytes(b"<is><t", "little"))
+_IS_T_PLAIN = np.uint64(int.from_bytes(b"<is><t>", "little"))
+_PRESERVE_T = [np.uint64(int.from_bytes(b'<t xml:space="preserve">'[i : i + 8], "little")) for i in (0, 8, 16)]
+_T_IS_END = np.uint64(int.from_bytes(b"</t></is", "little"))
+
+
+def _value_spans(block: bytes, a: np.ndarray, words: np.ndarray, n: int, begin: np.ndarray,
+                 end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_values_between`` for many cells at once.  An inline string written
+    as the streaming writers write it (``<is><t>…</t></is>``, ``<t
+    xml:space="preserve">``, a short text) is found right after the tag; a
+    ``<v>`` after a formula (``<f>…</f><v>…</v>``) or any other ``<is>…</is>``
+    with numpy over the tags of the block; any other form (``<v/>``, ``<is/>``,
+    a tag with attributes, no end) is looked at one by one."""
+    start = np.full(len(begin), -1, dtype=np.int64)
+    stop = np.full(len(begin), -1, dtype=np.int64)
+    head = words[begin]
+    plain = (head & _MASK7) == _IS_T_PLAIN
+    preserve = ((head & _MASKS[4]) == (_IS_T_PLAIN & _MASKS[4])) & (words[begin + 4] == _PRESERVE_T[0]) & \
+        (words[begin + 12] == _PRESERVE_T[1]) & (words[begin + 20] == _PRESERVE_T[2])
+    simple = np.flatnonzero(plain | preserve)
+    if len(simple):
+        text = begin[simple] + np.where(plain[simple], 7, 28)
+        close = _next_lt(a, text, MAX_VALUE)
+        fine = (close >= 0) & (words[np.maximum(close, 0)] == _T_IS_END) & (a[np.maximum(close, 0) + 8] == _GT) \
+            & (close + 4 <= end[simple])
+        done = simple[fine]
+        start[done], stop[done] = begin[done] + 4, close[fine] + 4
+        if len(done) == len(begin):
+            return start, stop
+        rest = np.ones(len(begin), dtype=bool)
+        rest[done] = False
+        which = np.flatnonzero(rest)
+        start[which], stop[which] = _value_spans_by_tags(block, a, n, begin[which], end[which])
+        return start, stop
+    return _value_spans_by_tags(block, a, n, begin, end)
+
+
+def _value_spans_by_tags(block: bytes, a: np.ndarray, n: int, begin: np.ndarray,
+                         end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_values_between`` with numpy over the '<' of the block (see ``_value_spans``)."""
+    lt = np.flatnonzero(a[:n] == _LT)
+    start = np.full(len(begin), -1, dtype=np.int64)
+    stop = np.full(len(begin), -1, dtype=np.int64)
+    v_at = _first_at(_tags_after_lt(a, lt, b"v"), begin)
+    has_v = v_at + 2 <= end
+    is_at = _first_at(_tags_after_lt(a, lt, b"is"), begin)
+    has_is = ~has_v & (is_at + 3 <= end)
+    odd = np.zeros(len(begin), dtype=bool)
+    which = np.flatnonzero(has_v)
+    if len(which):
+        at = v_at[which]
+        plain = a[at + 2] == _GT
+        close = _first_at(lt, at + 3)
+        fine = plain & (close <= end[which])
+        start[which[fine]], stop[which[fine]] = at[fine] + 3, close[fine]
+        odd[which[~fine]] = True
+    which = np.flatnonzero(has_is)
+    if len(which):
+        at = is_at[which]
+        plain = a[at + 3] == _GT
+        close = _first_at(_tags_after_lt(a, lt, b"is", closing=True), at + 4)
+        fine = plain & (close <= end[which])
+        start[which[fine]], stop[which[fine]] = at[fine] + 4, close[fine]
+        odd[which[~fine]] = True
+    which = np.flatnonzero(odd)
+    if len(which):
+        start[which], stop[which] = _values_between(block, begin[which], end[which])
+    return start, stop
 
 
 def _values_between(block: bytes, begin: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
