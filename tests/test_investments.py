@@ -158,6 +158,29 @@ def test_no_sheet_investeringar_without_projects(tmp_path):
     assert "Investeringar" not in book.sheetnames
 
 
+def test_projects_removed_after_a_run_the_sheet_keeps_no_figures_and_says_why(tmp_path):
+    """The economist deletes the last investment line: our earlier Investeringar is
+    emptied, saying why, never left with last month's figures."""
+    import openpyxl
+
+    from toolkit.job import Job
+
+    written(tmp_path)
+    path = tmp_path / "T.xlsx"
+    book = openpyxl.load_workbook(path)  # stands in for the economist's Excel
+    budget = book["Budget"]
+    for row in range(budget.max_row, 1, -1):
+        if budget.cell(row, 3).value == "Investering":
+            budget.delete_rows(row)
+    book.save(path)
+    Job(path, backup=None).run()
+    rows = [r for r in openpyxl.load_workbook(path)["Investeringar"].iter_rows(values_only=True)
+            if any(v is not None for v in r)]
+    assert rows == [("T — Investeringar jan–aug 2025",),
+                    ("Bladet uppdateras inte längre: bladet Budget har inga rader med Typ Investering, så projekten "
+                     "som stod här har tagits bort. Ta bort bladet om det inte behövs.",)]
+
+
 # -- SIE: the balance accounts' #TRANS, for the projects only ---------------------------------------------------------
 
 SIE = """#FLAGGA 0

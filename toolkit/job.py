@@ -117,14 +117,25 @@ def reconcile_inputs(inputs: Inputs) -> Report:
     report = reconcile(list(inputs.lines), list(inputs.keys), inputs.ledger, inputs.settings,
                        budget_file=inputs.budget_file, findings=list(inputs.findings), notes=inputs.notes,
                        changes=inputs.changes, last_year=inputs.last_year)
-    if inputs.transactions_before and report.transactions is None and report.transactions_note is None:
-        # Transaktioner switched off: the sheet an earlier run wrote is emptied, never left stale
-        from dataclasses import replace
-
-        from .engine.transactions import SWITCHED_OFF
-
-        report = replace(report, transactions_note=SWITCHED_OFF)
+    report = _emptied(report, inputs.optional_before)
     return recorded(carry(report, inputs.explanations), inputs.history, clock.today())
+
+
+def _emptied(report: Report, before: frozenset[str]) -> Report:
+    """A sheet written only when wanted (Transaktioner, Investeringar) that an
+    earlier run wrote and this one does not want is emptied, saying why —
+    never left standing with last month's figures."""
+    from dataclasses import replace
+
+    from .contract.written import INVESTMENTS_SHEET, TRANSACTIONS_SHEET
+    from .engine.investments import NO_PROJECTS
+    from .engine.transactions import SWITCHED_OFF
+
+    if TRANSACTIONS_SHEET in before and report.transactions is None and report.transactions_note is None:
+        report = replace(report, transactions_note=SWITCHED_OFF)
+    if INVESTMENTS_SHEET in before and not report.investments:
+        report = replace(report, investments_note=NO_PROJECTS)
+    return report
 
 
 def retrying(attempt: Callable[[], T], wait: float, on_wait: Callable[[LockedError], None] | None = None) -> T:

@@ -35,6 +35,10 @@ from ..errors import InputError
 from .mapping import UNBUDGETED, assign
 from .model import COST, INVESTMENT, BudgetLine, Ledger
 
+#: Investeringar as a refresh leaves it when an earlier run wrote it and the Budget sheet has no project now
+NO_PROJECTS = ("Bladet uppdateras inte längre: bladet Budget har inga rader med Typ Investering, så "
+               "projekten som stod här har tagits bort. Ta bort bladet om det inte behövs.")
+
 
 @dataclass(frozen=True)
 class Project:

@@ -196,6 +196,7 @@ class Report:
     last_year: LastYear | None = None  # last year's utfall (engine/last_year): the Fjolår column; None: none
     history: tuple[ForecastRecord, ...] = ()  # Prognoshistorik: every month recorded, this run's too (engine/history)
     investments: tuple = ()  # engine.investments.Project: Typ Investering, apart from the operating result
+    investments_note: str | None = None  # Investeringar without projects (an earlier run wrote it): why
 
     @property
     def has_changes(self) -> bool:

@@ -58,7 +58,8 @@ class Inputs:
     strict_setting: str | None = None  # where Strikt = ja was read (None when it was not)
     output_before: Snapshot | Absent | None = None  # the output (``output=``) as the run began
     changes: tuple[BudgetChange, ...] = ()  # the Budgetändringar sheet's rows (none without the sheet)
-    transactions_before: bool = False  # the workbook holds a Transaktioner sheet an earlier run wrote
+    #: the sheets written only when wanted (Transaktioner, Investeringar) that an earlier run wrote
+    optional_before: frozenset[str] = frozenset()
     last_year: Ledger | None = None  # last year's ledger of its own (--fjolar, Fjolårsfil); None: the ledger's rows
     history: tuple[ForecastRecord, ...] | None = None  # Prognoshistorik's records as earlier runs left them
 
@@ -125,16 +126,17 @@ def read_inputs(path: str | os.PathLike, *, budget: str | os.PathLike | None = N
 
     carried = _previous(read_notes, snapshot, path, output, output_before) if notes else None
     explained = _previous(read_explanations, snapshot, path, output, output_before) if notes else None
-    from ..contract.written import TRANSACTIONS_SHEET
+    from ..contract.written import INVESTMENTS_SHEET, TRANSACTIONS_SHEET
     from .history import read_history
-    from .previous import has_our_sheet
+    from .previous import our_sheets
 
-    listed_before = bool(_previous(lambda source, display: has_our_sheet(source, TRANSACTIONS_SHEET, display),
-                                   snapshot, path, output, output_before))
+    optional = (TRANSACTIONS_SHEET, INVESTMENTS_SHEET)
+    before = _previous(lambda source, display: our_sheets(source, optional, display), snapshot, path, output,
+                       output_before)
     history = _previous(read_history, snapshot, path, output, output_before) if notes else None
     return dataclasses.replace(inputs, notes=carried, explanations=explained, snapshot=snapshot,
                                strict_setting=strict_setting, output_before=output_before,
-                               transactions_before=listed_before, history=history)
+                               optional_before=before or frozenset(), history=history)
 
 
 def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Source | Sheets], *,

@@ -248,9 +248,9 @@ def previous_sheet(source, name: str, display: str | None = None):
         return None
 
 
-def has_our_sheet(source, name: str, display: str | None = None) -> bool:
-    """Does the workbook (its snapshot, or a path) hold a sheet ``name`` written
-    by an earlier run?  Reads only the workbook part, not the sheet."""
+def our_sheets(source, names, display: str | None = None) -> frozenset[str]:
+    """Which of the sheets ``names`` does the workbook (its snapshot, or a path)
+    hold as written by an earlier run?  Reads only the workbook part."""
     import os
     from pathlib import Path
 
@@ -266,10 +266,9 @@ def has_our_sheet(source, name: str, display: str | None = None) -> bool:
         try:
             data = path.read_bytes()
         except OSError:
-            return False
+            return frozenset()
     try:
         book = open_package(data, display).workbook
     except WorkbookError:
-        return False
-    sheet = book.find_sheet(name)
-    return sheet is not None and book.is_ours(sheet)
+        return frozenset()
+    return frozenset(name for name in names if (sheet := book.find_sheet(name)) is not None and book.is_ours(sheet))

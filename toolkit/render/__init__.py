@@ -34,7 +34,8 @@ REGISTRY: tuple[Sheet, ...] = (
     Sheet(TIEOUT_SHEET, tieout.write_tieout),
     Sheet(MONTHLY_SHEET, monthly.write_monthly, lambda report: bool(report.monthly)),
     Sheet(HISTORY_SHEET, history.write_history),
-    Sheet(INVESTMENTS_SHEET, investments.write_investments, lambda report: bool(report.investments)),
+    Sheet(INVESTMENTS_SHEET, investments.write_investments,
+          lambda report: bool(report.investments) or report.investments_note is not None),
     Sheet(TRANSACTIONS_SHEET, transactions.write_transactions,
           lambda report: report.transactions is not None or report.transactions_note is not None),
 )

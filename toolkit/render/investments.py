@@ -27,6 +27,10 @@ FIRST_ROW = 3  # the headings
 def write_investments(sheet, report: Report, fmt) -> None:
     unit = report.show_in
     sheet.write_string(0, 0, title(report, INVESTMENTS_SHEET), fmt.get(bold=True, size=14))
+    if not report.investments:  # no projects now: say why, where the projects stood
+        sheet.write_string(1, 0, report.investments_note or "", fmt.get(italic=True, color="#C00000"))
+        sheet.set_column(0, 0, 12)
+        return
     write_unit_note(sheet, report, fmt, f"Belopp i {unit} · investeringarna ingår inte i driftens resultat · "
                                         "avvikelse +: prognosen är lägre än total budget")
     head = fmt.get(bold=True, bottom=1, wrap=True, valign="bottom")
