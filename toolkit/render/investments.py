@@ -80,7 +80,7 @@ def write_investments(sheet, report: Report, fmt) -> None:
                             shown(value))
     sheet.write_blank(row, 9, None, bold)
     sheet.set_column(0, 0, fit_width([HEADINGS[0], *(p.label for p in projects)], minimum=24))
-    sheet.set_column(1, 8, 13)
+    sheet.set_column(1, 8, 14)  # "Avvikelse total" clear of Kommentar
     sheet.set_column(9, 9, fit_width([p.comment for p in projects], minimum=30))
     sheet.freeze_panes(FIRST_ROW + 1, 1)
     page_setup(sheet, report.unit, f"{report.period_label} {report.year}" if report.period else str(report.year),
