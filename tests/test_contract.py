@@ -209,7 +209,7 @@ def test_readme_ledger_table_is_the_contracts_and_its_names_are_read():
     check_names_table(LEDGER_SHEET, text, groups={"dimension columns": dims})
     for name in words(text):  # Period, Belopp, Jan … Dec, Januari …
         assert column_named(name) or month_of(name), f"the README's {name!r} is no ledger column or month"
-    ledger_exports = section("Ledger exports: CSV, SIE, several files")
+    ledger_exports = section("Ledger exports: CSV, SIE, Parquet, several files")
     sheet_names = re.search(r"its sheet (`[^`]+`) \((?:or )?(`[^`]+`)\)", ledger_exports)
     assert sheet_names, "the README no longer names the ledger sheet"
     assert [t.strip("`") for t in sheet_names.groups()] == [LEDGER_SHEET.name, *LEDGER_SHEET.aliases]
