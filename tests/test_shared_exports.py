@@ -181,3 +181,32 @@ def test_a_cached_ledger_is_a_copy_of_its_own_and_a_changed_file_is_read_again(t
         assert shared.recall(source, sheet, 2025, {"ansvar"}) is None
     finally:
         shared.clear()
+
+
+def test_workers_that_are_not_forked_get_the_ledgers_pickled_once(tmp_path, monkeypatch, reads):
+    """Where fork is not to be had (macOS, Windows), the pool's initializer hands each worker the ledgers."""
+    import multiprocessing
+    import pickle
+
+    fm = regional_folder(tmp_path)
+    paths = folder.workbooks_in(fm)
+    try:
+        assert read_shared(paths, None) == 1
+        assert reads() == [str(fm / "region.csv")]
+        monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+        context = folder._context()
+        assert context["initializer"] is shared.install and "mp_context" not in context
+        handed = pickle.loads(pickle.dumps(context["initargs"]))  # as a spawned worker receives them
+        key, = shared.held()
+        source = Source(fm / "region.csv", str(fm / "region.csv"))
+        before = shared.recall(source, key[4], key[5], set(key[6]))
+        shared.clear()
+        shared.install(*handed)
+        after = shared.recall(source, key[4], key[5], set(key[6]))
+        assert reads() == []
+        assert after is not None and before is not None and after.dimensions == before.dimensions
+        assert all(np.array_equal(getattr(after, a), getattr(before, a)) for a in ("period", "amount", "row", "col"))
+        assert after.where(3) == before.where(3) == "rad 5 (Belopp)"
+        assert not after.amount.flags.writeable
+    finally:
+        shared.clear()

@@ -160,7 +160,7 @@ def _refresh_all(paths: list[Path], options: Options, workers: int | None) -> It
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, **_context()) as pool:
         futures = [pool.submit(refresh, path, options) for path in paths]
         try:
             for path, future in zip(paths, futures):
@@ -182,7 +182,7 @@ def _isolated(path: Path, options: Options) -> Outcome:
     from concurrent.futures.process import BrokenProcessPool
 
     start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=1, **_context()) as pool:
         try:
             return pool.submit(refresh, path, options).result()
         except BrokenProcessPool:
@@ -193,16 +193,19 @@ def _isolated(path: Path, options: Options) -> Outcome:
                                                     "seconds": seconds}, seconds)
 
 
-def _context():
-    """The workers' start method: forked when exports were read for them
-    (``read.shared``'s cache is then theirs without a copy), else the platform's own."""
+def _context() -> dict:
+    """How the workers start: forked when exports were read for them (``read.shared``'s
+    cache is then theirs without a copy); where fork is not to be had, each worker is
+    handed the ledgers pickled, once (not once per workbook)."""
     import multiprocessing
 
     from .read import shared
 
-    if shared.cached() and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return None
+    if not shared.cached():
+        return {}
+    if "fork" in multiprocessing.get_all_start_methods():
+        return {"mp_context": multiprocessing.get_context("fork")}
+    return {"initializer": shared.install, "initargs": (shared.held(),)}
 
 
 def summary_line(folder: Path, outcomes: list[Outcome]) -> str:

@@ -69,6 +69,17 @@ def recall(source: Source, sheet: str, year: int | None, wanted: set[str] | None
                                codes={name: Codes(codes.index, list(codes.texts)) for name, codes in found.codes.items()})
 
 
+def held() -> dict[Key, Ledger]:
+    """The ledgers held (not the errors), to hand to workers that are not forked (``install``)."""
+    return {k: v for k, v in _CACHE.items() if isinstance(v, Ledger)}
+
+
+def install(ledgers: dict[Key, Ledger]) -> None:
+    """A worker's cache, from ``held`` in the parent (pickled: a worker started by spawn or forkserver)."""
+    for key_, ledger in ledgers.items():
+        remember(key_, ledger)
+
+
 def clear() -> None:
     _CACHE.clear()
 
