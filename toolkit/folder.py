@@ -141,6 +141,17 @@ def refresh_all(paths: list[Path], options: Options, workers: int | None = None)
     """The outcomes of ``paths`` in their order, each as soon as it and those
     before it are done; in parallel over ``workers`` processes (default: one
     per core)."""
+    from .read import shared
+    from .shared_exports import read_shared
+
+    try:
+        read_shared(paths, options.period)  # an export many workbooks name: read once, here
+        yield from _refresh_all(paths, options, workers)
+    finally:
+        shared.clear()
+
+
+def _refresh_all(paths: list[Path], options: Options, workers: int | None) -> Iterator[Outcome]:
     workers = min(len(paths), workers or os.cpu_count() or 1)
     if workers <= 1:
         for path in paths:
@@ -149,7 +160,7 @@ def refresh_all(paths: list[Path], options: Options, workers: int | None = None)
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, **_context()) as pool:
         futures = [pool.submit(refresh, path, options) for path in paths]
         try:
             for path, future in zip(paths, futures):
@@ -171,7 +182,7 @@ def _isolated(path: Path, options: Options) -> Outcome:
     from concurrent.futures.process import BrokenProcessPool
 
     start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with ProcessPoolExecutor(max_workers=1, **_context()) as pool:
         try:
             return pool.submit(refresh, path, options).result()
         except BrokenProcessPool:
@@ -180,6 +191,21 @@ def _isolated(path: Path, options: Options) -> Outcome:
             seconds = round(time.perf_counter() - start, 3)
             return Outcome(path, "error", message, {"path": str(path), "status": "error", "message": message,
                                                     "seconds": seconds}, seconds)
+
+
+def _context() -> dict:
+    """How the workers start: forked when exports were read for them (``read.shared``'s
+    cache is then theirs without a copy); where fork is not to be had, each worker is
+    handed the ledgers pickled, once (not once per workbook)."""
+    import multiprocessing
+
+    from .read import shared
+
+    if not shared.cached():
+        return {}
+    if "fork" in multiprocessing.get_all_start_methods():
+        return {"mp_context": multiprocessing.get_context("fork")}
+    return {"initializer": shared.install, "initargs": (shared.held(),)}
 
 
 def summary_line(folder: Path, outcomes: list[Outcome]) -> str:

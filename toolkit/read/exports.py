@@ -23,6 +23,7 @@ from ..findings import Finding
 from ..money import format_kr
 from ..progress import Report
 from .ledger import read_ledger_sheet
+from .shared import recall
 from .workbook import Source
 
 _GLOB = set("*?[")
@@ -54,9 +55,17 @@ def sheet_of(source: Source) -> str:
     return LEDGER_SHEET.name if source.is_csv or not source.find(english) else english
 
 
+def read_export(source: Source, year: int | None, wanted: set[str] | None = None,
+                progress: Report | None = None) -> Ledger:
+    """The ledger of one source: read earlier for several workbooks of a folder
+    run (``read.shared``), else read now."""
+    sheet = sheet_of(source)
+    return recall(source, sheet, year, wanted) or read_ledger_sheet(source, sheet, year, wanted, progress)
+
+
 def read_ledgers(sources: list[Source], year: int | None, wanted: set[str] | None = None,
                  progress: Report | None = None) -> Ledger:
-    ledgers = [read_ledger_sheet(source, sheet_of(source), year, wanted, progress) for source in sources]
+    ledgers = [read_export(source, year, wanted, progress) for source in sources]
     if len(ledgers) == 1:
         return ledgers[0]
     names = [source.path.name for source in sources]

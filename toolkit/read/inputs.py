@@ -148,14 +148,13 @@ def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Sour
     ``workbook`` that has a Periodisering sheet.  ``findings`` (of reading
     the settings) come first in the record's. ``last_year``: last year's
     ledger (read like the ledger, a bare month dated År − 1)."""
-    from .budget import has_investments, mapping_columns, read_budget
+    from .budget import read_budget
     from .exports import read_ledgers
     from .keys import read_keys
 
     budget_grid = budget.grid(BUDGET_SHEET.name)
-    wanted = mapping_columns(budget_grid)
-    if has_investments(budget_grid):  # an SIE file's balance accounts too, for the projects' rows
-        wanted = wanted | {normalise_header(ACCOUNT_KIND)}
+    wanted, balance = ledger_columns(budget_grid)
+    if balance:
         for source in ledgers:
             if isinstance(source, Source):
                 source.balance_accounts = True
@@ -178,6 +177,17 @@ def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Sour
         prior = read_ledgers(list(last_year), year - 1 if year else None, wanted, progress)
     return Inputs(settings, tuple(lines), tuple(keys), ledger, (*findings, *budget_findings), budget_grid.file,
                   changes=tuple(changes), last_year=prior)
+
+
+def ledger_columns(budget_grid: Grid) -> tuple[set[str], bool]:
+    """The ledger's columns the budget on ``budget_grid`` maps by, and whether
+    an SIE file's balance accounts are read too (for investment projects' rows)."""
+    from .budget import has_investments, mapping_columns
+
+    wanted = mapping_columns(budget_grid)
+    if has_investments(budget_grid):
+        return wanted | {normalise_header(ACCOUNT_KIND)}, True
+    return wanted, False
 
 
 def read_changes_sheet(sources: Sequence[Source | Sheets | None], scale: int) -> list[BudgetChange]:
