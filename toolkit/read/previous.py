@@ -221,29 +221,33 @@ def _cell(c, row: int, col: int) -> Cell:
     return Cell(row, col, value)
 
 
+def _package(source, display: str | None) -> tuple[bytes | Snapshot, str] | None:
+    """The workbook's bytes (or the run's snapshot of it) and its name in
+    messages; None when the path cannot be read."""
+    import os
+    from pathlib import Path
+
+    if isinstance(source, Snapshot):
+        return source, display or (source.path.name if source.path else "")
+    path = Path(os.fspath(source))
+    try:
+        return path.read_bytes(), display or path.name
+    except OSError:
+        return None
+
+
 def previous_sheet(source, name: str, display: str | None = None):
     """The sheet ``name`` as an earlier run wrote it and the economist left it
     (``read_previous``), from the run's snapshot of the workbook or from a path;
     None when there is none, the file cannot be read or is not a package (the
     package layer reports what is wrong when it writes)."""
-    import os
-    from pathlib import Path
-
     from ..errors import WorkbookError
-    from ..ooxml.snapshot import Snapshot
 
-    if isinstance(source, Snapshot):
-        data: bytes | Snapshot = source
-        display = display or (source.path.name if source.path else "")
-    else:
-        path = Path(os.fspath(source))
-        display = display or path.name
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
+    opened = _package(source, display)
+    if opened is None:
+        return None
     try:
-        return read_previous(data, display, name)
+        return read_previous(*opened, name)
     except WorkbookError:
         return None
 
@@ -251,24 +255,13 @@ def previous_sheet(source, name: str, display: str | None = None):
 def our_sheets(source, names, display: str | None = None) -> frozenset[str]:
     """Which of the sheets ``names`` does the workbook (its snapshot, or a path)
     hold as written by an earlier run?  Reads only the workbook part."""
-    import os
-    from pathlib import Path
-
     from ..errors import WorkbookError
-    from ..ooxml.snapshot import Snapshot
 
-    if isinstance(source, Snapshot):
-        data: bytes | Snapshot = source
-        display = display or (source.path.name if source.path else "")
-    else:
-        path = Path(os.fspath(source))
-        display = display or path.name
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return frozenset()
+    opened = _package(source, display)
+    if opened is None:
+        return frozenset()
     try:
-        book = open_package(data, display).workbook
+        book = open_package(*opened).workbook
     except WorkbookError:
         return frozenset()
     return frozenset(name for name in names if (sheet := book.find_sheet(name)) is not None and book.is_ours(sheet))
