@@ -160,6 +160,14 @@ def test_random_amounts_and_codes_are_read_alike(tmp_path, amounts, codes):
     assert fast == slow
 
 
+def test_a_column_of_empty_amounts_is_read_alike(tmp_path):
+    """Every Belopp empty: the column's data buffer is empty (found by the random test above)."""
+    path = tmp_path / "empty.csv"
+    path.write_text("Period;Konto;Belopp\n202501;4010;\n202502;4010;\n", encoding="utf-8")
+    fast, slow = both(path)
+    assert fast == slow
+
+
 def test_the_bench_export_is_taken_by_the_columnar_reader(tmp_path):
     """The generated Swedish export (BOM, CRLF, space thousands) is regular: no row-by-row fallback."""
     import sys

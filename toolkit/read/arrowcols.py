@@ -166,6 +166,8 @@ def _swedish_ore(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         return ore, read
     offsets = np.frombuffer(buffers[1], dtype=np.int32)[values.offset:values.offset + n + 1].astype(np.int64)
     data = np.frombuffer(buffers[2], dtype=np.uint8)
+    if len(data) == 0:  # every field empty: nothing to read in bulk
+        return ore, read
     valid = _valid(values)
     pos = np.arange(_WIDTH)
     for start in range(0, n, _CHUNK):
