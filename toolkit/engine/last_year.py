@@ -133,11 +133,11 @@ def select(ledger: Ledger, given: Ledger | None, year: int, period: int, needs_y
         if own.any():
             findings.append(Finding(
                 "fjolar-dubbelt", ledger.source,
-                f"huvudboken har också {_rows(int(own.sum()))} för {prior_year} "
+                f"huvudboken har också {_rows(int(ledger.weights()[own].sum()))} för {prior_year} "
                 f"({format_kr(int(ledger.amount[own].sum()))} kr); fjolåret togs från {given.file}, och "
                 "huvudbokens rader för året ingår inte", "info"))
         rest = ~mask
-        return Selection(prior, given.file, from_file=True, other_rows=int(rest.sum()),
+        return Selection(prior, given.file, from_file=True, other_rows=int(given.weights()[rest].sum()),
                          other_amount=int(given.amount[rest].sum()), missing=tuple(missing),
                          findings=tuple(findings))
     if not own.any():

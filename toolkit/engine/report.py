@@ -174,9 +174,10 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     tie = tie_out(ledger, current, owner, in_period, year, totals,
                   last_year=fjolar.LAST_YEAR_REASON if prior.in_ledger else None)
     if projects:
-        tie = replace(tie, rows_in_period=tie.rows_in_period + int(investment_rows.sum()),
+        invested = int(ledger.weights()[investment_rows].sum())  # source rows (an aggregated export's groups)
+        tie = replace(tie, rows_in_period=tie.rows_in_period + invested,
                       sum_in_period=tie.sum_in_period + sum(project_sums), sum_investments=sum(project_sums),
-                      investment_rows=int(investment_rows.sum()))
+                      investment_rows=invested)
     if (note := plausibility.unbudgeted(tie, leaf_lines)) is not None:
         findings.append(note)
     if prior.in_ledger:
