@@ -512,9 +512,10 @@ class _Cells:
             return
         if (column.rows[1:] <= column.rows[:-1]).any():
             raise NotCanonical("cells out of order, or a cell written twice")
-        at = np.full(int(max(rows.max(initial=0), column.rows.max())) + 1, -1, dtype=np.int64)  # row -> cell
-        at[column.rows] = np.arange(len(column.rows))
-        pos = at[rows]
+        base = int(min(rows.min(), column.rows.min()) if len(rows) else column.rows.min())  # a batch: its rows
+        at = np.full(int(max(rows.max(initial=0), column.rows.max())) - base + 1, -1, dtype=np.int64)  # row -> cell
+        at[column.rows - base] = np.arange(len(column.rows))
+        pos = at[rows - base]
         found = pos >= 0
         self.token[found] = column.token[pos[found]]
         if column.ore is not None:

@@ -39,8 +39,8 @@ from ..errors import InputError
 from ..progress import Report
 from .worksheet import NotCanonical
 
-CHUNK_BYTES = 64 << 20  # a CSV batch: about 750 000 lines of a typical export
-BATCH_ROWS = 1 << 20  # a Parquet batch
+CHUNK_BYTES = 16 << 20  # a CSV batch: about 200 000 lines of a typical export (peak ≈ 25 × this)
+BATCH_ROWS = 1 << 18  # a Parquet batch
 AGGREGATE_BYTES = 256 << 20  # a CSV export larger than this is aggregated (about 3 million lines)
 AGGREGATE_ROWS = 3_000_000  # a Parquet export with more rows than this is aggregated
 _HEAD_BYTES = 1 << 20
