@@ -31,7 +31,7 @@ def generate():
         sys.path.remove(str(ROOT / "bench"))
 
 
-WAYS: list[str] = []  # how the last reads went: "aggregated" (its result or its error) or "whole" (handed back)
+WAYS: list[str] = []  # how the reads went: "aggregated" (read in batches: a result or an error) or "whole" (handed back)
 
 
 @pytest.fixture
@@ -110,6 +110,24 @@ def ledger_of(path: Path):
         total, count, first = sums.get(name, (0, 0, None))
         sums[name] = (total + int(ledger.amount[k]), count + int(ledger.weights()[k]), first or ledger.where(k))
     return sums, ledger.rows_read, [note.message for note in ledger.notes]
+
+
+def test_a_large_file_of_few_rows_keeps_every_row(tmp_path, aggregated, monkeypatch):
+    lines = rows(3000)
+    total = sum(k % 50 * 100 + k % 100 for k in range(2999))
+    lines[-1] = f"Summa;;;;{total // 100},{total % 100:02d}"
+    path = write(tmp_path / "export.csv", lines)
+    aggregated(False)
+    whole = read_ledger_sheet(Source(path), "Utfall", 2025)
+    aggregated(True)
+    monkeypatch.setattr(stream, "AGGREGATE_ROWS", 3000)  # read in batches, but not more rows than may be held
+    batched = read_ledger_sheet(Source(path), "Utfall", 2025)
+    assert WAYS == ["aggregated"] and batched.count is None and len(batched) == len(whole) == 2999
+    for name in ("period", "amount", "row", "col"):
+        assert (getattr(batched, name) == getattr(whole, name)).all()
+    for d in whole.dimensions:
+        assert batched.codes[d].values() == whole.codes[d].values()
+    assert batched.notes == whole.notes and batched.rows_read == whole.rows_read
 
 
 def test_groups_carry_the_exact_sum_the_rows_and_the_first_rows_position(tmp_path, aggregated):

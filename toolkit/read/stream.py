@@ -21,10 +21,15 @@ not get them: Transaktioner is not written (an export this size is far above
 its limit anyway), and two aggregated exports are compared for months
 exported twice group by group (a month exported twice has the same groups).
 
-Only an export above the thresholds is aggregated (``AGGREGATE_BYTES`` of
-CSV, ``AGGREGATE_ROWS`` Parquet rows); a CSV file that is not written the
-regular way in every batch (``csvtable``), a monthly matrix or a file whose
-header rows give no ledger is read the ordinary way, which words its problem.
+An export is read in batches when it is large (a CSV file over
+``AGGREGATE_BYTES``, a Parquet file of more than ``AGGREGATE_ROWS`` rows), and
+aggregated once it has more than ``AGGREGATE_ROWS`` rows — far above
+Transaktioner's limit, so every export that sheet can list keeps its rows; a
+large CSV file of fewer rows (long lines) gives its rows as when read whole.
+A CSV file that is not written the regular way in every batch (``csvtable``:
+a value over several lines, a lone CR, a quote inside a value), a monthly
+matrix or a file whose header rows give no ledger is read the ordinary way,
+which words its problem.
 """
 
 from __future__ import annotations
@@ -41,8 +46,8 @@ from .worksheet import NotCanonical
 
 CHUNK_BYTES = 16 << 20  # a CSV batch: about 200 000 lines of a typical export (peak ≈ 25 × this)
 BATCH_ROWS = 1 << 18  # a Parquet batch
-AGGREGATE_BYTES = 256 << 20  # a CSV export larger than this is aggregated (about 3 million lines)
-AGGREGATE_ROWS = 3_000_000  # a Parquet export with more rows than this is aggregated
+AGGREGATE_BYTES = 256 << 20  # a CSV export larger than this is read in batches (about 3 million lines)
+AGGREGATE_ROWS = 3_000_000  # an export with more rows than this is aggregated (a Parquet one: read in batches)
 _HEAD_BYTES = 1 << 20
 
 
@@ -263,6 +268,7 @@ def _aggregate(batches, year: int | None, wanted: set[str] | None, progress: Rep
     except StopIteration:
         raise NotCanonical("no rows") from None
     groups: _Groups | None = None
+    held: list[Ledger] = []  # the batches' rows while they are few enough to hold (AGGREGATE_ROWS)
     like: Ledger | None = None
     above = 0  # Σ öre of the rows read so far
     bound = 0  # Σ of the batches' largest |amount| × rows: the sums stay exact below 2**63
@@ -281,12 +287,40 @@ def _aggregate(batches, year: int | None, wanted: set[str] | None, progress: Rep
         above += int(part.amount.sum())
         rows += len(part)
         notes += [note for note in part.notes if note not in notes]
-        groups.add(dataclasses.replace(part, notes=[]))
+        held.append(dataclasses.replace(part, notes=[]))
+        if rows > AGGREGATE_ROWS:  # too many to hold: from here on, groups
+            for one in held:
+                groups.add(one)
+            held.clear()
         if like is None or len(part) and not len(like):
             like = part
         items = next(batches, None)
     if groups is None or like is None:  # no batch: a file of only its header
         raise NotCanonical("no rows")
-    ledger = groups.ledger(like, rows)
+    if rows > AGGREGATE_ROWS:
+        ledger = groups.ledger(like, rows)
+    else:  # few enough rows after all (long lines): every row, as the file read whole gives them
+        ledger = _rows(held, like, groups.dims)
     ledger.notes = notes
     return ledger
+
+
+def _rows(parts: list[Ledger], like: Ledger, dims: list[str]) -> Ledger:
+    """The batches' rows as one ledger (each code column on one list of texts)."""
+    codes = {}
+    for d in dims:
+        seen: dict[str, int] = {}
+        index = []
+        for part in parts:
+            column = part.codes[d]
+            remap = np.fromiter((seen.setdefault(t, len(seen)) for t in column.texts), dtype=np.int64,
+                                count=len(column.texts))
+            index.append(remap[column.index] if len(column.texts) else column.index)
+        codes[d] = Codes(np.concatenate(index).astype(np.int64) if index else np.zeros(0, dtype=np.int64), list(seen))
+
+    def joined(name: str) -> np.ndarray:
+        return np.concatenate([getattr(part, name) for part in parts]).astype(np.int64)
+
+    count = sum(len(part) for part in parts)
+    return dataclasses.replace(like, period=joined("period"), amount=joined("amount"), row=joined("row"),
+                               col=joined("col"), codes=codes, rows_read=count, count=None)
