@@ -44,8 +44,8 @@ from ..errors import InputError
 from ..progress import Report
 from .worksheet import NotCanonical
 
-CHUNK_BYTES = 16 << 20  # a CSV batch: about 200 000 lines of a typical export (peak ≈ 25 × this)
-BATCH_ROWS = 1 << 18  # a Parquet batch
+CHUNK_BYTES = 16 << 20  # a CSV batch: about 200 000 lines of a typical export (the read alone peaks near 400 MiB)
+BATCH_ROWS = 1 << 18  # a Parquet batch (1 << 20: a third faster, twice the peak)
 AGGREGATE_BYTES = 256 << 20  # a CSV export larger than this is read in batches (about 3 million lines)
 AGGREGATE_ROWS = 3_000_000  # an export with more rows than this is aggregated (a Parquet one: read in batches)
 _HEAD_BYTES = 1 << 20
