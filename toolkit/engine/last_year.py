@@ -133,11 +133,11 @@ def select(ledger: Ledger, given: Ledger | None, year: int, period: int, needs_y
         if own.any():
             findings.append(Finding(
                 "fjolar-dubbelt", ledger.source,
-                f"huvudboken har också {_rows(int(own.sum()))} för {prior_year} "
+                f"huvudboken har också {_rows(int(ledger.weights()[own].sum()))} för {prior_year} "
                 f"({format_kr(int(ledger.amount[own].sum()))} kr); fjolåret togs från {given.file}, och "
                 "huvudbokens rader för året ingår inte", "info"))
         rest = ~mask
-        return Selection(prior, given.file, from_file=True, other_rows=int(rest.sum()),
+        return Selection(prior, given.file, from_file=True, other_rows=int(given.weights()[rest].sum()),
                          other_amount=int(given.amount[rest].sum()), missing=tuple(missing),
                          findings=tuple(findings))
     if not own.any():
@@ -148,7 +148,7 @@ def select(ledger: Ledger, given: Ledger | None, year: int, period: int, needs_y
         found = sorted({int(p) for p in prior.period.tolist()})
         note = () if not needs_year else (Finding(
             "fjolar-ofullstandigt", ledger.source,
-            f"huvudbokens {_rows(len(prior))} för {prior_year} gäller bara {months_text(found)}, inte hela "
+            f"huvudbokens {_rows(prior.rows())} för {prior_year} gäller bara {months_text(found)}, inte hela "
             f"året, och används inte som fjolår; ange fjolårets huvudbok med --fjolar eller Fjolårsfil",
             "info"),)
         return Selection(None, missing=tuple(missing), findings=note)
@@ -178,7 +178,7 @@ def month_sums(prior: Ledger, leaves: list[Node], budget_file: str) -> tuple[lis
     slot = (owner + 1) * MONTHS + np.clip(prior.period % 100, 1, MONTHS) - 1
     size = (len(leaves) + 1) * MONTHS
     sums = exact_sums(slot, prior.amount, size)
-    counts = np.bincount(slot, minlength=size).tolist()
+    counts = np.bincount(slot, weights=prior.weights(), minlength=size).astype(np.int64).tolist()
     return [sums[i * MONTHS:(i + 1) * MONTHS] for i in range(len(leaves) + 1)], counts
 
 
@@ -239,7 +239,7 @@ def profile_key(leaf: Node, months: Sequence[int] | None, rows: int, prior_year:
 def in_ledger_note(prior: Ledger, prior_year: int, source: str) -> Finding:
     """The ledger's rows of År − 1 are last year's utfall: out of this year's figures, shown as Fjolår."""
     return Finding("fjolar", source,
-                   f"huvudbokens {_rows(len(prior))} för {prior_year} ({format_kr(int(prior.amount.sum()))} kr) är "
+                   f"huvudbokens {_rows(prior.rows())} för {prior_year} ({format_kr(int(prior.amount.sum()))} kr) är "
                    "fjolårets utfall: de ingår inte i årets siffror utan visas som Fjolår (se Fjolår nedan)", "info")
 
 
@@ -261,7 +261,7 @@ def record(selection: Selection, months: list[list[int]] | None, rows: list[int]
     if unbudgeted.rows or any(months[0]):
         lines.append(LastYearLine(UNBUDGETED_LABEL, unbudgeted.rows, unbudgeted.sum_in_period, unbudgeted.sum_year))
     return LastYear(year - 1, selection.source, selection.from_file,
-                    prior.rows_read if selection.from_file else len(prior), len(prior), int(prior.amount.sum()),
+                    prior.rows_read if selection.from_file else prior.rows(), prior.rows(), int(prior.amount.sum()),
                     int(in_period.sum()), int(prior.amount[in_period].sum()),
                     sum(sum(m[:period]) for m in months[1:]), sum(months[0][:period]), tuple(lines),
                     selection.other_rows, selection.other_amount, selection.missing)

@@ -144,6 +144,15 @@ class Ledger:
     layout: str = "rader"  # "rader" | "månadsmatris"
     notes: list = field(default_factory=list)  # Findings of reading it (a total row left out, duplicates …)
     headers: frozenset = frozenset()  # the canonical names of every column its file(s) name, read or not
+    count: np.ndarray | None = None  # rows of the source each row stands for (an aggregated export); None: 1 each
+
+    def weights(self) -> np.ndarray:
+        """The source rows each ledger row stands for (1 each unless aggregated)."""
+        return np.ones(len(self.period), dtype=np.int64) if self.count is None else self.count
+
+    def rows(self) -> int:
+        """The source rows this ledger stands for."""
+        return len(self.period) if self.count is None else int(self.count.sum())
 
     def __len__(self) -> int:
         return len(self.period)
@@ -151,7 +160,8 @@ class Ledger:
     def take(self, rows: np.ndarray) -> Ledger:
         """The ledger rows selected by ``rows`` (a mask or indexes)."""
         return dataclasses.replace(self, period=self.period[rows], amount=self.amount[rows], row=self.row[rows],
-                                   col=self.col[rows], codes={k: c.take(rows) for k, c in self.codes.items()})
+                                   col=self.col[rows], codes={k: c.take(rows) for k, c in self.codes.items()},
+                                   count=None if self.count is None else self.count[rows])
 
     def where(self, i: int) -> str:
         """The source position of row i (of this ledger)."""
@@ -199,7 +209,9 @@ def concat(ledgers: list[Ledger], source: str, file: str) -> Ledger:
         rows_read=sum(ledger.rows_read for ledger in ledgers),
         layout=layouts.pop() if len(layouts) == 1 else "rader",
         notes=[note for ledger in ledgers for note in ledger.notes],
-        headers=frozenset().union(*(ledger.headers for ledger in ledgers)))
+        headers=frozenset().union(*(ledger.headers for ledger in ledgers)),
+        count=None if all(ledger.count is None for ledger in ledgers)
+        else np.concatenate([ledger.weights() for ledger in ledgers]))
 
 
 def part_of(ledger: Ledger) -> np.ndarray:

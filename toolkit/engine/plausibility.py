@@ -86,7 +86,7 @@ def year_without_rows(ledger: Ledger, year: int, settings: Settings) -> Finding 
             "stämmer året i Period på bladet Inställningar?" if where else "stämmer året?")
     shown = _and([str(y) for y in others])
     return Finding("inga-rader-for-aret", where or ledger.source,
-                   f"huvudboken har inga rader för {year} men {_rows(len(ledger))} för {shown}, så allt utfall "
+                   f"huvudboken har inga rader för {year} men {_rows(ledger.rows())} för {shown}, så allt utfall "
                    f"är 0; {hint}", WARNING)
 
 
@@ -115,10 +115,12 @@ def missing_months(ledger: Ledger, year: int, period: int, settings: Settings) -
         return [Finding("period-efter-utfall", settings.where.get("period", ledger.source),
                         f"bokslutsperioden är {period} ({MONTH_NAMES[period - 1]}) men huvudboken ({ledger.source}) "
                         "har inga rader alls; är exporten tom, eller är det fel fil?", WARNING)]
-    in_year = ledger.period[ledger.period // 100 == year]
+    chosen = ledger.period // 100 == year
+    in_year = ledger.period[chosen]
     if not len(in_year):
         return []
-    counts = np.bincount((in_year % 100).astype(np.int64), minlength=13)[1:13]
+    counts = np.bincount((in_year % 100).astype(np.int64), weights=ledger.weights()[chosen],
+                         minlength=13)[1:13].astype(np.int64)
     booked = np.flatnonzero(counts) + 1
     last = int(booked.max())
     typical = float(np.median(counts[booked - 1]))

@@ -83,7 +83,8 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
         theirs = claimed != UNBUDGETED
         investment_rows = in_period & theirs
         project_sums = exact_sums(claimed[investment_rows], ledger.amount[investment_rows], len(projects))
-        project_counts = np.bincount(claimed[investment_rows], minlength=len(projects)).tolist()
+        project_counts = np.bincount(claimed[investment_rows], weights=ledger.weights()[investment_rows],
+                                     minlength=len(projects)).astype(np.int64).tolist()
         earlier = theirs & (periods // 100 < year)  # earlier years' rows: Tidigare utfall where it is blank
         prior_sums = exact_sums(claimed[earlier], ledger.amount[earlier], len(projects))
         operating = ledger.take(~theirs)
@@ -91,7 +92,7 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     leaves = [n for r in roots for n in r.leaves()]
     owner = assign(current, leaves, budget_file)
 
-    counts = np.bincount(owner + 1, weights=None, minlength=len(leaves) + 1)
+    counts = np.bincount(owner + 1, weights=current.weights(), minlength=len(leaves) + 1).astype(np.int64)
     # Σ per leaf (Ej budgeterat first) and month, exactly; the year's sums add the months
     months = monthly.MONTHS_IN_YEAR
     by_month = exact_sums((owner + 1) * months + np.clip(current.period % 100, 1, months) - 1, current.amount,
@@ -173,9 +174,10 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     tie = tie_out(ledger, current, owner, in_period, year, totals,
                   last_year=fjolar.LAST_YEAR_REASON if prior.in_ledger else None)
     if projects:
-        tie = replace(tie, rows_in_period=tie.rows_in_period + int(investment_rows.sum()),
+        invested = int(ledger.weights()[investment_rows].sum())  # source rows (an aggregated export's groups)
+        tie = replace(tie, rows_in_period=tie.rows_in_period + invested,
                       sum_in_period=tie.sum_in_period + sum(project_sums), sum_investments=sum(project_sums),
-                      investment_rows=int(investment_rows.sum()))
+                      investment_rows=invested)
     if (note := plausibility.unbudgeted(tie, leaf_lines)) is not None:
         findings.append(note)
     if prior.in_ledger:
@@ -189,9 +191,9 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     listed = None
     unlisted = None
     if settings.transactions:  # Transaktioner: the period's rows with their lines, unless there are too many
-        if len(current) > LIMIT:
-            findings.append(too_many(len(current), ledger.source, LIMIT))
-            unlisted = too_many_note(len(current), LIMIT)
+        if current.rows() > LIMIT or current.count is not None:  # an aggregated export has no single rows
+            findings.append(too_many(current.rows(), ledger.source, LIMIT))
+            unlisted = too_many_note(current.rows(), LIMIT)
         else:
             listed = transactions(current, owner, [line.path for line in leaf_lines])
     report = Report(settings.unit, year, period, settings.show_in, settings.method, top, unbudgeted, total,

@@ -51,6 +51,16 @@ class CsvTable:
         self._widths = [len(row) for row in csv.reader(lines, delimiter=sep)]
         self._offsets = np.cumsum([0] + [len(line.encode("utf-8")) for line in lines])
         self._lines = len(lines)
+        self._base: int | None = None  # a batch of the file (``batch``): the line index of its first byte
+
+    def batch(self, body: bytes, line: int) -> CsvTable:
+        """The same file's lines from line index ``line`` on (``body``: whole
+        lines, UTF-8), as a table whose ``read`` parses only them: a batch of
+        a file read in batches (``read.stream``)."""
+        part = object.__new__(CsvTable)
+        part.__dict__.update(self.__dict__)
+        part._body, part._base = body, line
+        return part
 
     @classmethod
     def open(cls, path: Path, display: str) -> CsvTable:
@@ -124,7 +134,7 @@ class CsvTable:
         import pyarrow.compute as pc
         import pyarrow.csv as pacsv
 
-        offset = int(self._offsets[first])
+        offset = int(self._offsets[first]) if self._base is None else 0
         header_width = self._widths[first - 1] if first else 0
         following = [w for w in self._widths[first:] if w]
         width = max([header_width, *following[:1]])
@@ -176,7 +186,7 @@ class CsvTable:
         for c in range(max(labels, default=-1) + 1, width):  # fields past the header's last name: none may have text
             if pc.max(pc.utf8_length(pc.utf8_trim_whitespace(table.column(c)))).as_py():
                 raise NotCanonical("text past the header's last column")
-        return table, lines.astype(np.int64) + first
+        return table, lines.astype(np.int64) + (first if self._base is None else self._base)
 
     def _check_quotes(self, raw: np.ndarray) -> None:
         """Quotes only where a value starts or ends (or doubled inside one): as

@@ -94,18 +94,19 @@ def duplicates(ledger: Ledger, files: list[str]) -> list[Finding]:
     np.minimum.at(first_part, group, part)
     earlier = first_part[group]
     repeated = earlier < part  # a row of a later file whose key an earlier file has
+    weight = ledger.weights()  # the rows each stands for (a group of an aggregated export: its rows)
     findings = []
     for a, b in sorted(set(zip(earlier[repeated].tolist(), part[repeated].tolist()))):
         rows = repeated & (earlier == a) & (part == b)
         twice, equal = [], []
         for period in sorted({int(p) for p in ledger.period[rows].tolist()}):
             in_month = ledger.period == period
-            shared = int((rows & in_month).sum())
-            smaller = min(int((in_month & (part == a)).sum()), int((in_month & (part == b)).sum()))
+            shared = int(weight[rows & in_month].sum())
+            smaller = min(int(weight[in_month & (part == a)].sum()), int(weight[in_month & (part == b)].sum()))
             (twice if 2 * shared > smaller else equal).append(period)
         if twice:
             chosen = rows & np.isin(ledger.period, twice)
-            n = int(chosen.sum())
+            n = int(weight[chosen].sum())
             findings.append(Finding(
                 "dubbla-rader", files[b],
                 f"{months_text(twice)} finns i både {files[a]} och {files[b]}: {n} {'rad' if n == 1 else 'rader'} "
@@ -114,7 +115,7 @@ def duplicates(ledger: Ledger, files: list[str]) -> list[Finding]:
                 "räknas båda gångerna; läs in varje månad från en fil", "varning"))
         if equal:
             chosen = rows & np.isin(ledger.period, equal)
-            n = int(chosen.sum())
+            n = int(weight[chosen].sum())
             shown = ", ".join(f"{p // 100}-{p % 100:02d}" for p in equal[:6]) + (" …" if len(equal) > 6 else "")
             findings.append(Finding(
                 "dubbla-rader", files[b],

@@ -344,6 +344,11 @@ def read_ledger_sheet(source: Source, name: str, year: int | None, wanted: set[s
     otherwise, a CSV file the columnar parser does not take, an SIE export)
     the rows of ``source.grid``.  Every way gives the same ledger."""
     try:
+        if source.is_csv:  # an export too large to hold row by row: read in batches, aggregated
+            from .stream import large, read_large
+
+            if large(source.path):
+                return read_large(source.path, source.display, year, wanted, progress)
         table = source.table(name)
         if table is not None:
             return read_ledger_columns(table, year, wanted, progress)
@@ -353,11 +358,15 @@ def read_ledger_sheet(source: Source, name: str, year: int | None, wanted: set[s
 
 
 def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None = None,
-                        progress: Report | None = None) -> Ledger:
+                        progress: Report | None = None, *, above: int = 0, last: bool = True) -> Ledger:
     """The ledger of a columnar table (``read.table``: a worksheet, a CSV or
     Parquet export, an SIE export's #TRANS, a ``GridTable``): the header from
     the first rows, then only the ledger's columns, every rule applied once per
-    distinct value; the first bad cell (in sheet or line order) is the one reported."""
+    distinct value; the first bad cell (in sheet or line order) is the one reported.
+
+    A batch of a file read in batches (``read.stream``): ``above`` is Σ öre of
+    the file's rows before it, and ``last`` whether it ends the file (only the
+    file's last row can be a total row)."""
     head_grid = getattr(part, "head_grid", None)  # a part with its own positions (an SIE file's lines)
     if isinstance(part, GridTable):
         grid = part.grid  # the whole grid: a CSV file's lines are all checked for their fields
@@ -430,7 +439,7 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
         blank = _per_value(cells.values, _no_period, dtype=bool)[0]
         missing = (cells.token < 0) | blank[cells.slot()]
         total_row = None
-        if missing.any() and int(np.flatnonzero(missing)[0]) == len(rows) - 1 \
+        if last and missing.any() and int(np.flatnonzero(missing)[0]) == len(rows) - 1 \
                 and cell_text(at[bc].value(len(rows) - 1)):
             total_row = len(rows) - 1  # the last row, without a period: a total row if it is the sum
         else:
@@ -471,7 +480,7 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
         amount = amounts(bc)
         col = np.full(len(rows), bc, dtype=np.int64)
         if total_row is not None and not errors:
-            r, total, above = int(rows[total_row]), int(amount[total_row]), int(amount[:total_row].sum())
+            r, total, above = int(rows[total_row]), int(amount[total_row]), int(amount[:total_row].sum()) + above
             if total != above:
                 errors.append((r, 0, pc, lambda: _not_total(grid, r, pc, total, above)))
             notes.append(_total_note(grid, r, bc, total))
@@ -503,9 +512,10 @@ class _Cells:
             return
         if (column.rows[1:] <= column.rows[:-1]).any():
             raise NotCanonical("cells out of order, or a cell written twice")
-        at = np.full(int(max(rows.max(initial=0), column.rows.max())) + 1, -1, dtype=np.int64)  # row -> cell
-        at[column.rows] = np.arange(len(column.rows))
-        pos = at[rows]
+        base = int(min(rows.min(), column.rows.min()) if len(rows) else column.rows.min())  # a batch: its rows
+        at = np.full(int(max(rows.max(initial=0), column.rows.max())) - base + 1, -1, dtype=np.int64)  # row -> cell
+        at[column.rows - base] = np.arange(len(column.rows))
+        pos = at[rows - base]
         found = pos >= 0
         self.token[found] = column.token[pos[found]]
         if column.ore is not None:

@@ -48,6 +48,17 @@ class ParquetTable:
         self._path = path
         self._handle = handle
         self.names = [str(name) for name in handle.schema_arrow.names]
+        self._batch = None  # a batch of the file (``batch``): its rows, from row index ``_start`` on
+        self._start = 0
+
+    def batch(self, table, start: int) -> ParquetTable:
+        """The file's rows ``start`` … as a table whose ``read`` reads only
+        ``table`` (a batch of every column): a batch of a file read in batches
+        (``read.stream``)."""
+        part = object.__new__(ParquetTable)
+        part.__dict__.update(self.__dict__)
+        part._batch, part._start = table, start
+        return part
 
     @classmethod
     def open(cls, path: Path, display: str) -> ParquetTable:
@@ -56,6 +67,8 @@ class ParquetTable:
     def _load(self, columns: list[int]):
         import pyarrow as pa
 
+        if self._batch is not None:
+            return self._batch.select(columns)
         try:
             return self._handle.read(columns=[self.names[c] for c in columns], use_threads=True)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
@@ -78,8 +91,8 @@ class ParquetTable:
 
         wanted = sorted(c for c in set(columns) if c < len(self.names))
         bulk = set(bulk)
-        count = self._handle.metadata.num_rows
-        rows = np.arange(1, count + 1, dtype=np.int64)  # row 0 is the header (the column names)
+        count = self._handle.metadata.num_rows if self._batch is None else self._batch.num_rows
+        rows = np.arange(self._start + 1, self._start + count + 1, dtype=np.int64)  # row 0: the header (names)
         result: dict[int, Column] = {}
         content = np.zeros(count, dtype=bool)
         table = self._load(wanted) if wanted else None

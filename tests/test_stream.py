@@ -1,0 +1,206 @@
+"""A ledger export beyond memory (``read.stream``): read in batches and
+aggregated per period and codes, it gives the figures, the tie-out and the
+first error of the same file read whole.  The thresholds are lowered so that
+small files take the aggregated way, in batches of a few lines."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from toolkit import api
+from toolkit.errors import InputError
+from toolkit.read import stream
+from toolkit.read.ledger import read_ledger_sheet
+from toolkit.read.workbook import Source
+
+pytest.importorskip("pyarrow.parquet")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def generate():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        return importlib.import_module("generate")
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+
+
+WAYS: list[str] = []  # how the reads went: "aggregated" (read in batches: a result or an error) or "whole" (handed back)
+
+
+@pytest.fixture
+def aggregated(monkeypatch):
+    """Call with True to aggregate every export, in batches of ``chunk`` bytes / ``batch`` rows."""
+    read_large = stream.read_large
+
+    def spy(*args, **kwargs):
+        try:
+            ledger = read_large(*args, **kwargs)
+        except stream.NotCanonical:
+            WAYS.append("whole")
+            raise
+        except InputError:
+            WAYS.append("aggregated")
+            raise
+        WAYS.append("aggregated")
+        return ledger
+
+    monkeypatch.setattr(stream, "read_large", spy)
+    WAYS.clear()
+
+    def switch(on: bool, chunk: int = 4096, batch: int = 997) -> None:
+        monkeypatch.setattr(stream, "AGGREGATE_BYTES", 0 if on else 1 << 60)
+        monkeypatch.setattr(stream, "AGGREGATE_ROWS", 0 if on else 1 << 60)
+        monkeypatch.setattr(stream, "CHUNK_BYTES", chunk)
+        monkeypatch.setattr(stream, "BATCH_ROWS", batch)
+
+    return switch
+
+
+def both(aggregated, read):
+    """read() the ordinary way and aggregated: (whole, aggregated), each a result or the error's text."""
+    out = []
+    for on in (False, True):
+        aggregated(on)
+        try:
+            out.append(read())
+        except InputError as exc:
+            out.append(f"{exc.file}: {exc.where}: {exc}")
+    return out
+
+
+@pytest.mark.parametrize("form", ["csv", "parquet"])
+def test_the_bench_ledger_aggregated_gives_the_figures_and_tie_out_of_every_row(tmp_path, aggregated, form):
+    budget, export = generate().ensure_form(12_000, form, tmp_path)
+    whole, grouped = both(aggregated, lambda: api.load(budget, utfall=export))
+    assert grouped.tieout == whole.tieout
+    assert grouped.tieout.rows_read == 12_000
+    assert grouped.lines == whole.lines
+    assert grouped.findings == whole.findings
+    ledger = read_ledger_sheet(Source(export), "Utfall", 2025)  # still aggregated (the fixture's last switch)
+    assert ledger.count is not None and len(ledger) < 12_000 and ledger.rows() == ledger.rows_read == 12_000
+
+
+def write(path: Path, lines: list[str]) -> Path:
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8-sig"))
+    return path
+
+
+def rows(n: int, bad: dict[int, str] | None = None) -> list[str]:
+    """A header and n rows (line k + 2 is row k); ``bad``: row k's line instead."""
+    out = ["Period;Konto;Ansvar;Text;Belopp"]
+    for k in range(n):
+        out.append((bad or {}).get(k, f"2025{k % 12 + 1:02d};{4010 + k % 7};{100 + k % 3};rad {k};{k % 50},{k % 100:02d}"))
+    return out
+
+
+def ledger_of(path: Path):
+    ledger = read_ledger_sheet(Source(path), "Utfall", 2025)
+    key = np.column_stack([ledger.period, *(ledger.codes[d].index for d in ledger.dimensions)])
+    texts = {d: ledger.codes[d].texts for d in ledger.dimensions}
+    sums: dict = {}
+    for k, i in enumerate(key.tolist()):
+        name = (i[0], *(texts[d][c] for d, c in zip(ledger.dimensions, i[1:])))
+        total, count, first = sums.get(name, (0, 0, None))
+        sums[name] = (total + int(ledger.amount[k]), count + int(ledger.weights()[k]), first or ledger.where(k))
+    return sums, ledger.rows_read, [note.message for note in ledger.notes]
+
+
+def test_a_large_file_of_few_rows_keeps_every_row(tmp_path, aggregated, monkeypatch):
+    lines = rows(3000)
+    total = sum(k % 50 * 100 + k % 100 for k in range(2999))
+    lines[-1] = f"Summa;;;;{total // 100},{total % 100:02d}"
+    path = write(tmp_path / "export.csv", lines)
+    aggregated(False)
+    whole = read_ledger_sheet(Source(path), "Utfall", 2025)
+    aggregated(True)
+    monkeypatch.setattr(stream, "AGGREGATE_ROWS", 3000)  # read in batches, but not more rows than may be held
+    batched = read_ledger_sheet(Source(path), "Utfall", 2025)
+    assert WAYS == ["aggregated"] and batched.count is None and len(batched) == len(whole) == 2999
+    for name in ("period", "amount", "row", "col"):
+        assert (getattr(batched, name) == getattr(whole, name)).all()
+    for d in whole.dimensions:
+        assert batched.codes[d].values() == whole.codes[d].values()
+    assert batched.notes == whole.notes and batched.rows_read == whole.rows_read
+
+
+def test_groups_carry_the_exact_sum_the_rows_and_the_first_rows_position(tmp_path, aggregated):
+    path = write(tmp_path / "export.csv", rows(3000))
+    whole, grouped = both(aggregated, lambda: ledger_of(path))
+    assert grouped == whole
+    assert sum(count for _, count, _ in grouped[0].values()) == 3000
+    assert WAYS == ["aggregated"]
+
+
+@pytest.mark.parametrize("bad", [
+    {2500: "202505;4010;100;x;12,5o"},  # an amount in a later batch
+    {1800: "202513;4010;100;x;1,00", 2400: "202505;4010;100;x;nej"},  # the first in line order wins
+    {1999: ";4010;100;x;5,00"},  # a row without period that ends a batch is no total row
+    {2999: "Summa;;;;12,00"},  # a last row that is not the sum of every row above it
+])
+def test_the_first_bad_row_in_the_file_is_named_as_when_read_whole(tmp_path, aggregated, bad):
+    path = write(tmp_path / "export.csv", rows(3000, bad))
+    whole, grouped = both(aggregated, lambda: ledger_of(path))
+    assert isinstance(whole, str) and grouped == whole
+    assert f"rad {min(bad) + 2} (" in grouped  # the header is line 1: row k is line k + 2
+    assert WAYS == ["aggregated"]
+
+
+def test_a_total_row_is_the_sum_of_every_batch_above_it(tmp_path, aggregated):
+    lines = rows(2999)
+    total = sum(k % 50 * 100 + k % 100 for k in range(2999))
+    lines.append(f"Summa;;;;{total // 100},{total % 100:02d}")
+    path = write(tmp_path / "export.csv", lines)
+    whole, grouped = both(aggregated, lambda: ledger_of(path))
+    assert grouped == whole
+    assert grouped[1] == 2999 and any("summan av raderna ovan" in m for m in grouped[2])
+    assert WAYS == ["aggregated"]
+
+
+def test_blank_lines_keep_every_rows_line_number(tmp_path, aggregated):
+    lines = rows(3000, {2500: "202505;4010;100;x;nej"})
+    lines.insert(300, "")
+    lines.insert(1700, "")
+    path = write(tmp_path / "export.csv", lines)
+    whole, grouped = both(aggregated, lambda: ledger_of(path))
+    assert grouped == whole and "rad 2504 (Belopp)" in grouped
+    assert WAYS == ["aggregated"]
+
+
+def test_a_file_the_batches_do_not_take_is_read_whole(tmp_path, aggregated):
+    lines = rows(500, {300: '202503;4010;100;"två\r\nrader";7,00'})  # a value over two lines
+    path = write(tmp_path / "export.csv", lines)
+    whole, grouped = both(aggregated, lambda: ledger_of(path))
+    assert grouped == whole
+    assert WAYS == ["whole"] and grouped[1] == 500
+
+
+def test_a_windows_1252_file_with_swedish_letters_after_the_first_batch(tmp_path, aggregated):
+    lines = rows(1500, {1200: "202503;4010;100;Leverantör Åhléns;7,00"})
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    whole, grouped = both(aggregated, lambda: ledger_of(path))
+    assert grouped == whole and grouped[1] == 1500
+    assert WAYS == ["aggregated"]
+
+
+def test_a_parquet_export_in_batches_names_the_bad_row(tmp_path, aggregated):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = 5000
+    belopp = [f"{k % 90},{k % 100:02d}" for k in range(n)]
+    belopp[4321] = "tusen"
+    table = pa.table({"Period": [202501 + k % 9 for k in range(n)], "Konto": [str(4010 + k % 5) for k in range(n)],
+                      "Belopp": belopp})
+    path = tmp_path / "export.parquet"
+    pq.write_table(table, path, row_group_size=1000)
+    whole, grouped = both(aggregated, lambda: ledger_of(path))
+    assert grouped == whole and "rad 4323 (Belopp)" in grouped  # the names are line 1: row index 4321 is rad 4323
+    assert WAYS[-1] == "aggregated"
