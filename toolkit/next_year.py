@@ -31,7 +31,7 @@ from .contract import BUDGET_SHEET, CHANGES_SHEET, DIMENSIONS, INVESTMENT, SETTI
 from .contract.changes import CARRY_OVER
 from .contract.settings import PERIOD, YEAR
 from .engine.results import Report
-from .errors import InputError, os_reason
+from .errors import InputError
 from .read.inputs import Inputs
 
 #: the Kommentar of a proposed ombudgetering row
@@ -104,6 +104,7 @@ def write_next_year(path, source, year: int | None = None) -> tuple[int, int]:
         add_lists_sheet,
         add_settings_sheet,
         new_workbook,
+        write_new,
     )
 
     path, source = Path(path), Path(source)
@@ -137,12 +138,6 @@ def write_next_year(path, source, year: int | None = None) -> tuple[int, int]:
     add_changes_sheet(workbook, formats, contents["changes"])
     add_lists_sheet(workbook, contents["keys"])
     workbook.close()
-    try:
-        with open(path, "xb") as handle:
-            handle.write(buffer.getvalue())
-    except FileExistsError:
-        raise InputError("filen finns redan; välj ett annat namn", file=str(path), slug="fil-finns-redan") from None
-    except OSError as exc:
-        raise InputError(f"kan inte skriva filen ({os_reason(exc)})", file=str(path), slug="fil-oskrivbar") from exc
+    write_new(path, buffer.getvalue())
     return contents["year"], len(contents["changes"])
 

@@ -354,9 +354,14 @@ def write_template(path, year: int) -> None:
     add_changes_sheet(workbook, formats)
     add_lists_sheet(workbook)
     workbook.close()
+    write_new(path, buffer.getvalue())
+
+
+def write_new(path, data: bytes) -> None:
+    """A new workbook's bytes to ``path``, never over an existing file."""
     try:
         with open(path, "xb") as handle:
-            handle.write(buffer.getvalue())
+            handle.write(data)
     except FileExistsError:
         raise InputError("filen finns redan; välj ett annat namn", file=str(path), slug="fil-finns-redan") from None
     except OSError as exc:

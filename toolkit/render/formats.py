@@ -101,3 +101,16 @@ def _header(unit: str, period_text: str) -> str:
     if len(left) > room:
         left = left[: room - 1].rstrip("&") + "…"
     return f"&L{left}{right}"
+
+
+def write_facts(sheet, row: int, facts) -> int:
+    """Label | value rows from ``row`` on (a text, or a number in its format);
+    the row after them."""
+    for label, value, style in facts:
+        sheet.write_string(row, 0, label)
+        if isinstance(value, str):
+            sheet.write_string(row, 1, value)
+        else:
+            sheet.write_number(row, 1, value, style)
+        row += 1
+    return row

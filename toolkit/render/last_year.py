@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..engine.results import Report
 from ..layout import UNBUDGETED_LABEL
-from .formats import KR, kr
+from .formats import KR, kr, write_facts
 
 
 def write_last_year(sheet, row: int, report: Report, fmt) -> int:
@@ -31,13 +31,7 @@ def write_last_year(sheet, row: int, report: Report, fmt) -> int:
             facts.append(("Rader av andra år (ingår inte)", prior.other_rows, count))
     facts += [(f"Rader för {prior.year}", prior.rows, count), (f"Σ huvudbok {prior.year}", kr(prior.amount), money),
               (f"Rader {months}", prior.rows_in_period, count)]
-    for label, value, style in facts:
-        sheet.write_string(row, 0, label)
-        if isinstance(value, str):
-            sheet.write_string(row, 1, value)
-        else:
-            sheet.write_number(row, 1, value, style)
-        row += 1
+    row = write_facts(sheet, row, facts)
     sums = row
     for label, value in ((f"Σ huvudbok {months}", prior.sum_in_period), ("Σ över budgetraderna", prior.sum_lines),
                          (f"Σ {UNBUDGETED_LABEL}", prior.sum_unbudgeted)):

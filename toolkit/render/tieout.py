@@ -20,7 +20,7 @@ from ..engine.rounding import COSTS, INCOMES, TOTAL, UNBUDGETED, even_sums
 from ..findings import SLUGS, count_text
 from ..layout import COSTS_KEY, INCOMES_KEY, PATH_SEPARATOR, TOTAL_KEY, UNBUDGETED_LABEL
 from .bridge import write_bridge
-from .formats import KR, kr, page_setup
+from .formats import KR, kr, page_setup, write_facts
 from .last_year import write_last_year
 from .materiality import write_material
 from .text import title
@@ -60,13 +60,7 @@ def _write_ledger_tieout(sheet, report: Report, fmt) -> None:
         ("Rader i perioden", tie.rows_in_period, count),
         ("Rader utanför perioden", sum(i.rows for i in tie.left_out), count),
     ]
-    for label, value, style in facts:
-        sheet.write_string(row, 0, label)
-        if isinstance(value, str):
-            sheet.write_string(row, 1, value)
-        else:
-            sheet.write_number(row, 1, value, style)
-        row += 1
+    row = write_facts(sheet, row, facts)
     sums = row
     parts = [("Σ huvudbok i perioden", tie.sum_in_period), ("Σ över budgetraderna", tie.sum_lines),
              (f"Σ {UNBUDGETED_LABEL}", tie.sum_unbudgeted)]
