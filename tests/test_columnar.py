@@ -90,6 +90,10 @@ FORMS = {
     "an error value in a cell that is read": "Period;Konto;Belopp\n202501;4010;1\n202502;#REF!;2\n",
     "an amount too large": "Period;Konto;Belopp\n202501;4010;1\n202502;4010;99999999999999999\n",
     "an empty ledger": "Period;Konto;Belopp\n",
+    "CRLF, blank lines, a bad amount below them": "Period;Konto;Belopp\r\n202501;4010;1\r\n\r\n\r\n202502;4010;x\r\n",
+    "blank lines at the end": "Period;Konto;Belopp\n202501;4010;1\n202502;4010;2\n\n\n",
+    "no line break after the last line": "Period;Konto;Belopp\r\n202501;4010;1\r\n202502;4010;2",
+    "only blank lines below the header": "Period;Konto;Belopp\n\n\n",
 }
 
 
@@ -123,6 +127,9 @@ IRREGULAR = {
     "a line with fewer fields": "Period;Konto;Text;Belopp\n202501;4010;x;5\n202502;4010\n",
     "a line with more fields": "Period;Konto;Belopp\n202501;4010;5\n202502;4010;6;7\n",
     "a line ending in a lone CR": "Period;Konto;Belopp\r202501;4010;5\r",
+    "a lone CR inside a line of a CRLF file": "Period;Konto;Belopp\r\n202501;4010;5\r\n202502;40\r20;6\r\n",
+    "a value over 128 kB below the first lines": ("Period;Konto;Text;Belopp\n" + "202501;4010;x;5\n" * 40
+                                                  + "202501;4010;" + "x" * 140_000 + ";5\n"),
     "a quote inside a value": 'Period;Konto;Text;Belopp\n202501;4010;skärm 24";5\n',
     "a quote never closed": 'Period;Konto;Text;Belopp\n202501;4010;"x;5\n202502;4010;y;6\n',
     "a header the rules refuse": "Period;Konto;Belopp;Belopp\n202501;4010;5;6\n",

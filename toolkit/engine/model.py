@@ -110,7 +110,7 @@ class Codes:
     index: np.ndarray  # int64, one per row
     texts: list[str]
 
-    def take(self, rows: np.ndarray) -> Codes:
+    def take(self, rows: np.ndarray | slice) -> Codes:
         return Codes(self.index[rows], self.texts)
 
     def values(self) -> list[str]:

@@ -77,6 +77,8 @@ def _cents(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def _tokens(rows: np.ndarray, token: np.ndarray, values: list, ore: np.ndarray | None = None) -> tuple[Column, np.ndarray]:
     content = token != _NONE
+    if content.all():
+        return Column(rows, token, values, ore), content
     return Column(rows[content], token[content], values, None if ore is None else ore[content]), content
 
 
@@ -85,7 +87,7 @@ _NONE = -2  # no content
 
 def _by_value(values: pa.Array, rows: np.ndarray, convert) -> tuple[Column, np.ndarray]:
     """Each distinct value converted once (``convert``: value → cell, or None for no content)."""
-    encoded = _array(pc.dictionary_encode(values))
+    encoded = values if pa.types.is_dictionary(values.type) else _array(pc.dictionary_encode(values))
     indices = np.where(_valid(encoded.indices), _numbers(encoded.indices, np.int64), -1)
     cells: list = []
     index: dict = {}
@@ -115,23 +117,8 @@ def text_column(values: pa.Array | pa.ChunkedArray, rows: np.ndarray, bulk: bool
     if not bulk:
         return _by_value(values, rows, _text)
     token = np.full(len(values), _NONE, dtype=np.int64)
-    if pa.types.is_string(values.type):
-        ore, common = _swedish_ore(values)
-        token[common] = BULK
-        where = np.zeros(0, dtype=np.int64)
-    else:  # large strings: the same forms through pyarrow's kernels
-        text = pc.replace_substring_regex(values, _DIGIT_SPACES, "")
-        text = pc.replace_substring(pc.replace_substring(text, "\u2212", "-"), "\u2013", "-")
-        common = _bool(pc.match_substring_regex(text, _AMOUNT))
-        ore = np.zeros(len(values), dtype=np.int64)
-        where = np.flatnonzero(common)
-    if len(where):
-        chosen = text.take(_indices(where)) if len(where) < len(values) else text
-        negative = _bool(pc.or_(pc.starts_with(chosen, "-"), pc.ends_with(chosen, "-")))
-        plain = pc.replace_substring(pc.replace_substring(chosen, "-", ""), ",", ".")
-        amount, _fits = _cents(pc.cast(plain, pa.decimal128(16, 2)))
-        ore[where] = np.where(negative, -amount, amount)
-        token[where] = BULK
+    ore, common = _swedish_ore(values)
+    token[common] = BULK
     cells: list = []
     index: dict[object, int] = {}
     rest = np.flatnonzero(~common)
@@ -148,62 +135,37 @@ def text_column(values: pa.Array | pa.ChunkedArray, rows: np.ndarray, bulk: bool
     return _tokens(rows, token, cells, ore)
 
 
-_WIDTH = 24  # an amount text longer than this is read one by one
-_CHUNK = 1 << 16
+def _ascii(values: pa.Array) -> bool:
+    """Whether a string array's characters are all ASCII (read from its data buffer)."""
+    data = values.buffers()[2]
+    return data is None or len(data) == 0 or int(np.frombuffer(data, dtype=np.uint8).max()) < 0x80
 
 
 def _swedish_ore(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(öre, read) for a string array: the common Swedish forms of an amount —
     digits with a space or non-breaking space anywhere between them, one ``,``
-    or ``.`` before at most two decimals, a minus first or last — read from the
-    array's bytes with numpy, exactly as ``money.parse_decimal`` reads them; any
-    other text is left (read False) for the one-by-one rules."""
+    or ``.`` before at most two decimals, a minus first or last (or U+2212,
+    U+2013) — read in bulk by pyarrow's kernels, exactly (a decimal cast), as
+    ``money.parse_decimal`` reads them; any other text is left (read False)
+    for the one-by-one rules."""
     n = len(values)
     ore = np.zeros(n, dtype=np.int64)
-    read = np.zeros(n, dtype=bool)
-    buffers = values.buffers()
-    if n == 0 or buffers[2] is None:
-        return ore, read
-    offsets = np.frombuffer(buffers[1], dtype=np.int32)[values.offset:values.offset + n + 1].astype(np.int64)
-    data = np.frombuffer(buffers[2], dtype=np.uint8)
-    if len(data) == 0:  # every field empty: nothing to read in bulk
-        return ore, read
-    valid = _valid(values)
-    pos = np.arange(_WIDTH)
-    for start in range(0, n, _CHUNK):
-        stop = min(n, start + _CHUNK)
-        first = offsets[start:stop]
-        length = offsets[start + 1:stop + 1] - first
-        inside = pos < length[:, None]
-        ch = np.where(inside, data[np.minimum(first[:, None] + pos, len(data) - 1)], 0)
-        nbsp = (ch[:, :-1] == 0xC2) & (ch[:, 1:] == 0xA0)
-        ch[:, :-1][nbsp] = 32
-        ch[:, 1:][nbsp] = 32
-        digit = (ch >= 48) & (ch <= 57)
-        minus = ch == 45
-        sep = (ch == 44) | (ch == 46)
-        text = inside & (ch != 32)
-        other = text & ~(digit | minus | sep)
-        signs = minus.sum(1)
-        sep_at = np.where(sep.any(1), sep.argmax(1), _WIDTH)
-        whole = digit & (pos < sep_at[:, None])
-        part = digit & (pos > sep_at[:, None])
-        lead = text.argmax(1)
-        tail = _WIDTH - 1 - text[:, ::-1].argmax(1)
-        at = minus.argmax(1)
-        good = (valid[start:stop] & (length > 0) & (length <= _WIDTH) & ~other.any(1) & (sep.sum(1) <= 1)
-                & ((signs == 0) | (signs == 1) & ((at == lead) | (at == tail)))
-                & (whole.sum(1) >= 1) & (whole.sum(1) <= 12) & (part.sum(1) <= 2))
-        kr = np.zeros(stop - start, dtype=np.int64)
-        cents = np.zeros(stop - start, dtype=np.int64)
-        for j in range(int(length.max(initial=0)) if len(length) else 0):  # digit by digit, left to right
-            value = ch[:, j].astype(np.int64) - 48
-            kr = np.where(whole[:, j], kr * 10 + value, kr)
-            cents = np.where(part[:, j], cents * 10 + value, cents)
-        amount = kr * 100 + np.where(part.sum(1) == 1, cents * 10, cents)
-        ore[start:stop] = np.where(good, np.where(signs > 0, -amount, amount), 0)
-        read[start:stop] = good
-    return ore, read
+    if n == 0:
+        return ore, np.zeros(0, dtype=bool)
+    if _ascii(values):
+        text = pc.replace_substring(values, " ", "")
+    else:
+        text = pc.replace_substring_regex(values, _DIGIT_SPACES, "")
+        text = pc.replace_substring(pc.replace_substring(text, "\u2212", "-"), "\u2013", "-")
+    common = _bool(pc.match_substring_regex(text, _AMOUNT))
+    where = np.flatnonzero(common)
+    if len(where):
+        chosen = text.take(_indices(where)) if len(where) < n else text
+        negative = _bool(pc.or_(pc.starts_with(chosen, "-"), pc.ends_with(chosen, "-")))
+        plain = pc.replace_substring(pc.replace_substring(chosen, "-", ""), ",", ".")
+        amount, _fits = _cents(pc.cast(plain, pa.decimal128(16, 2)))
+        ore[where] = np.where(negative, -amount, amount)
+    return ore, common
 
 
 def _python(raw):

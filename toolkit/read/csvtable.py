@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -104,16 +105,21 @@ class CsvTable:
             raise NotCanonical("no ledger in the first lines")
         if first > min(self._lines, HEADER_SEARCH_ROWS):
             raise NotCanonical("a header below the lines read")
-        table, rows = self._parse(first)
+        table, rows = self._parse(first, [c for c in wanted if c not in bulk])
         from .arrowcols import text_column
 
         result: dict[int, Column] = {}
         content = np.zeros(len(rows), dtype=bool)
+        present = [c for c in wanted if c < table.num_columns]
+        with ThreadPoolExecutor(max_workers=1) as pool:  # the amounts' kernels run while the codes are read
+            amounts = {c: pool.submit(text_column, table.column(c), rows, True) for c in present if c in bulk}
+            read = {c: text_column(table.column(c), rows, False) for c in present if c not in bulk}
+            read.update({c: future.result() for c, future in amounts.items()})
         for c in wanted:
-            if c >= table.num_columns:
+            if c not in read:
                 result[c] = Column(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [])
                 continue
-            column, has = text_column(table.column(c), rows, c in bulk)
+            column, has = read[c]
             result[c] = column
             content |= has
         others = [c for c in range(table.num_columns) if c not in set(wanted)]
@@ -128,8 +134,10 @@ class CsvTable:
                                  clean([field[k] for field in fields]) if not _is_error(cell))
         return result, rows[content]
 
-    def _parse(self, first: int):
-        """The records from line ``first`` + 1 on, and each one's row (its line − 1)."""
+    def _parse(self, first: int, codes: Iterable[int] = ()):
+        """The records from line ``first`` + 1 on, and each one's row (its line − 1).
+        The columns ``codes`` come dictionary encoded (each distinct text once, in
+        pyarrow's threads); every other column as text."""
         import pyarrow as pa
         import pyarrow.compute as pc
         import pyarrow.csv as pacsv
@@ -140,21 +148,10 @@ class CsvTable:
         width = max([header_width, *following[:1]])
         if width < 2 or following and following[0] < header_width:
             raise NotCanonical("a first line with fewer fields than the header")
-        whole = np.frombuffer(self._body, dtype=np.uint8)
-        returns = np.flatnonzero(whole == 13)
-        if len(returns) and (returns[-1] == len(whole) - 1 or (whole[returns + 1] != 10).any()):
-            raise NotCanonical("a line ending in a lone CR")
         body = memoryview(self._body)[offset:]
-        raw = whole[offset:]
-        breaks = np.flatnonzero(raw == 10)
-        starts = np.concatenate(([0], breaks + 1))
-        ends = np.concatenate((breaks, [len(raw)]))
-        if len(ends) and (ends - starts).max(initial=0) > _FIELD_LIMIT:
-            raise NotCanonical("a line over 128 kB")
-        cr = np.zeros(len(ends), dtype=bool)
-        inside = ends > starts
-        cr[inside] = raw[ends[inside] - 1] == 13
-        lines = np.flatnonzero(ends - cr > starts)  # pyarrow skips empty lines
+        raw = np.frombuffer(self._body, dtype=np.uint8)[offset:]
+        if self._body.find(b"\r", offset) >= 0 and (raw[-1] == 13 or ((raw[:-1] == 13) & (raw[1:] != 10)).any()):
+            raise NotCanonical("a line ending in a lone CR")
         quoted = self._body.find(b'"', offset) >= 0
         if quoted:
             self._check_quotes(raw)
@@ -165,9 +162,14 @@ class CsvTable:
             return "skip"
 
         names = [f"f{i}" for i in range(width)]
-        if not len(lines):  # no record below the header
+        breaks = int(np.count_nonzero(raw == 10))
+        tail = self._body[self._body.rfind(b"\n") + 1:] if breaks else self._body[offset:]
+        counted = breaks + (tail not in (b"", b"\r"))  # the lines, if none is empty
+        if not counted:  # no record below the header
             empty = pa.Table.from_arrays([pa.nulls(0, pa.string()) for _ in names], names=names)
             return empty, np.zeros(0, dtype=np.int64)
+        types = dict.fromkeys(names, pa.string())
+        types.update({names[c]: pa.dictionary(pa.int32(), pa.string()) for c in codes if c < width})
         try:
             table = pacsv.read_csv(
                 pa.py_buffer(body),
@@ -175,13 +177,17 @@ class CsvTable:
                 parse_options=pacsv.ParseOptions(delimiter=self._sep, quote_char='"', double_quote=True,
                                                  escape_char=False, newlines_in_values=quoted,
                                                  ignore_empty_lines=True, invalid_row_handler=handler),
-                convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                convert_options=pacsv.ConvertOptions(column_types=types,
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False,
                                                      null_values=[], check_utf8=True))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise NotCanonical(str(exc)) from exc
+        lines = np.arange(counted) if table.num_rows == counted else _nonempty_lines(body)
         if invalid or table.num_rows != len(lines):
             raise NotCanonical("a record with other fields than the first, or a value over several lines")
+        if max(_longest(column) for column in table.columns) > _FIELD_LIMIT:
+            raise NotCanonical("a value over 128 kB")
+        table = table.unify_dictionaries()
         labels = [c for c, cell in enumerate(self._head[first - 1] if first else []) if cell != ""]
         for c in range(max(labels, default=-1) + 1, width):  # fields past the header's last name: none may have text
             if pc.max(pc.utf8_length(pc.utf8_trim_whitespace(table.column(c)))).as_py():
@@ -201,6 +207,29 @@ class CsvTable:
         line = np.searchsorted(np.flatnonzero(raw == 10), at)
         if (np.bincount(line) % 2).any():
             raise NotCanonical("a line with an odd number of quotes")
+
+
+def _longest(column) -> int:
+    """The longest value of a column of text (UTF-8 bytes), dictionary encoded or not."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(column.type):
+        return max((_longest(chunk.dictionary) for chunk in column.chunks), default=0)
+    return pc.max(pc.binary_length(column)).as_py() or 0
+
+
+def _nonempty_lines(body: memoryview) -> np.ndarray:
+    """The index of each line of ``body`` that is not empty (pyarrow skips
+    empty lines, a lone CR before the LF included)."""
+    raw = np.frombuffer(body, dtype=np.uint8)
+    breaks = np.flatnonzero(raw == 10)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(raw)]))
+    cr = np.zeros(len(ends), dtype=bool)
+    inside = ends > starts
+    cr[inside] = raw[ends[inside] - 1] == 13
+    return np.flatnonzero(ends - cr > starts)
 
 
 def _head_lines(body: bytes) -> list[str]:

@@ -434,7 +434,7 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
         where, col, period, amount = where[order], col[order], period[order], amount[order]
     else:
         pc, bc = cols["period"], cols["belopp"]
-        where = np.arange(len(rows))
+        where = slice(0, len(rows))  # every row (a view, not a copy), or all but a total row
         cells = at[pc]
         blank = _per_value(cells.values, _no_period, dtype=bool)[0]
         missing = (cells.token < 0) | blank[cells.slot()]
@@ -484,7 +484,7 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
             if total != above:
                 errors.append((r, 0, pc, lambda: _not_total(grid, r, pc, total, above)))
             notes.append(_total_note(grid, r, bc, total))
-            where, period, amount, col = where[:-1], period[:-1], amount[:-1], col[:-1]
+            where, period, amount, col = slice(0, total_row), period[:-1], amount[:-1], col[:-1]
     if errors:
         raise min(errors, key=lambda e: e[:3])[3]()
     ledger = _ledger(grid, layout, period, amount, rows[where], col, {n: c.take(where) for n, c in dims.items()})
@@ -501,6 +501,7 @@ class _Cells:
 
     def __init__(self, column: Column | None, rows: np.ndarray):
         self.values = column.values if column is not None else []
+        self._slot: np.ndarray | None = None
         self.token = np.full(len(rows), _BLANK, dtype=np.int64)
         self.ore = np.zeros(len(rows), dtype=np.int64)
         if column is None or not len(column.rows):
@@ -530,7 +531,9 @@ class _Cells:
 
     def slot(self) -> np.ndarray:
         """Each row's index into a per-value table with one more slot at the end for blank and bulk cells."""
-        return np.where(self.token >= 0, self.token, len(self.values))
+        if self._slot is None:
+            self._slot = np.where(self.token >= 0, self.token, len(self.values))
+        return self._slot
 
 
 def _per_value(values: list, rule: Callable[[object], object], dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
