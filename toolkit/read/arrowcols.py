@@ -33,7 +33,11 @@ _CENTS = pa.decimal128(38, 2)
 
 
 def _array(values) -> pa.Array:
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if not isinstance(values, pa.ChunkedArray):
+        return values
+    if pa.types.is_dictionary(values.type) and values.num_chunks > 1:
+        values = values.unify_dictionaries()  # the chunks' dictionaries as one
+    return values.combine_chunks()
 
 
 def _bits(buffer, offset: int, n: int) -> np.ndarray:
@@ -183,6 +187,8 @@ def typed_column(values: pa.Array | pa.ChunkedArray, rows: np.ndarray, bulk: boo
     values = _array(values)
     kind = values.type
     if pa.types.is_dictionary(kind):
+        if not bulk and (pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)):
+            return _by_value(values, rows, _text)  # each distinct text once, as the file holds them
         values = values.cast(kind.value_type)
         kind = values.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):

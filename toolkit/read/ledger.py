@@ -506,7 +506,7 @@ class _Cells:
         self.ore = np.zeros(len(rows), dtype=np.int64)
         if column is None or not len(column.rows):
             return
-        if len(column.rows) == len(rows) and (column.rows == rows).all():  # a cell in every row
+        if column.rows is rows or len(column.rows) == len(rows) and (column.rows == rows).all():  # a cell in every row
             self.token = column.token
             if column.ore is not None:
                 self.ore = column.ore

@@ -64,13 +64,21 @@ class ParquetTable:
     def open(cls, path: Path, display: str) -> ParquetTable:
         return cls(path, display, _open(path, display))
 
-    def _load(self, columns: list[int]):
+    def _load(self, columns: list[int], codes: Iterable[int] = ()):
+        """The columns' data; the text columns among ``codes`` dictionary encoded
+        (as Parquet stores them: each distinct text read once)."""
         import pyarrow as pa
+        import pyarrow.parquet as pq
 
         if self._batch is not None:
             return self._batch.select(columns)
+        names = [self.names[c] for c in columns]
+        schema = self._handle.schema_arrow
+        texts = [self.names[c] for c in codes if c in columns and pa.types.is_string(schema.field(c).type)]
         try:
-            return self._handle.read(columns=[self.names[c] for c in columns], use_threads=True)
+            if texts:
+                return pq.ParquetFile(self._path, read_dictionary=texts).read(columns=names, use_threads=True)
+            return self._handle.read(columns=names, use_threads=True)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
             raise InputError(f"filen är inte en Parquet-fil som går att läsa ({exc})", file=self.file,
                              slug="parquet-olasbar") from exc
@@ -80,7 +88,7 @@ class ParquetTable:
 
         rows: list[list] = [list(self.names)]
         if nrows > 1 and self._handle.metadata.num_rows and self._handle.metadata.num_row_groups:
-            first = self._handle.read_row_group(0).slice(0, nrows - 1)
+            first = next(self._handle.iter_batches(batch_size=nrows - 1))
             for record in first.to_pylist():
                 rows.append(["" if (cell := _python(value)) is None else cell for value in record.values()])
         return rows
@@ -95,7 +103,7 @@ class ParquetTable:
         rows = np.arange(self._start + 1, self._start + count + 1, dtype=np.int64)  # row 0: the header (names)
         result: dict[int, Column] = {}
         content = np.zeros(count, dtype=bool)
-        table = self._load(wanted) if wanted else None
+        table = self._load(wanted, [c for c in wanted if c not in bulk]) if wanted else None
         for k, c in enumerate(wanted):
             column, has = typed_column(table.column(k), rows, c in bulk)
             result[c] = column
