@@ -42,15 +42,15 @@ class CsvTable:
 
     is_csv = True
 
-    def __init__(self, path: Path, display: str, body: bytes, lines: list[str], sep: str):
+    def __init__(self, path: Path, display: str, body: bytes, lines: list[str], sep: str, start: int = 0):
         self.sheet = path.name
         self.file = display
         self.merges: list[Merge] = []
-        self._body = body  # UTF-8, without BOM
+        self._body = body  # UTF-8, the text from byte ``start`` on (after a BOM)
         self._sep = sep
         self._head = [clean(row) for row in csv.reader(lines, delimiter=sep)]
         self._widths = [len(row) for row in csv.reader(lines, delimiter=sep)]
-        self._offsets = np.cumsum([0] + [len(line.encode("utf-8")) for line in lines])
+        self._offsets = np.cumsum([start] + [len(line.encode("utf-8")) for line in lines])
         self._lines = len(lines)
         self._base: int | None = None  # a batch of the file (``batch``): the line index of its first byte
 
@@ -70,18 +70,17 @@ class CsvTable:
             data = path.read_bytes()
         except OSError as exc:
             raise NotCanonical("unreadable") from exc
+        body, start = data, 0
         if data.startswith(b"\xef\xbb\xbf"):
-            body = data[3:]
+            start = 3  # the BOM is skipped, not cut off (a copy of the whole file)
         elif data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
             body = decode(data, display).encode("utf-8")  # UTF-16
-        else:
-            body = data
-        if b"\x00" in body:
+        if body.find(b"\x00", start) >= 0:
             raise NotCanonical("NUL")
         try:
-            lines = _head_lines(body)
+            lines = _head_lines(body, start)
         except UnicodeDecodeError:
-            if body is not data:
+            if body is not data or start:
                 raise NotCanonical("not UTF-8 after a BOM") from None
             body = decode(data, display).encode("utf-8")  # Windows-1252: UTF-8 from here on
             lines = _head_lines(body)
@@ -93,7 +92,7 @@ class CsvTable:
                     raise NotCanonical("a value over several lines")
         except csv.Error as exc:
             raise NotCanonical(str(exc)) from exc
-        return cls(path, display, body, lines, sep)
+        return cls(path, display, body, lines, sep, start)
 
     def head(self, nrows: int) -> list[list]:
         return [list(row) for row in self._head[:nrows]]
@@ -232,16 +231,16 @@ def _nonempty_lines(body: memoryview) -> np.ndarray:
     return np.flatnonzero(ends - cr > starts)
 
 
-def _head_lines(body: bytes) -> list[str]:
-    """The first lines of ``body``, split as the csv module splits them."""
-    cut = 0
+def _head_lines(body: bytes, start: int = 0) -> list[str]:
+    """The first lines of ``body`` from byte ``start`` on, split as the csv module splits them."""
+    cut = start
     for _ in range(_HEAD_LINES):
         at = body.find(b"\n", cut)
         if at < 0:
             cut = len(body)
             break
         cut = at + 1
-    return io.StringIO(body[:cut].decode("utf-8"), newline="").readlines()
+    return io.StringIO(body[start:cut].decode("utf-8"), newline="").readlines()
 
 
 def _is_error(cell: object) -> bool:
