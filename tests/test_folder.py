@@ -492,7 +492,7 @@ def test_a_log_that_cannot_be_opened_is_an_input_error(runner, cwd):
 # --- usage ---------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("option", ["--output", "--budget", "--utfall"])
+@pytest.mark.parametrize("option", ["--output", "--budget"])
 def test_options_for_one_workbook_are_usage_errors_with_a_folder(runner, cwd, option):
     copy_example("Halmstad.xlsx", cwd / "fm" / "Halmstad.xlsx")
     before = snapshot(cwd / "fm")

@@ -311,11 +311,27 @@ def test_a_last_year_file_that_is_not_there_is_a_usage_error(book, args, line):
     assert sorted(p.name for p in book.parent.iterdir()) == ["Halmstad.xlsx", "fjol"]
 
 
-def test_fjolar_with_a_folder_is_a_usage_error(book):
+def test_fjolar_with_a_folder_is_every_workbooks_last_year(book):
+    """`reconcile MAPP --fjolar FIL`: each workbook of the folder as run alone with it."""
     Path("fjol.csv").write_bytes(csv_export(shifted()))
-    result = CliRunner().invoke(main, [str(book.parent), "--fjolar", "fjol.csv"])
-    assert (result.exit_code, result.stderr) == (
-        2, "--fjolar kan inte användas med en mapp (varje arbetsbok har sina egna blad)\n")
+    Path("fm").mkdir()
+    Path("ensam").mkdir()
+    for place in ("fm", "ensam"):
+        for name in ("Halmstad.xlsx", "Halmstad2.xlsx"):
+            shutil.copy(book, Path(place) / name)
+    runner = CliRunner()
+    for name in ("Halmstad.xlsx", "Halmstad2.xlsx"):
+        result = runner.invoke(main, [f"ensam/{name}", "--fjolar", "fjol.csv", "--no-backup"])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["fm", "--fjolar", "fjol.csv", "--no-backup", "--jobs", "1"])
+    assert (result.exit_code, result.stdout.splitlines()[-1]) == (0, "fm: 2 arbetsböcker · 2 skrivna")
+    for name in ("Halmstad.xlsx", "Halmstad2.xlsx"):
+        written = (Path("fm") / name).read_bytes()
+        assert written == (Path("ensam") / name).read_bytes()
+        assert written != book.read_bytes()
+    sheet = openpyxl.load_workbook(Path("fm") / "Halmstad.xlsx")["Sammanställning"]
+    assert any(str(cell).startswith("Fjolår\n") for row in sheet.iter_rows(max_row=10, values_only=True)
+               for cell in row)
 
 
 def test_the_setting_fjolarsfil_names_the_file_relative_to_the_workbook(tmp_path, monkeypatch):

@@ -210,3 +210,45 @@ def test_workers_that_are_not_forked_get_the_ledgers_pickled_once(tmp_path, monk
         assert not after.amount.flags.writeable
     finally:
         shared.clear()
+
+
+def test_a_folder_given_utfall_reads_it_once_for_every_workbook_as_each_run_alone_with_it(tmp_path, monkeypatch,
+                                                                                           reads):
+    """`reconcile MAPP --utfall region.csv`: the export every workbook reads, over its Utfallsfil."""
+    for place in ("alone", "together"):
+        fm = regional_folder(tmp_path / place)
+        (fm / "region.csv").rename(tmp_path / place / "region.csv")  # beside the folder; Utfallsfil names nothing
+    one_by_one = alone(tmp_path / "alone", monkeypatch, "--utfall", "region.csv")
+    assert reads() == ["region.csv"] * len(UNITS)
+    assert all(code == 0 for code, _, _ in one_by_one.values())
+
+    monkeypatch.chdir(tmp_path / "together")
+    result = run("fm", "--utfall", "region.csv", "--jobs", "2")
+    assert reads() == ["region.csv"]  # once, for all four
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:-1] == [one_by_one[name][1].rstrip("\n") for name in UNITS]
+    for name in UNITS:
+        assert (tmp_path / "together" / "fm" / f"{name}.xlsx").read_bytes() == \
+            (tmp_path / "alone" / "fm" / f"{name}.xlsx").read_bytes()
+
+
+def test_a_folder_given_utfall_that_matches_no_file_stops_each_workbook(tmp_path, monkeypatch):
+    fm = regional_folder(tmp_path)
+    before = {p.name: p.read_bytes() for p in fm.iterdir()}
+    monkeypatch.chdir(tmp_path)
+    result = run("fm", "--utfall", "exporter/*.csv")
+    assert result.exit_code == 1
+    assert result.stderr == "exporter/*.csv: inga filer matchar mönstret\n" * len(UNITS)
+    assert {p.name: p.read_bytes() for p in fm.iterdir()} == before
+
+
+def test_the_api_refreshes_a_folder_with_one_export_for_all(tmp_path, monkeypatch, reads):
+    from toolkit import api
+
+    fm = regional_folder(tmp_path)
+    (fm / "region.csv").rename(tmp_path / "region.csv")
+    monkeypatch.chdir(tmp_path)
+    record = api.refresh("fm", utfall="region.csv", jobs=1, backup=False)
+    assert reads() == ["region.csv"]
+    assert record["counts"]["written"] == len(UNITS)
+    assert [w["status"] for w in record["workbooks"]] == ["written"] * len(UNITS)

@@ -283,7 +283,8 @@ def refresh(path: str | os.PathLike, *, period: str | int | None = None, budget:
     options.check_run(target, output, budget, utfall, fjolar)
     if target.is_dir():
         return _refresh_folder(target, period=period, write=not dry_run, backup=options.backup_policy(
-            backup, keep_backups), wait=wait, strict=strict, jobs=jobs, start=start)
+            backup, keep_backups), wait=wait, strict=strict, jobs=jobs, start=start,
+            utfall=options.ledgers(utfall), fjolar=options.ledgers(fjolar))
     job = options.unit_job(target, period=period, output=output, budget=budget, utfall=utfall, backup=backup,
                            keep_backups=keep_backups, wait=wait, strict=strict, fjolar=fjolar)
     return options.record(job.run(write=not dry_run), start)
@@ -309,12 +310,13 @@ def consolidate(paths: str | os.PathLike | Iterable[str | os.PathLike], *, outpu
 
 
 def _refresh_folder(folder: Path, *, period, write: bool, backup, wait: float, strict: bool, jobs: int | None,
-                    start: float) -> dict:
+                    start: float, utfall: list = (), fjolar: list = ()) -> dict:
     from . import folder as batch
     from . import options
 
     settings = batch.Options(period=None if period is None else str(period).strip(), write=write, backup=backup,
-                             wait=float(wait), strict=strict)
+                             wait=float(wait), strict=strict, ledger_files=tuple(str(f) for f in utfall),
+                             last_year_files=tuple(str(f) for f in fjolar))
     outcomes = list(batch.refresh_all(batch.workbooks_in(folder), settings, jobs))
     return options.folder_record(folder, outcomes, start)
 

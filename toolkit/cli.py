@@ -180,7 +180,8 @@ def run(path: Path, period: str | None, output: Path | None, budget_file: Path |
     log = _open_log(log_file, path, as_json, debug)
     try:
         if path.is_dir():
-            _run_folder(path, period, not check, backup, wait, jobs, as_json, log, debug, strict)
+            _run_folder(path, period, not check, backup, wait, jobs, as_json, log, debug, strict, ledger_files,
+                        last_year_files)
         else:
             _run_one(path, period, output, budget_file, ledger_files, check, backup, wait, as_json, quiet, debug, log,
                      strict, last_year_files)
@@ -239,7 +240,8 @@ def _run_one(path: Path, period, output, budget_file, ledger_files, check, backu
 
 
 def _run_folder(folder: Path, period, write: bool, backup, wait: float, jobs: int | None, as_json: bool,
-                log, debug: bool = False, strict: bool = False) -> None:
+                log, debug: bool = False, strict: bool = False, ledger_files: tuple[str, ...] = (),
+                last_year_files: tuple[str, ...] = ()) -> None:
     """Every workbook in ``folder``: one line each as it is done (in name
     order), then a summary; the exit code is 1 when any had an error, 3 when
     any was locked (and none had an error)."""
@@ -250,8 +252,9 @@ def _run_folder(folder: Path, period, write: bool, backup, wait: float, jobs: in
     start = time.perf_counter()
     paths = batch.workbooks_in(folder)
     outcomes = []
-    for outcome in batch.refresh_all(paths, batch.Options(period=period, write=write, backup=backup, wait=wait,
-                                                          strict=strict), jobs):
+    settings = batch.Options(period=period, write=write, backup=backup, wait=wait, strict=strict,
+                             ledger_files=tuple(ledger_files), last_year_files=tuple(last_year_files))
+    for outcome in batch.refresh_all(paths, settings, jobs):
         outcomes.append(outcome)
         if log is not None:
             log.write(outcome.line)

@@ -51,6 +51,8 @@ class Options:
     backup: Backup | None = Backup()
     wait: float = 0.0
     strict: bool = False
+    ledger_files: tuple[str, ...] = ()  # --utfall: every workbook's ledger (a regional export), over Utfallsfil
+    last_year_files: tuple[str, ...] = ()  # --fjolar: every workbook's last year, over Fjolårsfil
 
 
 @dataclass
@@ -103,7 +105,8 @@ def refresh(path: Path, options: Options) -> Outcome:
             return done("skipped", f"{path}: en sammanställning (reconcile consolidate), hoppades över",
                         {"message": "sammanställning från reconcile consolidate"})
         result = Job(path, period=options.period, backup=options.backup, wait=options.wait,
-                     strict=options.strict).run(write=options.write)
+                     strict=options.strict, ledger_file=list(options.ledger_files),
+                     last_year_files=list(options.last_year_files)).run(write=options.write)
     except LockedError as exc:
         exc.in_file(str(path))
         return done("locked", str(exc), exc.as_dict())
@@ -145,7 +148,7 @@ def refresh_all(paths: list[Path], options: Options, workers: int | None = None)
     from .shared_exports import read_shared
 
     try:
-        read_shared(paths, options.period)  # an export many workbooks name: read once, here
+        read_shared(paths, options.period, options.ledger_files)  # an export many workbooks name: read once, here
         yield from _refresh_all(paths, options, workers)
     finally:
         shared.clear()

@@ -60,10 +60,11 @@ def check_run(path: Path, output: str | os.PathLike | None = None, budget: objec
               utfall: object = None, fjolar: object = None) -> None:
     """``reconcile PATH``'s options: an output is a workbook of the workbook's
     own kind (Excel refuses a workbook with macros saved as .xlsx, and one
-    without as .xlsm); a folder takes no --output, --budget or --utfall."""
+    without as .xlsm); a folder takes no --output or --budget (--utfall and
+    --fjolar: every workbook of the folder reads those exports)."""
     out = _output(output) if output is not None else None
     if path.is_dir():
-        for name, given in (("--output", output), ("--budget", budget), ("--utfall", utfall), ("--fjolar", fjolar)):
+        for name, given in (("--output", output), ("--budget", budget)):
             if given:
                 raise UsageError(f"{name} kan inte användas med en mapp (varje arbetsbok har sina egna blad)",
                                  slug="flagga-med-mapp")
@@ -181,7 +182,7 @@ def backup_policy(backup: bool | str | os.PathLike | Backup | None = True, keep:
     return Backup(Path(backup), DEFAULT_KEEP if keep is None else keep)
 
 
-def _ledgers(utfall: str | os.PathLike | Iterable[str | os.PathLike] | None) -> list[str | os.PathLike]:
+def ledgers(utfall: str | os.PathLike | Iterable[str | os.PathLike] | None) -> list[str | os.PathLike]:
     if not utfall:
         return []
     if isinstance(utfall, (str, os.PathLike)):
@@ -203,9 +204,9 @@ def unit_job(path: str | os.PathLike, *, period: str | int | None = None, output
     from .job import Job
 
     return Job(Path(path), period=_period(period), output=Path(output) if output is not None else None,
-               budget_file=Path(budget) if budget else None, ledger_file=_ledgers(utfall),
+               budget_file=Path(budget) if budget else None, ledger_file=ledgers(utfall),
                backup=backup_policy(backup, keep_backups), wait=float(wait), progress=progress, strict=strict,
-               last_year_files=_ledgers(fjolar))
+               last_year_files=ledgers(fjolar))
 
 
 def consolidation(paths: str | os.PathLike | Iterable[str | os.PathLike], output: Path, *, name: str | None = None,

@@ -20,12 +20,12 @@ from .errors import InputError, ReconcileError
 from .read import shared
 
 
-def keys_of(path: Path, period: str | None) -> list[tuple[shared.Key, Path, str, bool]]:
+def keys_of(path: Path, period: str | None, given: tuple[str, ...] = ()) -> list[tuple[shared.Key, Path, str, bool]]:
     """(cache key, file, display, balance accounts) of each export the
-    Utfallsfil of the workbook at ``path`` names; none when it names none or
-    its settings cannot be read."""
+    workbook at ``path`` reads: ``given`` (the folder's --utfall), else what its
+    Utfallsfil names; none when it names none or its settings cannot be read."""
     from .contract import BUDGET_SHEET
-    from .read.exports import sheet_of
+    from .read.exports import expand, sheet_of
     from .read.inputs import _settings_grid, ledger_columns, ledger_setting, with_period
     from .read.settings import read_settings
     from .read.workbook import Source
@@ -35,34 +35,39 @@ def keys_of(path: Path, period: str | None) -> list[tuple[shared.Key, Path, str,
         settings, _ = read_settings(_settings_grid(book, []), path.stem)
         if period:
             settings = with_period(settings, period, str(path))
-        if not settings.ledger_files:
+        if given:
+            files = expand(list(given))
+        elif not settings.ledger_files:
             return []
-        files = ledger_setting(settings, path)
+        else:
+            files = ledger_setting(settings, path)
         wanted, balance = ledger_columns(book.grid(BUDGET_SHEET.name))
     except (ReconcileError, OSError, ValueError):
         return []
     found = []
     for file in files:
-        source = Source(file, str(file))
+        display = str(file)
+        source = Source(file, display)
         if not source.is_csv:  # a workbook's Utfall sheet: not a shared export
             continue
         source.balance_accounts = balance
         key = shared.key(source, sheet_of(source), settings.year, wanted)
         if key is not None:
-            found.append((key, file, str(file), balance))
+            found.append((key, file, display, balance))
     return found
 
 
-def read_shared(paths: list[Path], period: str | None) -> int:
+def read_shared(paths: list[Path], period: str | None, given: tuple[str, ...] = ()) -> int:
     """Read each export that two or more of the workbooks at ``paths`` would
-    read alike, once, into ``read.shared``'s cache; how many were read."""
+    read alike (``given``: the folder's --utfall, for all of them), once, into
+    ``read.shared``'s cache; how many were read."""
     from .read.exports import sheet_of
     from .read.ledger import read_ledger_sheet
     from .read.workbook import Source
 
     if len(paths) < 2:
         return 0
-    planned = {path: keys_of(path, period) for path in paths}
+    planned = {path: keys_of(path, period, given) for path in paths}
     uses = Counter(key for found in planned.values() for key, *_ in found)
     done: set[shared.Key] = set()
     for found in planned.values():
