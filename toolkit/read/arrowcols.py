@@ -93,19 +93,27 @@ def _by_value(values: pa.Array, rows: np.ndarray, convert) -> tuple[Column, np.n
     """Each distinct value converted once (``convert``: value → cell, or None for no content)."""
     encoded = values if pa.types.is_dictionary(values.type) else _array(pc.dictionary_encode(values))
     indices = np.where(_valid(encoded.indices), _numbers(encoded.indices, np.int64), -1)
-    cells: list = []
-    index: dict = {}
     remap = np.full(len(encoded.dictionary) + 1, _NONE, dtype=np.int64)
-    for k, raw in enumerate(encoded.dictionary.to_pylist()):
-        value = convert(raw)
+    cells = _distinct(encoded.dictionary.to_pylist(), np.arange(len(encoded.dictionary)), remap, convert)
+    return _tokens(rows, remap[indices], cells)
+
+
+def _distinct(raws: list, at: np.ndarray, token: np.ndarray, convert=None) -> list:
+    """Each of ``raws`` converted (``convert``: raw → cell, None for no
+    content) and stored once: ``token[at[k]]`` becomes the index of raws[k]'s
+    cell in the list returned (left as it is for no content)."""
+    cells: list = []
+    index: dict[tuple[type, object], int] = {}
+    for i, raw in zip(at.tolist(), raws):
+        value = raw if convert is None else convert(raw)
         if value is None:
             continue
         key = (type(value), value)
         if key not in index:
             index[key] = len(cells)
             cells.append(value)
-        remap[k] = index[key]
-    return _tokens(rows, remap[indices], cells)
+        token[i] = index[key]
+    return cells
 
 
 def _text(raw: str | None):
@@ -123,19 +131,8 @@ def text_column(values: pa.Array | pa.ChunkedArray, rows: np.ndarray, bulk: bool
     token = np.full(len(values), _NONE, dtype=np.int64)
     ore, common = _swedish_ore(values)
     token[common] = BULK
-    cells: list = []
-    index: dict[object, int] = {}
     rest = np.flatnonzero(~common)
-    if len(rest):
-        for i, raw in zip(rest.tolist(), values.take(_indices(rest)).to_pylist()):
-            value = _text(raw)
-            if value is None:
-                continue
-            key = (type(value), value)
-            if key not in index:
-                index[key] = len(cells)
-                cells.append(value)
-            token[i] = index[key]
+    cells = _distinct(values.take(_indices(rest)).to_pylist(), rest, token, _text) if len(rest) else []
     return _tokens(rows, token, cells, ore)
 
 
@@ -229,14 +226,6 @@ def _number_column(values: pa.Array, rows: np.ndarray) -> tuple[Column, np.ndarr
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a fraction of an öre, an uint64 past int64
         exact = np.zeros(len(values), dtype=bool)
     token[exact] = BULK
-    cells: list = []
-    index: dict[object, int] = {}
     rest = np.flatnonzero(present & ~exact)
-    if len(rest):
-        for i, value in zip(rest.tolist(), values.take(_indices(rest)).to_pylist()):
-            key = (type(value), value)
-            if key not in index:
-                index[key] = len(cells)
-                cells.append(value)
-            token[i] = index[key]
+    cells = _distinct(values.take(_indices(rest)).to_pylist(), rest, token) if len(rest) else []
     return _tokens(rows, token, cells, ore)
