@@ -84,15 +84,7 @@ class CsvTable:
                 raise NotCanonical("not UTF-8 after a BOM") from None
             body = decode(data, display).encode("utf-8")  # Windows-1252: UTF-8 from here on
             lines = _head_lines(body)
-        sep, _width = sniff_separator(lines[:20])
-        reader = csv.reader(lines, delimiter=sep)
-        try:
-            for number, _row in enumerate(reader, start=1):
-                if reader.line_num != number:
-                    raise NotCanonical("a value over several lines")
-        except csv.Error as exc:
-            raise NotCanonical(str(exc)) from exc
-        return cls(path, display, body, lines, sep, start)
+        return cls(path, display, body, lines, head_separator(lines), start)
 
     def head(self, nrows: int) -> list[list]:
         return [list(row) for row in self._head[:nrows]]
@@ -229,6 +221,21 @@ def _nonempty_lines(body: memoryview) -> np.ndarray:
     inside = ends > starts
     cr[inside] = raw[ends[inside] - 1] == 13
     return np.flatnonzero(ends - cr > starts)
+
+
+def head_separator(lines: list[str]) -> str:
+    """The separator of a file's first lines (sniffed as ``read_csv_grid``
+    sniffs it), or ``NotCanonical`` when a value in them spans lines or the
+    csv module refuses them."""
+    sep, _width = sniff_separator(lines[:20])
+    reader = csv.reader(lines, delimiter=sep)
+    try:
+        for number, _row in enumerate(reader, start=1):
+            if reader.line_num != number:
+                raise NotCanonical("a value over several lines")
+    except csv.Error as exc:
+        raise NotCanonical(str(exc)) from exc
+    return sep
 
 
 def _head_lines(body: bytes, start: int = 0) -> list[str]:

@@ -97,8 +97,7 @@ def _first_data_line(head, year, wanted) -> int:
 def _csv_batches(path: Path, display: str):
     """(table, last) per batch of whole lines, UTF-8 (or Windows-1252 as the
     whole file is read), in file order; the first item is the head table."""
-    from .csvfile import sniff_separator
-    from .csvtable import CsvTable, _head_lines
+    from .csvtable import CsvTable, _head_lines, head_separator
 
     with open(path, "rb") as fh:
         start = fh.read(_HEAD_BYTES)
@@ -120,17 +119,7 @@ def _csv_batches(path: Path, display: str):
         lines = _head_lines(utf8)
         if len(lines) < 2 or b"\r" in utf8.replace(b"\r\n", b""):
             raise NotCanonical("a short head, or a lone CR")
-        sep, _width = sniff_separator(lines[:20])
-        import csv
-
-        reader = csv.reader(lines, delimiter=sep)
-        try:
-            for number, _row in enumerate(reader, start=1):
-                if reader.line_num != number:
-                    raise NotCanonical("a value over several lines")
-        except csv.Error as exc:
-            raise NotCanonical(str(exc)) from exc
-        head = CsvTable(path, display, utf8, lines, sep)
+        head = CsvTable(path, display, utf8, lines, head_separator(lines))
         first = yield head
         # the byte where line ``first`` starts
         position = (3 if bom else 0) + sum(len(line.encode("utf-8") if encoding == "utf-8" else line.encode("cp1252"))
