@@ -741,6 +741,27 @@ def test_a_warning_stops_the_report_under_strict(tmp_path):
     assert result.stdout.endswith("skriven · 1 varning (se Avstämning)\n")
 
 
+def test_a_run_with_warnings_marks_the_document_with_a_comment_on_its_first_heading(tmp_path):
+    """The figures may be wrong: whoever edits the document sees why (a Word comment, not text on paper)."""
+    path = halmstad(tmp_path)
+    cli("report", path, "--docx", tmp_path / "E.docx", "--period", "2025-11")
+    document = docx.Document(tmp_path / "E.docx")
+    [comment] = list(document.comments)
+    lines = [p.text for p in comment.paragraphs]
+    assert lines[0] == "Obs: avstämningen gav 1 varning; siffrorna kan vara fel. Kontrollera innan rapporten lämnas:"
+    assert lines[1].startswith("• --period: bokslutsperioden är 11 (november)")
+    assert comment.author == "reconcile"
+    body = document.element.body.xml
+    first = next(p for p in document.paragraphs if p.text)
+    assert first.text.endswith("Ekonomi") and "commentRangeStart" in first._p.xml
+    assert body.count("commentReference") == 1
+    again = tmp_path / "F.docx"
+    cli("report", path, "--docx", again, "--period", "2025-11")
+    assert again.read_bytes() == (tmp_path / "E.docx").read_bytes()  # the comment's date is the document's
+    cli("report", path, "--docx", tmp_path / "G.docx")
+    assert list(docx.Document(tmp_path / "G.docx").comments) == []  # a run without warnings: no comment
+
+
 def test_json_is_the_runs_record_with_the_files_and_the_sections(tmp_path):
     import json
 

@@ -210,7 +210,9 @@ class Publish:
                 blocks, charts = without_charts(blocks), 0
                 notes.append(chart_picture.MISSING)
             outputs.append((self.docx, docx_bytes(blocks, title=document_title(report), moment=moment(report),
-                                                  template=template, template_name=str(self.template))))
+                                                  template=template, template_name=str(self.template),
+                                                  warnings=[f"{f.where}: {f.message}" if f.where else f.message
+                                                            for f in report.warnings])))
         text = plain_text(blocks) if self.text is not None else None
         if isinstance(self.text, Path):
             outputs.append((self.text, text.encode("utf-8")))

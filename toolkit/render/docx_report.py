@@ -62,15 +62,20 @@ TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 
 
 def docx_bytes(blocks: Sequence[Block], *, title: str, moment: dt.datetime, template: bytes | None = None,
-               template_name: str = "") -> bytes:
+               template_name: str = "", warnings: Sequence[str] = ()) -> bytes:
     """The document: ``blocks`` appended to ``template`` (the bytes of a .docx
     or .dotx; None: a new A4 document). ``moment`` is written as the document's
-    creation and modification time, ``title`` as its title."""
+    creation and modification time, ``title`` as its title. ``warnings``: the
+    run's warnings, as a comment on the section's first heading — seen by
+    whoever edits the document, never in its text or on paper."""
     import docx
 
     document = docx.Document(io.BytesIO(_as_document(template, template_name))) if template is not None \
         else _new_document()
-    _Writer(document, new_page=template is not None and _has_content(document)).write(blocks)
+    writer = _Writer(document, new_page=template is not None and _has_content(document))
+    writer.write(blocks)
+    if warnings and writer.first is not None:
+        _warnings_comment(document, writer.first, warnings, moment)
     props = document.core_properties
     props.title = title
     props.subject = "Ekonomi"
@@ -188,11 +193,26 @@ def _fixed_times(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _warnings_comment(document, heading, warnings: Sequence[str], moment: dt.datetime) -> None:
+    """A Word comment on ``heading`` saying that the figures may be wrong, and why."""
+    from docx.oxml.ns import qn
+
+    from ..findings import count_text
+
+    comment = document.add_comment(heading.runs, text=f"Obs: avstämningen gav {count_text(len(warnings))}; "
+                                   "siffrorna kan vara fel. "
+                                   "Kontrollera innan rapporten lämnas:", author="reconcile", initials="R")
+    for message in warnings:
+        comment.add_paragraph(f"• {message}")
+    comment._comment_elm.set(qn("w:date"), moment.strftime("%Y-%m-%dT%H:%M:%SZ"))  # the document's own time
+
+
 class _Writer:
     def __init__(self, document, new_page: bool):
         self.document = document
         self.new_page = new_page
         self.headings: dict[int, object] = {}
+        self.first = None  # the section's first heading (a paragraph)
         section = document.sections[-1]
         self.text_width = section.page_width - section.left_margin - section.right_margin
         self.factor = font_factor(document)
@@ -216,6 +236,8 @@ class _Writer:
     def heading(self, block: Heading) -> None:
         paragraph = self.document.add_paragraph(style=self.heading_style(block.level))
         paragraph.add_run(f"{block.number} {block.text}" if block.number else block.text)
+        if self.first is None:
+            self.first = paragraph
         if self.new_page:
             paragraph.paragraph_format.page_break_before = True
             self.new_page = False
