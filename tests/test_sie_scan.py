@@ -154,6 +154,33 @@ def test_the_common_forms_are_read_with_numpy(tmp_path):
     assert [n[0] for n in got["notes"]] == ["arets-resultat"]
 
 
+@pytest.mark.parametrize("bad", [False, True])
+def test_a_file_scanned_in_many_pieces_reads_as_in_one(tmp_path, monkeypatch, bad):
+    """Pieces are scanned two at a time: each keeps its lines' numbers, and the first bad line is the one named."""
+    from toolkit.read import sie_scan
+
+    lines = [*HEAD]
+    for v in range(60):
+        lines += [f'#VER A {v + 1} 2025{1 + v % 12:02d}10 "Ver {v}"', "{"]
+        lines += [f'   #TRANS {acc} {{1 "4{v % 7}0"}} {v * 10 + k}.{k:02d}' for k, acc in enumerate(["3010", "4010",
+                                                                                                      "5011"])]
+        lines.append("}")
+    if bad:
+        lines[len(lines) * 2 // 3] = "   #TRANS 3010 {} 12,50"
+        lines[len(lines) - 5] = "   #TRANS 3010 {} x"
+    path = tmp_path / "e.se"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp437"))
+    whole = run(path)
+    monkeypatch.setattr(sie_scan, "CHUNK", 256)
+    assert len(path.read_bytes()) > 30 * 256
+    pieces = run(path)
+    assert pieces == whole == line_reader(path)
+    if bad:
+        assert pieces[0] == "stop" and pieces[2] == f"rad {len(lines) * 2 // 3 + 1} (Belopp)"
+    else:
+        assert len(pieces["amount"]) == 180
+
+
 @pytest.mark.parametrize("line, message", [
     ("   #TRANS 3010 {} 12,50 20250115", '"12,50" är inte ett belopp'),
     ("   #TRANS 3010 {} 100 0", "transaktionen saknar datum (ÅÅÅÅMMDD) och verifikationen har inget"),
