@@ -38,7 +38,7 @@ def keys_of(path: Path, period: str | None) -> list[tuple[shared.Key, Path, str,
         if not settings.ledger_files:
             return []
         files = ledger_setting(settings, path)
-        wanted, balance = ledger_columns(book.grid(BUDGET_SHEET.name))
+        wanted, balance = ledger_columns(book.grid(BUDGET_SHEET.name), settings)
     except (ReconcileError, OSError, ValueError):
         return []
     found = []
