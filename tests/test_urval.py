@@ -318,3 +318,62 @@ def test_an_urval_gives_the_figures_of_the_export_filtered_beforehand(rows, pref
     assert figures(selected) == figures(filtered)
     assert selected.tieout.outside.rows == len(rows) - len(mine)
     assert selected.tieout.outside.amount == sum(r[3] for r in rows) - sum(r[3] for r in mine)
+
+
+def test_investment_projects_take_the_units_rows_only():
+    budget = [["Rad", "Överordnad", "Typ", "Budget", "Konto", "Projekt", "Total budget"],
+              ["Lokaler", None, "Kostnad", 120_000, "6*", None, None],
+              ["Ny förskola", None, "Investering", 400_000, "12*", "P1", 1_000_000]]
+    ledger = [["Period", "Konto", "Projekt", "Ansvar", "Belopp"],
+              [202503, "6110", "", "42010", "10 000,00"], [202503, "6110", "", "43010", "7 000,00"],
+              [202404, "1210", "P1", "42010", "300,50"], [202404, "1210", "P1", "43010", "900,00"],
+              [202504, "1210", "P1", "42010", "120 000,25"], [202507, "1210", "P1", "43010", "80 000,00"],
+              [202510, "1210", "P1", "42020", "5 000,00"]]
+    urval = Urval((condition("ansvar", "Ansvar", "42*", "Inställningar!B9"),), "t.xlsx")
+
+    def run_on(rows, selection):
+        book = Sheets([Grid("Budget", "t.xlsx", budget), Grid("Utfall", "t.xlsx", rows)], "t.xlsx")
+        return reconcile_inputs(assemble(Settings("T", 2025, 8, urval=selection), book, [book]))
+
+    selected = run_on(ledger, urval)
+    filtered = run_on([ledger[0], *(r for r in ledger[1:] if r[3].startswith("42"))], None)
+    assert selected.investments == filtered.investments
+    assert figures(selected) == figures(filtered)
+    project, = selected.investments
+    assert (project.actual, project.rows, project.prior) == (12_000_025, 1, 30_050)
+    assert selected.tieout.sum_investments == 12_000_025 and selected.tieout.difference == 0
+
+
+@pytest.mark.parametrize("aggregated", [False, True])
+def test_an_urval_of_a_column_of_the_exports_own_also_when_read_in_batches(tmp_path, monkeypatch, aggregated):
+    """A column no budget maps by (Kommun) is read for the Urval; an export read in batches and kept as sums
+    per codes and month (read.stream) gives the unit the same figures."""
+    from toolkit.read import stream
+
+    monkeypatch.setattr(stream, "AGGREGATE_BYTES", 0 if aggregated else 1 << 60)
+    rows = export_rows()
+    town = {"42010": "Halmstad", "42020": "Halmstad", "43010": "Hylte"}
+
+    def text(selected) -> str:
+        return "".join(";".join(r) + "\r\n" for r in [[*HEADER, "Kommun"], *(r + [town[r[2]]] for r in selected)])
+
+    (tmp_path / "region.csv").write_text(text(rows), encoding="cp1252")
+    (tmp_path / "own.csv").write_text(text([r for r in rows if town[r[2]] == "Halmstad"]), encoding="cp1252")
+    mine = reconciled(workbook(tmp_path, "U.xlsx", [["Urval Kommun", "Halmstad"]]))
+    own = reconciled(workbook(tmp_path, "O.xlsx", [], files="own.csv"))
+    assert figures(mine) == figures(own)
+    assert "kommun" in mine.tieout.dimensions
+    assert (mine.tieout.outside.rows, mine.tieout.outside.text) == (sum(town[r[2]] == "Hylte" for r in rows),
+                                                                     "Kommun Halmstad")
+
+
+def test_next_years_workbook_keeps_the_urval(tmp_path):
+    """reconcile init NEXT --fran THIS: the Urval rows come along (else next year's unit would take every row)."""
+    (tmp_path / "region.csv").write_text(csv_text(export_rows()), encoding="cp1252")
+    this = workbook(tmp_path, "U.xlsx", [["Urval Ansvar", "42*"], ["Urval Verksamhet", "1, 2"]])
+    target = tmp_path / "U2026.xlsx"
+    result = run("init", target, "--fran", this)
+    assert result.exit_code == 0, result.output
+    rows = {r[0]: r[1] for r in openpyxl.load_workbook(target)["Inställningar"].iter_rows(values_only=True)}
+    assert (rows["Urval Ansvar"], rows["Urval Verksamhet"], rows["År"]) == ("42*", "1, 2", 2026)
+    assert rows["Utfallsfil"] == "region.csv"
