@@ -19,6 +19,7 @@ from workbook_factory import KEYS, SETTINGS, write_workbook
 
 from toolkit.cli import main
 from toolkit.engine.model import Settings, Urval, condition
+from toolkit.errors import InputError
 from toolkit.job import reconcile_inputs
 from toolkit.read import shared
 from toolkit.read.grid import Grid
@@ -377,3 +378,22 @@ def test_next_years_workbook_keeps_the_urval(tmp_path):
     rows = {r[0]: r[1] for r in openpyxl.load_workbook(target)["Inställningar"].iter_rows(values_only=True)}
     assert (rows["Urval Ansvar"], rows["Urval Verksamhet"], rows["År"]) == ("42*", "1, 2", 2026)
     assert rows["Utfallsfil"] == "region.csv"
+
+
+def test_the_closing_period_is_the_units_latest_month():
+    """Period blank: the latest month with the unit's rows, not another unit's later export."""
+    rows = [(m, "5011", "42010", 1000 + m) for m in range(1, 7)] + [(m, "5011", "43010", 50) for m in range(1, 10)]
+    urval = Urval((condition("ansvar", "Ansvar", "42*", "Inställningar!B9"),), "t.xlsx")
+    budget = Grid("Budget", "t.xlsx", [["Rad", "Budget", "Konto"], ["Arvoden", 12_000, "5011"]])
+
+    def period(selection, year=2025):
+        book = Sheets([budget, _ledger_grid(rows)], "t.xlsx")
+        return reconcile_inputs(assemble(Settings("T", year, None, urval=selection), book, [book])).period
+
+    assert (period(urval), period(None)) == (6, 9)
+    rows = [r for r in rows if r[2] == "43010"]  # none of the unit's rows, and no År to fall back on
+    with pytest.raises(InputError) as stop:
+        period(urval, year=None)
+    assert (stop.value.message, stop.value.slug) == (
+        "urvalet Ansvar 42* (Inställningar!B9) matchar ingen av huvudbokens rader och året är okänt; ange År på "
+        "bladet Inställningar eller rätta urvalet", "ar-okant")
