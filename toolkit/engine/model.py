@@ -323,15 +323,15 @@ def select(ledger: Ledger, urval: Urval) -> Ledger:
     out = ~keep
     weights = ledger.weights()[out]
     years_of = ledger.period[out] // 100
+    index_of = {cond.column: ledger.codes[cond.column].index[out] for cond in urval.conditions}
     years: dict[int, int] = {}
     codes_by: dict[tuple[str, int], tuple[tuple[str, ...], bool]] = {}
     for y in np.unique(years_of).tolist():
         in_year = years_of == y
         years[int(y)] = int(weights[in_year].sum())
-        for cond in urval.conditions:
-            column = ledger.codes[cond.column]
-            texts = sorted({column.texts[i] for i in np.unique(column.index[out][in_year]).tolist()})
-            codes_by[(cond.column, int(y))] = (tuple(texts[:SHOWN_CODES]), len(texts) > SHOWN_CODES)
+        for column, index in index_of.items():
+            texts = sorted({ledger.codes[column].texts[i] for i in np.unique(index[in_year]).tolist()})
+            codes_by[(column, int(y))] = (tuple(texts[:SHOWN_CODES]), len(texts) > SHOWN_CODES)
     outside = Outside(urval.text, urval.where, int(weights.sum()), int(ledger.amount[out].sum()), years, codes_by)
     kept = ledger.take(keep)
     return dataclasses.replace(kept, rows_read=ledger.rows_read - outside.rows, outside=outside)
