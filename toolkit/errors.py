@@ -88,6 +88,7 @@ SLUGS = {
     "installning-ogiltig": "Ogiltigt värde för en inställning",
     "period-fel-ar": "Perioden hör inte till året",
     "godkand-varning-okand": "Godkänd varning som inte finns",
+    "urval-kolumn-saknas": "Urval för en kolumn som huvudboken saknar",
     # the ledger
     "ar-okant": "Huvudboken är tom och året okänt",
     "ar-ogiltigt": "Inte ett år",

@@ -61,6 +61,7 @@ SLUGS = {
     "fjolar-dubbelt": "Fjolåret finns både i huvudboken och i fjolårsfilen; fjolårsfilen används",
     "fjolar-ofullstandigt": "Fjolårets huvudbok saknar månader i början eller slutet av året",
     "fjolarsprofil-linjar": "Fjolårsprofil utan användbart fjolår för raden; Linjär används",
+    "urval-tomt": "Urvalet på Inställningar matchar ingen av huvudbokens rader för året",
 }
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .contract import BUDGET_SHEET, CHANGES_SHEET, DIMENSIONS, INVESTMENT, SETTINGS
 from .contract.changes import CARRY_OVER
-from .contract.settings import PERIOD, YEAR
+from .contract.settings import PERIOD, URVAL, URVAL_HELP, YEAR
 from .engine.results import Report
 from .errors import InputError
 from .read.inputs import Inputs
@@ -88,7 +88,11 @@ def plan(inputs: Inputs, report: Report, year: int | None = None) -> dict:
             row[names["budget"]] = _amount(line.budget, scale)
         rows.append(row)
     keys = {key.name: [float(w) for w in key.weights] for key in inputs.keys}
-    return {"year": year, "settings": values, "rows": rows, "extra": extra, "keys": keys, "changes": changes}
+    # Urval <kolumn>: the unit's rows of a shared export, next year as this
+    urval = [(f"{URVAL} {c.label}", c.pattern.text, URVAL_HELP) for c in settings.urval.conditions] \
+        if settings.urval is not None else []
+    return {"year": year, "settings": values, "rows": rows, "extra": extra, "keys": keys, "changes": changes,
+            "urval": urval}
 
 
 def write_next_year(path, source, year: int | None = None) -> tuple[int, int]:
@@ -122,7 +126,7 @@ def write_next_year(path, source, year: int | None = None) -> tuple[int, int]:
     buffer = io.BytesIO()
     workbook, formats = new_workbook(buffer, title=f"Budgetuppföljning {contents['year']}",
                                      comments=f"Skapad med reconcile init --fran {source.name}")
-    add_settings_sheet(workbook, formats, contents["settings"])
+    add_settings_sheet(workbook, formats, contents["settings"], contents["urval"])
     sheet = add_budget_sheet(workbook, formats,
                              [{k: v for k, v in row.items() if k not in contents["extra"].values()}
                               for row in contents["rows"]])

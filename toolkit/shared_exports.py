@@ -41,7 +41,7 @@ def keys_of(path: Path, period: str | None, given: tuple[str, ...] = ()) -> list
             return []
         else:
             files = ledger_setting(settings, path)
-        wanted, balance = ledger_columns(book.grid(BUDGET_SHEET.name))
+        wanted, balance = ledger_columns(book.grid(BUDGET_SHEET.name), settings)
     except (ReconcileError, OSError, ValueError):
         return []
     found = []

@@ -142,8 +142,10 @@ def _select(all_columns: Sequence[Column], names: Sequence[str] | None) -> list[
     return [by_name[n] for n in names]
 
 
-def add_settings_sheet(workbook: Workbook, formats: Formats, values: Mapping[str, object]) -> Worksheet:
-    """Inställningar: one row per setting with its value and a Swedish explanation."""
+def add_settings_sheet(workbook: Workbook, formats: Formats, values: Mapping[str, object],
+                       more: Sequence[tuple[str, str, str]] = ()) -> Worksheet:
+    """Inställningar: one row per setting with its value and a Swedish explanation;
+    ``more``: rows (name, value, explanation) after them (``Urval Ansvar`` …)."""
     unknown = set(values) - {s.name for s in TEMPLATE_SETTINGS}
     if unknown:
         raise ValueError(f"unknown settings {sorted(unknown)}")
@@ -158,6 +160,10 @@ def add_settings_sheet(workbook: Workbook, formats: Formats, values: Mapping[str
         validation = setting_validation(setting)
         if validation:
             sheet.data_validation(r, 1, r, 1, {**validation, "error_title": setting.name})
+    for r, (name, value, help_text) in enumerate(more, start=len(TEMPLATE_SETTINGS) + 1):
+        sheet.write_string(r, 0, name)
+        sheet.write_string(r, 1, value, formats.code)
+        sheet.write_string(r, 2, help_text)
     return sheet
 
 

@@ -80,6 +80,12 @@ TRANSACTIONS = Setting("transactions", "Transaktioner", ("transactions",),
                        "(högst 200 000 rader); nej = inget sådant blad.", default="nej", choices=YES_NO,
                        template=False)
 
+#: Urval <kolumn> (Urval Ansvar, Urval Verksamhet …): a row of the setting per ledger column; the ledger's rows
+#: whose code matches every Urval's pattern (the Budget sheet's syntax) are the unit's, the rest count nowhere
+URVAL = "Urval"
+URVAL_HELP = ("Vilka rader i huvudboken som är enhetens, t.ex. Urval Ansvar = 42* när exporten gäller hela regionen; "
+              "mönster som på bladet Budget. Flera Urval-rader: en rad ska matcha alla. Tomt = alla rader.")
+
 #: the settings in the template's order (Fjolårsfil, Strikt, Godkända varningar and the presentation settings are
 #: read; the template has no row for them)
 SETTINGS = (UNIT, YEAR, PERIOD, AMOUNTS_IN, SHOW_IN, METHOD, LEDGER_FILES, LAST_YEAR_FILES, STRICT, ACCEPTED, LAYOUT,

@@ -48,7 +48,7 @@ from ..findings import Finding
 from ..layout import UNBUDGETED_LABEL
 from ..money import format_kr
 from .mapping import assign
-from .model import Key, Ledger
+from .model import Key, Ledger, Outside
 from .periodisation import builtin_key
 from .tieout import exact_sums
 from .tree import Node
@@ -101,6 +101,7 @@ class LastYear:
     other_rows: int = 0  # a file's rows of other years, left out
     other_amount: int = 0
     missing: tuple[int, ...] = ()
+    outside: Outside | None = None  # a file's rows outside the unit's Urval (None: no Urval, or the ledger's rows)
 
     @property
     def difference(self) -> int:
@@ -264,4 +265,5 @@ def record(selection: Selection, months: list[list[int]] | None, rows: list[int]
                     prior.rows_read if selection.from_file else prior.rows(), prior.rows(), int(prior.amount.sum()),
                     int(in_period.sum()), int(prior.amount[in_period].sum()),
                     sum(sum(m[:period]) for m in months[1:]), sum(months[0][:period]), tuple(lines),
-                    selection.other_rows, selection.other_amount, selection.missing)
+                    selection.other_rows, selection.other_amount, selection.missing,
+                    prior.outside if selection.from_file else None)

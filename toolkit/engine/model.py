@@ -13,6 +13,8 @@ from decimal import Decimal
 import numpy as np
 
 from .. import contract
+from ..errors import InputError
+from .patterns import CodeTable, Pattern, parse_pattern
 
 INCOME = contract.INCOME  # a line's Typ
 COST = contract.COST
@@ -39,6 +41,7 @@ class Settings:
     materiality_percent: Decimal | None = None  # Väsentlighet procent, in percent (10 = 10 %); None: no percent rule
     transactions: bool = False  # Transaktioner: write the sheet of the period's ledger rows
     last_year_files: tuple[str, ...] = ()  # Fjolårsfil: last year's ledger (patterns) relative to the workbook
+    urval: Urval | None = None  # Urval <kolumn>: which rows of the ledger are the unit's; None: every row
 
 
 @dataclass
@@ -145,6 +148,7 @@ class Ledger:
     notes: list = field(default_factory=list)  # Findings of reading it (a total row left out, duplicates …)
     headers: frozenset = frozenset()  # the canonical names of every column its file(s) name, read or not
     count: np.ndarray | None = None  # rows of the source each row stands for (an aggregated export); None: 1 each
+    outside: Outside | None = None  # the rows left out as outside the unit's Urval (None: no Urval)
 
     def weights(self) -> np.ndarray:
         """The source rows each ledger row stands for (1 each unless aggregated)."""
@@ -211,12 +215,126 @@ def concat(ledgers: list[Ledger], source: str, file: str) -> Ledger:
         notes=[note for ledger in ledgers for note in ledger.notes],
         headers=frozenset().union(*(ledger.headers for ledger in ledgers)),
         count=None if all(ledger.count is None for ledger in ledgers)
-        else np.concatenate([ledger.weights() for ledger in ledgers]))
+        else np.concatenate([ledger.weights() for ledger in ledgers]),
+        outside=Outside.joined([ledger.outside for ledger in ledgers]))
 
 
 def part_of(ledger: Ledger) -> np.ndarray:
     """Each row's file index in a ledger made by ``concat`` (0 for one file)."""
     return ledger.row >> PART_SHIFT
+
+
+# -- Urval <kolumn> on Inställningar: the rows of a shared (regional) export that are the unit's -------------
+
+#: the distinct codes of the rows outside an Urval kept per column and year (a message names the first few)
+SHOWN_CODES = 6
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One ``Urval <kolumn>`` setting: the ledger column (canonical name), as
+    the setting names it, its pattern (the Budget sheet's syntax) and the
+    value's cell (``Inställningar!B9``)."""
+
+    column: str
+    label: str
+    pattern: Pattern
+    where: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.label} {self.pattern.text.strip()}"
+
+
+def condition(column: str, label: str, text: str, where: str) -> Condition:
+    """A condition of ``text``; ``patterns.PatternError`` (a ValueError) when it is no pattern."""
+    return Condition(column, label, parse_pattern(text), where)
+
+
+@dataclass(frozen=True)
+class Urval:
+    """The unit's rows of a ledger: those that match every condition."""
+
+    conditions: tuple[Condition, ...]
+    file: str  # the workbook whose Inställningar sets it (positions name it)
+
+    @property
+    def text(self) -> str:
+        """'Ansvar 42*', 'Ansvar 42*, Verksamhet 1*'."""
+        return ", ".join(c.text for c in self.conditions)
+
+    @property
+    def where(self) -> str:
+        return self.conditions[0].where
+
+    @property
+    def columns(self) -> set[str]:
+        return {c.column for c in self.conditions}
+
+
+@dataclass(frozen=True)
+class Outside:
+    """The rows of a ledger outside the unit's Urval (source rows, öre), as
+    they were left out: how many, their Σ, per year, and per condition
+    column and year the first distinct codes (and whether there are more)."""
+
+    text: str
+    where: str
+    rows: int
+    amount: int
+    years: dict[int, int] = field(default_factory=dict)
+    codes: dict[tuple[str, int], tuple[tuple[str, ...], bool]] = field(default_factory=dict)
+
+    @staticmethod
+    def joined(parts: list[Outside | None]) -> Outside | None:
+        """Several files' rows outside as one (None when no file had an Urval)."""
+        found = [p for p in parts if p is not None]
+        if not found:
+            return None
+        years: dict[int, int] = {}
+        codes: dict[tuple[str, int], tuple[tuple[str, ...], bool]] = {}
+        for part in found:
+            for y, n in part.years.items():
+                years[y] = years.get(y, 0) + n
+            for k, (texts, more) in part.codes.items():
+                had, had_more = codes.get(k, ((), False))
+                union = sorted(set(had) | set(texts))
+                codes[k] = (tuple(union[:SHOWN_CODES]), had_more or more or len(union) > SHOWN_CODES)
+        return Outside(found[0].text, found[0].where, sum(p.rows for p in found), sum(p.amount for p in found),
+                       dict(sorted(years.items())), codes)
+
+
+def select(ledger: Ledger, urval: Urval) -> Ledger:
+    """The unit's rows of ``ledger`` (every condition of ``urval`` matches),
+    with the rows left out counted on ``outside``; ``rows_read`` is then the
+    unit's rows.  A condition's column that the ledger lacks stops the run
+    naming the setting's cell."""
+    keep = np.ones(len(ledger), dtype=bool)
+    for cond in urval.conditions:
+        codes = ledger.codes.get(cond.column)
+        if codes is None:
+            named = list(dict.fromkeys([*ledger.labels.values(),
+                                        *(h.capitalize() for h in sorted(ledger.headers) if h not in ledger.labels)]))
+            raise InputError(f"huvudboken ({ledger.source}) har ingen kolumn {cond.label} (Urval {cond.label}); "
+                             f"kolumnerna är {', '.join(named)}", file=urval.file, where=cond.where,
+                             slug="urval-kolumn-saknas")
+        if len(codes.texts):
+            keep &= cond.pattern.mask(CodeTable(codes.texts))[codes.index]
+    out = ~keep
+    weights = ledger.weights()[out]
+    years_of = ledger.period[out] // 100
+    index_of = {cond.column: ledger.codes[cond.column].index[out] for cond in urval.conditions}
+    years: dict[int, int] = {}
+    codes_by: dict[tuple[str, int], tuple[tuple[str, ...], bool]] = {}
+    for y in np.unique(years_of).tolist():
+        in_year = years_of == y
+        years[int(y)] = int(weights[in_year].sum())
+        for column, index in index_of.items():
+            texts = sorted({ledger.codes[column].texts[i] for i in np.unique(index[in_year]).tolist()})
+            codes_by[(column, int(y))] = (tuple(texts[:SHOWN_CODES]), len(texts) > SHOWN_CODES)
+    outside = Outside(urval.text, urval.where, int(weights.sum()), int(ledger.amount[out].sum()), years, codes_by)
+    kept = ledger.take(keep)
+    return dataclasses.replace(kept, rows_read=ledger.rows_read - outside.rows, outside=outside)
 
 
 # -- the economist's own text on the previous Sammanställning (read back before a refresh) --------

@@ -22,7 +22,7 @@ import numpy as np
 from ..contract import BUDGET_SHEET, COST, INCOME, MONTH_NAMES, months_text
 from ..contract import and_list as _and
 from ..findings import INFO, WARNING, Finding
-from ..money import format_kr, round_half_up
+from ..money import format_kr, group_thousands, round_half_up
 from .model import Ledger, Settings
 from .tree import Node
 
@@ -44,9 +44,11 @@ UNBUDGETED_SHARE, UNBUDGETED_FLOOR = Fraction(5, 100), 100_000
 def check(report: Report, ledger: Ledger, settings: Settings) -> list[Finding]:
     """Every plausibility check of one unit's run, in the order they are shown."""
     leaves = report.leaves()
+    empty = urval_matches_none(ledger, report.year)
     found = [
+        empty,
         year_without_rows(ledger, report.year, settings),
-        *missing_months(ledger, report.year, report.period, settings),
+        *(missing_months(ledger, report.year, report.period, settings) if empty is None else ()),
         magnitude(leaves, settings),
         reversed_signs(leaves, ledger.source),
         *negative_cost_budgets(report.nodes()),
@@ -62,6 +64,23 @@ def _rows(n: int) -> str:
 
 def _percent(part: Fraction) -> str:
     return f"{math.floor(part * 100 + Fraction(1, 2))} %"
+
+
+def urval_matches_none(ledger: Ledger, year: int) -> Finding | None:
+    """Urval on Inställningar keeps none of the ledger's rows of the year while
+    the ledger has some: a pattern that names no unit of the export (a typo, or
+    another code scheme), so every utfall is 0."""
+    outside = ledger.outside
+    if outside is None or not outside.years.get(year) or (ledger.period // 100 == year).any():
+        return None
+    columns = list(dict.fromkeys(column for column, y in outside.codes if y == year))
+    has = "; ".join(f"{ledger.labels.get(column, column.capitalize())} i huvudboken: "
+                    f"{', '.join(t or '(tom)' for t in texts)}{', …' if more else ''}"
+                    for column in columns for texts, more in [outside.codes[(column, year)]])
+    return Finding("urval-tomt", outside.where,
+                   f"urvalet {outside.text} matchar ingen av huvudbokens {group_thousands(outside.years[year])} "
+                   f"{'rad' if outside.years[year] == 1 else 'rader'} för {year} ({has}); stämmer urvalet?",
+                   WARNING)
 
 
 # -- the year and the months --------------------------------------------------------------------------------------

@@ -45,6 +45,10 @@ def resolve_period(settings: Settings, ledger: Ledger, file: str) -> tuple[int, 
     year = settings.year
     if year is None:
         if len(periods) == 0:
+            if ledger.outside is not None and ledger.outside.rows:  # Urval on Inställningar kept none of its rows
+                raise InputError(f"urvalet {ledger.outside.text} ({ledger.outside.where}) matchar ingen av "
+                                 "huvudbokens rader och året är okänt; ange År på bladet Inställningar eller "
+                                 "rätta urvalet", file=file, slug="ar-okant")
             raise InputError("huvudboken är tom och året är okänt; ange År på bladet Inställningar", file=file,
                              slug="ar-okant")
         year = int(periods.max() // 100)

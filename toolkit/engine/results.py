@@ -20,7 +20,7 @@ from ..findings import Finding, warnings
 from .changes import Change
 from .figures import Figures, combine
 from .materiality import Materiality
-from .model import ForecastRecord, NoteRow, RowKey
+from .model import ForecastRecord, NoteRow, Outside, RowKey
 from .monthly import Area
 from .transactions import Transactions
 from .tree import Node
@@ -126,6 +126,12 @@ class TieOut:
     labels: dict[str, str] = field(default_factory=dict)
     sum_investments: int = 0  # öre: the rows of the investment projects (Typ Investering), apart from the lines
     investment_rows: int = 0
+    outside: Outside | None = None  # the ledger's rows outside the unit's Urval (None: no Urval)
+
+    @property
+    def sum_unit(self) -> int:
+        """Σ the unit's rows, every period (öre): those in the period and those left out."""
+        return self.sum_in_period + sum(item.amount for item in self.left_out)
 
     @property
     def difference(self) -> int:

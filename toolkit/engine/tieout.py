@@ -52,4 +52,5 @@ def tie_out(ledger: Ledger, current: Ledger, owner: np.ndarray, in_period: np.nd
         left = [LeftOut(reason(p), int(p), int(c), s) for p, c, s in zip(periods.tolist(), counts.tolist(), sums)]
         left.sort(key=lambda item: (item.reason, item.period))
     return TieOut(ledger.source, ledger.layout, ledger.rows_read, current.rows(), int(current.amount.sum()),
-                  sum(totals[1:]), int(totals[0]), tuple(items), tuple(left), tuple(dims), dict(ledger.labels))
+                  sum(totals[1:]), int(totals[0]), tuple(items), tuple(left), tuple(dims), dict(ledger.labels),
+                  outside=ledger.outside)

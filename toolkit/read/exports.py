@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..contract import LEDGER_SHEET, months_text
-from ..engine.model import Ledger, concat, part_of
+from ..engine.model import Ledger, Urval, concat, part_of, select
 from ..errors import InputError
 from ..findings import Finding
 from ..money import format_kr
@@ -64,8 +64,13 @@ def read_export(source: Source, year: int | None, wanted: set[str] | None = None
 
 
 def read_ledgers(sources: list[Source], year: int | None, wanted: set[str] | None = None,
-                 progress: Report | None = None) -> Ledger:
+                 progress: Report | None = None, urval: Urval | None = None) -> Ledger:
+    """The ledger of ``sources`` joined; with ``urval`` (Inställningar's Urval)
+    each file's rows outside it are left out as it is read (counted on the
+    ledger's ``outside``), before its rows are compared with another file's."""
     ledgers = [read_export(source, year, wanted, progress) for source in sources]
+    if urval is not None:
+        ledgers = [select(ledger, urval) for ledger in ledgers]
     if len(ledgers) == 1:
         return ledgers[0]
     names = [source.path.name for source in sources]

@@ -153,12 +153,12 @@ def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Sour
     from .keys import read_keys
 
     budget_grid = budget.grid(BUDGET_SHEET.name)
-    wanted, balance = ledger_columns(budget_grid)
+    wanted, balance = ledger_columns(budget_grid, settings)
     if balance:
         for source in ledgers:
             if isinstance(source, Source):
                 source.balance_accounts = True
-    ledger = read_ledgers(list(ledgers), settings.year, wanted, progress)
+    ledger = read_ledgers(list(ledgers), settings.year, wanted, progress, urval=settings.urval)
     scale = 1000 if settings.amounts_in == "tkr" else 1
     lines, budget_findings = read_budget(budget_grid, set(ledger.dimensions), scale, ledger.headers)
     keys: list[Key] = []
@@ -174,17 +174,21 @@ def assemble(settings: Settings, budget: Source | Sheets, ledgers: Sequence[Sour
     prior = None
     if last_year:
         year = settings.year or (int(ledger.period.max()) // 100 if len(ledger) else None)
-        prior = read_ledgers(list(last_year), year - 1 if year else None, wanted, progress)
+        prior = read_ledgers(list(last_year), year - 1 if year else None, wanted, progress, urval=settings.urval)
     return Inputs(settings, tuple(lines), tuple(keys), ledger, (*findings, *budget_findings), budget_grid.file,
                   changes=tuple(changes), last_year=prior)
 
 
-def ledger_columns(budget_grid: Grid) -> tuple[set[str], bool]:
-    """The ledger's columns the budget on ``budget_grid`` maps by, and whether
-    an SIE file's balance accounts are read too (for investment projects' rows)."""
+def ledger_columns(budget_grid: Grid, settings: Settings | None = None) -> tuple[set[str], bool]:
+    """The ledger's columns the budget on ``budget_grid`` maps by (and those an
+    Urval of ``settings`` names that are not read anyway), and whether an SIE
+    file's balance accounts are read too (for investment projects' rows)."""
+    from ..contract import DIMENSIONS
     from .budget import has_investments, mapping_columns
 
     wanted = mapping_columns(budget_grid)
+    if settings is not None and settings.urval is not None:
+        wanted |= settings.urval.columns - set(DIMENSIONS)  # a known dimension is read whatever is wanted
     if has_investments(budget_grid):
         return wanted | {normalise_header(ACCOUNT_KIND)}, True
     return wanted, False

@@ -16,12 +16,13 @@ from ..contract.settings import (
     SHOW_IN,
     STRICT,
     TRANSACTIONS,
+    URVAL,
 )
-from ..engine.model import Settings
+from ..engine.model import Condition, Settings, Urval, condition
 from ..errors import InputError
 from ..findings import Finding
 from .grid import Grid, cell_text
-from .headers import check_unique, find_header
+from .headers import canonical, check_unique, find_header
 from .merged import read_merged
 from .spelling import near_miss, shown
 
@@ -31,6 +32,9 @@ _YES = lookup(YES_NO)
 _METHODS = lookup(METHODS)
 _UNITS = lookup(UNITS)
 _LAYOUTS = lookup(LAYOUTS)
+_URVAL = normalise_header(URVAL)
+#: the ledger's columns that are no code (an Urval is a pattern for a code column)
+_NOT_CODES = {"period", "belopp", "år", "text"}
 
 
 def parse_year(value: object) -> int:
@@ -88,6 +92,7 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
     values: dict[str, object] = {}
     where: dict[str, str] = {}
     findings: list[Finding] = []
+    conditions: list[Condition] = []
     if grid is not None:
         header = find_header(grid, SETTINGS_SHEET.required, what="inställningar")
         check_unique(grid, header, [(name,) for name in SETTINGS_SHEET.required])
@@ -99,6 +104,10 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
             label = cell_text(grid.checked(r, kc))
             name = normalise_header(label)
             if not name:
+                continue
+            if name == _URVAL or name.startswith(_URVAL + " "):
+                if (found := _urval_row(grid, r, kc, vc, label, named)) is not None:
+                    conditions.append(found)
                 continue
             key = _NAMES.get(name)
             if key is None:
@@ -186,7 +195,36 @@ def read_settings(grid: Grid | None, default_unit: str) -> tuple[Settings, list[
                             cell_text(values.get("last_year_files")).replace("\n", ";").split(";") if part.strip())
     return Settings(unit, year, period, amounts_in, show_in, method, where, ledger_files, strict,
                     accepted, layout, first_heading, even_sums, materiality_amount, materiality_percent,
-                    transactions, last_year_files=last_year_files), findings
+                    transactions, last_year_files=last_year_files,
+                    urval=Urval(tuple(conditions), grid.file) if conditions and grid else None), findings
+
+
+def _urval_row(grid: Grid, r: int, kc: int, vc: int, label: str,
+               named: dict[str, tuple[str, str]]) -> Condition | None:
+    """An ``Urval <kolumn>`` row: the condition its value sets (None when the
+    value is blank). No column named, a column that holds no codes (Period,
+    Belopp …), the same column twice, or a value that is no pattern stops."""
+    column_label = " ".join(label.split()[1:])
+    column = canonical(column_label)
+    if not column or column in _NOT_CODES:
+        said = f"{column_label} är ingen kodkolumn" if column else "kolumnen saknas"
+        raise InputError(f"\"{label}\": {said}; skriv Urval och huvudbokens kolumn, t.ex. Urval Ansvar",
+                         file=grid.file, where=grid.where(r, kc), slug="installning-ogiltig")
+    key = f"{_URVAL} {column}"
+    if key in named:
+        first, at = named[key]
+        said = "finns redan" if normalise_header(first) == normalise_header(label) \
+            else f"är samma inställning som \"{first}\""
+        raise InputError(f"inställningen \"{label}\" {said} på {at}; ta bort den ena raden",
+                         file=grid.file, where=grid.where(r, kc), slug="installning-dubbel")
+    named[key] = (label, grid.where(r, kc))
+    text = cell_text(grid.checked(r, vc))
+    if not text:
+        return None
+    try:
+        return condition(column, column_label, text, grid.where(r, vc))
+    except ValueError as exc:  # patterns.PatternError: the message names what is wrong with it
+        raise InputError(str(exc), file=grid.file, where=grid.where(r, vc), slug="monster-ogiltigt") from None
 
 
 def _materiality(values: dict[str, object], bad) -> tuple[int | None, Decimal | None]:

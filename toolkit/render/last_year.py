@@ -26,7 +26,10 @@ def write_last_year(sheet, row: int, report: Report, fmt) -> int:
         f"{prior.source} (huvudbokens rader för {prior.year})"
     facts: list[tuple[str, object, object]] = [("Källa", origin, None)]
     if prior.from_file:
-        facts.append(("Rader lästa", prior.rows_read, count))
+        outside = prior.outside.rows if prior.outside is not None else 0
+        facts.append(("Rader lästa", prior.rows_read + outside, count))
+        if prior.outside is not None:  # Urval on Inställningar: the other units' rows
+            facts.append((f"Rader utanför urvalet ({prior.outside.text})", outside, count))
         if prior.other_rows:
             facts.append(("Rader av andra år (ingår inte)", prior.other_rows, count))
     facts += [(f"Rader för {prior.year}", prior.rows, count), (f"Σ huvudbok {prior.year}", kr(prior.amount), money),

@@ -54,13 +54,17 @@ def _write_ledger_tieout(sheet, report: Report, fmt) -> None:
     sheet.write(row, 1, "", head)
     row += 1
     layout = " (månadsmatris)" if tie.layout == "månadsmatris" else ""
+    outside = tie.outside
     facts = [
         ("Källa", f"{tie.source}{layout}", None),
-        ("Rader lästa", tie.rows_read, count),
+        ("Rader lästa", tie.rows_read + (outside.rows if outside else 0), count),
+        *([(f"Rader utanför urvalet ({outside.text})", outside.rows, count)] if outside else []),
         ("Rader i perioden", tie.rows_in_period, count),
         ("Rader utanför perioden", sum(i.rows for i in tie.left_out), count),
     ]
     row = write_facts(sheet, row, facts)
+    if outside is not None:
+        row = _write_urval(sheet, row + 1, tie, fmt) + 1
     sums = row
     parts = [("Σ huvudbok i perioden", tie.sum_in_period), ("Σ över budgetraderna", tie.sum_lines),
              (f"Σ {UNBUDGETED_LABEL}", tie.sum_unbudgeted)]
@@ -136,6 +140,36 @@ def _write_ledger_tieout(sheet, report: Report, fmt) -> None:
     sheet.set_column(1, max(2, len(dims) + 2), 16)
     page_setup(sheet, report.unit, f"{report.period_label} {report.year}", 3)
 
+
+
+def _write_urval(sheet, row: int, tie, fmt) -> int:
+    """Urval on Inställningar: the ledger as read, its rows outside the urval,
+    the unit's rows (a formula), those after or before the period and those in
+    it (a formula: Σ huvudbok i perioden below); returns the row after them."""
+    outside = tie.outside
+    head = fmt.get(bold=True, bottom=1)
+    money, count = fmt.get(num=KR), fmt.get(num="#,##0")
+    money_bold, count_bold = fmt.get(num=KR, bold=True), fmt.get(num="#,##0", bold=True)
+    unit_rows = tie.rows_read
+    left_rows, left_sum = sum(i.rows for i in tie.left_out), sum(i.amount for i in tie.left_out)
+    sheet.write_row(row, 0, [f"Urval ({outside.where})", "Σ huvudbok", "Antal rader"], head)
+    first = row + 2  # the 1-based row of "Huvudboken som den lästes"
+    sheet.write_string(row + 1, 0, "Huvudboken som den lästes")
+    sheet.write_number(row + 1, 1, kr(tie.sum_unit + outside.amount), money)
+    sheet.write_number(row + 1, 2, unit_rows + outside.rows, count)
+    sheet.write_string(row + 2, 0, f"Utanför urvalet ({outside.text})")
+    sheet.write_number(row + 2, 1, kr(outside.amount), money)
+    sheet.write_number(row + 2, 2, outside.rows, count)
+    sheet.write_string(row + 3, 0, "Enhetens rader", fmt.get(bold=True))
+    sheet.write_formula(row + 3, 1, f"=ROUND(B{first}-B{first + 1},2)", money_bold, kr(tie.sum_unit))
+    sheet.write_formula(row + 3, 2, f"=C{first}-C{first + 1}", count_bold, unit_rows)
+    sheet.write_string(row + 4, 0, "varav utanför perioden")
+    sheet.write_number(row + 4, 1, kr(left_sum), money)
+    sheet.write_number(row + 4, 2, left_rows, count)
+    sheet.write_string(row + 5, 0, "varav i perioden")
+    sheet.write_formula(row + 5, 1, f"=ROUND(B{first + 2}-B{first + 3},2)", money, kr(tie.sum_in_period))
+    sheet.write_formula(row + 5, 2, f"=C{first + 2}-C{first + 3}", count, unit_rows - left_rows)
+    return row + 6
 
 
 def _write_units_tieout(sheet, report: Report, fmt) -> None:
