@@ -105,6 +105,17 @@ def test_the_columnar_csv_reader_gives_the_row_by_row_ledger(tmp_path, text):
     assert fast == slow
 
 
+@pytest.mark.parametrize("text", FORMS.values(), ids=FORMS.keys())
+def test_an_amount_column_read_in_halves_reads_as_whole(tmp_path, monkeypatch, text):
+    from toolkit.read import arrowcols
+
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    whole = both(path)[0]
+    monkeypatch.setattr(arrowcols, "_SPLIT", 2)  # every column of two or more rows in halves, down to one row
+    assert both(path)[0] == whole
+
+
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-16", "utf-16-le", "utf-8"])
 def test_every_accepted_encoding_is_read_alike(tmp_path, encoding):
     path = tmp_path / "export.csv"
