@@ -30,7 +30,7 @@ def write_units_investments(sheet, row: int, report: Report, fmt) -> int:
     sheet.write(row, 0, f"Enheternas {INVESTMENTS_SHEET.lower()} (projekten står på bladet {INVESTMENTS_SHEET})",
                 bold)
     row += 1
-    sheet.write_row(row, 0, ["Enhet", "Projekt", "Σ huvudbok i perioden (utfall i år)", "Antal rader"],
+    sheet.write_row(row, 0, ["Enhet", "Projekt", "Utfall i år (Σ huvudbok)", "Antal rader"],
                     fmt.get(bold=True, bottom=1, wrap=True, valign="bottom"))
     sheet.set_row(row, 30)
     row += 1
