@@ -74,7 +74,7 @@ def write_units_last_year(sheet, row: int, report: Report, fmt) -> int:
     for unit in report.units:
         own = unit.report.last_year
         sheet.write_string(row, 0, unit.name)
-        sheet.write_string(row, 1, own.source)
+        sheet.write_string(row, 1, own.source)  # as the ledger's Källa above: the ledger, or the file
         for k, value in enumerate((own.sum_in_period, own.sum_lines, own.sum_unbudgeted)):
             sheet.write_number(row, 2 + k, kr(value), money)
         sheet.write_formula(row, 5, f"=ROUND(C{row + 1}-D{row + 1}-E{row + 1},2)", money, kr(own.difference))
