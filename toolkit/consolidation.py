@@ -104,6 +104,7 @@ class Consolidate:
         report = carry_explanations(carry(report, notes), explanations)
         if previous is not None:
             report = flag(report, _own_settings(previous, self.output))
+            report = _emptied(report, previous, self.output)
         history = read_history(previous, str(self.output)) if previous is not None else None
         return recorded(report, history, clock.today())
 
@@ -150,6 +151,18 @@ def _own_settings(previous, output: Path):
     if not source.find(SETTINGS_SHEET.name):
         return Settings(output.stem)
     return read_settings(source.grid(SETTINGS_SHEET.name), output.stem)[0]
+
+
+def _emptied(report: Report, previous, output: Path) -> Report:
+    """Investeringar that an earlier consolidation wrote, when no unit has a project now: emptied, saying
+    why (as a unit's run empties its own, ``job._emptied``)."""
+    from .contract.written import INVESTMENTS_SHEET
+    from .engine.investments import NO_UNIT_PROJECTS
+    from .read.previous import our_sheets
+
+    if report.investments or INVESTMENTS_SHEET not in our_sheets(previous, (INVESTMENTS_SHEET,), str(output)):
+        return report
+    return replace(report, investments_note=NO_UNIT_PROJECTS)
 
 
 def recorded_path(unit: Path, output: Path) -> str:

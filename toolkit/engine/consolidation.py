@@ -16,6 +16,12 @@ The result is a ``Report`` like a unit's, with its ``units`` and each unit's
 figures on every line.  The units' budget changes add up by line path like
 every figure; the consolidation's ``changes`` are all of them, each named by
 its unit and placed on the consolidated line (for the budget bridge).
+
+The units' investment projects (Typ Investering) are all of them, in the
+units' order (Investeringar groups them by unit).  Last year (Fjolår) is
+added up like every figure; the consolidation has it — the Fjolår column —
+only when every unit has it (``last_year``), else an info finding names
+the units without.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from ..findings import Finding
 from ..layout import UNBUDGETED_LABEL
 from . import monthly
 from .figures import Figures, combine
+from .last_year import LastYear
 from .results import Line, Presentation, Report, UnitPart
 from .tree import UNALLOCATED
 
@@ -170,12 +177,17 @@ def consolidate(units: list[Unit], name: str) -> Report:
     groups.sort(key=lambda group: group[0] == UNBUDGETED_LABEL)  # Ej budgeterat last, as in a unit
     parts = tuple(UnitPart(unit.name, unit.file, unit.report, totals[u], unbudgeted[u], unit.source)
                   for u, unit in enumerate(units))
+    prior, missing = last_year(units)
+    if missing is not None:
+        findings.append(missing)
     looks = {unit.report.presentation for unit in units}  # the units' Layout etc. when they agree, else the default
     return Report(name, first.year, first.period, shows.pop() if len(shows) == 1 else "tkr",
                   methods.pop() if len(methods) == 1 else MIXED, roots, unbudgeted_total, total, tuple(groups), None,
                   (*findings, *unit_findings), parts,
                   presentation=looks.pop() if len(looks) == 1 else Presentation(),
-                  monthly=_monthly(units, first.period), changes=changes)
+                  monthly=_monthly(units, first.period), changes=changes,
+                  last_year=prior,
+                  investments=tuple(project for unit in units for project in unit.report.investments))
 
 
 def _monthly(units: list[Unit], period: int) -> tuple[monthly.Area, ...]:
@@ -192,6 +204,37 @@ def _monthly(units: list[Unit], period: int) -> tuple[monthly.Area, ...]:
         groups = sorted(named.values(), key=lambda group: group[0] == UNBUDGETED_LABEL)
         out += monthly.merge(kind, groups, period)
     return tuple(out)
+
+
+def last_year(units: list[Unit]) -> tuple[LastYear | None, Finding | None]:
+    """The units' last year added up (Avstämning's facts as sums; its lines are each unit's own) when every
+    unit has it; else None, and when some have it the info finding naming those without."""
+    priors = [unit.report.last_year for unit in units]
+    if all(prior is None for prior in priors):
+        return None, None
+    if any(prior is None for prior in priors):
+        without = [unit.name for unit, prior in zip(units, priors) if prior is None]
+        has = len(units) - len(without)
+        year = units[0].report.year - 1
+        return None, Finding(
+            "konsolidering-fjolar", ", ".join(without),
+            f"{_listed(without)} saknar fjolårets utfall ({year}), så sammanställningen visar ingen kolumn "
+            f"Fjolår: den visas när alla enheter har fjolåret ({has} av {len(units)} har det; ange Fjolårsfil på "
+            "enhetens blad Inställningar, eller ta med fjolårets rader i huvudboken)", "info")
+    return LastYear(
+        priors[0].year, ", ".join(prior.source for prior in priors), all(prior.from_file for prior in priors),
+        sum(prior.rows_read for prior in priors), sum(prior.rows for prior in priors),
+        sum(prior.amount for prior in priors), sum(prior.rows_in_period for prior in priors),
+        sum(prior.sum_in_period for prior in priors), sum(prior.sum_lines for prior in priors),
+        sum(prior.sum_unbudgeted for prior in priors), (),
+        sum(prior.other_rows for prior in priors), sum(prior.other_amount for prior in priors)), None
+
+
+def _listed(names: list[str]) -> str:
+    """'enheten A' / 'enheterna A och B' / 'enheterna A, B och C'."""
+    if len(names) == 1:
+        return f"enheten {names[0]}"
+    return f"enheterna {', '.join(names[:-1])} och {names[-1]}"
 
 
 def _names(units: list[Unit], parts: list[tuple[int, Figures]]) -> str:

@@ -38,6 +38,9 @@ from .model import COST, INVESTMENT, BudgetLine, Ledger
 #: Investeringar as a refresh leaves it when an earlier run wrote it and the Budget sheet has no project now
 NO_PROJECTS = ("Bladet uppdateras inte längre: bladet Budget har inga rader med Typ Investering, så "
                "projekten som stod här har tagits bort. Ta bort bladet om det inte behövs.")
+#: a consolidation's Investeringar when an earlier consolidation wrote it and no unit has a project now
+NO_UNIT_PROJECTS = ("Bladet uppdateras inte längre: ingen av enheterna har rader med Typ Investering på bladet "
+                    "Budget, så projekten som stod här har tagits bort. Ta bort bladet om det inte behövs.")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from ..engine.rounding import COSTS, INCOMES, TOTAL, UNBUDGETED, even_sums
 from ..findings import SLUGS, count_text
 from ..layout import COSTS_KEY, INCOMES_KEY, PATH_SEPARATOR, TOTAL_KEY, UNBUDGETED_LABEL
 from .bridge import write_bridge
+from .consolidated_tieout import write_units_investments, write_units_last_year
 from .formats import KR, kr, page_setup, write_facts
 from .last_year import write_last_year
 from .materiality import write_material
@@ -221,7 +222,8 @@ def _write_units_tieout(sheet, report: Report, fmt) -> None:
 
     sheet.write(row, 0, "Enheternas avstämning av huvudboken", bold)
     row += 1
-    invested = any(unit.report.tieout.sum_investments for unit in report.units)  # a unit's investment projects
+    # a unit's investment projects
+    invested = bool(report.investments) or any(unit.report.tieout.sum_investments for unit in report.units)
     sheet.write_row(row, 0, ["Enhet", "Källa", "Σ huvudbok i perioden", "Σ över budgetraderna",
                              f"Σ {UNBUDGETED_LABEL}", *([f"Σ {INVESTMENTS_SHEET}"] if invested else []),
                              "Differens (ska vara 0,00)"], head)
@@ -239,6 +241,8 @@ def _write_units_tieout(sheet, report: Report, fmt) -> None:
         row += 1
     row += 1
 
+    row = write_units_investments(sheet, row, report, fmt)
+    row = write_units_last_year(sheet, row, report, fmt)
     row = write_bridge(sheet, row, report, fmt)
     row = write_material(sheet, row, report, fmt)
     row = write_even_sums(sheet, row, report, fmt)
