@@ -38,6 +38,11 @@ from .usage import (
     too_many,
 )
 
+# numpy's OpenBLAS starts a thread per core when numpy is imported (and they spin, and are joined at
+# exit): a tenth of a second of CPU per run, for nothing, as the toolkit multiplies no matrices. Set
+# before numpy is imported (nothing above imports it); a value the user set is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="reconcile", message="reconcile %(version)s", help="Visa versionen och avsluta.")
