@@ -1,15 +1,21 @@
 """What a run costs before and after its work: no BLAS thread pool for a
-toolkit that multiplies no matrices."""
+toolkit that multiplies no matrices, and no last garbage collection over
+everything the process loaded."""
 
 from __future__ import annotations
 
+import gc
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from examples import copy_example
+
+from toolkit.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,3 +42,38 @@ def test_the_users_own_blas_setting_is_kept(tmp_path):
     book = tmp_path / "Halmstad.xlsx"
     copy_example("Halmstad.xlsx", book)
     assert _run(book, {**os.environ, "OPENBLAS_NUM_THREADS": "2"})[:2] == ["2", "True"]
+
+
+ENTRY = ("import atexit, gc, sys\nfrom toolkit.cli import entry\n"
+         "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+         "entry()\n")
+
+
+def test_the_process_ends_with_its_objects_frozen_and_says_what_main_says(tmp_path):
+    """The console script (``entry``) freezes what the run loaded before the
+    interpreter's last collections; its line and exit code are ``main``'s."""
+    book = tmp_path / "Halmstad.xlsx"
+    copy_example("Halmstad.xlsx", book)
+    done = subprocess.run([sys.executable, "-c", ENTRY, str(book), "--no-backup", "--check"], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert done.returncode == 0
+    line, frozen = done.stdout.splitlines()
+    assert line.startswith(f"{book}: jan–aug 2025 · utfall 748 tkr") and frozen == "frozen True"
+    broken = subprocess.run([sys.executable, "-c", ENTRY, str(tmp_path / "saknas.xlsx")], capture_output=True,
+                            text=True, cwd=ROOT)
+    assert broken.returncode == 1 and broken.stdout == "frozen True\n"
+    assert broken.stderr.strip() == f"{tmp_path / 'saknas.xlsx'}: filen finns inte"
+
+
+def test_main_in_a_process_that_goes_on_freezes_nothing(tmp_path):
+    book = tmp_path / "Halmstad.xlsx"
+    copy_example("Halmstad.xlsx", book)
+    before = gc.get_freeze_count()
+    result = CliRunner().invoke(main, [str(book), "--no-backup", "--check"])
+    assert result.exit_code == 0 and gc.get_freeze_count() == before
+
+
+def test_the_console_script_is_the_process_entry():
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    section = re.search(r"^\[project\.scripts\]\n(.*?)(?:^\[|\Z)", text, re.M | re.S).group(1)
+    assert section.split() == ["reconcile", "=", '"toolkit.cli:entry"']
