@@ -77,3 +77,20 @@ def test_the_console_script_is_the_process_entry():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     section = re.search(r"^\[project\.scripts\]\n(.*?)(?:^\[|\Z)", text, re.M | re.S).group(1)
     assert section.split() == ["reconcile", "=", '"toolkit.cli:entry"']
+
+
+def test_a_monthly_run_imports_json_and_traceback_only_when_asked(tmp_path):
+    """--json and --debug need them; a plain run does not import them."""
+    book = tmp_path / "Halmstad.xlsx"
+    copy_example("Halmstad.xlsx", book)
+    code = ("import sys\nfrom toolkit.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print('json' in sys.modules, 'traceback' in sys.modules)")
+
+    def loaded(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code, str(book), "--no-backup", *args], capture_output=True,
+                              text=True, cwd=ROOT, check=True)
+        return done.stdout.splitlines()[-1]
+
+    assert loaded() == "False False"
+    assert loaded("--json").startswith("True")
