@@ -172,13 +172,48 @@ def parse(data: bytes) -> Element:
     return result[0]
 
 
+def check(data: bytes) -> None:
+    """``XmlError`` unless ``data`` is a part that ``parse`` takes (the same
+    checks, by expat alone: no element is built)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise XmlError("UTF-16 parts are not supported")
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    roots = []
+
+    def forbid(*_args):
+        raise XmlError("DTDs and entity declarations are not allowed")
+
+    def start(_name, _attrs):
+        roots.append(True)
+        parser.StartElementHandler = None  # the root is enough
+
+    parser.StartDoctypeDeclHandler = forbid
+    parser.EntityDeclHandler = forbid
+    parser.UnparsedEntityDeclHandler = forbid
+    parser.ExternalEntityRefHandler = forbid
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise XmlError(str(exc)) from exc
+    if not roots:
+        raise XmlError("no root element")
+
+
 def qname(data: bytes, el: Element) -> bytes:
     """The element's qualified name exactly as written in the part."""
     return _HEAD.match(data, el.start).group(1)
 
 
+_ATTR_RES: dict[bytes, re.Pattern] = {}
+
+
 def _attr_re(name: bytes) -> re.Pattern:
-    return re.compile(rb"(\s)" + re.escape(name) + rb"""\s*=\s*("[^"]*"|'[^']*')""")
+    found = _ATTR_RES.get(name)
+    if found is None:
+        found = _ATTR_RES[name] = re.compile(rb"(\s)" + re.escape(name) + rb"""\s*=\s*("[^"]*"|'[^']*')""")
+    return found
 
 
 def set_attrs(head: bytes, changes: dict[bytes, str | None]) -> bytes:

@@ -1,0 +1,96 @@
+"""What a run costs before and after its work: no BLAS thread pool for a
+toolkit that multiplies no matrices, and no last garbage collection over
+everything the process loaded."""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from examples import copy_example
+
+from toolkit.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RUN = ("import os, sys\nfrom toolkit.cli import main\n"
+       "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+       "print(os.environ.get('OPENBLAS_NUM_THREADS'), 'numpy' in sys.modules, len(os.listdir('/proc/self/task')))")
+
+
+def _run(book: Path, env: dict[str, str]) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", RUN, str(book), "--no-backup"], capture_output=True, text=True,
+                          cwd=ROOT, env=env, check=True)
+    return done.stdout.splitlines()[-1].split()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_a_monthly_run_starts_no_blas_threads(tmp_path):
+    book = tmp_path / "Halmstad.xlsx"
+    copy_example("Halmstad.xlsx", book)
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    assert _run(book, env) == ["1", "True", "1"]  # numpy imported, and the process has its main thread only
+
+
+def test_the_users_own_blas_setting_is_kept(tmp_path):
+    book = tmp_path / "Halmstad.xlsx"
+    copy_example("Halmstad.xlsx", book)
+    assert _run(book, {**os.environ, "OPENBLAS_NUM_THREADS": "2"})[:2] == ["2", "True"]
+
+
+ENTRY = ("import atexit, gc, sys\nfrom toolkit.cli import entry\n"
+         "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+         "entry()\n")
+
+
+def test_the_process_ends_with_its_objects_frozen_and_says_what_main_says(tmp_path):
+    """The console script (``entry``) freezes what the run loaded before the
+    interpreter's last collections; its line and exit code are ``main``'s."""
+    book = tmp_path / "Halmstad.xlsx"
+    copy_example("Halmstad.xlsx", book)
+    done = subprocess.run([sys.executable, "-c", ENTRY, str(book), "--no-backup", "--check"], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert done.returncode == 0
+    line, frozen = done.stdout.splitlines()
+    assert line.startswith(f"{book}: jan–aug 2025 · utfall 748 tkr") and frozen == "frozen True"
+    broken = subprocess.run([sys.executable, "-c", ENTRY, str(tmp_path / "saknas.xlsx")], capture_output=True,
+                            text=True, cwd=ROOT)
+    assert broken.returncode == 1 and broken.stdout == "frozen True\n"
+    assert broken.stderr.strip() == f"{tmp_path / 'saknas.xlsx'}: filen finns inte"
+
+
+def test_main_in_a_process_that_goes_on_freezes_nothing(tmp_path):
+    book = tmp_path / "Halmstad.xlsx"
+    copy_example("Halmstad.xlsx", book)
+    before = gc.get_freeze_count()
+    result = CliRunner().invoke(main, [str(book), "--no-backup", "--check"])
+    assert result.exit_code == 0 and gc.get_freeze_count() == before
+
+
+def test_the_console_script_is_the_process_entry():
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    section = re.search(r"^\[project\.scripts\]\n(.*?)(?:^\[|\Z)", text, re.M | re.S).group(1)
+    assert section.split() == ["reconcile", "=", '"toolkit.cli:entry"']
+
+
+def test_a_monthly_run_imports_json_and_traceback_only_when_asked(tmp_path):
+    """--json and --debug need them; a plain run does not import them."""
+    book = tmp_path / "Halmstad.xlsx"
+    copy_example("Halmstad.xlsx", book)
+    code = ("import sys\nfrom toolkit.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print('json' in sys.modules, 'traceback' in sys.modules)")
+
+    def loaded(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code, str(book), "--no-backup", *args], capture_output=True,
+                              text=True, cwd=ROOT, check=True)
+        return done.stdout.splitlines()[-1]
+
+    assert loaded() == "False False"
+    assert loaded("--json").startswith("True")
