@@ -96,19 +96,30 @@ def _split(name: str) -> tuple[str, str]:
     return "", name
 
 
-def parse(data: bytes) -> Element:
-    """Parse ``data`` and return the root element with byte spans."""
+def _forbid(*_args):
+    raise XmlError("DTDs and entity declarations are not allowed")
+
+
+def _parser(data: bytes):
+    """An expat parser for ``data`` that refuses a UTF-16 part, DTDs and entity declarations."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise XmlError("UTF-16 parts are not supported")
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _forbid
+    parser.EntityDeclHandler = _forbid
+    parser.UnparsedEntityDeclHandler = _forbid
+    parser.ExternalEntityRefHandler = _forbid
+    return parser
+
+
+def parse(data: bytes) -> Element:
+    """Parse ``data`` and return the root element with byte spans."""
+    parser = _parser(data)
     stack: list[Element] = []
     pending: dict[str, str] = {}
     result: list[Element] = []
     texts: dict[int, list[str]] = {}
-
-    def forbid(*_args):
-        raise XmlError("DTDs and entity declarations are not allowed")
 
     def ns_decl(prefix, uri):
         pending[prefix or ""] = uri or ""
@@ -154,10 +165,6 @@ def parse(data: bytes) -> Element:
         if stack:
             texts.setdefault(id(stack[-1]), []).append(text)
 
-    parser.StartDoctypeDeclHandler = forbid
-    parser.EntityDeclHandler = forbid
-    parser.UnparsedEntityDeclHandler = forbid
-    parser.ExternalEntityRefHandler = forbid
     parser.StartNamespaceDeclHandler = ns_decl
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -175,23 +182,13 @@ def parse(data: bytes) -> Element:
 def check(data: bytes) -> None:
     """``XmlError`` unless ``data`` is a part that ``parse`` takes (the same
     checks, by expat alone: no element is built)."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise XmlError("UTF-16 parts are not supported")
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser = _parser(data)
     roots = []
-
-    def forbid(*_args):
-        raise XmlError("DTDs and entity declarations are not allowed")
 
     def start(_name, _attrs):
         roots.append(True)
         parser.StartElementHandler = None  # the root is enough
 
-    parser.StartDoctypeDeclHandler = forbid
-    parser.EntityDeclHandler = forbid
-    parser.UnparsedEntityDeclHandler = forbid
-    parser.ExternalEntityRefHandler = forbid
     parser.StartElementHandler = start
     try:
         parser.Parse(data, True)
