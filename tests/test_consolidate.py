@@ -28,7 +28,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from workbook_factory import write_workbook
-from written import CONSOLIDATION_WRITTEN
+from written import CONSOLIDATION_WRITTEN, sheet_rows
 
 from toolkit.cli import main
 from toolkit.contract import CONSOLIDATION_SHEETS
@@ -479,14 +479,6 @@ def per_unit_table(path: Path) -> tuple[list[str], dict[tuple[str, ...], list[tu
             values.append(None if cells[0] is None else cells)
         table[key] = values
     return [name for _, name in groups], table
-
-
-def sheet_rows(path: Path, name: str) -> list[tuple]:
-    wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
-    try:
-        return [tuple(row) for row in wb[name].iter_rows(values_only=True)]
-    finally:
-        wb.close()
 
 
 def findings(path: Path) -> list[tuple[str, str, str]]:

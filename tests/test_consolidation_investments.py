@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from examples import copy_example
 from workbook_factory import write_workbook
+from written import sheet_rows
 
 from toolkit.cli import main
 from toolkit.contract import CONSOLIDATION_SHEETS
@@ -46,14 +47,6 @@ def unit(path, name: str, *, projects: bool = True):
     budget = [BUDGET_HEADER, *OPERATING, *(PROJECTS if projects else [])]
     ledger = [["Period", "Konto", "Projekt", "Belopp"], *LEDGER, *(PROJECT_ROWS if projects else [])]
     return write_workbook(path, {"Inställningar": settings, "Budget": budget, "Utfall": ledger})
-
-
-def sheet_rows(path, name: str) -> list[tuple]:
-    book = openpyxl.load_workbook(path, data_only=True)
-    try:
-        return [tuple(row) for row in book[name].iter_rows(values_only=True)]
-    finally:
-        book.close()
 
 
 def own_projects(path) -> tuple[list[tuple], tuple]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import openpyxl
 from click.testing import CliRunner
 from workbook_factory import write_workbook
+from written import sheet_rows
 
 from toolkit.cli import main
 from toolkit.contract import CONSOLIDATION_SHEETS
@@ -55,14 +55,6 @@ def beta(path, last_year: bool = True):
         extra = [["Fjolårsfil", "fjol.csv"]]
     ledger = [["Period", "Konto", "Belopp"], *BETA_2025]
     return write_workbook(path, {"Inställningar": settings("Beta", *extra), "Budget": BETA_BUDGET, "Utfall": ledger})
-
-
-def sheet_rows(path, name: str) -> list[tuple]:
-    book = openpyxl.load_workbook(path, data_only=True)
-    try:
-        return [tuple(row) for row in book[name].iter_rows(values_only=True)]
-    finally:
-        book.close()
 
 
 def fjolar(path) -> dict[str, Decimal]:
