@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from . import kernels
 from .csvfile import clean
 from .table import BULK
 from .worksheet import Column
@@ -62,7 +62,7 @@ def _numbers(values, dtype) -> np.ndarray:
     values = _array(values)
     kind = {np.int64: pa.int64(), np.int32: pa.int32(), np.float64: pa.float64()}[dtype]
     if values.type != kind:
-        values = pc.cast(values, kind)
+        values = kernels.cast(values, kind)
     return np.frombuffer(values.buffers()[1], dtype=dtype)[values.offset:values.offset + len(values)].copy()
 
 
@@ -91,7 +91,7 @@ _NONE = -2  # no content
 
 def _by_value(values: pa.Array, rows: np.ndarray, convert) -> tuple[Column, np.ndarray]:
     """Each distinct value converted once (``convert``: value → cell, or None for no content)."""
-    encoded = values if pa.types.is_dictionary(values.type) else _array(pc.dictionary_encode(values))
+    encoded = values if pa.types.is_dictionary(values.type) else _array(kernels.dictionary_encode(values))
     indices = np.where(_valid(encoded.indices), _numbers(encoded.indices, np.int64), -1)
     remap = np.full(len(encoded.dictionary) + 1, _NONE, dtype=np.int64)
     cells = _distinct(encoded.dictionary.to_pylist(), np.arange(len(encoded.dictionary)), remap, convert)
@@ -132,7 +132,7 @@ def text_column(values: pa.Array | pa.ChunkedArray, rows: np.ndarray, bulk: bool
     ore, common = _swedish_ore(values)
     token[common] = BULK
     rest = np.flatnonzero(~common)
-    cells = _distinct(values.take(_indices(rest)).to_pylist(), rest, token, _text) if len(rest) else []
+    cells = _distinct(kernels.take(values, _indices(rest)).to_pylist(), rest, token, _text) if len(rest) else []
     return _tokens(rows, token, cells, ore)
 
 
@@ -164,17 +164,17 @@ def _swedish_ore(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     if n == 0:
         return ore, np.zeros(0, dtype=bool)
     if _ascii(values):
-        text = pc.replace_substring(values, " ", "")
+        text = kernels.replace(values, " ", "")
     else:
-        text = pc.replace_substring_regex(values, _DIGIT_SPACES, "")
-        text = pc.replace_substring(pc.replace_substring(text, "\u2212", "-"), "\u2013", "-")
-    common = _bool(pc.match_substring_regex(text, _AMOUNT))
+        text = kernels.replace_regex(values, _DIGIT_SPACES, "")
+        text = kernels.replace(kernels.replace(text, "\u2212", "-"), "\u2013", "-")
+    common = _bool(kernels.matches(text, _AMOUNT))
     where = np.flatnonzero(common)
     if len(where):
-        chosen = text.take(_indices(where)) if len(where) < n else text
-        negative = _bool(pc.or_(pc.starts_with(chosen, "-"), pc.ends_with(chosen, "-")))
-        plain = pc.replace_substring(pc.replace_substring(chosen, "-", ""), ",", ".")
-        amount, _fits = _cents(pc.cast(plain, pa.decimal128(16, 2)))
+        chosen = kernels.take(text, _indices(where)) if len(where) < n else text
+        negative = _bool(kernels.either(kernels.starts_with(chosen, "-"), kernels.ends_with(chosen, "-")))
+        plain = kernels.replace(kernels.replace(chosen, "-", ""), ",", ".")
+        amount, _fits = _cents(kernels.cast(plain, pa.decimal128(16, 2)))
         ore[where] = np.where(negative, -amount, amount)
     return ore, common
 
@@ -196,7 +196,7 @@ def typed_column(values: pa.Array | pa.ChunkedArray, rows: np.ndarray, bulk: boo
     if pa.types.is_dictionary(kind):
         if not bulk and (pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)):
             return _by_value(values, rows, _text)  # each distinct text once, as the file holds them
-        values = values.cast(kind.value_type)
+        values = kernels.cast(values, kind.value_type)
         kind = values.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return text_column(values, rows, bulk)
@@ -230,12 +230,12 @@ def _number_column(values: pa.Array, rows: np.ndarray) -> tuple[Column, np.ndarr
                 exact = present & np.isfinite(number) & (np.abs(number) < 1e13) & (np.abs(cents - nearest) < 1e-6)
             ore[exact] = nearest[exact].astype(np.int64)
         else:  # a decimal of at most two decimals: its unscaled digits are öre
-            cents, fits = _cents(pc.cast(values, _CENTS))
+            cents, fits = _cents(kernels.cast(values, _CENTS))
             exact = present & fits & (np.abs(cents) < 10**14)
             ore[exact] = cents[exact]
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a fraction of an öre, an uint64 past int64
         exact = np.zeros(len(values), dtype=bool)
     token[exact] = BULK
     rest = np.flatnonzero(present & ~exact)
-    cells = _distinct(values.take(_indices(rest)).to_pylist(), rest, token) if len(rest) else []
+    cells = _distinct(kernels.take(values, _indices(rest)).to_pylist(), rest, token) if len(rest) else []
     return _tokens(rows, token, cells, ore)

@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow  # noqa: F401  (without it, ``Source.table`` hands CSV files to the row-by-row reader)
 
 from ..progress import Report
+from . import kernels
 from .csvfile import clean, decode, sniff_separator
 from .grid import Merge
 from .headers import HEADER_SEARCH_ROWS
@@ -119,7 +120,7 @@ class CsvTable:
             from .arrowcols import _indices
 
             picked = _indices(empty)
-            fields = [table.column(c).take(picked).to_pylist() for c in others]
+            fields = [kernels.take(table.column(c), picked).to_pylist() for c in others]
             for k, i in enumerate(empty.tolist()):
                 content[i] = any(not isinstance(cell, str) or cell for cell in
                                  clean([field[k] for field in fields]) if not _is_error(cell))
@@ -130,7 +131,6 @@ class CsvTable:
         The columns ``codes`` come dictionary encoded (each distinct text once, in
         pyarrow's threads); every other column as text."""
         import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.csv as pacsv
 
         offset = int(self._offsets[first]) if self._base is None else 0
@@ -181,7 +181,7 @@ class CsvTable:
         table = table.unify_dictionaries()
         labels = [c for c, cell in enumerate(self._head[first - 1] if first else []) if cell != ""]
         for c in range(max(labels, default=-1) + 1, width):  # fields past the header's last name: none may have text
-            if pc.max(pc.utf8_length(pc.utf8_trim_whitespace(table.column(c)))).as_py():
+            if kernels.longest_text(table.column(c)):
                 raise NotCanonical("text past the header's last column")
         return table, lines.astype(np.int64) + (first if self._base is None else self._base)
 
@@ -203,11 +203,10 @@ class CsvTable:
 def _longest(column) -> int:
     """The longest value of a column of text (UTF-8 bytes), dictionary encoded or not."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if pa.types.is_dictionary(column.type):
         return max((_longest(chunk.dictionary) for chunk in column.chunks), default=0)
-    return pc.max(pc.binary_length(column)).as_py() or 0
+    return kernels.longest(column)
 
 
 def _nonempty_lines(body: memoryview) -> np.ndarray:

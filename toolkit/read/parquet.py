@@ -19,6 +19,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..progress import Report
+from . import kernels
 from .grid import Grid, Merge
 from .worksheet import Column
 
@@ -113,7 +114,7 @@ class ParquetTable:
         if len(empty) and others:
             rest = self._load(others)
             picked = _indices(empty)
-            fields = [rest.column(k).take(picked).to_pylist() for k in range(len(others))]
+            fields = [kernels.take(rest.column(k), picked).to_pylist() for k in range(len(others))]
             for k, i in enumerate(empty.tolist()):
                 content[i] = any(_python(field[k]) not in (None, "") and not _is_error(_python(field[k]))
                                  for field in fields)
