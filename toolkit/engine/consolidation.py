@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ..contract import normalise_header
+from ..contract import and_list, normalise_header
 from ..findings import Finding
 from ..layout import UNBUDGETED_LABEL
 from . import monthly
@@ -232,9 +232,7 @@ def last_year(units: list[Unit]) -> tuple[LastYear | None, Finding | None]:
 
 def _listed(names: list[str]) -> str:
     """'enheten A' / 'enheterna A och B' / 'enheterna A, B och C'."""
-    if len(names) == 1:
-        return f"enheten {names[0]}"
-    return f"enheterna {', '.join(names[:-1])} och {names[-1]}"
+    return f"{'enheten' if len(names) == 1 else 'enheterna'} {and_list(names)}"
 
 
 def _names(units: list[Unit], parts: list[tuple[int, Figures]]) -> str:
