@@ -94,6 +94,9 @@ FORMS = {
     "blank lines at the end": "Period;Konto;Belopp\n202501;4010;1\n202502;4010;2\n\n\n",
     "no line break after the last line": "Period;Konto;Belopp\r\n202501;4010;1\r\n202502;4010;2",
     "only blank lines below the header": "Period;Konto;Belopp\n\n\n",
+    "text alone in a column not read": "Period;Konto;Text;Belopp\n202501;4010;x;5\n;;bara text;\n202502;4010;y;6\n",
+    "a line over half the field limit (every column parsed and measured)": (
+        "Period;Konto;Text;Belopp\n202501;4010;" + "x" * 100_000 + ";5\n" + "202502;4010;y;-1 000,50\n" * 3),
 }
 
 

@@ -97,15 +97,16 @@ class CsvTable:
             raise NotCanonical("no ledger in the first lines")
         if first > min(self._lines, HEADER_SEARCH_ROWS):
             raise NotCanonical("a header below the lines read")
-        table, rows = self._parse(first, [c for c in wanted if c not in bulk])
+        table, rows = self._parse(first, wanted, [c for c in wanted if c not in bulk])
         from .arrowcols import text_column
 
         result: dict[int, Column] = {}
         content = np.zeros(len(rows), dtype=bool)
-        present = [c for c in wanted if c < table.num_columns]
+        width = self._record_width(first)
+        present = [c for c in wanted if c < width]
         with ThreadPoolExecutor(max_workers=1) as pool:  # the amounts' kernels run while the codes are read
-            amounts = {c: pool.submit(text_column, table.column(c), rows, True) for c in present if c in bulk}
-            read = {c: text_column(table.column(c), rows, False) for c in present if c not in bulk}
+            amounts = {c: pool.submit(text_column, _field(table, c), rows, True) for c in present if c in bulk}
+            read = {c: text_column(_field(table, c), rows, False) for c in present if c not in bulk}
             read.update({c: future.result() for c, future in amounts.items()})
         for c in wanted:
             if c not in read:
@@ -114,38 +115,48 @@ class CsvTable:
             column, has = read[c]
             result[c] = column
             content |= has
-        others = [c for c in range(table.num_columns) if c not in set(wanted)]
+        others = [c for c in range(width) if c not in set(wanted)]
         empty = np.flatnonzero(~content)
         if len(empty) and others:  # rows without a cell that is read: content elsewhere (not an error value)?
             from .arrowcols import _indices
 
+            if any(_field(table, c) is None for c in others):  # columns the parse left out: parsed now
+                table, _ = self._parse(first, others)
             picked = _indices(empty)
-            fields = [kernels.take(table.column(c), picked).to_pylist() for c in others]
+            fields = [kernels.take(_field(table, c), picked).to_pylist() for c in others]
             for k, i in enumerate(empty.tolist()):
                 content[i] = any(not isinstance(cell, str) or cell for cell in
                                  clean([field[k] for field in fields]) if not _is_error(cell))
         return result, rows[content]
 
-    def _parse(self, first: int, codes: Iterable[int] = ()):
-        """The records from line ``first`` + 1 on, and each one's row (its line − 1).
-        The columns ``codes`` come dictionary encoded (each distinct text once, in
-        pyarrow's threads); every other column as text."""
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-
-        offset = int(self._offsets[first]) if self._base is None else 0
+    def _record_width(self, first: int) -> int:
+        """The fields of a record below the header on line ``first`` (its own, or the first line's below)."""
         header_width = self._widths[first - 1] if first else 0
         following = [w for w in self._widths[first:] if w]
         width = max([header_width, *following[:1]])
         if width < 2 or following and following[0] < header_width:
             raise NotCanonical("a first line with fewer fields than the header")
+        return width
+
+    def _parse(self, first: int, columns: Iterable[int], codes: Iterable[int] = ()):
+        """The records from line ``first`` + 1 on, and each one's row (its line − 1).
+        Only the fields of ``columns`` (and any past the header's last name,
+        which must be empty) are converted: the table's column ``f{c}``. The
+        columns ``codes`` come dictionary encoded (each distinct text once, in
+        pyarrow's threads); every other column as text."""
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        width = self._record_width(first)
+        offset = int(self._offsets[first]) if self._base is None else 0
         body = memoryview(self._body)[offset:]
-        raw = np.frombuffer(self._body, dtype=np.uint8)[offset:]
-        if self._body.find(b"\r", offset) >= 0 and (raw[-1] == 13 or ((raw[:-1] == 13) & (raw[1:] != 10)).any()):
-            raise NotCanonical("a line ending in a lone CR")
+        if self._body.find(b"\r", offset) >= 0:
+            raw = np.frombuffer(self._body, dtype=np.uint8)[offset:]
+            if raw[-1] == 13 or ((raw[:-1] == 13) & (raw[1:] != 10)).any():
+                raise NotCanonical("a line ending in a lone CR")
         quoted = self._body.find(b'"', offset) >= 0
         if quoted:
-            self._check_quotes(raw)
+            self._check_quotes(np.frombuffer(self._body, dtype=np.uint8)[offset:])
         invalid: list[object] = []
 
         def handler(row) -> str:
@@ -153,14 +164,18 @@ class CsvTable:
             return "skip"
 
         names = [f"f{i}" for i in range(width)]
-        breaks = int(np.count_nonzero(raw == 10))
+        breaks = self._body.count(b"\n", offset)
         tail = self._body[self._body.rfind(b"\n") + 1:] if breaks else self._body[offset:]
         counted = breaks + (tail not in (b"", b"\r"))  # the lines, if none is empty
+        labels = [c for c, cell in enumerate(self._head[first - 1] if first else []) if cell != ""]
+        past = range(max(labels, default=-1) + 1, width)  # fields past the header's last name: none may have text
+        short = _short_lines(self._body, offset)  # no field can be over the limit: only the columns read are converted
+        kept = sorted({c for c in columns if c < width} | set(past)) if short else range(width)
         if not counted:  # no record below the header
-            empty = pa.Table.from_arrays([pa.nulls(0, pa.string()) for _ in names], names=names)
+            empty = pa.Table.from_arrays([pa.nulls(0, pa.string()) for _ in kept], names=[names[c] for c in kept])
             return empty, np.zeros(0, dtype=np.int64)
-        types = dict.fromkeys(names, pa.string())
-        types.update({names[c]: pa.dictionary(pa.int32(), pa.string()) for c in codes if c < width})
+        types = {names[c]: pa.string() for c in kept}
+        types.update({names[c]: pa.dictionary(pa.int32(), pa.string()) for c in codes if names[c] in types})
         try:
             table = pacsv.read_csv(
                 pa.py_buffer(body),
@@ -168,7 +183,7 @@ class CsvTable:
                 parse_options=pacsv.ParseOptions(delimiter=self._sep, quote_char='"', double_quote=True,
                                                  escape_char=False, newlines_in_values=quoted,
                                                  ignore_empty_lines=True, invalid_row_handler=handler),
-                convert_options=pacsv.ConvertOptions(column_types=types,
+                convert_options=pacsv.ConvertOptions(column_types=types, include_columns=list(types),
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False,
                                                      null_values=[], check_utf8=True))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
@@ -176,12 +191,11 @@ class CsvTable:
         lines = np.arange(counted) if table.num_rows == counted else _nonempty_lines(body)
         if invalid or table.num_rows != len(lines):
             raise NotCanonical("a record with other fields than the first, or a value over several lines")
-        if max(_longest(column) for column in table.columns) > _FIELD_LIMIT:
+        if not short and max(_longest(column) for column in table.columns) > _FIELD_LIMIT:
             raise NotCanonical("a value over 128 kB")
         table = table.unify_dictionaries()
-        labels = [c for c, cell in enumerate(self._head[first - 1] if first else []) if cell != ""]
-        for c in range(max(labels, default=-1) + 1, width):  # fields past the header's last name: none may have text
-            if kernels.longest_text(table.column(c)):
+        for c in past:
+            if kernels.longest_text(table.column(names[c])):
                 raise NotCanonical("text past the header's last column")
         return table, lines.astype(np.int64) + (first if self._base is None else self._base)
 
@@ -198,6 +212,21 @@ class CsvTable:
         line = np.searchsorted(np.flatnonzero(raw == 10), at)
         if (np.bincount(line) % 2).any():
             raise NotCanonical("a line with an odd number of quotes")
+
+
+def _field(table, c: int):
+    """Column ``c`` of a parsed table (None when the parse left it out)."""
+    name = f"f{c}"
+    return table.column(name) if name in table.column_names else None
+
+
+def _short_lines(body: bytes, start: int) -> bool:
+    """Whether every line of ``body`` from ``start`` on is shorter than the
+    field limit, from a few bytes of it: a line of 2·w bytes or more holds a
+    whole w-byte window of the file, so when every window (w = half the limit)
+    has a line break, no line, and no field, is over the limit."""
+    window = _FIELD_LIMIT // 2
+    return all(body.find(b"\n", at, at + window) >= 0 for at in range(start, len(body) - window + 1, window))
 
 
 def _longest(column) -> int:
