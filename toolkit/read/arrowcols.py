@@ -92,10 +92,16 @@ _NONE = -2  # no content
 def _by_value(values: pa.Array, rows: np.ndarray, convert) -> tuple[Column, np.ndarray]:
     """Each distinct value converted once (``convert``: value → cell, or None for no content)."""
     encoded = values if pa.types.is_dictionary(values.type) else _array(kernels.dictionary_encode(values))
-    indices = np.where(_valid(encoded.indices), _numbers(encoded.indices, np.int64), -1)
-    remap = np.full(len(encoded.dictionary) + 1, _NONE, dtype=np.int64)
-    cells = _distinct(encoded.dictionary.to_pylist(), np.arange(len(encoded.dictionary)), remap, convert)
-    return _tokens(rows, remap[indices], cells)
+    indices, size = encoded.indices, len(encoded.dictionary)
+    if pa.types.is_int32(indices.type):  # as pyarrow encodes: read in place
+        index = np.frombuffer(indices.buffers()[1], dtype=np.int32)[indices.offset:indices.offset + len(indices)]
+    else:
+        index = _numbers(indices, np.int64)
+    if indices.null_count:
+        index = np.where(_valid(indices), index, size)  # a null: the slot after the dictionary's, no content
+    remap = np.full(size + 1, _NONE, dtype=np.int64)
+    cells = _distinct(encoded.dictionary.to_pylist(), np.arange(size), remap, convert)
+    return _tokens(rows, remap[index], cells)
 
 
 def _distinct(raws: list, at: np.ndarray, token: np.ndarray, convert=None) -> list:
@@ -164,10 +170,9 @@ def _swedish_ore(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     if n == 0:
         return ore, np.zeros(0, dtype=bool)
     if _ascii(values):
-        text = kernels.replace(values, " ", "")
-    else:
-        text = kernels.replace_regex(values, _DIGIT_SPACES, "")
-        text = kernels.replace(kernels.replace(text, "\u2212", "-"), "\u2013", "-")
+        return _ascii_ore(values, ore)
+    text = kernels.replace_regex(values, _DIGIT_SPACES, "")
+    text = kernels.replace(kernels.replace(text, "\u2212", "-"), "\u2013", "-")
     common = _bool(kernels.matches(text, _AMOUNT))
     where = np.flatnonzero(common)
     if len(where):
@@ -176,6 +181,52 @@ def _swedish_ore(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         plain = kernels.replace(kernels.replace(chosen, "-", ""), ",", ".")
         amount, _fits = _cents(kernels.cast(plain, pa.decimal128(16, 2)))
         ore[where] = np.where(negative, -amount, amount)
+    return ore, common
+
+
+def _string_buffers(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, bytes) of a string array: value i is bytes[offsets[i]:offsets[i + 1]]."""
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[values.offset:values.offset + len(values) + 1]
+    data = values.buffers()[2]
+    return offsets, (np.zeros(0, dtype=np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8))
+
+
+def _strings(offsets: np.ndarray, data: np.ndarray) -> pa.Array:
+    """A string array (no nulls) of ``offsets`` into ``data``."""
+    offsets = np.ascontiguousarray(offsets, dtype=np.int32)
+    return pa.Array.from_buffers(pa.string(), len(offsets) - 1, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+
+
+def _ascii_ore(values: pa.Array, ore: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_swedish_ore`` of an ASCII column: the spaces taken out and the form
+    matched by pyarrow's kernels, then the sign read and the minus and decimal
+    comma turned into a digit and a point on the bytes themselves, and one
+    exact decimal cast.  A minus becomes a ``0``:
+    first (``-12,5`` → ``012.5``) it changes nothing; last, it adds a digit
+    (``12,5-`` → ``12.50``: the same value, ``12-`` → ``120``: ten times it)."""
+    n = len(values)
+    text = kernels.replace(values, " ", "")
+    common = _bool(kernels.matches(text, _AMOUNT))
+    where = np.flatnonzero(common)
+    if not len(where):
+        return ore, common
+    chosen = kernels.take(text, _indices(where)) if len(where) < n else text
+    offsets, data = _string_buffers(chosen)  # every value matched: at least one digit, so not empty
+    first, last = data[offsets[:-1]], data[offsets[1:] - 1]
+    trailing = last == 45
+    negative = (first == 45) | trailing
+    plain = data.copy()
+    plain[plain == 45] = 48
+    plain[plain == 44] = 46
+    amount, _fits = _cents(kernels.cast(_strings(offsets, plain), pa.decimal128(16, 2)))
+    if trailing.any():  # without a decimal point, the trailing minus made it ten times the amount
+        point = np.zeros(len(offsets) - 1, dtype=bool)
+        for back in (2, 3, 4):  # a point is at most 2 decimals and the minus from the end
+            at = np.maximum(offsets[1:] - back, offsets[:-1])
+            point |= (offsets[1:] - back >= offsets[:-1]) & (plain[at] == 46)
+        tenfold = trailing & ~point
+        amount[tenfold] //= 10
+    ore[where] = np.where(negative, -amount, amount)
     return ore, common
 
 

@@ -401,13 +401,16 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
     for c in sorted(read):  # an error value in a cell that is read: before any rule reads the row
         cells = at[c]
         flagged = np.array([isinstance(v, CellError) for v in cells.values] + [False], dtype=bool)
-        first_bad(flagged[cells.slot()], -1, c, lambda r, v, c=c: grid.error_stop(r, c, v), cells)
+        if flagged.any():
+            first_bad(flagged[cells.slot()], -1, c, lambda r, v, c=c: grid.error_stop(r, c, v), cells)
 
     def codes_of(c: int) -> Codes:
         cells = at[c]
         index_of: dict[str, int] = {}
         texts = [cell_text(v) for v in cells.values] + [""]
         remap = np.fromiter((index_of.setdefault(t, len(index_of)) for t in texts), dtype=np.int64, count=len(texts))
+        if len(index_of) == len(texts) and (not len(cells.token) or cells.token.min() >= 0):
+            return Codes(cells.token, list(index_of))  # a distinct text in every row: its token is its code
         return Codes(remap[cells.slot()], list(index_of))
 
     def amounts(c: int, used: np.ndarray | bool = True) -> np.ndarray:
