@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from . import clock
-from .engine.results import Report
 from .errors import ChangedError, InputError, LockedError, ReadOnlyError
 from .findings import count_text
 from .package.backup import Backup
@@ -20,6 +19,7 @@ from .progress import Report as ProgressReport
 from .result import Result
 
 if TYPE_CHECKING:
+    from .engine.results import Report
     from .read.inputs import Inputs
 
 WAIT_POLL = 1.0  # seconds between attempts while the workbook is open elsewhere
@@ -65,8 +65,11 @@ class Job:
     def reconcile(self) -> Report:
         from .read.inputs import read_inputs
 
-        inputs = read_inputs(self.path, budget=self.budget_file, utfall=self.ledger_files, period=self.period,
-                             progress=self.progress, output=self.output, fjolar=self.last_year_files)
+        reading = Background(read_inputs, self.path, budget=self.budget_file, utfall=self.ledger_files,
+                             period=self.period, progress=self.progress, output=self.output,
+                             fjolar=self.last_year_files)
+        _load_engine()  # the engine's, render's and package's code loaded while the files are read
+        inputs = reading.result()
         self.snapshot = inputs.snapshot
         self.output_before = inputs.output_before
         self.strict_setting = inputs.strict_setting
@@ -91,7 +94,6 @@ class Job:
         from .package.locks import ensure_not_open
         from .package.readonly import ensure_writable
         from .package.runlock import holding
-        from .render import render
 
         dest = self.output or self.path
         ensure_writable(dest, str(dest))  # before reading anything: refused as Excel refuses it
@@ -99,12 +101,50 @@ class Job:
         with holding(dest, str(dest)):  # no other reconcile run refreshes it until it is replaced
             report = self.reconcile()
             stop_if_strict(report, self.strict, self.strict_setting, str(self.path))
+            from .render import render
+
             rendered = render(report)
             ensure_writable(dest, str(dest))
             ensure_not_open(dest, str(dest))
             written = write_sheets(self.snapshot or self.path, rendered, dest, backup=self.backup,
                                    progress=self.progress, before=self.output_before if self.output else None)
         return Result(self.path, report, Path(dest), tuple(written.names), written.changed)
+
+
+class Background:
+    """``fn(*args, **kwargs)`` run in a thread of its own from now on;
+    ``result()`` waits for it and returns what it returned or raises what it
+    raised.  A daemon thread: an interrupted run does not wait for it."""
+
+    def __init__(self, fn: Callable[..., T], *args, **kwargs):
+        import threading
+
+        self._outcome: tuple[bool, object] = (False, None)
+        self._thread = threading.Thread(target=self._run, args=(fn, args, kwargs), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn, args, kwargs) -> None:
+        try:
+            self._outcome = (True, fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the thread that waits for it
+            self._outcome = (False, exc)
+
+    def result(self):
+        self._thread.join()
+        done, value = self._outcome
+        if not done:
+            raise value  # type: ignore[misc]
+        return value
+
+
+def _load_engine() -> None:
+    """Import what reconciling, rendering and writing need: Python code, so
+    it loads while the reading thread's parsers (C, without the GIL) work."""
+    import importlib
+
+    for module in ("engine.report", "engine.materiality", "engine.history", "engine.explanations", "render",
+                   "package"):
+        importlib.import_module(f".{module}", __package__)
 
 
 def reconcile_inputs(inputs: Inputs) -> Report:
