@@ -165,8 +165,10 @@ AMOUNT_TEXT = st.one_of(
                                      .replace(",", " ", f"{abs(ore) // 100:,}".count(","))),
     st.integers(-10**6, 10**6).map(str),
     st.decimals(-10**6, 10**6, places=3).map(lambda d: str(d).replace(".", ",")),
+    st.tuples(st.integers(0, 10**12), st.sampled_from(["", ",", ",5", ",05", ".75"]))  # a trailing minus
+      .map(lambda t: f"{t[0]}{t[1]}-"),
     st.sampled_from(["", " ", "12-", "-12-", "1 234,50-", "\u22125", "1.234,50", "(3)", "kr", "#N/A", "1e3",
-                     "0,005", ",5", "12,", "+4", "- 3", "1\u00a0000"]),
+                     "0-", "5,-", "100-", "999999999999,99-", "0,005", ",5", "12,", "+4", "- 3", "1\u00a0000"]),
 )
 
 
@@ -179,6 +181,21 @@ def test_random_amounts_and_codes_are_read_alike(tmp_path, amounts, codes):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     fast, slow = both(path)
     assert fast == slow
+
+
+def test_every_form_of_a_minus_is_read_as_the_row_by_row_rules_read_it(tmp_path):
+    """A minus first or last, with and without decimals (read on the column's bytes): as ``parse_decimal`` reads it."""
+    forms = ["12-", "-12", "0-", "100-", "5,-", "5,1-", "5,12-", "-5,1", "1 234-", "1 234,50-", "999999999999,99-",
+             "-999999999999,99", "7.5-", "-7."]
+    path = tmp_path / "minus.csv"
+    path.write_text("Period;Konto;Belopp\n" + "".join(f"202501;4010;{a}\n" for a in forms), encoding="utf-8")
+    fast, slow = both(path)
+    assert fast == slow
+    assert fast["amount"][:7] == [-1200, -1200, 0, -10000, -500, -510, -512]
+    for bad in ("--1", "1-1", "-1-"):  # not an amount: both stop at the same line
+        path.write_text(f"Period;Konto;Belopp\n202501;4010;1\n202502;4010;{bad}\n", encoding="utf-8")
+        fast, slow = both(path)
+        assert fast == slow and fast[0] == "stop"
 
 
 def test_a_column_of_empty_amounts_is_read_alike(tmp_path):
