@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from . import kernels
 from .csvfile import clean
-from .table import BULK
+from .table import BLANK, BULK
 from .worksheet import Column
 
 #: the common forms of a Swedish amount, once the spaces between its digits are gone (12 digits: < MAX_ORE)
@@ -80,13 +80,24 @@ def _cents(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _tokens(rows: np.ndarray, token: np.ndarray, values: list, ore: np.ndarray | None = None) -> tuple[Column, np.ndarray]:
-    content = token != _NONE
-    if content.all():
-        return Column(rows, token, values, ore), content
-    return Column(rows[content], token[content], values, None if ore is None else ore[content]), content
+    """A column with a token for every row of ``rows`` (BLANK: no content), and which rows have content."""
+    return Column(rows, token, values, ore), token != _NONE
 
 
-_NONE = -2  # no content
+_NONE = BLANK  # no content
+
+
+def restrict(columns: dict[int, Column], rows: np.ndarray, keep: np.ndarray) -> tuple[dict[int, Column], np.ndarray]:
+    """Columns of ``_tokens`` (every row of ``rows``) and ``rows``, only where
+    ``keep``: every column's rows are the array returned (``ledger`` then takes
+    each column's tokens as they are)."""
+    if keep.all():
+        kept = rows
+        return {c: Column(kept, col.token, col.values, col.ore) if len(col.rows) else col
+                for c, col in columns.items()}, kept
+    kept = rows[keep]
+    return {c: Column(kept, col.token[keep], col.values, None if col.ore is None else col.ore[keep])
+            if len(col.rows) else col for c, col in columns.items()}, kept
 
 
 def _by_value(values: pa.Array, rows: np.ndarray, convert) -> tuple[Column, np.ndarray]:

@@ -127,7 +127,9 @@ class CsvTable:
             for k, i in enumerate(empty.tolist()):
                 content[i] = any(not isinstance(cell, str) or cell for cell in
                                  clean([field[k] for field in fields]) if not _is_error(cell))
-        return result, rows[content]
+        from .arrowcols import restrict
+
+        return restrict(result, rows, content)
 
     def _record_width(self, first: int) -> int:
         """The fields of a record below the header on line ``first`` (its own, or the first line's below)."""

@@ -43,7 +43,7 @@ from .headers import (
 )
 from .keys import month_of_header
 from .merged import read_merged
-from .table import BULK, GridTable, Table
+from .table import BLANK, BULK, GridTable, Table
 from .workbook import Source
 from .worksheet import Column, NotCanonical
 
@@ -400,25 +400,25 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
 
     for c in sorted(read):  # an error value in a cell that is read: before any rule reads the row
         cells = at[c]
-        flagged = np.array([isinstance(v, CellError) for v in cells.values] + [False], dtype=bool)
+        flagged = np.array([isinstance(v, CellError) for v in cells.values] + [False] * _SPARE, dtype=bool)
         if flagged.any():
-            first_bad(flagged[cells.slot()], -1, c, lambda r, v, c=c: grid.error_stop(r, c, v), cells)
+            first_bad(flagged[cells.token], -1, c, lambda r, v, c=c: grid.error_stop(r, c, v), cells)
 
     def codes_of(c: int) -> Codes:
         cells = at[c]
         index_of: dict[str, int] = {}
-        texts = [cell_text(v) for v in cells.values] + [""]
+        texts = [cell_text(v) for v in cells.values] + [""] * _SPARE
         remap = np.fromiter((index_of.setdefault(t, len(index_of)) for t in texts), dtype=np.int64, count=len(texts))
-        if len(index_of) == len(texts) and (not len(cells.token) or cells.token.min() >= 0):
+        if len(index_of) == len(cells.values) + 1 and (not len(cells.token) or cells.token.min() >= 0):
             return Codes(cells.token, list(index_of))  # a distinct text in every row: its token is its code
-        return Codes(remap[cells.slot()], list(index_of))
+        return Codes(remap[cells.token], list(index_of))
 
     def amounts(c: int, used: np.ndarray | bool = True) -> np.ndarray:
         """öre of column c's cells in every row (0 where blank); the ``used`` ones must be amounts."""
         cells = at[c]
         ore, bad = _per_value(cells.values, amount_ore)
-        out = np.where(cells.token == BULK, cells.ore, ore[cells.slot()])
-        first_bad(bad[cells.slot()] & used, 3, c, lambda r, v: _not_amount(grid, r, c, v), cells)
+        out = np.where(cells.token == BULK, cells.ore, ore[cells.token])
+        first_bad(bad[cells.token] & used, 3, c, lambda r, v: _not_amount(grid, r, c, v), cells)
         return out
 
     dims = {name: codes_of(cols[name]) for name in layout.dims}
@@ -427,7 +427,7 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
         for c, p in layout.month_cols:
             cells = at[c]
             blank = _per_value(cells.values, lambda v: cell_text(v) == "", dtype=bool)[0]
-            filled = (cells.token == BULK) | ((cells.token >= 0) & ~blank[cells.slot()])
+            filled = (cells.token == BULK) | ((cells.token >= 0) & ~blank[cells.token])
             amount = amounts(c, filled)
             where = np.flatnonzero(filled)
             parts.append((where, np.full(len(where), c), np.full(len(where), p), amount[where]))
@@ -440,7 +440,7 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
         where = slice(0, len(rows))  # every row (a view, not a copy), or all but a total row
         cells = at[pc]
         blank = _per_value(cells.values, _no_period, dtype=bool)[0]
-        missing = (cells.token < 0) | blank[cells.slot()]
+        missing = (cells.token < 0) | blank[cells.token]
         total_row = None
         if last and missing.any() and int(np.flatnonzero(missing)[0]) == len(rows) - 1 \
                 and cell_text(at[bc].value(len(rows) - 1)):
@@ -453,11 +453,11 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
         if "år" in cols:
             yc = cols["år"]
             years, bad = _per_value(at[yc].values, lambda v: _year(v) if cell_text(v) else -1)
-            row_year = np.where(at[yc].token >= 0, years[at[yc].slot()], -1)
+            row_year = np.where(at[yc].token >= 0, years[at[yc].token], -1)
             checked = np.ones(len(rows), dtype=bool)
             if total_row is not None:
                 checked[total_row] = False  # a total row's År is never read (as read_ledger stops at it)
-            first_bad(bad[at[yc].slot()] & checked, 1, yc, lambda r, v: _not_year(grid, r, yc, v), at[yc])
+            first_bad(bad[at[yc].token] & checked, 1, yc, lambda r, v: _not_year(grid, r, yc, v), at[yc])
         # one period per distinct (value, row year)
         ok = np.flatnonzero(~missing)
         distinct_years, year_index = np.unique(row_year[ok], return_inverse=True) if "år" in cols else \
@@ -495,7 +495,7 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
     return _matrix_total(grid, ledger) if layout.matrix else ledger
 
 
-_BLANK = -2  # no cell
+_BLANK = BLANK  # no cell
 
 
 class _Cells:
@@ -504,15 +504,15 @@ class _Cells:
 
     def __init__(self, column: Column | None, rows: np.ndarray):
         self.values = column.values if column is not None else []
-        self._slot: np.ndarray | None = None
-        self.token = np.full(len(rows), _BLANK, dtype=np.int64)
-        self.ore = np.zeros(len(rows), dtype=np.int64)
-        if column is None or not len(column.rows):
-            return
-        if column.rows is rows or len(column.rows) == len(rows) and (column.rows == rows).all():  # a cell in every row
+        self.ore = np.zeros(len(rows), dtype=np.int64)  # (calloc: pages only where written)
+        if column is not None and (column.rows is rows or len(column.rows) == len(rows) > 0
+                                   and (column.rows == rows).all()):  # a token in every row
             self.token = column.token
             if column.ore is not None:
                 self.ore = column.ore
+            return
+        self.token = np.full(len(rows), _BLANK, dtype=np.int64)
+        if column is None or not len(column.rows):
             return
         if (column.rows[1:] <= column.rows[:-1]).any():
             raise NotCanonical("cells out of order, or a cell written twice")
@@ -532,17 +532,16 @@ class _Cells:
             return int(self.ore[i]) / 100  # a plain number (only ever shown as text, or tested for blank)
         return self.values[t] if t >= 0 else ""
 
-    def slot(self) -> np.ndarray:
-        """Each row's index into a per-value table with one more slot at the end for blank and bulk cells."""
-        if self._slot is None:
-            self._slot = np.where(self.token >= 0, self.token, len(self.values))
-        return self._slot
+
+#: a per-value table (``_per_value``) has two more slots at its end: a row's token indexes it, BULK (-1) and
+#: BLANK (-2) from the end
+_SPARE = 2
 
 
 def _per_value(values: list, rule: Callable[[object], object], dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
     """``rule`` applied once per distinct value: the results, and which raised."""
-    out = np.zeros(len(values) + 1, dtype=dtype)
-    bad = np.zeros(len(values) + 1, dtype=bool)
+    out = np.zeros(len(values) + _SPARE, dtype=dtype)
+    bad = np.zeros(len(values) + _SPARE, dtype=bool)
     for k, value in enumerate(values):
         try:
             out[k] = rule(value)

@@ -96,7 +96,7 @@ class ParquetTable:
 
     def read(self, columns: Iterable[int], bulk: Iterable[int] = (), first: int = 0,
              progress: Report | None = None) -> tuple[dict[int, Column], np.ndarray]:
-        from .arrowcols import _indices, _python, typed_column
+        from .arrowcols import _indices, _python, restrict, typed_column
 
         wanted = sorted(c for c in set(columns) if c < len(self.names))
         bulk = set(bulk)
@@ -118,8 +118,7 @@ class ParquetTable:
             for k, i in enumerate(empty.tolist()):
                 content[i] = any(_python(field[k]) not in (None, "") and not _is_error(_python(field[k]))
                                  for field in fields)
-        kept = rows[content]
-        return result, kept[kept >= first]
+        return restrict(result, rows, content & (rows >= first))
 
 
 def _is_error(value: object) -> bool:

@@ -14,7 +14,9 @@ export: ``GridTable``) — hands the rules the same thing:
   a ``worksheet.Column`` of its cells with content from row ``first`` on —
   ``rows`` (0-based row indexes: a line number − 1 in a CSV file), and for
   each cell a ``token`` into ``values`` (the column's distinct Python values)
-  or, in a ``bulk`` column, ``BULK`` (-1) with its öre in ``ore``; and the
+  or, in a ``bulk`` column, ``BULK`` (-1) with its öre in ``ore`` (a reader
+  of a file with a field in every row may give every row, ``BLANK`` (-2) for
+  no content: then the column's ``rows`` are the very array returned); and the
   rows from ``first`` on that are not blank (an error value outside
   ``columns`` is no content), in order;
 - ``merges``: the merged ranges, once ``read`` ran;
@@ -42,6 +44,7 @@ from .grid import CellError, Grid, Merge
 from .worksheet import Column
 
 BULK = -1  # a cell whose öre the reader computed in bulk
+BLANK = -2  # no content (a column that gives every row)
 
 
 class Table(Protocol):
