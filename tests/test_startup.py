@@ -120,3 +120,44 @@ def test_a_run_on_an_export_imports_neither_pyarrow_compute_nor_pandas(tmp_path,
                           capture_output=True, text=True, cwd=ROOT, check=True)
     assert "kontroll, inget skrivet" in done.stdout
     assert done.stdout.splitlines()[-1] == "False False True"
+
+
+def test_the_inputs_are_read_in_a_thread_of_their_own_and_its_stop_reaches_the_run(tmp_path, monkeypatch):
+    """The files are read while the engine's code loads: the read runs in
+    another thread, and what it raises is what the run raises (the same
+    one-line stop, exit 1, nothing written)."""
+    import threading
+
+    from toolkit.read import inputs
+
+    book = copy_example("Halmstad.xlsx", tmp_path)
+    seen: list[str] = []
+    real = inputs.read_inputs
+
+    def recording(*args, **kwargs):
+        seen.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(inputs, "read_inputs", recording)
+    assert CliRunner().invoke(main, [str(book), "--no-backup"]).exit_code == 0
+    assert seen and seen[0] != threading.main_thread().name
+
+    before = book.read_bytes()
+    missing = tmp_path / "saknas.csv"
+    done = CliRunner().invoke(main, [str(book), "--no-backup", "--utfall", str(missing)])
+    assert done.exit_code == 1 and done.output.count("\n") == 1 and "saknas.csv" in done.output
+    assert book.read_bytes() == before
+
+
+def test_a_background_call_gives_its_value_or_raises_its_exception():
+    from toolkit.job import Background
+
+    assert Background(sum, [1, 2, 3]).result() == 6
+    error = ValueError("x")
+
+    def failing():
+        raise error
+
+    with pytest.raises(ValueError) as caught:
+        Background(failing).result()
+    assert caught.value is error

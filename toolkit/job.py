@@ -63,9 +63,7 @@ class Job:
         self.output_before = None  # what --output was as the run began (its notes are read from it)
 
     def reconcile(self) -> Report:
-        from .read.inputs import read_inputs
-
-        reading = Background(read_inputs, self.path, budget=self.budget_file, utfall=self.ledger_files,
+        reading = Background(_read_inputs, self.path, budget=self.budget_file, utfall=self.ledger_files,
                              period=self.period, progress=self.progress, output=self.output,
                              fjolar=self.last_year_files)
         _load_engine()  # the engine's, render's and package's code loaded while the files are read
@@ -137,13 +135,19 @@ class Background:
         return value
 
 
+def _read_inputs(*args, **kwargs) -> Inputs:
+    from .read.inputs import read_inputs  # (numpy and the readers load in the reading thread)
+
+    return read_inputs(*args, **kwargs)
+
+
 def _load_engine() -> None:
     """Import what reconciling, rendering and writing need: Python code, so
     it loads while the reading thread's parsers (C, without the GIL) work."""
     import importlib
 
-    for module in ("engine.report", "engine.materiality", "engine.history", "engine.explanations", "render",
-                   "package"):
+    for module in ("render", "package", "engine.report", "engine.materiality", "engine.history",
+                   "engine.explanations"):
         importlib.import_module(f".{module}", __package__)
 
 

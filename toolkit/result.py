@@ -7,11 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .engine.figures import Figures
-from .engine.results import Report
 from .findings import Finding, count_text
 from .money import format_amount
+
+if TYPE_CHECKING:
+    from .engine.figures import Figures
+    from .engine.results import Report
 
 
 @dataclass(frozen=True)
