@@ -63,9 +63,13 @@ class Job:
         self.output_before = None  # what --output was as the run began (its notes are read from it)
 
     def reconcile(self) -> Report:
-        reading = Background(_read_inputs, self.path, budget=self.budget_file, utfall=self.ledger_files,
+        import threading
+
+        loaded = threading.Event()
+        reading = Background(_read_inputs, loaded, self.path, budget=self.budget_file, utfall=self.ledger_files,
                              period=self.period, progress=self.progress, output=self.output,
                              fjolar=self.last_year_files)
+        loaded.wait()  # importing holds the GIL: the readers' code first, as the read is what takes longest
         _load_engine()  # the engine's, render's and package's code loaded while the files are read
         inputs = reading.result()
         self.snapshot = inputs.snapshot
@@ -135,9 +139,13 @@ class Background:
         return value
 
 
-def _read_inputs(*args, **kwargs) -> Inputs:
-    from .read.inputs import read_inputs  # (numpy and the readers load in the reading thread)
-
+def _read_inputs(loaded, *args, **kwargs) -> Inputs:
+    """``read_inputs`` (its code imported in this thread: numpy and the
+    readers), ``loaded`` set once the code is in (or failed to load)."""
+    try:
+        from .read.inputs import read_inputs
+    finally:
+        loaded.set()
     return read_inputs(*args, **kwargs)
 
 
