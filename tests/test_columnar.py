@@ -129,6 +129,22 @@ def test_every_accepted_encoding_is_read_alike(tmp_path, encoding):
     assert fast["amount"] == [-123450, 300]
 
 
+def test_a_byte_that_is_not_utf8_far_below_the_first_lines_is_read_as_the_row_by_row_reader_reads_it(tmp_path):
+    # pyarrow checks only the columns it converts: Text is not one of them, and the first lines are UTF-8
+    lines = b"Period;Ansvar;Text;Belopp\n" + "202501;Försäljning;Hyra;100\n".encode() * 40
+    path = tmp_path / "export.csv"
+    path.write_bytes(lines + b"202502;4010;Hyra f\xf6r lokal;5\n")  # an ö as Windows-1252 writes it
+    fast, slow = both(path)
+    assert fast == slow  # the whole file as Windows-1252, as the row-by-row reader decodes it
+    assert fast["codes"]["ansvar"][0] == "FÃ¶rsÃ¤ljning"
+    path.write_bytes(b"\xef\xbb\xbf" + lines + b"202502;4010;Hyra f\xf6r lokal;5\n")  # after a BOM: refused
+    with pytest.raises(NotCanonical):
+        CsvTable.open(path, path.name)
+    refused = outcome(lambda: read_ledger_sheet(Source(path, path.name), "export", 2025))
+    assert refused == outcome(lambda: read_ledger(read_csv_grid(path, path.name), 2025))
+    assert refused[0] == "stop" and "inte UTF-8" in refused[1]
+
+
 def test_wanted_dimension_columns_are_read_alike(tmp_path):
     path = tmp_path / "export.csv"
     path.write_text("Period;Konto;Kundnr;Belopp\n202501;4010;K1;1\n202502;4020;K2;2\n", encoding="utf-8")
@@ -282,6 +298,8 @@ def test_parquet_codes_over_several_row_groups_read_as_their_csv_export(tmp_path
     ([12.5, -0.1, 1e-3, None], pa.float64(), [1250, -10, 0, 0]),
     ([Decimal("1.005"), Decimal("-2.5"), None, Decimal("3")], pa.decimal128(10, 3), [101, -250, 0, 300]),
     (["1 234,50", "12-", None, ""], pa.string(), [123450, -1200, 0, 0]),
+    (["1 234,50", "12-", None, "7,5"], pa.large_string(), [123450, -1200, 0, 750]),  # pandas' string[pyarrow], polars
+    (["1\u00a0234,50-", "\u22123", None, "7.25"], pa.large_string(), [-123450, -300, 0, 725]),
 ])
 def test_parquet_amounts_of_every_type_are_exact_ore(tmp_path, amounts, kind, ore):
     n = len(amounts)

@@ -196,16 +196,18 @@ def _swedish_ore(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _string_buffers(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(offsets, bytes) of a string array: value i is bytes[offsets[i]:offsets[i + 1]]."""
-    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[values.offset:values.offset + len(values) + 1]
+    """(offsets, bytes) of a string or large_string array: value i is bytes[offsets[i]:offsets[i + 1]]."""
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    offsets = np.frombuffer(values.buffers()[1], dtype=width)[values.offset:values.offset + len(values) + 1]
     data = values.buffers()[2]
     return offsets, (np.zeros(0, dtype=np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8))
 
 
 def _strings(offsets: np.ndarray, data: np.ndarray) -> pa.Array:
-    """A string array (no nulls) of ``offsets`` into ``data``."""
-    offsets = np.ascontiguousarray(offsets, dtype=np.int32)
-    return pa.Array.from_buffers(pa.string(), len(offsets) - 1, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+    """A string array (no nulls) of ``offsets`` (int32, or int64: a large_string array) into ``data``."""
+    kind = pa.large_string() if offsets.dtype == np.int64 else pa.string()
+    offsets = np.ascontiguousarray(offsets)
+    return pa.Array.from_buffers(kind, len(offsets) - 1, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 def _ascii_ore(values: pa.Array, ore: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
