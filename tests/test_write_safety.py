@@ -246,6 +246,7 @@ i = 0
 while True:
     Job(path, period=("7", "8")[i % 2]).run()
     i += 1
+    print("done", flush=True)
 """
 
 
@@ -319,9 +320,15 @@ def test_killed_at_random_moments_leaves_old_or_new(tmp_path, monkeypatch):
     seen = set()
     for _ in range(10):
         proc = _start(book, 0)
-        time.sleep(rng.uniform(0.0, 1.5))
+        # let 0-2 refreshes finish (however slow the machine), then kill at a random moment of
+        # the next: the kills land in different refreshes and in every phase of one
+        for _ in range(rng.randrange(3)):
+            assert proc.stdout.readline().strip() == "done", proc.stderr.read()[-500:]
+        time.sleep(rng.uniform(0.0, 0.6))
         proc.kill()
         proc.wait(timeout=60)
+        if proc.returncode != -signal.SIGKILL:  # it ended by itself: a refresh failed
+            pytest.fail(f"driver ended with {proc.returncode}: {proc.stderr.read()[-500:]}")
         _assert_complete(book, states)
         if (tmp_path / "Test.xlsx.bak").exists():
             _assert_complete(tmp_path / "Test.xlsx.bak", states)
