@@ -176,6 +176,18 @@ def test_an_irregular_file_goes_to_the_row_by_row_reader(tmp_path, text):
     assert via_source == outcome(lambda: read_ledger(read_csv_grid(path, path.name), 2025))
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.lists(st.sampled_from([b"a", b";", b"\n", b"\r", b"\r\n", b"\xc3\xa5"]), max_size=60).map(b"".join),
+       start=st.integers(0, 3), scan=st.sampled_from([1, 2, 3, 7, 64]))
+def test_line_breaks_are_counted_and_a_lone_cr_found_across_the_scans_slices(body, start, scan, monkeypatch):
+    from toolkit.read import csvtable
+
+    monkeypatch.setattr(csvtable, "_SCAN", scan)  # slices of a few bytes: a CR at every edge of one
+    rest = body[start:]
+    lone = any(byte == 13 and rest[i + 1:i + 2] != b"\n" for i, byte in enumerate(rest))
+    assert csvtable._line_breaks(body, start) == (rest.count(b"\n"), lone)
+
+
 AMOUNT_TEXT = st.one_of(
     st.integers(-10**13, 10**13).map(lambda ore: f"{'-' if ore < 0 else ''}{abs(ore) // 100:,},{abs(ore) % 100:02d}"
                                      .replace(",", " ", f"{abs(ore) // 100:,}".count(","))),

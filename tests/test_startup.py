@@ -161,3 +161,44 @@ def test_a_background_call_gives_its_value_or_raises_its_exception():
     with pytest.raises(ValueError) as caught:
         Background(failing).result()
     assert caught.value is error
+
+
+def test_a_failed_import_waits_for_the_read_and_the_switch_interval_is_put_back(tmp_path, monkeypatch):
+    """While the read and the imports overlap, the GIL changes hands more
+    often; afterwards the interval is the process's own again. When the
+    engine's code fails to load, the run stops with that error only once the
+    reading thread is done (no read goes on past the run and its lock)."""
+    import threading
+    import time
+
+    from toolkit import job
+    from toolkit.read import inputs
+
+    book = copy_example("Halmstad.xlsx", tmp_path)
+    before = sys.getswitchinterval()
+    during: list[float] = []
+    real = inputs.read_inputs
+
+    def recording(*args, **kwargs):
+        during.append(sys.getswitchinterval())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(inputs, "read_inputs", recording)
+    job.Job(book).reconcile()
+    assert during == [job._OVERLAP_SWITCH] and sys.getswitchinterval() == before
+
+    finished = threading.Event()
+
+    def slow(*args, **kwargs):
+        time.sleep(0.3)
+        finished.set()
+        return real(*args, **kwargs)
+
+    def broken():
+        raise ImportError("engine")
+
+    monkeypatch.setattr(inputs, "read_inputs", slow)
+    monkeypatch.setattr(job, "_load_engine", broken)
+    with pytest.raises(ImportError, match="engine"):
+        job.Job(book).reconcile()
+    assert finished.is_set() and sys.getswitchinterval() == before

@@ -6,6 +6,7 @@ read (``read.inputs``: settings, budget, keys, ledger, notes) → engine.reconci
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -66,12 +67,22 @@ class Job:
         import threading
 
         loaded = threading.Event()
-        reading = Background(_read_inputs, loaded, self.path, budget=self.budget_file, utfall=self.ledger_files,
-                             period=self.period, progress=self.progress, output=self.output,
-                             fjolar=self.last_year_files)
-        loaded.wait()  # importing holds the GIL: the readers' code first, as the read is what takes longest
-        _load_engine()  # the engine's, render's and package's code loaded while the files are read
-        inputs = reading.result()
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(_OVERLAP_SWITCH)
+        try:
+            reading = Background(_read_inputs, loaded, self.path, budget=self.budget_file, utfall=self.ledger_files,
+                                 period=self.period, progress=self.progress, output=self.output,
+                                 fjolar=self.last_year_files)
+            try:
+                while not loaded.wait(_POLL):  # (a timeout: a wait without one ignores Ctrl-C on Windows)
+                    pass  # importing holds the GIL: the readers' code first, as the read is what takes longest
+                _load_engine()  # the engine's, render's and package's code loaded while the files are read
+            except Exception:
+                reading.wait()  # no read goes on past a run that failed (Ctrl-C does not wait for it)
+                raise
+            inputs = reading.result()
+        finally:
+            sys.setswitchinterval(switch)
         self.snapshot = inputs.snapshot
         self.output_before = inputs.output_before
         self.strict_setting = inputs.strict_setting
@@ -131,12 +142,23 @@ class Background:
         except BaseException as exc:  # handed to the thread that waits for it
             self._outcome = (False, exc)
 
+    def wait(self) -> None:
+        while self._thread.is_alive():
+            self._thread.join(_POLL)  # (a join without a timeout ignores Ctrl-C on Windows)
+
     def result(self):
-        self._thread.join()
+        self.wait()
         done, value = self._outcome
         if not done:
             raise value  # type: ignore[misc]
         return value
+
+
+#: the GIL's switch interval while the reading thread and the imports overlap: the read's many numpy calls
+#: each wait for the GIL until the importing thread lets go of it, 5 ms by default (measured: 7–9 % of a
+#: 1M-row CSV run); the interval is the process's and is put back once the read is in
+_OVERLAP_SWITCH = 0.0005
+_POLL = 0.1
 
 
 def _read_inputs(loaded, *args, **kwargs) -> Inputs:

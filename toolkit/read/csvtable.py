@@ -150,10 +150,9 @@ class CsvTable:
         width = self._record_width(first)
         offset = int(self._offsets[first]) if self._base is None else 0
         body = memoryview(self._body)[offset:]
-        if self._body.find(b"\r", offset) >= 0:
-            raw = np.frombuffer(self._body, dtype=np.uint8)[offset:]
-            if raw[-1] == 13 or ((raw[:-1] == 13) & (raw[1:] != 10)).any():
-                raise NotCanonical("a line ending in a lone CR")
+        breaks, lone_cr = _line_breaks(self._body, offset)
+        if lone_cr:
+            raise NotCanonical("a line ending in a lone CR")
         quoted = self._body.find(b'"', offset) >= 0
         if quoted:
             self._check_quotes(np.frombuffer(self._body, dtype=np.uint8)[offset:])
@@ -164,7 +163,6 @@ class CsvTable:
             return "skip"
 
         names = [f"f{i}" for i in range(width)]
-        breaks = self._body.count(b"\n", offset)
         tail = self._body[self._body.rfind(b"\n") + 1:] if breaks else self._body[offset:]
         counted = breaks + (tail not in (b"", b"\r"))  # the lines, if none is empty
         labels = [c for c, cell in enumerate(self._head[first - 1] if first else []) if cell != ""]
@@ -233,6 +231,30 @@ def _utf8(body: bytes, start: int) -> bool:
     except pa.ArrowInvalid:
         return False
     return True
+
+
+_SCAN = 1 << 18  # bytes of a file scanned at a time: the masks stay in the cache, no file-sized temporaries
+
+
+def _line_breaks(body: bytes, start: int) -> tuple[int, bool]:
+    """(the LFs in ``body`` from ``start`` on, whether a CR stands without an
+    LF after it), in one pass over slices of the file (masks of the whole
+    file would be three new arrays its size: slower than the scan itself)."""
+    raw = np.frombuffer(body, dtype=np.uint8)[start:]
+    size = len(raw)
+    lf, cr, follows = (np.empty(min(_SCAN, size), dtype=bool) for _ in range(3))
+    breaks, lone = 0, False
+    for at in range(0, size, _SCAN):
+        n = min(_SCAN, size - at)
+        part = raw[at:at + n]
+        breaks += int(np.count_nonzero(np.equal(part, 10, out=lf[:n])))
+        if lone or not np.equal(part, 13, out=cr[:n]).any():
+            continue
+        after = raw[at + 1:at + n + 1]  # the byte after each (one short at the end of the file)
+        m = len(after)
+        lone = m < n and bool(cr[n - 1]) or bool(
+            np.logical_and(cr[:m], np.not_equal(after, 10, out=follows[:m]), out=follows[:m]).any())
+    return breaks, lone
 
 
 def _short_lines(body: bytes, start: int) -> bool:
