@@ -703,6 +703,9 @@ CSV_CASES = [
     warn("csv-monthly-files-missing", monthly_exports([1, 2, 5, 6, 7, 8]), "tomma-manader",
          "2025-01.csv, 2025-02.csv, 2025-05.csv, 2025-06.csv, 2025-07.csv, 2025-08.csv",
          args=("T.xlsx", "--utfall", "exp/2025-*.csv")),
+    warn("csv-two-encodings", csv_bytes(csv_text(ROWS[:-13]).encode("cp1252")
+                                        + "".join(csv_line(r) + "\r\n" for r in ROWS[-13:]).encode("utf-8")),
+         "teckenkodning-blandad", "u.csv: rad 1", args=CSV),  # the title line: Provnämnd
     warn("csv-signs-reversed", csv_bytes(csv_text([[*r[:4], -r[4]] for r in ROWS]).encode("cp1252")),
          "omvant-tecken", "u.csv", args=CSV),
 ]

@@ -188,6 +188,27 @@ def test_line_breaks_are_counted_and_a_lone_cr_found_across_the_scans_slices(bod
     assert csvtable._line_breaks(body, start) == (rest.count(b"\n"), lone)
 
 
+def test_a_file_of_two_encodings_is_read_as_windows_1252_with_a_warning_by_both_readers(tmp_path):
+    """Lines of Windows-1252 and lines of UTF-8 in one file (two exports put
+    together): read as Windows-1252, as the file is not UTF-8 throughout, and
+    said, with the first line of each, as the UTF-8 letters come out wrong."""
+    path = tmp_path / "export.csv"
+    path.write_bytes("Period;Konto;Ansvar;Belopp\r\n202501;4010;Förv;5\r\n".encode("cp1252")
+                     + "202502;4010;Förv;6\r\n202503;4010;Öst;7\r\n".encode())
+    fast, slow = both(path)
+    assert fast == slow
+    assert fast["codes"]["ansvar"] == ["Förv", "FÃ¶rv", "Ã–st"]
+    assert fast["notes"] == [("teckenkodning-blandad", "export.csv: rad 2",
+                              "filen blandar två teckenkodningar: rad 2 är Windows-1252 men rad 3 har å, ä eller ö "
+                              "skrivna i UTF-8; hela filen läses som Windows-1252, så de bokstäverna blir fel (\"Ã¶\") "
+                              "och koder med dem matchar inte budgetens; spara filen i en enda teckenkodning",
+                              "varning")]
+    for clean_file in ("Förv".encode("cp1252"), "Förv".encode()):  # one encoding: no word of it
+        path.write_bytes(b"Period;Konto;Ansvar;Belopp\r\n202501;4010;" + clean_file + b";5\r\n")
+        fast, slow = both(path)
+        assert fast == slow and fast["notes"] == []
+
+
 AMOUNT_TEXT = st.one_of(
     st.integers(-10**13, 10**13).map(lambda ore: f"{'-' if ore < 0 else ''}{abs(ore) // 100:,},{abs(ore) % 100:02d}"
                                      .replace(",", " ", f"{abs(ore) // 100:,}".count(","))),

@@ -204,3 +204,19 @@ def test_a_parquet_export_in_batches_names_the_bad_row(tmp_path, aggregated):
     whole, grouped = both(aggregated, lambda: ledger_of(path))
     assert grouped == whole and "rad 4323 (Belopp)" in grouped  # the names are line 1: row index 4321 is rad 4323
     assert WAYS[-1] == "aggregated"
+
+
+def test_a_large_file_of_two_encodings_is_read_whole_and_warned_of(tmp_path, aggregated):
+    """Windows-1252 lines, then (in a later batch) lines of UTF-8: the batches
+    hand the file to the ordinary read, which reads it as Windows-1252 and warns."""
+    lines = rows(3000)
+    head = ("\r\n".join(lines[:2000]) + "\r\n").replace("rad 5;", "ört 5;").encode("cp1252")
+    tail = ("\r\n".join(line.replace("rad", "öre") for line in lines[2000:]) + "\r\n").encode("utf-8")
+    path = tmp_path / "export.csv"
+    path.write_bytes(head + tail)
+    whole, grouped = both(aggregated, lambda: ledger_of(path))
+    assert grouped == whole and WAYS == ["whole"]
+    assert [m for m in whole[2] if "teckenkodningar" in m] == [
+        "filen blandar två teckenkodningar: rad 7 är Windows-1252 men rad 2001 har å, ä eller ö skrivna i UTF-8; "
+        "hela filen läses som Windows-1252, så de bokstäverna blir fel (\"Ã¶\") och koder med dem matchar inte "
+        "budgetens; spara filen i en enda teckenkodning"]

@@ -40,6 +40,7 @@ SLUGS = {
     "konsolidering-ofordelat": "En rad med underrader hos vissa enheter; de andras belopp står som Ofördelat",
     "konsolidering-typ": "En rad som är intäkt hos vissa enheter och kostnad hos andra",
     "konsolidering-fjolar": "Bara vissa enheter har fjolårets utfall; sammanställningen visar inget Fjolår",
+    "teckenkodning-blandad": "Exportfil med rader i två teckenkodningar (Windows-1252 och UTF-8); å, ä och ö blir fel",
     "summarad": "En summarad sist i huvudboken lästes inte som en huvudboksrad",
     "arets-resultat": "8999 Årets resultat, bokslutsposten, lästes inte som utfall",
     "sie-kontotyp": "Konto med okänd #KTYP i SIE-filen; läst efter BAS-klass",

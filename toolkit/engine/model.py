@@ -163,6 +163,8 @@ class Ledger:
 
     def take(self, rows: np.ndarray) -> Ledger:
         """The ledger rows selected by ``rows`` (a mask or indexes)."""
+        if rows.dtype == bool and len(rows) == len(self.period) and rows.all():
+            return dataclasses.replace(self)  # every row (as a month's run mostly keeps): the same arrays, never written to
         return dataclasses.replace(self, period=self.period[rows], amount=self.amount[rows], row=self.row[rows],
                                    col=self.col[rows], codes={k: c.take(rows) for k, c in self.codes.items()},
                                    count=None if self.count is None else self.count[rows])

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
+from ..findings import Finding
 from .grid import Grid, error_text
 from .headers import ALIASES, canonical
 
@@ -19,6 +20,56 @@ _SEPARATORS = (";", "\t", ",")
 
 
 def decode(data: bytes, display: str) -> str:
+    return decode_as(data, display)[0]
+
+
+def decode_as(data: bytes, display: str) -> tuple[str, str]:
+    """The file's text and the encoding it was read in (``utf-8``, ``utf-16``, ``cp1252``)."""
+    text = _decode(data, display)
+    if data.startswith(b"\xef\xbb\xbf"):
+        return text, "utf-8"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        return text, "utf-16"
+    return text, "cp1252" if len(text) == len(data) and not text.isascii() else "utf-8"  # (one byte a sign)
+
+
+#: Ä Å Ö ä å é ö written as UTF-8: as Windows-1252 "Ã" and a sign, which Swedish text never has
+_UTF8_LETTER = re.compile(rb"\xc3[\x84\x85\x96\xa4\xa5\xa9\xb6]")
+
+
+def utf8_letter(data: bytes, start: int = 0) -> int:
+    """Where the first Swedish letter written as UTF-8 starts in ``data`` (from
+    ``start``), or -1: looked for only where a byte C3 is (rare in Windows-1252)."""
+    at = data.find(b"\xc3", start)
+    while at >= 0:
+        if _UTF8_LETTER.match(data, at):
+            return at
+        at = data.find(b"\xc3", at + 1)
+    return -1
+
+
+def mixed_encoding(data: bytes, display: str) -> Finding | None:
+    """A warning for a file read as Windows-1252 (it is not UTF-8 throughout)
+    that has Swedish letters written as UTF-8: a file put together from two
+    exports, or edited in two programs.  Read as one encoding, the letters of
+    the other are wrong (å as "Ã¥"): in codes, they no longer match the budget's."""
+    letter = utf8_letter(data)
+    if letter < 0:
+        return None
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    line_bad, line_letter = data.count(b"\n", 0, bad) + 1, data.count(b"\n", 0, letter) + 1
+    sample = data[letter:letter + 2].decode("cp1252")
+    return Finding("teckenkodning-blandad", f"{display}: rad {line_bad}",
+                   f"filen blandar två teckenkodningar: rad {line_bad} är Windows-1252 men rad {line_letter} har å, ä "
+                   f"eller ö skrivna i UTF-8; hela filen läses som Windows-1252, så de bokstäverna blir fel "
+                   f"(\"{sample}\") och koder med dem matchar inte budgetens; spara filen i en enda teckenkodning", "varning")
+
+
+def _decode(data: bytes, display: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
@@ -99,7 +150,8 @@ def read_csv_grid(path: Path, display: str) -> Grid:
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError("filen finns inte", file=display, slug="fil-saknas") from exc
-    text = decode(data, display)
+    text, encoding = decode_as(data, display)
+    note = mixed_encoding(data, display) if encoding == "cp1252" else None
     lines = io.StringIO(text, newline="").readlines()  # split as the csv module splits them
     sep, width = sniff_separator(lines[:20])
     rows: list[list[str]] = []
@@ -123,7 +175,7 @@ def read_csv_grid(path: Path, display: str) -> Grid:
                              file=display, slug="inte-textfil", line=reader.line_num) from exc
         raise InputError(f"rad {reader.line_num}: raden kan inte läsas som CSV ({exc})", file=display,
                          slug="csv-rad-olasbar", line=reader.line_num) from exc
-    return Grid(path.name, display, rows, is_csv=True)
+    return Grid(path.name, display, rows, is_csv=True, notes=[note] if note else [])
 
 
 def _check_quotes(row: list[str], start: int, end: int, lines: list[str], sep: str, width: int,

@@ -29,7 +29,7 @@ import pyarrow  # noqa: F401  (without it, ``Source.table`` hands CSV files to t
 
 from ..progress import Report
 from . import kernels
-from .csvfile import clean, decode, sniff_separator
+from .csvfile import clean, decode, mixed_encoding, sniff_separator
 from .grid import Merge
 from .headers import HEADER_SEARCH_ROWS
 from .worksheet import Column, NotCanonical
@@ -43,10 +43,12 @@ class CsvTable:
 
     is_csv = True
 
-    def __init__(self, path: Path, display: str, body: bytes, lines: list[str], sep: str, start: int = 0):
+    def __init__(self, path: Path, display: str, body: bytes, lines: list[str], sep: str, start: int = 0,
+                 notes: list | None = None):
         self.sheet = path.name
         self.file = display
         self.merges: list[Merge] = []
+        self.notes = list(notes or [])  # findings of reading the file (two encodings in one)
         self._body = body  # UTF-8, the text from byte ``start`` on (after a BOM)
         self._sep = sep
         self._head = [clean(row) for row in csv.reader(lines, delimiter=sep)]
@@ -78,12 +80,14 @@ class CsvTable:
             body = decode(data, display).encode("utf-8")  # UTF-16
         if body.find(b"\x00", start) >= 0:
             raise NotCanonical("NUL")
+        notes = []
         if body is data and not _utf8(body, start):  # the whole file: pyarrow checks only the columns it converts
             if start:
                 raise NotCanonical("not UTF-8 after a BOM")
             body = decode(data, display).encode("utf-8")  # Windows-1252 (as the whole file): UTF-8 from here on
+            notes = [note] if (note := mixed_encoding(data, display)) else []
         lines = _head_lines(body, start)
-        return cls(path, display, body, lines, head_separator(lines), start)
+        return cls(path, display, body, lines, head_separator(lines), start, notes)
 
     def head(self, nrows: int) -> list[list]:
         return [list(row) for row in self._head[:nrows]]

@@ -97,6 +97,7 @@ def _first_data_line(head, year, wanted) -> int:
 def _csv_batches(path: Path, display: str):
     """(table, last) per batch of whole lines, UTF-8 (or Windows-1252 as the
     whole file is read), in file order; the first item is the head table."""
+    from .csvfile import utf8_letter
     from .csvtable import CsvTable, _head_lines, head_separator
 
     with open(path, "rb") as fh:
@@ -115,6 +116,8 @@ def _csv_batches(path: Path, display: str):
             if bom:
                 raise NotCanonical("not UTF-8 after a BOM") from None
             text, encoding = body.decode("cp1252", errors="strict"), "cp1252"
+            if utf8_letter(body) >= 0:
+                raise NotCanonical("two encodings") from None  # read whole, which warns of it
         utf8 = text.encode("utf-8")
         lines = _head_lines(utf8)
         if len(lines) < 2 or b"\r" in utf8.replace(b"\r\n", b""):
@@ -153,6 +156,8 @@ def _csv_batches(path: Path, display: str):
                         decoded = block.decode(encoding)
                     except UnicodeDecodeError:
                         raise NotCanonical("neither UTF-8 nor Windows-1252") from None
+                if encoding == "cp1252" and utf8_letter(block) >= 0:
+                    raise NotCanonical("two encodings")  # read whole, which warns of it
                 ascii_so_far = ascii_so_far and decoded.isascii()
                 part = head.batch(decoded.encode("utf-8") if encoding != "utf-8" else block, line)
                 line += block.count(b"\n")
