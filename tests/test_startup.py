@@ -202,3 +202,16 @@ def test_a_failed_import_waits_for_the_read_and_the_switch_interval_is_put_back(
     with pytest.raises(ImportError, match="engine"):
         job.Job(book).reconcile()
     assert finished.is_set() and sys.getswitchinterval() == before
+
+
+def test_runs_in_threads_of_one_process_put_the_interval_back_when_the_last_one_ends():
+    from toolkit import job
+
+    before = sys.getswitchinterval()
+    first, second = job._quick_switching(), job._quick_switching()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first run ends while the second still reads
+    assert sys.getswitchinterval() == job._OVERLAP_SWITCH
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before

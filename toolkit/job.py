@@ -7,8 +7,10 @@ read (``read.inputs``: settings, budget, keys, ledger, notes) → engine.reconci
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -64,12 +66,8 @@ class Job:
         self.output_before = None  # what --output was as the run began (its notes are read from it)
 
     def reconcile(self) -> Report:
-        import threading
-
         loaded = threading.Event()
-        switch = sys.getswitchinterval()
-        sys.setswitchinterval(_OVERLAP_SWITCH)
-        try:
+        with _quick_switching():
             reading = Background(_read_inputs, loaded, self.path, budget=self.budget_file, utfall=self.ledger_files,
                                  period=self.period, progress=self.progress, output=self.output,
                                  fjolar=self.last_year_files)
@@ -81,8 +79,6 @@ class Job:
                 reading.wait()  # no read goes on past a run that failed (Ctrl-C does not wait for it)
                 raise
             inputs = reading.result()
-        finally:
-            sys.setswitchinterval(switch)
         self.snapshot = inputs.snapshot
         self.output_before = inputs.output_before
         self.strict_setting = inputs.strict_setting
@@ -159,6 +155,26 @@ class Background:
 #: 1M-row CSV run); the interval is the process's and is put back once the read is in
 _OVERLAP_SWITCH = 0.0005
 _POLL = 0.1
+_switching = {"runs": 0, "before": 0.0}
+_SWITCH_LOCK = threading.Lock()
+
+
+@contextmanager
+def _quick_switching():
+    """``_OVERLAP_SWITCH`` while the block runs; the interval the process had
+    once the last of the runs in it (jobs in threads of one process) is done."""
+    with _SWITCH_LOCK:
+        if not _switching["runs"]:
+            _switching["before"] = sys.getswitchinterval()
+            sys.setswitchinterval(_OVERLAP_SWITCH)
+        _switching["runs"] += 1
+    try:
+        yield
+    finally:
+        with _SWITCH_LOCK:
+            _switching["runs"] -= 1
+            if not _switching["runs"]:
+                sys.setswitchinterval(_switching["before"])
 
 
 def _read_inputs(loaded, *args, **kwargs) -> Inputs:
