@@ -179,7 +179,7 @@ def month_sums(prior: Ledger, leaves: list[Node], budget_file: str) -> tuple[lis
     slot = (owner + 1) * MONTHS + np.clip(prior.period % 100, 1, MONTHS) - 1
     size = (len(leaves) + 1) * MONTHS
     sums = exact_sums(slot, prior.amount, size)
-    counts = np.bincount(slot, weights=prior.weights(), minlength=size).astype(np.int64).tolist()
+    counts = prior.tally(slot, size).tolist()
     return [sums[i * MONTHS:(i + 1) * MONTHS] for i in range(len(leaves) + 1)], counts
 
 

@@ -154,6 +154,14 @@ class Ledger:
         """The source rows each ledger row stands for (1 each unless aggregated)."""
         return np.ones(len(self.period), dtype=np.int64) if self.count is None else self.count
 
+    def tally(self, index: np.ndarray, minlength: int, where: np.ndarray | None = None) -> np.ndarray:
+        """The source rows per value of ``index`` (one per ledger row, or per
+        row of ``where``): a plain count unless the ledger is aggregated."""
+        if self.count is None:
+            return np.bincount(index, minlength=minlength).astype(np.int64)
+        weights = self.count if where is None else self.count[where]
+        return np.bincount(index, weights=weights, minlength=minlength).astype(np.int64)
+
     def rows(self) -> int:
         """The source rows this ledger stands for."""
         return len(self.period) if self.count is None else int(self.count.sum())

@@ -138,8 +138,7 @@ def missing_months(ledger: Ledger, year: int, period: int, settings: Settings) -
     in_year = ledger.period[chosen]
     if not len(in_year):
         return []
-    counts = np.bincount((in_year % 100).astype(np.int64), weights=ledger.weights()[chosen],
-                         minlength=13)[1:13].astype(np.int64)
+    counts = ledger.tally((in_year % 100).astype(np.int64), 13, chosen)[1:13]
     booked = np.flatnonzero(counts) + 1
     last = int(booked.max())
     typical = float(np.median(counts[booked - 1]))

@@ -87,8 +87,7 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
         theirs = claimed != UNBUDGETED
         investment_rows = in_period & theirs
         project_sums = exact_sums(claimed[investment_rows], ledger.amount[investment_rows], len(projects))
-        project_counts = np.bincount(claimed[investment_rows], weights=ledger.weights()[investment_rows],
-                                     minlength=len(projects)).astype(np.int64).tolist()
+        project_counts = ledger.tally(claimed[investment_rows], len(projects), investment_rows).tolist()
         earlier = theirs & (periods // 100 < year)  # earlier years' rows: Tidigare utfall where it is blank
         prior_sums = exact_sums(claimed[earlier], ledger.amount[earlier], len(projects))
         operating = ledger.take(~theirs)
@@ -96,7 +95,7 @@ def reconcile(lines: list[BudgetLine], keys: list[Key], ledger: Ledger, settings
     leaves = [n for r in roots for n in r.leaves()]
     owner = assign(current, leaves, budget_file)
 
-    counts = np.bincount(owner + 1, weights=current.weights(), minlength=len(leaves) + 1).astype(np.int64)
+    counts = current.tally(owner + 1, len(leaves) + 1)
     # Σ per leaf (Ej budgeterat first) and month, exactly; the year's sums add the months
     months = monthly.MONTHS_IN_YEAR
     by_month = exact_sums((owner + 1) * months + np.clip(current.period % 100, 1, months) - 1, current.amount,

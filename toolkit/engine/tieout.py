@@ -30,7 +30,7 @@ def tie_out(ledger: Ledger, current: Ledger, owner: np.ndarray, in_period: np.nd
         rows = current.take(owner == UNBUDGETED)
         columns = [rows.codes[d] for d in dims]
         group, combos = combinations([c.index for c in columns], [len(c.texts) for c in columns])
-        counts = np.bincount(group, weights=rows.weights(), minlength=len(combos)).astype(np.int64)
+        counts = rows.tally(group, len(combos))
         sums = exact_sums(group, rows.amount, len(combos))
         first = np.full(len(combos), len(group), dtype=np.int64)
         np.minimum.at(first, group, np.arange(len(group)))
@@ -42,7 +42,7 @@ def tie_out(ledger: Ledger, current: Ledger, owner: np.ndarray, in_period: np.nd
     outside = ~in_period
     if outside.any():
         periods, index = np.unique(ledger.period[outside], return_inverse=True)
-        counts = np.bincount(index.ravel(), weights=ledger.weights()[outside], minlength=len(periods)).astype(np.int64)
+        counts = ledger.tally(index.ravel(), len(periods), outside)
         sums = exact_sums(index.ravel(), ledger.amount[outside], len(periods))
         def reason(p: int) -> str:
             if p // 100 == year:
