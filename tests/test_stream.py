@@ -206,17 +206,66 @@ def test_a_parquet_export_in_batches_names_the_bad_row(tmp_path, aggregated):
     assert WAYS[-1] == "aggregated"
 
 
-def test_a_large_file_of_two_encodings_is_read_whole_and_warned_of(tmp_path, aggregated):
-    """Windows-1252 lines, then (in a later batch) lines of UTF-8: the batches
-    hand the file to the ordinary read, which reads it as Windows-1252 and warns."""
+def test_a_large_file_of_two_encodings_is_aggregated_with_the_warning_of_the_whole_read(tmp_path, aggregated):
+    """Windows-1252 lines, then (in a later batch) lines of UTF-8: read in
+    batches as Windows-1252, with the same warning as the file read whole."""
     lines = rows(3000)
     head = ("\r\n".join(lines[:2000]) + "\r\n").replace("rad 5;", "ört 5;").encode("cp1252")
     tail = ("\r\n".join(line.replace("rad", "öre") for line in lines[2000:]) + "\r\n").encode("utf-8")
     path = tmp_path / "export.csv"
     path.write_bytes(head + tail)
     whole, grouped = both(aggregated, lambda: ledger_of(path))
-    assert grouped == whole and WAYS == ["whole"]
+    assert grouped == whole and WAYS == ["aggregated"]
     assert [m for m in whole[2] if "teckenkodningar" in m] == [
         "filen blandar två teckenkodningar: rad 7 är Windows-1252 men rad 2001 har å, ä eller ö skrivna i UTF-8; "
         "hela filen läses som Windows-1252, så de bokstäverna blir fel (\"Ã¶\") och koder med dem matchar inte "
         "budgetens; spara filen i en enda teckenkodning"]
+
+
+@pytest.mark.parametrize("tail", ["ascii", "utf-8 letters"])
+def test_a_large_ascii_file_turning_windows_1252_in_a_later_batch(tmp_path, aggregated, tail):
+    """ASCII lines, then a batch of Windows-1252 (and maybe UTF-8 letters
+    after it): the batches read it as the whole read does, warning and all."""
+    lines = rows(3000)
+    head = ("\r\n".join(lines[:2500]) + "\r\n").encode("ascii")
+    middle = ("\r\n".join(line.replace("rad", "röd") for line in lines[2500:2800]) + "\r\n").encode("cp1252")
+    end = ("\r\n".join(line.replace("rad", "öde" if tail != "ascii" else "rad") for line in lines[2800:])
+           + "\r\n").encode("utf-8")
+    path = tmp_path / "export.csv"
+    path.write_bytes(head + middle + end)
+    whole, grouped = both(aggregated, lambda: ledger_of(path))
+    assert grouped == whole and WAYS == ["aggregated"]
+    said = [m for m in whole[2] if "teckenkodningar" in m]
+    assert said == ([] if tail == "ascii" else [
+        "filen blandar två teckenkodningar: rad 2501 är Windows-1252 men rad 2801 har å, ä eller ö skrivna i UTF-8; "
+        "hela filen läses som Windows-1252, så de bokstäverna blir fel (\"Ã¶\") och koder med dem matchar inte "
+        "budgetens; spara filen i en enda teckenkodning"])
+
+
+def test_a_large_file_that_the_batches_do_not_take_is_read_whole_by_pyarrow(tmp_path, aggregated, monkeypatch):
+    """A file of UTF-8 letters, then a Windows-1252 line (the head tells the
+    encoding, a later batch breaks it): read whole, by the columnar reader,
+    as Windows-1252 with the warning, not row by row."""
+    from toolkit.read import csvfile
+
+    lines = rows(3000)
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\r\n".join(line.replace("rad", "röd") for line in lines[:2900]) + "\r\n").encode("utf-8")
+                     + ("\r\n".join(lines[2900:]).replace("rad 2950", "råd 2950") + "\r\n").encode("cp1252"))
+    monkeypatch.setattr(csvfile, "read_csv_grid", lambda *a: pytest.fail("read row by row"))
+    monkeypatch.setattr(stream, "_HEAD_BYTES", 4096)  # the head: UTF-8 only
+    aggregated(True)
+    sums, read, notes = ledger_of(path)
+    assert WAYS == ["whole"] and read == 3000
+    assert [m.split(";")[0] for m in notes if "teckenkodningar" in m] == [
+        "filen blandar två teckenkodningar: rad 2952 är Windows-1252 men rad 2 har å, ä eller ö skrivna i UTF-8"]
+
+
+def test_a_large_file_of_neither_encoding_stops_as_the_whole_read_does(tmp_path, aggregated):
+    """A byte that Windows-1252 does not define (0x81) in the first megabyte:
+    the one-line stop of the whole read, not a decoding error from the batches."""
+    lines = rows(3000)
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").replace("rad 7;", "r\x81d 7;").encode("latin-1"))
+    whole, grouped = both(aggregated, lambda: ledger_of(path))
+    assert grouped == whole and "teckenkodningen känns inte igen" in whole

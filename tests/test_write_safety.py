@@ -8,6 +8,7 @@ import io
 import os
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -250,6 +251,9 @@ while True:
 """
 
 
+REFRESH_SECONDS: list[float] = []  # how long the refreshes of ``_states`` took on this machine
+
+
 def _states(book: Path) -> set[bytes]:
     """Every complete state the workbook can reach while periods 7 and 8 alternate
     (closure over both refreshes, starting from the original). Each refresh is run
@@ -265,7 +269,9 @@ def _states(book: Path) -> set[bytes]:
         states.add(state)
         for period in ("7", "8"):
             scratch.write_bytes(state)
+            started = time.perf_counter()
             Job(scratch, period=period, backup=None).run()
+            REFRESH_SECONDS.append(time.perf_counter() - started)
             todo.append(scratch.read_bytes())
     for path in scratch.parent.iterdir():
         path.unlink()
@@ -320,12 +326,16 @@ def test_killed_at_random_moments_leaves_old_or_new(tmp_path, monkeypatch):
     seen = set()
     for _ in range(10):
         proc = _start(book, 0)
+        guard = threading.Timer(120, proc.kill)  # a driver that hangs ends the readline below
+        guard.start()
         # let 0-2 refreshes finish (however slow the machine), then kill at a random moment of
-        # the next: the kills land in different refreshes and in every phase of one
+        # the next (a refresh takes about as long as those in _states): the kills land in
+        # different refreshes and in every phase of one, the write included
         for _ in range(rng.randrange(3)):
             assert proc.stdout.readline().strip() == "done", proc.stderr.read()[-500:]
-        time.sleep(rng.uniform(0.0, 0.6))
+        time.sleep(rng.uniform(0.0, 1.2 * statistics.median(REFRESH_SECONDS)))
         proc.kill()
+        guard.cancel()
         proc.wait(timeout=60)
         if proc.returncode != -signal.SIGKILL:  # it ended by itself: a refresh failed
             pytest.fail(f"driver ended with {proc.returncode}: {proc.stderr.read()[-500:]}")

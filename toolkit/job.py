@@ -163,18 +163,21 @@ _SWITCH_LOCK = threading.Lock()
 def _quick_switching():
     """``_OVERLAP_SWITCH`` while the block runs; the interval the process had
     once the last of the runs in it (jobs in threads of one process) is done."""
-    with _SWITCH_LOCK:
-        if not _switching["runs"]:
-            _switching["before"] = sys.getswitchinterval()
-            sys.setswitchinterval(_OVERLAP_SWITCH)
-        _switching["runs"] += 1
+    counted = False
     try:
+        with _SWITCH_LOCK:
+            if not _switching["runs"]:
+                _switching["before"] = sys.getswitchinterval()
+                sys.setswitchinterval(_OVERLAP_SWITCH)
+            _switching["runs"] += 1
+            counted = True
         yield
     finally:
-        with _SWITCH_LOCK:
-            _switching["runs"] -= 1
-            if not _switching["runs"]:
-                sys.setswitchinterval(_switching["before"])
+        if counted:  # (a Ctrl-C before the count leaves nothing to undo)
+            with _SWITCH_LOCK:
+                _switching["runs"] -= 1
+                if not _switching["runs"]:
+                    sys.setswitchinterval(_switching["before"])
 
 
 def _read_inputs(loaded, *args, **kwargs) -> Inputs:

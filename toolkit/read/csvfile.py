@@ -61,12 +61,18 @@ def mixed_encoding(data: bytes, display: str) -> Finding | None:
         return None
     except UnicodeDecodeError as exc:
         bad = exc.start
-    line_bad, line_letter = data.count(b"\n", 0, bad) + 1, data.count(b"\n", 0, letter) + 1
-    sample = data[letter:letter + 2].decode("cp1252")
-    return Finding("teckenkodning-blandad", f"{display}: rad {line_bad}",
-                   f"filen blandar två teckenkodningar: rad {line_bad} är Windows-1252 men rad {line_letter} har å, ä "
-                   f"eller ö skrivna i UTF-8; hela filen läses som Windows-1252, så de bokstäverna blir fel "
-                   f"(\"{sample}\") och koder med dem matchar inte budgetens; spara filen i en enda teckenkodning", "varning")
+    return two_encodings(display, data.count(b"\n", 0, bad) + 1, data.count(b"\n", 0, letter) + 1,
+                         data[letter:letter + 2])
+
+
+def two_encodings(display: str, line_cp1252: int, line_utf8: int, letter: bytes) -> Finding:
+    """The warning of a file of Windows-1252 lines (the first on ``line_cp1252``)
+    and UTF-8 letters (the first, ``letter``'s two bytes, on ``line_utf8``)."""
+    return Finding("teckenkodning-blandad", f"{display}: rad {line_cp1252}",
+                   f"filen blandar två teckenkodningar: rad {line_cp1252} är Windows-1252 men rad {line_utf8} har å, "
+                   f"ä eller ö skrivna i UTF-8; hela filen läses som Windows-1252, så de bokstäverna blir fel "
+                   f"(\"{letter.decode('cp1252')}\") och koder med dem matchar inte budgetens; spara filen i en "
+                   "enda teckenkodning", "varning")
 
 
 def _decode(data: bytes, display: str) -> str:

@@ -343,12 +343,15 @@ def read_ledger_sheet(source: Source, name: str, year: int | None, wanted: set[s
     CSV file parsed by pyarrow, a Parquet file; else (a sheet written
     otherwise, a CSV file the columnar parser does not take, an SIE export)
     the rows of ``source.grid``.  Every way gives the same ledger."""
-    try:
-        if source.is_csv:  # an export too large to hold row by row: read in batches, aggregated
-            from .stream import large, read_large
+    if source.is_csv:  # an export too large to hold row by row: read in batches, aggregated
+        from .stream import large, read_large
 
-            if large(source.path):
+        if large(source.path):
+            try:
                 return read_large(source.path, source.display, year, wanted, progress)
+            except NotCanonical:
+                pass  # read whole: by pyarrow where it takes the file, else row by row
+    try:
         table = source.table(name)
         if table is not None:
             return read_ledger_columns(table, year, wanted, progress)

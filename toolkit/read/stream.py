@@ -97,7 +97,6 @@ def _first_data_line(head, year, wanted) -> int:
 def _csv_batches(path: Path, display: str):
     """(table, last) per batch of whole lines, UTF-8 (or Windows-1252 as the
     whole file is read), in file order; the first item is the head table."""
-    from .csvfile import utf8_letter
     from .csvtable import CsvTable, _head_lines, head_separator
 
     with open(path, "rb") as fh:
@@ -110,14 +109,18 @@ def _csv_batches(path: Path, display: str):
         if not cut:
             raise NotCanonical("no whole line in the head")
         body = body[:cut]
+        mixed = _Mixed(display)  # Windows-1252 lines and UTF-8 letters: said once both are seen
         try:
             text, encoding = body.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
             if bom:
                 raise NotCanonical("not UTF-8 after a BOM") from None
-            text, encoding = body.decode("cp1252", errors="strict"), "cp1252"
-            if utf8_letter(body) >= 0:
-                raise NotCanonical("two encodings") from None  # read whole, which warns of it
+            try:
+                text, encoding = body.decode("cp1252", errors="strict"), "cp1252"
+            except UnicodeDecodeError:
+                raise NotCanonical("neither UTF-8 nor Windows-1252") from None
+            mixed.cp1252(body, exc.start, 0)
+            mixed.utf8(body, 0)
         utf8 = text.encode("utf-8")
         lines = _head_lines(utf8)
         if len(lines) < 2 or b"\r" in utf8.replace(b"\r\n", b""):
@@ -148,7 +151,7 @@ def _csv_batches(path: Path, display: str):
                     raise NotCanonical("NUL")
                 try:
                     decoded = block.decode(encoding)
-                except UnicodeDecodeError:
+                except UnicodeDecodeError as exc:
                     if encoding != "utf-8" or bom or not ascii_so_far:
                         raise NotCanonical("an encoding the head does not tell") from None
                     encoding = "cp1252"  # the lines before were ASCII: the same text in Windows-1252
@@ -156,10 +159,13 @@ def _csv_batches(path: Path, display: str):
                         decoded = block.decode(encoding)
                     except UnicodeDecodeError:
                         raise NotCanonical("neither UTF-8 nor Windows-1252") from None
-                if encoding == "cp1252" and utf8_letter(block) >= 0:
-                    raise NotCanonical("two encodings")  # read whole, which warns of it
+                    mixed.cp1252(block, exc.start, line)
+                if encoding == "cp1252":
+                    mixed.utf8(block, line)
                 ascii_so_far = ascii_so_far and decoded.isascii()
                 part = head.batch(decoded.encode("utf-8") if encoding != "utf-8" else block, line)
+                if (note := mixed.note()) is not None:
+                    part.notes = [note]  # (its own list: a batch shares the head's)
                 line += block.count(b"\n")
                 if pending is not None:
                     yield pending, False
@@ -168,6 +174,37 @@ def _csv_batches(path: Path, display: str):
                 break
         if pending is not None:
             yield pending, True
+
+
+class _Mixed:
+    """The first line of Windows-1252 and the first UTF-8 letter of a file
+    read in batches, and the warning of the two (once, when both are seen)."""
+
+    def __init__(self, display: str):
+        self.display = display
+        self.line_cp1252: int | None = None
+        self.line_utf8: int | None = None
+        self.letter = b""
+        self.said = False
+
+    def cp1252(self, data: bytes, at: int, line: int) -> None:
+        """The first byte that is not UTF-8, ``at`` in ``data`` (whose first line has index ``line``)."""
+        if self.line_cp1252 is None:
+            self.line_cp1252 = line + data.count(b"\n", 0, at) + 1
+
+    def utf8(self, data: bytes, line: int) -> None:
+        from .csvfile import utf8_letter
+
+        if self.line_utf8 is None and (at := utf8_letter(data)) >= 0:
+            self.line_utf8, self.letter = line + data.count(b"\n", 0, at) + 1, data[at:at + 2]
+
+    def note(self):
+        from .csvfile import two_encodings
+
+        if self.said or self.line_cp1252 is None or self.line_utf8 is None:
+            return None
+        self.said = True
+        return two_encodings(self.display, self.line_cp1252, self.line_utf8, self.letter)
 
 
 def _parquet_batches(path: Path, display: str):
