@@ -195,3 +195,53 @@ def test_a_bad_line_stops_with_the_line_readers_message(tmp_path, line, message)
     outcome = run(path)
     assert outcome == line_reader(path)
     assert outcome[0] == "stop" and message in outcome[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pieces=st.lists(st.tuples(st.sampled_from([b"", b"1 42020", b'1 "42020" 6 "P1"', b"6 P1", b"20 420",
+                                                  b'1 "42020" 6 "P1" 20 "420" 7 "a long object list"']),
+                                 st.binary(max_size=3)), min_size=1, max_size=30))
+def test_object_lists_are_told_apart_by_their_bytes_to_the_file_s_last_byte(pieces):
+    """Each row's object list (a slice of the file) gets the index of its
+    distinct bytes, in the order first seen — the last slice may end at the
+    file's last byte (no room for an eight-byte read after it)."""
+    import numpy as np
+
+    from toolkit.read.sie_scan import _lists
+
+    data, start, length = b"", [], []
+    for text, gap in pieces:
+        data += gap
+        start.append(len(data))
+        length.append(len(text))
+        data += text
+    index, distinct = _lists(data, np.array(start, dtype=np.int64), np.array(length, dtype=np.int64))
+    rows = [data[s:s + n] for s, n in zip(start, length)]
+    assert [distinct[i] for i in index.tolist()] == rows
+    assert sorted(distinct) == sorted(set(rows))
+
+
+def test_two_object_lists_of_one_hash_are_told_apart_by_their_bytes():
+    """Two 16-byte lists made to share the 64-bit hash: the bytes are
+    compared, and the scanner hands the file to the line reader."""
+    import numpy as np
+
+    from toolkit.read.sie_scan import _lists
+
+    prime, full = 1099511628211, (1 << 64) - 1
+
+    def mix(w: int) -> int:
+        return w ^ (w >> 29)
+
+    def unmix(y: int) -> int:
+        return y ^ (y >> 29) ^ (y >> 58)
+
+    w0, w1 = int.from_bytes(b'1 "4202', "little"), int.from_bytes(b'0" 6 "P1', "little")
+    v0, v1 = unmix((mix(w0) + 1) & full), unmix((mix(w1) - prime) & full)
+    assert (mix(v0) * prime + mix(v1)) & full == (mix(w0) * prime + mix(w1)) & full
+    one, other = w0.to_bytes(8, "little") + w1.to_bytes(8, "little"), v0.to_bytes(8, "little") + v1.to_bytes(8, "little")
+    data = one + b"\n" + other + b"\n" + one + b"\n"
+    with pytest.raises(NotCanonical, match="one hash"):
+        _lists(data, np.array([0, 17, 34], dtype=np.int64), np.array([16, 16, 16], dtype=np.int64))
+    index, distinct = _lists(data, np.array([0, 34], dtype=np.int64), np.array([16, 16], dtype=np.int64))
+    assert index.tolist() == [0, 0] and distinct == [one]

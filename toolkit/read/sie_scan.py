@@ -292,12 +292,16 @@ def _lists(data: bytes, start: np.ndarray, length: np.ndarray) -> tuple[np.ndarr
     Hashed with numpy eight bytes at a time, and every row compared with its hash's first row."""
     if not len(start):
         return np.zeros(0, dtype=np.int64), []
-    a = np.frombuffer(data + b"\0" * 8, dtype=np.uint8)
-    words = _words(a)
     longest = int(length.max())
+    # 8 bytes read at start + j for every j < longest: past the end only near it (then a padded copy)
+    a = np.frombuffer(data, dtype=np.uint8) if int(start.max()) + longest + 8 <= len(data) else \
+        np.frombuffer(data + b"\0" * (longest + 8), dtype=np.uint8)
+    words = _words(a)
     h = length.astype(np.uint64)
+    parts = []  # each row's bytes j..j+7 (masked to its length): hashed, then compared with its hash's first row
     for j in range(0, longest, 8):
-        w = words[np.minimum(start + j, len(data))] & _MASKS[np.clip(length - j, 0, 8)]
+        w = words[start + j] & _MASKS[np.clip(length - j, 0, 8)]
+        parts.append(w)
         h = h * np.uint64(1099511628211) + (w ^ (w >> np.uint64(29)))
     order = np.argsort(h, kind="stable")
     sorted_h = h[order]
@@ -307,9 +311,8 @@ def _lists(data: bytes, start: np.ndarray, length: np.ndarray) -> tuple[np.ndarr
     first = order[new]  # the first row of each hash
     rep = first[index]
     same = length == length[rep]
-    for j in range(0, longest, 8):
-        mask = _MASKS[np.clip(length - j, 0, 8)]
-        same &= (words[np.minimum(start + j, len(data))] & mask) == (words[np.minimum(start[rep] + j, len(data))] & mask)
+    for w in parts:
+        same &= w == w[rep]
     if not same.all():
         raise NotCanonical("two object lists with one hash")
     return index, [data[int(start[i]) : int(start[i] + length[i])] for i in first]
