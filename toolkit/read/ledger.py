@@ -451,8 +451,13 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
         else:
             first_bad(missing, 0, pc,
                       lambda r, v: _missing_period(grid, r, pc, at[bc].value(int(np.searchsorted(rows, r)))), cells)
-        # the year of each row: its own År, or (-1) the settings' year
-        row_year = np.full(len(rows), -1, dtype=np.int64)
+        # the rows with a period (None: every row, as in a month's export), each one's period read once per
+        # distinct (value, row year): the row's own År, or (-1) the settings' year
+        ok = np.flatnonzero(~missing) if missing.any() else None
+
+        def with_period(values: np.ndarray) -> np.ndarray:
+            return values if ok is None else values[ok]
+
         if "år" in cols:
             yc = cols["år"]
             years, bad = _per_value(at[yc].values, lambda v: _year(v) if cell_text(v) else -1)
@@ -461,11 +466,11 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
             if total_row is not None:
                 checked[total_row] = False  # a total row's År is never read (as read_ledger stops at it)
             first_bad(bad[at[yc].token] & checked, 1, yc, lambda r, v: _not_year(grid, r, yc, v), at[yc])
-        # one period per distinct (value, row year)
-        ok = np.flatnonzero(~missing)
-        distinct_years, year_index = np.unique(row_year[ok], return_inverse=True) if "år" in cols else \
-            (np.array([-1]), np.zeros(len(ok), dtype=np.int64))
-        pairs, index = factorize(cells.token[ok] * len(distinct_years) + year_index.ravel())
+            distinct_years, year_index = np.unique(with_period(row_year), return_inverse=True)
+            key = with_period(cells.token) * len(distinct_years) + year_index.ravel()
+        else:
+            distinct_years, key = np.array([-1]), with_period(cells.token)
+        pairs, index = factorize(key)
         values = np.zeros(len(pairs), dtype=np.int64)
         failed = np.zeros(len(pairs), dtype=bool)
         problems: dict[int, Exception] = {}
@@ -477,11 +482,15 @@ def read_ledger_columns(part: Table, year: int | None, wanted: set[str] | None =
             except (LookupError, ValueError) as exc:
                 failed[k] = True
                 problems[k] = exc
-        period = np.zeros(len(rows), dtype=np.int64)
-        period[ok] = values[index]
+        if ok is None:
+            period = values[index]
+        else:
+            period = np.zeros(len(rows), dtype=np.int64)
+            period[ok] = values[index]
         if failed.any():
-            i = int(ok[np.flatnonzero(failed[index])[0]])
-            r, exc = int(rows[i]), problems[int(index[np.searchsorted(ok, i)])]
+            dated = np.arange(len(rows)) if ok is None else ok
+            i = int(dated[np.flatnonzero(failed[index])[0]])
+            r, exc = int(rows[i]), problems[int(index[np.searchsorted(dated, i)])]
             errors.append((r, 2, pc, lambda: _period_error(grid, r, pc, cells.value(i), exc)))
         amount = amounts(bc)
         col = np.full(len(rows), bc, dtype=np.int64)
