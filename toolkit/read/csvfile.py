@@ -19,13 +19,9 @@ from .headers import ALIASES, canonical
 _SEPARATORS = (";", "\t", ",")
 
 
-def decode(data: bytes, display: str) -> str:
-    return decode_as(data, display)[0]
-
-
 def decode_as(data: bytes, display: str) -> tuple[str, str]:
-    """The file's text and the encoding it was read in (``utf-8``, ``utf-16``, ``cp1252``)."""
-    text = _decode(data, display)
+    """The file's text (``decode``) and the encoding it was read in (``utf-8``, ``utf-16``, ``cp1252``)."""
+    text = decode(data, display)
     if data.startswith(b"\xef\xbb\xbf"):
         return text, "utf-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
@@ -37,10 +33,10 @@ def decode_as(data: bytes, display: str) -> tuple[str, str]:
 _UTF8_LETTER = re.compile(rb"\xc3[\x84\x85\x96\xa4\xa5\xa9\xb6]")
 
 
-def utf8_letter(data: bytes, start: int = 0) -> int:
-    """Where the first Swedish letter written as UTF-8 starts in ``data`` (from
-    ``start``), or -1: looked for only where a byte C3 is (rare in Windows-1252)."""
-    at = data.find(b"\xc3", start)
+def utf8_letter(data: bytes) -> int:
+    """Where the first Swedish letter written as UTF-8 starts in ``data``, or
+    -1: looked for only where a byte C3 is (rare in Windows-1252)."""
+    at = data.find(b"\xc3")
     while at >= 0:
         if _UTF8_LETTER.match(data, at):
             return at
@@ -75,7 +71,7 @@ def two_encodings(display: str, line_cp1252: int, line_utf8: int, letter: bytes)
                    "enda teckenkodning", "varning")
 
 
-def _decode(data: bytes, display: str) -> str:
+def decode(data: bytes, display: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8")
