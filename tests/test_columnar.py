@@ -153,7 +153,8 @@ def test_wanted_dimension_columns_are_read_alike(tmp_path):
 
 
 IRREGULAR = {
-    "a value over two lines": 'Period;Konto;Text;Belopp\n202501;4010;"rad ett\nrad två";5\n202502;4010;x;6\n',
+    "a value over two lines in a title line": '"Huvudbok 2025\nhela året"\nPeriod;Konto;Text;Belopp\n202501;4010;x;5\n',
+    "a header over two lines": 'Period;Konto;"Text\nrad";Belopp\n202501;4010;x;5\n',
     "a line with fewer fields": "Period;Konto;Text;Belopp\n202501;4010;x;5\n202502;4010\n",
     "a line with more fields": "Period;Konto;Belopp\n202501;4010;5\n202502;4010;6;7\n",
     "a line ending in a lone CR": "Period;Konto;Belopp\r202501;4010;5\r",
@@ -174,6 +175,113 @@ def test_an_irregular_file_goes_to_the_row_by_row_reader(tmp_path, text):
         read_ledger_columns(CsvTable.open(path, path.name), 2025)
     via_source = outcome(lambda: read_ledger_sheet(Source(path, path.name), "export", 2025))
     assert via_source == outcome(lambda: read_ledger(read_csv_grid(path, path.name), 2025))
+
+
+def below_the_head(rows: str, newline: str = "\n") -> str:
+    """A file whose first 40 rows are plain, then ``rows`` (the head — the
+    lines the csv module reads to find the separator and header — has no
+    value over several lines)."""
+    plain = "".join(f"2025{k % 12 + 1:02d};4010;100;rad {k};{k},50{newline}" for k in range(40))
+    return f"Period;Konto;Ansvar;Text;Belopp{newline}" + plain + rows
+
+
+SPANNING = {
+    "a text over two lines (CRLF)": below_the_head('202503;4010;100;"Arvode\r\nnämnd";7,00\r\n'
+                                                   "202504;4010;100;x;8\r\n", "\r\n"),
+    "a text over three lines with quotes, a separator and an empty line in it": below_the_head(
+        '202503;4010;100;"rad ett ""x"";\n\nrad tre";7\n202504;4010;100;x;8\n'),
+    "texts over several lines, one after the other": below_the_head(
+        '202503;4010;100;"a\nb";1\n202503;4010;100;"c\nd\ne";2\n202504;4010;100;"";3\n'
+        '202505;4010;100;"f\ng";4\n'),
+    "a code over two lines": below_the_head('202503;4010;"10\n0";x;7\n202504;4010;100;x;8\n'),
+    "an amount quoted over two lines": below_the_head('202503;4010;100;x;"7\n"\n202504;4010;100;x;8\n'),
+    "a bad amount below a text over two lines": below_the_head('202503;4010;100;"a\nb";7\n202504;4010;100;x;nej\n'),
+    "blank lines around a text over two lines": below_the_head('\n202503;4010;100;"a\nb";7\n\n\n202504;4010;100;x;8\n'),
+    "the last line over two lines, no line break at the end": below_the_head('202503;4010;100;"a\nb";7'),
+    "a value over two lines in the first row": 'Period;Konto;Text;Belopp\n202501;4010;"rad ett\nrad två";5\n'
+                                               '202502;4010;x;6\n',
+    "a value over the last of the first lines": (
+        "Period;Konto;Text;Belopp\n" + "202501;4010;x;5\n" * 29 + '202502;4010;"a\nb\nc\nd";6\n202503;4010;x;nej\n'),
+}
+
+
+@pytest.fixture(params=["one by one", "by mask"])
+def quotes_found(request, monkeypatch):
+    """Quotes and line breaks found with bytes.find (a file of few) or with a numpy mask (of many)."""
+    from toolkit.read import csvtable
+
+    if request.param == "by mask":
+        monkeypatch.setattr(csvtable, "_FEW", 0)
+
+
+@pytest.mark.parametrize("text", SPANNING.values(), ids=SPANNING.keys())
+def test_a_value_over_several_lines_is_read_by_the_columnar_reader_on_the_line_it_starts(tmp_path, text,
+                                                                                        quotes_found):
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    fast, slow = both(path)
+    assert fast == slow
+
+
+def test_a_text_over_two_lines_keeps_the_line_numbers_below_it(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(below_the_head('202503;4010;100;"a\r\nb";7\r\n202504;4010;100;x;nej\r\n', "\r\n"),
+                    encoding="utf-8", newline="")
+    fast, slow = both(path)
+    assert fast == slow and fast[0] == "stop" and fast[2] == "rad 44 (Belopp)"  # 1 header + 40 rows + 2 lines + 1
+
+
+SPANNING_REFUSED = {
+    "a quote never closed": below_the_head('202503;4010;100;"a\nb;7\n202504;4010;100;x;8\n'),
+    "a quote that swallows lines of the table": below_the_head(
+        '202503;4010;100;"a;7\n202504;4010;100;x";8\n202505;4010;100;x;9\n'),
+    "a value over several lines and 128 kB": below_the_head('202503;4010;100;"' + "x\n" * 70_000 + '";7\n'),
+    "a quote closed inside a value": below_the_head('202503;4010;100;"a\nb"c;7\n'),
+    "a quote opened inside a value": below_the_head('202503;4010;100;a"b\nc";7\n'),
+}
+
+
+@pytest.mark.parametrize("text", SPANNING_REFUSED.values(), ids=SPANNING_REFUSED.keys())
+def test_quotes_over_several_lines_that_the_readers_could_read_apart_go_to_the_row_by_row_reader(tmp_path, text,
+                                                                                                quotes_found):
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    with pytest.raises(NotCanonical):
+        read_ledger_columns(CsvTable.open(path, path.name), 2025)
+    via_source = outcome(lambda: read_ledger_sheet(Source(path, path.name), "export", 2025))
+    assert via_source == outcome(lambda: read_ledger(read_csv_grid(path, path.name), 2025))
+
+
+TEXT = st.lists(st.sampled_from(["a", " ", ";", '"', "\n", "\r\n", "å", "#N/A"]), max_size=8).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=8), newline=st.sampled_from(["\n", "\r\n"]))
+def test_any_file_the_csv_module_writes_is_read_alike_and_taken_unless_a_value_holds_a_line(tmp_path, texts,
+                                                                                          newline, quotes_found):
+    """Texts with quotes, separators and line breaks, as csv.writer quotes them,
+    in a code column and a text column: the columnar reader gives the
+    row-by-row reader's ledger, and takes the file unless a value over several
+    lines holds a line's worth of separators."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator=newline)
+    for k in range(40):
+        writer.writerow([f"2025{k % 12 + 1:02d}", "4010", "100", f"rad {k}", f"{k},50"])
+    for k, (code, text) in enumerate(texts):
+        writer.writerow([f"2025{k % 12 + 1:02d}", "4010", code or "1", text, f"{k}"])
+    path = tmp_path / "export.csv"
+    path.write_text("Period;Konto;Ansvar;Text;Belopp" + newline + out.getvalue(), encoding="utf-8", newline="")
+    slow = outcome(lambda: read_ledger(read_csv_grid(path, path.name), 2025))
+    swallowing = any(("\n" in v or "\r" in v) and v.count(";") >= 4 for pair in texts for v in pair)
+    try:
+        fast = outcome(lambda: read_ledger_columns(CsvTable.open(path, path.name), 2025))
+    except NotCanonical:
+        assert swallowing
+        return
+    assert fast == slow
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

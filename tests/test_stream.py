@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit import api
 from toolkit.errors import InputError
@@ -174,11 +176,36 @@ def test_blank_lines_keep_every_rows_line_number(tmp_path, aggregated):
 
 
 def test_a_file_the_batches_do_not_take_is_read_whole(tmp_path, aggregated):
-    lines = rows(500, {300: '202503;4010;100;"två\r\nrader";7,00'})  # a value over two lines
+    lines = rows(500, {300: '202503;4010;100;skärm 24";7,00'})  # a quote inside a value
     path = write(tmp_path / "export.csv", lines)
     whole, grouped = both(aggregated, lambda: ledger_of(path))
     assert grouped == whole
     assert WAYS == ["whole"] and grouped[1] == 500
+
+
+def test_values_over_several_lines_are_read_in_batches_that_end_between_records(tmp_path, aggregated):
+    """Texts typed with Alt+Enter, some across the end of a 4 kB batch: each
+    record whole in one batch, on the line it starts on, as read whole."""
+    texts = {k: f'2025{k % 12 + 1:02d};{4010 + k % 7};{100 + k % 3};"rad {k}\r\n""forts."";\r\nslut";{k},00'
+             for k in range(40, 3000, 37)}
+    texts[2900] = "202505;4010;100;x;nej"  # an error below them: its line counts every line above
+    path = write(tmp_path / "export.csv", rows(3000, texts))
+    whole, grouped = both(aggregated, lambda: ledger_of(path))
+    line = 2902 + 2 * sum(1 for k in texts if k < 2900)  # two more lines for each text above it
+    assert grouped == whole and f"rad {line} (Belopp)" in grouped and line == 3058
+    assert WAYS == ["aggregated"]
+    del texts[2900]
+    path = write(tmp_path / "export.csv", rows(3000, texts))
+    whole, grouped = both(aggregated, lambda: ledger_of(path))
+    assert grouped == whole and grouped[1] == 3000
+    assert WAYS == ["aggregated", "aggregated"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b'"', b"\n", b";"]), max_size=40).map(b"".join))
+def test_a_batch_ends_after_the_last_line_break_outside_quotes(block):
+    ends = [i + 1 for i, byte in enumerate(block) if byte == 10 and block.count(b'"', 0, i) % 2 == 0]
+    assert stream._record_end(block) == (ends[-1] if ends else 0)
 
 
 def test_a_windows_1252_file_with_swedish_letters_after_the_first_batch(tmp_path, aggregated):

@@ -7,13 +7,16 @@ first 10 lines, a field stripped and an Excel error value recognised, a
 position the line it stands on — but its fields are parsed in C, column by
 column, and each distinct text is read once (``arrowcols``).
 
-The fast path takes the files that are regular: every record on one line
-with the same number of fields, no field over 128 kB, no NUL, no line ending
-in a lone CR, and quotes only where a value starts or ends.  Any other file —
-and any file whose header rows do not give a ledger — raises
-``NotCanonical``, and the row-by-row reader (``read_csv_grid``, the same
-rules through ``GridTable``) reads it and words what is wrong with it: a
-line with other fields than the header row, a quote that is never closed.
+The fast path takes the files that are regular: every record with the same
+number of fields, no field over 128 kB, no NUL, no line ending in a lone CR,
+and quotes only where a value starts or ends (or doubled inside one).  A
+quoted value may hold line breaks (a text typed with Alt+Enter) below the
+first lines: its record is on the line it starts on, as the row-by-row reader
+places it.  Any other file — a quote never closed, a quoted value over whole
+lines of the table, and any file whose header rows do not give a ledger —
+raises ``NotCanonical``, and the row-by-row reader (``read_csv_grid``, the
+same rules through ``GridTable``) reads it and words what is wrong with it:
+a line with other fields than the header row, a quote that is never closed.
 """
 
 from __future__ import annotations
@@ -51,8 +54,24 @@ class CsvTable:
         self.notes = list(notes or [])  # findings of reading the file (two encodings in one)
         self._body = body  # UTF-8, the text from byte ``start`` on (after a BOM)
         self._sep = sep
-        self._head = [clean(row) for row in csv.reader(lines, delimiter=sep)]
-        self._widths = [len(row) for row in csv.reader(lines, delimiter=sep)]
+        # the first lines' records, each on the line it starts on (a value over several lines leaves the lines
+        # after it blank), as the row-by-row reader places them
+        self._head: list[list] = []
+        self._widths: list[int] = []  # each line's fields (0: blank, or a line a value goes on to)
+        self._spanning: list[int] = []  # the lines a record over several lines starts on
+        reader = csv.reader(lines, delimiter=sep)
+        for row in reader:
+            line = len(self._head)
+            self._head.append(clean(row))
+            self._widths.append(len(row))
+            if reader.line_num > line + 1:
+                self._spanning.append(line)
+                self._head += [[] for _ in range(reader.line_num - line - 1)]
+                self._widths += [0] * (reader.line_num - line - 1)
+        # the row-by-row reader's width (sniffed from the first 20 lines): a value over several lines holding as
+        # many separators as that is a quote that swallowed lines of the table, which it stops at
+        self._sniffed_width = max([len(row) for row in csv.reader(lines[:20], delimiter=sep)
+                                   if any(f.strip() for f in row)], default=1)
         self._offsets = np.cumsum([start] + [len(line.encode("utf-8")) for line in lines])
         self._lines = len(lines)
         self._base: int | None = None  # a batch of the file (``batch``): the line index of its first byte
@@ -99,6 +118,8 @@ class CsvTable:
             raise NotCanonical("no ledger in the first lines")
         if first > min(self._lines, HEADER_SEARCH_ROWS):
             raise NotCanonical("a header below the lines read")
+        if any(line < first for line in self._spanning):  # a value over several lines above the first row
+            raise NotCanonical("a value over several lines in the title or header rows")
         table, rows = self._parse(first, wanted, [c for c in wanted if c not in bulk])
         from .arrowcols import text_column
 
@@ -158,8 +179,7 @@ class CsvTable:
         if lone_cr:
             raise NotCanonical("a line ending in a lone CR")
         quoted = self._body.find(b'"', offset) >= 0
-        if quoted:
-            self._check_quotes(np.frombuffer(self._body, dtype=np.uint8)[offset:])
+        inside = self._quoted_breaks(offset, width) if quoted else np.zeros(0, dtype=np.int64)
         invalid: list[object] = []
 
         def handler(row) -> str:
@@ -190,7 +210,10 @@ class CsvTable:
                                                      null_values=[], check_utf8=True))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise NotCanonical(str(exc)) from exc
-        lines = np.arange(counted) if table.num_rows == counted else _nonempty_lines(body)
+        if table.num_rows == counted - len(inside):  # no empty line: every line, less those a value goes on to
+            lines = np.delete(np.arange(counted), self._continued(offset, inside)) if len(inside) else np.arange(counted)
+        else:
+            lines = _nonempty_lines(body, inside)
         if invalid or table.num_rows != len(lines):
             raise NotCanonical("a record with other fields than the first, or a value over several lines")
         if not short and max(_longest(column) for column in table.columns) > _FIELD_LIMIT:
@@ -201,19 +224,83 @@ class CsvTable:
                 raise NotCanonical("text past the header's last column")
         return table, lines.astype(np.int64) + (first if self._base is None else self._base)
 
-    def _check_quotes(self, raw: np.ndarray) -> None:
-        """Quotes only where a value starts or ends (or doubled inside one): as
-        the csv module and pyarrow read them alike."""
-        at = np.flatnonzero(raw == 34)
-        sep = ord(self._sep)
-        before = np.where(at > 0, raw[np.maximum(at - 1, 0)], 10)
-        after = np.where(at + 1 < len(raw), raw[np.minimum(at + 1, len(raw) - 1)], 10)
-        edge = np.isin(before, (sep, 10, 34)) | np.isin(after, (sep, 10, 13, 34))
-        if not edge.all():
+    def _quoted_breaks(self, offset: int, width: int) -> np.ndarray:
+        """The LFs of the lines below the header (from byte ``offset``: their
+        positions from it) that stand inside a quoted value, checking that the
+        csv module and pyarrow read its quotes alike: each value that opens
+        with a quote opens it where the value starts (after a separator or a
+        line break) and closes it where the value ends (before a separator or
+        the line's end), a quote inside it doubled.  A quote never closed, or a
+        value over several lines that holds as many separators as a line of the
+        table (a quote that swallowed lines), or over the field limit, is left
+        to the row-by-row reader, which words it."""
+        raw = np.frombuffer(self._body, dtype=np.uint8)[offset:]
+        at = _found(self._body, b'"', offset, len(self._body))
+        if len(at) % 2:
+            raise NotCanonical("a quote never closed")
+        sep, n = ord(self._sep), len(raw)
+        opens, closes = at[0::2], at[1::2]  # in file order every other quote opens: a doubled one is two
+        again = np.zeros(len(opens), dtype=bool)
+        again[1:] = opens[1:] == closes[:-1] + 1  # this one and the quote before it are one doubled quote
+        before = np.where(opens > 0, raw[np.maximum(opens - 1, 0)], 10)
+        after = np.where(closes + 1 < n, raw[np.minimum(closes + 1, n - 1)], 10)
+        doubled = np.zeros(len(closes), dtype=bool)
+        doubled[:-1] = again[1:]
+        if not ((np.isin(before, (sep, 10)) | again).all() and (np.isin(after, (sep, 10, 13)) | doubled).all()):
             raise NotCanonical("a quote inside a value")
-        line = np.searchsorted(np.flatnonzero(raw == 10), at)
-        if (np.bincount(line) % 2).any():
-            raise NotCanonical("a line with an odd number of quotes")
+        if len(opens) <= _FEW:
+            spans = [(o, c) for o, c in zip(opens.tolist(), closes.tolist())
+                     if self._body.find(b"\n", offset + o, offset + c) >= 0]
+            if not spans:
+                return np.zeros(0, dtype=np.int64)
+            inside = np.concatenate([_found(self._body, b"\n", offset + o, offset + c) + o for o, c in spans])
+        else:
+            breaks = np.flatnonzero(raw == 10)
+            low, high = np.searchsorted(breaks, opens), np.searchsorted(breaks, closes)
+            if not (high > low).any():
+                return np.zeros(0, dtype=np.int64)
+            mark = np.zeros(len(breaks) + 1, dtype=np.int64)
+            np.add.at(mark, low[high > low], 1)
+            np.add.at(mark, high[high > low], -1)
+            inside = breaks[np.cumsum(mark)[:-1] > 0]
+        last = np.ones(len(opens), dtype=bool)
+        last[:-1] = ~again[1:]  # the value's last pair: the next pair starts a value of its own
+        starts, ends = opens[~again], closes[last]
+        spanning = np.searchsorted(inside, ends) > np.searchsorted(inside, starts)
+        limit = max(min(self._sniffed_width, width) - 1, 1)
+        for start, end in zip(starts[spanning].tolist(), ends[spanning].tolist()):
+            if end - start > _FIELD_LIMIT or np.count_nonzero(raw[start:end] == sep) >= limit:
+                raise NotCanonical("a value over several lines that holds a line of the table, or over 128 kB")
+        return inside
+
+    def _continued(self, offset: int, inside: np.ndarray) -> np.ndarray:
+        """The lines (counted from the one at ``offset``) that a quoted value
+        goes on to: the line after each LF ``inside`` one."""
+        if len(inside) > _FEW:
+            breaks = np.flatnonzero(np.frombuffer(self._body, dtype=np.uint8)[offset:] == 10)
+            return np.searchsorted(breaks, inside) + 1
+        lines, seen, previous = [], 0, offset
+        for at in (inside + offset).tolist():
+            seen += self._body.count(b"\n", previous, at)
+            lines.append(seen + 1)
+            seen, previous = seen + 1, at + 1
+        return np.array(lines, dtype=np.int64)
+
+
+_FEW = 4096  # quotes (or values over several lines) found one by one with bytes.find; more: with numpy
+
+
+def _found(body: bytes, byte: bytes, start: int, end: int) -> np.ndarray:
+    """The positions (from ``start``) of ``byte`` in ``body[start:end]``:
+    found one by one while they are few (each search as fast as memchr), else
+    from a mask of the whole range."""
+    found, at = [], body.find(byte, start, end)
+    while at >= 0 and len(found) < _FEW:
+        found.append(at - start)
+        at = body.find(byte, at + 1, end)
+    if at < 0:
+        return np.array(found, dtype=np.int64)
+    return np.flatnonzero(np.frombuffer(body, dtype=np.uint8)[start:end] == byte[0])
 
 
 def _field(table, c: int):
@@ -279,29 +366,32 @@ def _longest(column) -> int:
     return kernels.longest(column)
 
 
-def _nonempty_lines(body: memoryview) -> np.ndarray:
-    """The index of each line of ``body`` that is not empty (pyarrow skips
-    empty lines, a lone CR before the LF included)."""
+def _nonempty_lines(body: memoryview, inside: np.ndarray | None = None) -> np.ndarray:
+    """The index of the line each record of ``body`` that is not empty starts
+    on (pyarrow skips empty lines, a lone CR before the LF included); a
+    record ends at an LF that is not ``inside`` a quoted value."""
     raw = np.frombuffer(body, dtype=np.uint8)
     breaks = np.flatnonzero(raw == 10)
+    line = np.arange(len(breaks) + 1)  # the line each record starts on
+    if inside is not None and len(inside):
+        ending = ~np.isin(breaks, inside, assume_unique=True)
+        line = np.concatenate(([0], np.flatnonzero(ending) + 1))
+        breaks = breaks[ending]
     starts = np.concatenate(([0], breaks + 1))
     ends = np.concatenate((breaks, [len(raw)]))
     cr = np.zeros(len(ends), dtype=bool)
-    inside = ends > starts
-    cr[inside] = raw[ends[inside] - 1] == 13
-    return np.flatnonzero(ends - cr > starts)
+    filled = ends > starts
+    cr[filled] = raw[ends[filled] - 1] == 13
+    return line[ends - cr > starts]
 
 
 def head_separator(lines: list[str]) -> str:
     """The separator of a file's first lines (sniffed as ``read_csv_grid``
-    sniffs it), or ``NotCanonical`` when a value in them spans lines or the
-    csv module refuses them."""
+    sniffs it), or ``NotCanonical`` when the csv module refuses them."""
     sep, _width = sniff_separator(lines[:20])
-    reader = csv.reader(lines, delimiter=sep)
     try:
-        for number, _row in enumerate(reader, start=1):
-            if reader.line_num != number:
-                raise NotCanonical("a value over several lines")
+        for _row in csv.reader(lines, delimiter=sep):
+            pass
     except csv.Error as exc:
         raise NotCanonical(str(exc)) from exc
     return sep

@@ -26,10 +26,11 @@ An export is read in batches when it is large (a CSV file over
 aggregated once it has more than ``AGGREGATE_ROWS`` rows — far above
 Transaktioner's limit, so every export that sheet can list keeps its rows; a
 large CSV file of fewer rows (long lines) gives its rows as when read whole.
-A CSV file that is not written the regular way in every batch (``csvtable``:
-a value over several lines, a lone CR, a quote inside a value), a monthly
-matrix or a file whose header rows give no ledger is read the ordinary way,
-which words its problem.
+A batch of a CSV file ends at a line break outside quotes, so a quoted value
+over several lines is whole in one batch.  A CSV file that is not written the
+regular way in every batch (``csvtable``: a lone CR, a quote inside a value or
+one never closed), a monthly matrix or a file whose header rows give no ledger
+is read the ordinary way, which words its problem.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def _csv_batches(path: Path, display: str):
             data = fh.read(CHUNK_BYTES)
             block = rest + data
             if data:
-                cut = block.rfind(b"\n") + 1
+                cut = _record_end(block)
                 if not cut:
                     rest = block
                     continue
@@ -174,6 +175,21 @@ def _csv_batches(path: Path, display: str):
                 break
         if pending is not None:
             yield pending, True
+
+
+def _record_end(block: bytes) -> int:
+    """The byte after the last line break of ``block`` (whole records from its
+    first byte on) that is not inside a quoted value — an even number of
+    quotes before it — or 0 when there is none: a batch ends there."""
+    cut = block.rfind(b"\n")
+    if cut < 0 or b'"' not in block:
+        return cut + 1
+    quotes = block.count(b'"', 0, cut)
+    while cut >= 0 and quotes % 2:
+        before = block.rfind(b"\n", 0, cut)
+        quotes -= block.count(b'"', before + 1, cut)
+        cut = before
+    return cut + 1
 
 
 class _Mixed:
