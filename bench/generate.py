@@ -26,6 +26,7 @@ import random
 import re
 import sys
 import zipfile
+from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -278,14 +279,18 @@ def _swedish(ore: int) -> str:
     return f"{sign}{kr:,}".replace(",", " ") + f",{rest:02d}"
 
 
-def write_csv(path: Path, rows: int, seed: int = SEED) -> None:
+def write_csv(path: Path, rows: int, seed: int = SEED, quoted: bool = False) -> None:
     """A Swedish ledger export: UTF-8 with BOM, ``;``, decimal comma, space as
-    thousands separator (``-1 234,50``), CRLF line ends, header on line 1."""
+    thousands separator (``-1 234,50``), CRLF line ends, header on line 1.
+    ``quoted``: every text in quotes, as many systems write them, and every
+    20th one over two lines (typed with Alt+Enter where it was booked)."""
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         fh.write(";".join(COLUMNS) + "\r\n")
         buffer: list[str] = []
-        for period, konto, ansvar, verks, akt, projekt, text, ore in ledger_rows(rows, seed):
+        for i, (period, konto, ansvar, verks, akt, projekt, text, ore) in enumerate(ledger_rows(rows, seed)):
+            if quoted:
+                text = f'"{text}\r\nenligt avtal"' if i % 20 == 7 else f'"{text}"'
             buffer.append(f"{period};{konto};{ansvar};{verks};{akt};{projekt};{text};{_swedish(ore)}\r\n")
             if len(buffer) >= 50_000:
                 fh.write("".join(buffer))
@@ -358,8 +363,9 @@ def write_sie(path: Path, rows: int, seed: int = SEED) -> None:
 
 
 #: the forms a ledger is benchmarked in: the workbook's own sheet, or an export beside a budget workbook
-FORMS = ("xlsx", "xlsx-inline", "csv", "parquet", "sie")
-_EXPORTS = {"csv": (".csv", write_csv), "parquet": (".parquet", write_parquet), "sie": (".se", write_sie)}
+FORMS = ("xlsx", "xlsx-inline", "csv", "csv-quoted", "parquet", "sie")
+_EXPORTS = {"csv": (".csv", write_csv), "csv-quoted": ("-quoted.csv", partial(write_csv, quoted=True)),
+            "parquet": (".parquet", write_parquet), "sie": (".se", write_sie)}
 
 
 def ensure_form(rows: int, form: str, folder: Path | None = None) -> tuple[Path, Path | None]:

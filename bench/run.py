@@ -5,6 +5,7 @@
 | xlsx | the workbook's Utfall, shared strings (as Excel saves) | fastexcel bare read of the sheet |
 | xlsx-inline | the workbook's Utfall, inline strings (XlsxWriter constant_memory, POI SXSSF) | fastexcel bare read |
 | csv | a Swedish export (`;`, decimal comma, space thousands, BOM) | pandas.read_csv of the same file |
+| csv-quoted | the same, every text quoted and one in 20 over two lines | pandas.read_csv of the same file |
 | parquet | a Parquet export (decimal amounts, text codes) | pyarrow.parquet.read_table |
 | sie | an SIE 4 export, one #TRANS per row | a plain line count |
 
@@ -50,10 +51,12 @@ PYARROW = "pyarrow read_table"
 LINES = "line count"
 CONTENDERS = (RECONCILE, FASTEXCEL, NAIVE)
 
-FORMS = ("xlsx", "xlsx-inline", "csv", "parquet", "sie")
+FORMS = ("xlsx", "xlsx-inline", "csv", "csv-quoted", "parquet", "sie")
 FORM_NAMES = {"xlsx": ".xlsx, shared strings", "xlsx-inline": ".xlsx, inline strings", "csv": "CSV (Swedish)",
+              "csv-quoted": "CSV, quoted texts over lines",
               "parquet": "Parquet", "sie": "SIE 4"}
-REFERENCE = {"xlsx": FASTEXCEL, "xlsx-inline": FASTEXCEL, "csv": PANDAS_CSV, "parquet": PYARROW, "sie": LINES}
+REFERENCE = {"xlsx": FASTEXCEL, "xlsx-inline": FASTEXCEL, "csv": PANDAS_CSV, "csv-quoted": PANDAS_CSV,
+             "parquet": PYARROW, "sie": LINES}
 
 GENERATE_CODE = """\
 import sys

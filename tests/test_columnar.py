@@ -376,6 +376,10 @@ def test_the_bench_export_is_taken_by_the_columnar_reader(tmp_path):
     generate.write_csv(path, 2000)
     fast, slow = both(path)
     assert fast == slow and len(fast["amount"]) == 2000
+    generate.write_csv(path, 2000, quoted=True)  # texts in quotes, one in 20 over two lines
+    assert path.read_bytes().count(b"\r\nenligt avtal") == 100
+    fast, slow = both(path)
+    assert fast == slow and len(fast["amount"]) == 2000 and fast["row"][-1] == 2000 + 100
 
 
 # --- Parquet -------------------------------------------------------------------------------------------
