@@ -331,13 +331,43 @@ AMOUNT_TEXT = st.one_of(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(amounts=st.lists(AMOUNT_TEXT, min_size=1, max_size=12), codes=st.lists(st.sampled_from(
-    ["4010", "0123", " 4010", "A-1", "", "#REF!", "6540.0"]), min_size=12, max_size=12))
-def test_random_amounts_and_codes_are_read_alike(tmp_path, amounts, codes):
+    ["4010", "0123", " 4010", "A-1", "", "#REF!", "6540.0", "Förv", "€ 1", "–"]), min_size=12, max_size=12),
+    encoding=st.sampled_from(["utf-8", "cp1252"]))
+def test_random_amounts_and_codes_are_read_alike(tmp_path, amounts, codes, encoding):
     path = tmp_path / "random.csv"
     lines = ["Period;Konto;Belopp"] + [f"2025{k % 12 + 1:02d};{codes[k]};{a}" for k, a in enumerate(amounts)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = "\n".join(lines) + "\n"
+    path.write_bytes(text.encode(encoding, errors="replace"))  # (a character Windows-1252 lacks: a ?)
     fast, slow = both(path)
     assert fast == slow
+
+
+def test_a_windows_1252_file_is_parsed_as_it_is_and_its_columns_read_as_text(tmp_path):
+    """Excel's own CSV on a Swedish Windows: Windows-1252, amounts with a
+    non-breaking space between thousands, an en dash for a minus, € and
+    å ä ö in codes — parsed without turning the file into UTF-8 first, each
+    column read turned into text as the row-by-row reader decodes it."""
+    rows = "".join(f"2025{k % 12 + 1:02d};Förv {k % 3};€{k % 2};rad {k} – åäö;{k}\u00a0234,50\r\n" for k in range(40))
+    text = ("Period;Ansvar;Projekt;Text;Belopp\r\n" + rows + '202503;Öst;€;"två\r\nrader";\u2013 1\u00a0000\r\n'
+            "202504;Väst;x;y;–7,5\r\n202505;Väst;x;y;12,5ä\r\n")
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode("cp1252"))
+    assert CsvTable.open(path, path.name)._encoding == "cp1252"
+    fast, slow = both(path)
+    assert fast == slow and fast[0] == "stop" and "12,5ä" in fast[1]
+    path.write_bytes(text.rsplit("202505", 1)[0].encode("cp1252"))
+    fast, slow = both(path)
+    assert fast == slow
+    assert fast["amount"][-2:] == [-100000, -750] and fast["amount"][0] == 23450
+    assert fast["codes"]["ansvar"][-2:] == ["Öst", "Väst"] and fast["codes"]["projekt"][-2] == "€"
+    assert fast["row"][-2:] == [41, 43]
+
+
+def test_a_file_of_a_byte_windows_1252_lacks_stops_as_the_row_by_row_reader_stops(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"Period;Konto;Belopp\n202501;F\xf6rv;5\n202502;\x81;6\n")
+    fast, slow = both(path)
+    assert fast == slow and fast[0] == "stop" and "teckenkodningen" in fast[1]
 
 
 def test_every_form_of_a_minus_is_read_as_the_row_by_row_rules_read_it(tmp_path):

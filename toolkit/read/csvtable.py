@@ -47,12 +47,13 @@ class CsvTable:
     is_csv = True
 
     def __init__(self, path: Path, display: str, body: bytes, lines: list[str], sep: str, start: int = 0,
-                 notes: list | None = None):
+                 notes: list | None = None, encoding: str = "utf-8"):
         self.sheet = path.name
         self.file = display
         self.merges: list[Merge] = []
         self.notes = list(notes or [])  # findings of reading the file (two encodings in one)
-        self._body = body  # UTF-8, the text from byte ``start`` on (after a BOM)
+        self._body = body  # the text from byte ``start`` on (after a BOM), in ``encoding``
+        self._encoding = encoding  # UTF-8, or Windows-1252: the columns read are turned into UTF-8 once parsed
         self._sep = sep
         # the first lines' records, each on the line it starts on (a value over several lines leaves the lines
         # after it blank), as the row-by-row reader places them
@@ -72,7 +73,7 @@ class CsvTable:
         # many separators as that is a quote that swallowed lines of the table, which it stops at
         self._sniffed_width = max([len(row) for row in csv.reader(lines[:20], delimiter=sep)
                                    if any(f.strip() for f in row)], default=1)
-        self._offsets = np.cumsum([start] + [len(line.encode("utf-8")) for line in lines])
+        self._offsets = np.cumsum([start] + [len(line.encode(encoding)) for line in lines])
         self._lines = len(lines)
         self._base: int | None = None  # a batch of the file (``batch``): the line index of its first byte
 
@@ -82,7 +83,7 @@ class CsvTable:
         a file read in batches (``read.stream``)."""
         part = object.__new__(CsvTable)
         part.__dict__.update(self.__dict__)
-        part._body, part._base = body, line
+        part._body, part._base, part._encoding = body, line, "utf-8"
         return part
 
     @classmethod
@@ -99,14 +100,17 @@ class CsvTable:
             body = decode(data, display).encode("utf-8")  # UTF-16
         if body.find(b"\x00", start) >= 0:
             raise NotCanonical("NUL")
-        notes = []
+        notes, encoding = [], "utf-8"
         if body is data and not _utf8(body, start):  # the whole file: pyarrow checks only the columns it converts
             if start:
                 raise NotCanonical("not UTF-8 after a BOM")
-            body = decode(data, display).encode("utf-8")  # Windows-1252 (as the whole file): UTF-8 from here on
+            if any(data.find(byte) >= 0 for byte in _NOT_CP1252):
+                body = decode(data, display).encode("utf-8")  # neither: stops as the row-by-row reader stops
+            else:  # Windows-1252, as the whole file is read: its lines' structure is ASCII, so it is parsed as it
+                encoding = "cp1252"  # is, and only the columns read are turned into UTF-8 (not a copy of the file)
             notes = [note] if (note := mixed_encoding(data, display)) else []
-        lines = _head_lines(body, start)
-        return cls(path, display, body, lines, head_separator(lines), start, notes)
+        lines = _head_lines(body, start, encoding)
+        return cls(path, display, body, lines, head_separator(lines), start, notes, encoding)
 
     def head(self, nrows: int) -> list[list]:
         return [list(row) for row in self._head[:nrows]]
@@ -179,7 +183,7 @@ class CsvTable:
         if lone_cr:
             raise NotCanonical("a line ending in a lone CR")
         quoted = self._body.find(b'"', offset) >= 0
-        inside = self._quoted_breaks(offset, width) if quoted else np.zeros(0, dtype=np.int64)
+        inside, continued = self._quoted_breaks(offset, width) if quoted else (np.zeros(0, dtype=np.int64),) * 2
         invalid: list[object] = []
 
         def handler(row) -> str:
@@ -196,8 +200,9 @@ class CsvTable:
         if not counted:  # no record below the header
             empty = pa.Table.from_arrays([pa.nulls(0, pa.string()) for _ in kept], names=[names[c] for c in kept])
             return empty, np.zeros(0, dtype=np.int64)
-        types = {names[c]: pa.string() for c in kept}
-        types.update({names[c]: pa.dictionary(pa.int32(), pa.string()) for c in codes if names[c] in types})
+        text = pa.string() if self._encoding == "utf-8" else pa.binary()  # Windows-1252: bytes, then text
+        types = {names[c]: text for c in kept}
+        types.update({names[c]: pa.dictionary(pa.int32(), text) for c in codes if names[c] in types})
         try:
             table = pacsv.read_csv(
                 pa.py_buffer(body),
@@ -210,8 +215,10 @@ class CsvTable:
                                                      null_values=[], check_utf8=True))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
             raise NotCanonical(str(exc)) from exc
+        if self._encoding != "utf-8":
+            table = pa.table({name: _as_utf8(table.column(name), self._encoding) for name in table.column_names})
         if table.num_rows == counted - len(inside):  # no empty line: every line, less those a value goes on to
-            lines = np.delete(np.arange(counted), self._continued(offset, inside)) if len(inside) else np.arange(counted)
+            lines = np.delete(np.arange(counted), continued) if len(inside) else np.arange(counted)
         else:
             lines = _nonempty_lines(body, inside)
         if invalid or table.num_rows != len(lines):
@@ -224,16 +231,17 @@ class CsvTable:
                 raise NotCanonical("text past the header's last column")
         return table, lines.astype(np.int64) + (first if self._base is None else self._base)
 
-    def _quoted_breaks(self, offset: int, width: int) -> np.ndarray:
-        """The LFs of the lines below the header (from byte ``offset``: their
-        positions from it) that stand inside a quoted value, checking that the
-        csv module and pyarrow read its quotes alike: each value that opens
-        with a quote opens it where the value starts (after a separator or a
-        line break) and closes it where the value ends (before a separator or
-        the line's end), a quote inside it doubled.  A quote never closed, or a
-        value over several lines that holds as many separators as a line of the
-        table (a quote that swallowed lines), or over the field limit, is left
-        to the row-by-row reader, which words it."""
+    def _quoted_breaks(self, offset: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """(the LFs of the lines below the header — from byte ``offset``: their
+        positions from it — that stand inside a quoted value, the lines those
+        values go on to: the line after each such LF, counted from ``offset``'s),
+        checking that the csv module and pyarrow read the quotes alike: each
+        value that opens with a quote opens it where the value starts (after a
+        separator or a line break) and closes it where the value ends (before a
+        separator or the line's end), a quote inside it doubled.  A quote never
+        closed, or a value over several lines that holds as many separators as a
+        line of the table (a quote that swallowed lines), or over the field
+        limit, is left to the row-by-row reader, which words it."""
         raw = np.frombuffer(self._body, dtype=np.uint8)[offset:]
         at = _found(self._body, b'"', offset, len(self._body))
         if len(at) % 2:
@@ -248,46 +256,42 @@ class CsvTable:
         doubled[:-1] = again[1:]
         if not ((np.isin(before, (sep, 10)) | again).all() and (np.isin(after, (sep, 10, 13)) | doubled).all()):
             raise NotCanonical("a quote inside a value")
-        if len(opens) <= _FEW:
+        none = np.zeros(0, dtype=np.int64)
+        if len(opens) <= _FEW:  # few quotes: the line breaks inside them found one by one
             spans = [(o, c) for o, c in zip(opens.tolist(), closes.tolist())
                      if self._body.find(b"\n", offset + o, offset + c) >= 0]
             if not spans:
-                return np.zeros(0, dtype=np.int64)
+                return none, none
             inside = np.concatenate([_found(self._body, b"\n", offset + o, offset + c) + o for o, c in spans])
+            continued, seen, previous = [], 0, offset
+            for lf in (inside + offset).tolist():  # each LF's line: the LFs before it, counted between them
+                seen += self._body.count(b"\n", previous, lf)
+                continued.append(seen + 1)
+                seen, previous = seen + 1, lf + 1
+            lines = np.array(continued, dtype=np.int64)
         else:
             breaks = np.flatnonzero(raw == 10)
             low, high = np.searchsorted(breaks, opens), np.searchsorted(breaks, closes)
             if not (high > low).any():
-                return np.zeros(0, dtype=np.int64)
+                return none, none
             mark = np.zeros(len(breaks) + 1, dtype=np.int64)
             np.add.at(mark, low[high > low], 1)
             np.add.at(mark, high[high > low], -1)
-            inside = breaks[np.cumsum(mark)[:-1] > 0]
+            lines = np.flatnonzero(np.cumsum(mark)[:-1] > 0)  # the line of each LF inside a value
+            inside, lines = breaks[lines], lines + 1
         last = np.ones(len(opens), dtype=bool)
         last[:-1] = ~again[1:]  # the value's last pair: the next pair starts a value of its own
-        starts, ends = opens[~again], closes[last]
-        spanning = np.searchsorted(inside, ends) > np.searchsorted(inside, starts)
+        starts, ends = opens[~again] + offset, closes[last] + offset
+        spanning = np.searchsorted(inside, ends - offset) > np.searchsorted(inside, starts - offset)
         limit = max(min(self._sniffed_width, width) - 1, 1)
-        for start, end in zip(starts[spanning].tolist(), ends[spanning].tolist()):
-            if end - start > _FIELD_LIMIT or np.count_nonzero(raw[start:end] == sep) >= limit:
-                raise NotCanonical("a value over several lines that holds a line of the table, or over 128 kB")
-        return inside
-
-    def _continued(self, offset: int, inside: np.ndarray) -> np.ndarray:
-        """The lines (counted from the one at ``offset``) that a quoted value
-        goes on to: the line after each LF ``inside`` one."""
-        if len(inside) > _FEW:
-            breaks = np.flatnonzero(np.frombuffer(self._body, dtype=np.uint8)[offset:] == 10)
-            return np.searchsorted(breaks, inside) + 1
-        lines, seen, previous = [], 0, offset
-        for at in (inside + offset).tolist():
-            seen += self._body.count(b"\n", previous, at)
-            lines.append(seen + 1)
-            seen, previous = seen + 1, at + 1
-        return np.array(lines, dtype=np.int64)
+        separator = self._sep.encode()
+        if any(end - start > _FIELD_LIMIT or self._body.count(separator, start, end) >= limit
+               for start, end in zip(starts[spanning].tolist(), ends[spanning].tolist())):
+            raise NotCanonical("a value over several lines that holds a line of the table, or over 128 kB")
+        return inside, lines
 
 
-_FEW = 4096  # quotes (or values over several lines) found one by one with bytes.find; more: with numpy
+_FEW = 4096  # quotes found one by one with bytes.find; more: with a numpy mask
 
 
 def _found(body: bytes, byte: bytes, start: int, end: int) -> np.ndarray:
@@ -301,6 +305,52 @@ def _found(body: bytes, byte: bytes, start: int, end: int) -> np.ndarray:
     if at < 0:
         return np.array(found, dtype=np.int64)
     return np.flatnonzero(np.frombuffer(body, dtype=np.uint8)[start:end] == byte[0])
+
+
+_NOT_CP1252 = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")  # the bytes Windows-1252 has no character for
+
+
+def _as_utf8(column, encoding: str):
+    """A column of bytes in ``encoding`` (dictionary encoded or not) as text."""
+    import pyarrow as pa
+
+    chunks = []
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            chunks.append(pa.DictionaryArray.from_arrays(chunk.indices, _text_of(chunk.dictionary, encoding)))
+        else:
+            chunks.append(_text_of(chunk, encoding))
+    kind = pa.dictionary(pa.int32(), pa.string()) if pa.types.is_dictionary(column.type) else pa.string()
+    return pa.chunked_array(chunks, type=kind)
+
+
+def _utf8_extra(encoding: str) -> np.ndarray:
+    """For each byte, the UTF-8 bytes beyond one that its character in ``encoding`` takes."""
+    return np.array([len(bytes([b]).decode(encoding, errors="replace").encode("utf-8")) - 1 for b in range(256)],
+                    dtype=np.int64)
+
+
+def _text_of(values, encoding: str):
+    """A binary array of text in ``encoding`` (no nulls, as the parse gives it) as a UTF-8 string array: its
+    data decoded and encoded at once, each value's offsets moved by the bytes its characters gained."""
+    import pyarrow as pa
+
+    if values.null_count:  # (not from the parse: every field is a value)
+        return pa.array([None if v is None else v.decode(encoding) for v in values.to_pylist()], pa.string())
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)[values.offset:values.offset + len(values) + 1]
+    buffer = values.buffers()[2]
+    data = np.zeros(0, dtype=np.uint8) if buffer is None else np.frombuffer(buffer, dtype=np.uint8)
+    data = data[offsets[0]:offsets[-1]]
+    offsets = offsets - offsets[0]
+    high = np.flatnonzero(data >= 0x80)
+    if len(high):
+        gained = np.concatenate(([0], np.cumsum(_utf8_extra(encoding)[data[high]])))
+        offsets = offsets + gained[np.searchsorted(high, offsets)]
+        data = np.frombuffer(data.tobytes().decode(encoding).encode("utf-8"), dtype=np.uint8)
+    if offsets[-1] >= 2**31:
+        return pa.array([v.decode(encoding) for v in values.to_pylist()], pa.large_string())
+    return pa.Array.from_buffers(pa.string(), len(values), [None, pa.py_buffer(offsets.astype(np.int32)),
+                                                            pa.py_buffer(np.ascontiguousarray(data))])
 
 
 def _field(table, c: int):
@@ -397,7 +447,7 @@ def head_separator(lines: list[str]) -> str:
     return sep
 
 
-def _head_lines(body: bytes, start: int = 0) -> list[str]:
+def _head_lines(body: bytes, start: int = 0, encoding: str = "utf-8") -> list[str]:
     """The first lines of ``body`` from byte ``start`` on, split as the csv module splits them."""
     cut = start
     for _ in range(_HEAD_LINES):
@@ -406,7 +456,7 @@ def _head_lines(body: bytes, start: int = 0) -> list[str]:
             cut = len(body)
             break
         cut = at + 1
-    return io.StringIO(body[start:cut].decode("utf-8"), newline="").readlines()
+    return io.StringIO(body[start:cut].decode(encoding), newline="").readlines()
 
 
 def _is_error(cell: object) -> bool:
