@@ -217,6 +217,19 @@ def test_a_windows_1252_file_with_swedish_letters_after_the_first_batch(tmp_path
     assert WAYS == ["aggregated"]
 
 
+def test_a_windows_1252_file_with_letters_in_its_codes_in_every_batch(tmp_path, aggregated):
+    """Windows-1252 from the first lines on (Excel's CSV): each batch parsed as
+    it is, its codes (Förv, Öst) and amounts (a non-breaking space between
+    thousands, an en dash for a minus) read as the whole file reads them."""
+    bad = {k: f"2025{k % 12 + 1:02d};4010;{'Förv' if k % 2 else 'Öst'};rad {k};{'–' if k % 3 else ''}{k}\u00a0000,50"
+           for k in range(0, 3000, 7)}
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\r\n".join(rows(3000, bad)) + "\r\n").encode("cp1252"))
+    whole, grouped = both(aggregated, lambda: ledger_of(path))
+    assert grouped == whole and grouped[1] == 3000
+    assert any(name[2] == "Förv" for name in grouped[0]) and WAYS == ["aggregated"]
+
+
 def test_a_parquet_export_in_batches_names_the_bad_row(tmp_path, aggregated):
     import pyarrow as pa
     import pyarrow.parquet as pq

@@ -77,13 +77,13 @@ class CsvTable:
         self._lines = len(lines)
         self._base: int | None = None  # a batch of the file (``batch``): the line index of its first byte
 
-    def batch(self, body: bytes, line: int) -> CsvTable:
+    def batch(self, body: bytes, line: int, encoding: str = "utf-8") -> CsvTable:
         """The same file's lines from line index ``line`` on (``body``: whole
-        lines, UTF-8), as a table whose ``read`` parses only them: a batch of
-        a file read in batches (``read.stream``)."""
+        lines in ``encoding``), as a table whose ``read`` parses only them: a
+        batch of a file read in batches (``read.stream``)."""
         part = object.__new__(CsvTable)
         part.__dict__.update(self.__dict__)
-        part._body, part._base, part._encoding = body, line, "utf-8"
+        part._body, part._base, part._encoding = body, line, encoding
         return part
 
     @classmethod

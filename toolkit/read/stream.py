@@ -98,7 +98,7 @@ def _first_data_line(head, year, wanted) -> int:
 def _csv_batches(path: Path, display: str):
     """(table, last) per batch of whole lines, UTF-8 (or Windows-1252 as the
     whole file is read), in file order; the first item is the head table."""
-    from .csvtable import CsvTable, _head_lines, head_separator
+    from .csvtable import _NOT_CP1252, CsvTable, _head_lines, head_separator
 
     with open(path, "rb") as fh:
         start = fh.read(_HEAD_BYTES)
@@ -150,21 +150,20 @@ def _csv_batches(path: Path, display: str):
             if block:
                 if b"\x00" in block:
                     raise NotCanonical("NUL")
-                try:
-                    decoded = block.decode(encoding)
-                except UnicodeDecodeError as exc:
-                    if encoding != "utf-8" or bom or not ascii_so_far:
-                        raise NotCanonical("an encoding the head does not tell") from None
-                    encoding = "cp1252"  # the lines before were ASCII: the same text in Windows-1252
+                if encoding == "utf-8":
                     try:
-                        decoded = block.decode(encoding)
-                    except UnicodeDecodeError:
-                        raise NotCanonical("neither UTF-8 nor Windows-1252") from None
-                    mixed.cp1252(block, exc.start, line)
+                        block.decode(encoding)
+                    except UnicodeDecodeError as exc:
+                        if bom or not ascii_so_far:
+                            raise NotCanonical("an encoding the head does not tell") from None
+                        encoding = "cp1252"  # the lines before were ASCII: the same text in Windows-1252
+                        mixed.cp1252(block, exc.start, line)
                 if encoding == "cp1252":
+                    if any(block.find(byte) >= 0 for byte in _NOT_CP1252):
+                        raise NotCanonical("neither UTF-8 nor Windows-1252")
                     mixed.utf8(block, line)
-                ascii_so_far = ascii_so_far and decoded.isascii()
-                part = head.batch(decoded.encode("utf-8") if encoding != "utf-8" else block, line)
+                ascii_so_far = ascii_so_far and block.isascii()
+                part = head.batch(block, line, encoding)  # (Windows-1252: parsed as it is, like a whole file)
                 if (note := mixed.note()) is not None:
                     part.notes = [note]  # (its own list: a batch shares the head's)
                 line += block.count(b"\n")
