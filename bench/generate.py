@@ -279,19 +279,22 @@ def _swedish(ore: int) -> str:
     return f"{sign}{kr:,}".replace(",", " ") + f",{rest:02d}"
 
 
-def write_csv(path: Path, rows: int, seed: int = SEED, quoted: bool = False) -> None:
+def write_csv(path: Path, rows: int, seed: int = SEED, quoted: bool = False, excel: bool = False) -> None:
     """A Swedish ledger export: UTF-8 with BOM, ``;``, decimal comma, space as
     thousands separator (``-1 234,50``), CRLF line ends, header on line 1.
     ``quoted``: every text in quotes, as many systems write them, and every
-    20th one over two lines (typed with Alt+Enter where it was booked)."""
+    20th one over two lines (typed with Alt+Enter where it was booked).
+    ``excel``: as Excel saves CSV on a Swedish Windows — Windows-1252 without
+    a BOM, a non-breaking space between thousands."""
     tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+    with open(tmp, "w", encoding="cp1252" if excel else "utf-8-sig", newline="") as fh:
         fh.write(";".join(COLUMNS) + "\r\n")
         buffer: list[str] = []
         for i, (period, konto, ansvar, verks, akt, projekt, text, ore) in enumerate(ledger_rows(rows, seed)):
             if quoted:
                 text = f'"{text}\r\nenligt avtal"' if i % 20 == 7 else f'"{text}"'
-            buffer.append(f"{period};{konto};{ansvar};{verks};{akt};{projekt};{text};{_swedish(ore)}\r\n")
+            amount = _swedish(ore).replace(" ", "\u00a0") if excel else _swedish(ore)
+            buffer.append(f"{period};{konto};{ansvar};{verks};{akt};{projekt};{text};{amount}\r\n")
             if len(buffer) >= 50_000:
                 fh.write("".join(buffer))
                 buffer.clear()
@@ -363,8 +366,9 @@ def write_sie(path: Path, rows: int, seed: int = SEED) -> None:
 
 
 #: the forms a ledger is benchmarked in: the workbook's own sheet, or an export beside a budget workbook
-FORMS = ("xlsx", "xlsx-inline", "csv", "csv-quoted", "parquet", "sie")
+FORMS = ("xlsx", "xlsx-inline", "csv", "csv-quoted", "csv-1252", "parquet", "sie")
 _EXPORTS = {"csv": (".csv", write_csv), "csv-quoted": ("-quoted.csv", partial(write_csv, quoted=True)),
+            "csv-1252": ("-1252.csv", partial(write_csv, excel=True)),
             "parquet": (".parquet", write_parquet), "sie": (".se", write_sie)}
 
 

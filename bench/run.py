@@ -6,6 +6,7 @@
 | xlsx-inline | the workbook's Utfall, inline strings (XlsxWriter constant_memory, POI SXSSF) | fastexcel bare read |
 | csv | a Swedish export (`;`, decimal comma, space thousands, BOM) | pandas.read_csv of the same file |
 | csv-quoted | the same, every text quoted and one in 20 over two lines | pandas.read_csv of the same file |
+| csv-1252 | as Excel saves CSV on a Swedish Windows: Windows-1252, no BOM, non-breaking space thousands | pandas.read_csv |
 | parquet | a Parquet export (decimal amounts, text codes) | pyarrow.parquet.read_table |
 | sie | an SIE 4 export, one #TRANS per row | a plain line count |
 
@@ -51,12 +52,12 @@ PYARROW = "pyarrow read_table"
 LINES = "line count"
 CONTENDERS = (RECONCILE, FASTEXCEL, NAIVE)
 
-FORMS = ("xlsx", "xlsx-inline", "csv", "csv-quoted", "parquet", "sie")
+FORMS = ("xlsx", "xlsx-inline", "csv", "csv-quoted", "csv-1252", "parquet", "sie")
 FORM_NAMES = {"xlsx": ".xlsx, shared strings", "xlsx-inline": ".xlsx, inline strings", "csv": "CSV (Swedish)",
-              "csv-quoted": "CSV, quoted texts over lines",
+              "csv-quoted": "CSV, quoted texts over lines", "csv-1252": "CSV, Windows-1252 (Excel)",
               "parquet": "Parquet", "sie": "SIE 4"}
 REFERENCE = {"xlsx": FASTEXCEL, "xlsx-inline": FASTEXCEL, "csv": PANDAS_CSV, "csv-quoted": PANDAS_CSV,
-             "parquet": PYARROW, "sie": LINES}
+             "csv-1252": PANDAS_CSV, "parquet": PYARROW, "sie": LINES}
 
 GENERATE_CODE = """\
 import sys
@@ -71,7 +72,9 @@ print(export or "-")
 PANDAS_CSV_CODE = """\
 import sys
 import pandas
-df = pandas.read_csv(sys.argv[1], sep=";", decimal=",", thousands=" ", encoding="utf-8-sig")
+excel = sys.argv[1].endswith("-1252.csv")  # Excel's CSV: Windows-1252, a non-breaking space between thousands
+df = pandas.read_csv(sys.argv[1], sep=";", decimal=",", thousands="\\u00a0" if excel else " ",
+                     encoding="cp1252" if excel else "utf-8-sig")
 print(len(df))
 """
 

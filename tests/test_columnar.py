@@ -410,6 +410,10 @@ def test_the_bench_export_is_taken_by_the_columnar_reader(tmp_path):
     assert path.read_bytes().count(b"\r\nenligt avtal") == 100
     fast, slow = both(path)
     assert fast == slow and len(fast["amount"]) == 2000 and fast["row"][-1] == 2000 + 100
+    generate.write_csv(path, 2000, excel=True)  # Excel's CSV: Windows-1252, non-breaking spaces in amounts
+    assert CsvTable.open(path, path.name)._encoding == "cp1252" and b"\xa0" in path.read_bytes()
+    fast, slow = both(path)
+    assert fast == slow and len(fast["amount"]) == 2000
 
 
 # --- Parquet -------------------------------------------------------------------------------------------
