@@ -363,6 +363,17 @@ def test_a_windows_1252_file_is_parsed_as_it_is_and_its_columns_read_as_text(tmp
     assert fast["row"][-2:] == [41, 43]
 
 
+def test_a_ragged_windows_1252_line_is_refused_without_a_word_on_stderr(tmp_path, capfd):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"Period;Konto;Text;Belopp\n" + b"202501;4010;R\xe4nta;5\n" * 40 + b"202502;4010;R\xe4nta\n")
+    with pytest.raises(NotCanonical):
+        read_ledger_columns(CsvTable.open(path, path.name), 2025)
+    assert capfd.readouterr().err == ""
+    via_source = outcome(lambda: read_ledger_sheet(Source(path, path.name), "export", 2025))
+    assert via_source == outcome(lambda: read_ledger(read_csv_grid(path, path.name), 2025))
+    assert via_source[0] == "stop"
+
+
 def test_a_file_of_a_byte_windows_1252_lacks_stops_as_the_row_by_row_reader_stops(tmp_path):
     path = tmp_path / "export.csv"
     path.write_bytes(b"Period;Konto;Belopp\n202501;F\xf6rv;5\n202502;\x81;6\n")

@@ -208,6 +208,35 @@ def test_a_batch_ends_after_the_last_line_break_outside_quotes(block):
     assert stream._record_end(block) == (ends[-1] if ends else 0)
 
 
+def test_a_stray_quote_hands_the_file_to_the_whole_read_at_once():
+    """A quote inside a value makes every line break after it look quoted:
+    the batch's end is looked for no further back than a value may be long
+    (else each batch would be glued to the rest of the file and scanned again)."""
+    lines = b"".join(b"202501;4010;100;rad;5\r\n" for _ in range(20_000))
+    with pytest.raises(stream.NotCanonical):
+        stream._record_end(b'202501;4010;100;sk\xc3\xa4rm 24";5\r\n' + lines)
+    quoted = b'202501;4010;100;"sk\xc3\xa4rm\r\n24";5\r\n' + lines  # a text over two lines: no stray quote
+    assert stream._record_end(quoted) == len(quoted)
+    assert stream._record_end(quoted + b'202501;4010;100;"a\r\nb') == len(quoted)  # a value the next batch ends
+
+
+def test_empty_lines_at_the_end_leave_the_batch_above_them_the_last(tmp_path, aggregated):
+    """A batch of only empty lines is no batch: the row above them is the file's last row (a total row?)."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"Period;Konto;Belopp\r\n202501;4010;1\r\n;4010;x\r\n\r\n\r\n")
+    aggregated(False)
+    try:
+        whole = ledger_of(path)
+    except InputError as exc:
+        whole = f"{exc.file}: {exc.where}: {exc}"
+    aggregated(True, chunk=8)
+    try:
+        grouped = ledger_of(path)
+    except InputError as exc:
+        grouped = f"{exc.file}: {exc.where}: {exc}"
+    assert grouped == whole and "rad 3 (Belopp)" in grouped
+
+
 def test_a_windows_1252_file_with_swedish_letters_after_the_first_batch(tmp_path, aggregated):
     lines = rows(1500, {1200: "202503;4010;100;Leverantör Åhléns;7,00"})
     path = tmp_path / "export.csv"

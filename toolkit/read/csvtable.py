@@ -209,7 +209,10 @@ class CsvTable:
                 read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
                 parse_options=pacsv.ParseOptions(delimiter=self._sep, quote_char='"', double_quote=True,
                                                  escape_char=False, newlines_in_values=quoted,
-                                                 ignore_empty_lines=True, invalid_row_handler=handler),
+                                                 ignore_empty_lines=True,
+                                                 # (a row's text is given to the handler as UTF-8: none for
+                                                 # Windows-1252, where pyarrow's own error refuses the file)
+                                                 invalid_row_handler=handler if self._encoding == "utf-8" else None),
                 convert_options=pacsv.ConvertOptions(column_types=types, include_columns=list(types),
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False,
                                                      null_values=[], check_utf8=True))

@@ -98,7 +98,7 @@ def _first_data_line(head, year, wanted) -> int:
 def _csv_batches(path: Path, display: str):
     """(table, last) per batch of whole lines, UTF-8 (or Windows-1252 as the
     whole file is read), in file order; the first item is the head table."""
-    from .csvtable import _NOT_CP1252, CsvTable, _head_lines, head_separator
+    from .csvtable import _FIELD_LIMIT, _NOT_CP1252, CsvTable, _head_lines, head_separator
 
     with open(path, "rb") as fh:
         start = fh.read(_HEAD_BYTES)
@@ -142,12 +142,16 @@ def _csv_batches(path: Path, display: str):
             if data:
                 cut = _record_end(block)
                 if not cut:
+                    if len(block) > CHUNK_BYTES + _FIELD_LIMIT:  # no line ends in it: a value over the limit
+                        raise NotCanonical("a line over the batch size")
                     rest = block
                     continue
                 block, rest = block[:cut], block[cut:]
             else:
                 rest = b""
-            if block:
+            if block and not block.replace(b"\r\n", b"\n").strip(b"\n"):  # empty lines only: no batch of
+                line += block.count(b"\n")  # their own, so that the batch above them stays the last (a total row)
+            elif block:
                 if b"\x00" in block:
                     raise NotCanonical("NUL")
                 if encoding == "utf-8":
@@ -179,12 +183,19 @@ def _csv_batches(path: Path, display: str):
 def _record_end(block: bytes) -> int:
     """The byte after the last line break of ``block`` (whole records from its
     first byte on) that is not inside a quoted value — an even number of
-    quotes before it — or 0 when there is none: a batch ends there."""
+    quotes before it — or 0 when there is none: a batch ends there.
+    ``NotCanonical`` when the line breaks inside quotes go back further than
+    a value may be long (a quote never closed, or one inside a value, makes
+    every line break after it look quoted): the file is left to the whole read."""
+    from .csvtable import _FIELD_LIMIT
+
     cut = block.rfind(b"\n")
     if cut < 0 or b'"' not in block:
         return cut + 1
     quotes = block.count(b'"', 0, cut)
     while cut >= 0 and quotes % 2:
+        if len(block) - cut > _FIELD_LIMIT:
+            raise NotCanonical("a quoted value over the field limit, or a quote never closed")
         before = block.rfind(b"\n", 0, cut)
         quotes -= block.count(b'"', before + 1, cut)
         cut = before
