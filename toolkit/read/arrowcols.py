@@ -162,26 +162,34 @@ def _ascii(values: pa.Array) -> bool:
 _SPLIT = 1 << 18  # an amount column this long is read in two halves at once
 
 
-def _swedish_ore(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def _swedish_ore(values: pa.Array, forms: list[tuple[str, str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(öre, read) for a string array: the common Swedish forms of an amount —
     digits with a space or non-breaking space anywhere between them, one ``,``
     or ``.`` before at most two decimals, a minus first or last (or U+2212,
     U+2013) — read in bulk by pyarrow's kernels, exactly (a decimal cast), as
     ``money.parse_decimal`` reads them; any other text is left (read False)
-    for the one-by-one rules."""
+    for the one-by-one rules.  ``forms``: the Unicode spaces and minuses the
+    column holds (``_unicode_forms``; looked for once, not in each half)."""
     n = len(values)
+    if forms is None:
+        forms = _unicode_forms(values)
     if n >= max(_SPLIT, 2):  # pyarrow's kernels let go of the GIL: the halves at once, where there are two cores
         from concurrent.futures import ThreadPoolExecutor
 
         half = n // 2
         with ThreadPoolExecutor(max_workers=2) as pool:
-            parts = list(pool.map(_swedish_ore, (values.slice(0, half), values.slice(half))))
+            parts = list(pool.map(lambda part: _swedish_ore(part, forms), (values.slice(0, half), values.slice(half))))
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
     ore = np.zeros(n, dtype=np.int64)
     if n == 0:
         return ore, np.zeros(0, dtype=bool)
     if _ascii(values):
         return _ascii_ore(values, ore)
+    plain = values
+    for char, replacement in forms:  # a non-breaking space between thousands (Excel), a Unicode minus
+        plain = kernels.replace(plain, char, replacement)
+    if forms and _ascii(plain):
+        return _ascii_ore(plain, ore)
     text = kernels.replace_regex(values, _DIGIT_SPACES, "")
     text = kernels.replace(kernels.replace(text, "\u2212", "-"), "\u2013", "-")
     common = _bool(kernels.matches(text, _AMOUNT))
@@ -193,6 +201,23 @@ def _swedish_ore(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         amount, _fits = _cents(kernels.cast(plain, pa.decimal128(16, 2)))
         ore[where] = np.where(negative, -amount, amount)
     return ore, common
+
+
+_SPACES = ("\u00a0", "\u202f", "\u2009")  # the spaces between thousands besides " " (_DIGIT_SPACES)
+_MINUSES = ("\u2212", "\u2013")
+
+
+def _unicode_forms(values: pa.Array) -> list[tuple[str, str]]:
+    """(character, replacement) for each space between digits besides " " and
+    each Unicode minus that the column's text holds: taken out, or made a
+    ``-``, as ``_swedish_ore`` reads them (by plain text search, when that
+    leaves a column of ASCII)."""
+    data = values.buffers()[2]
+    if data is None or _ascii(values):
+        return []
+    present = data.to_pybytes()
+    return [(char, plain) for char, plain in [(space, "") for space in _SPACES] + [(minus, "-") for minus in _MINUSES]
+            if char.encode() in present]
 
 
 def _string_buffers(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
