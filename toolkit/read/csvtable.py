@@ -208,7 +208,7 @@ class CsvTable:
                 pa.py_buffer(body),
                 read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
                 parse_options=pacsv.ParseOptions(delimiter=self._sep, quote_char='"', double_quote=True,
-                                                 escape_char=False, newlines_in_values=quoted,
+                                                 escape_char=False, newlines_in_values=len(inside) > 0,
                                                  ignore_empty_lines=True,
                                                  # (a row's text is given to the handler as UTF-8: none for
                                                  # Windows-1252, where pyarrow's own error refuses the file)
