@@ -182,8 +182,13 @@ class CsvTable:
         breaks, lone_cr = _line_breaks(self._body, offset)
         if lone_cr:
             raise NotCanonical("a line ending in a lone CR")
-        quoted = self._body.find(b'"', offset) >= 0
-        inside, continued = self._quoted_breaks(offset, width) if quoted else (np.zeros(0, dtype=np.int64),) * 2
+        quotes = self._quotes(offset) if self._body.find(b'"', offset) >= 0 else None
+        inside = continued = np.zeros(0, dtype=np.int64)
+        # many quotes (every text quoted): whether a value holds a line break is looked for only when the
+        # parse gives fewer records than lines (else no record can span lines)
+        unknown = quotes is not None and len(quotes[0]) > _FEW
+        if quotes is not None and not unknown:
+            inside, continued = self._spans(offset, width, *quotes)
         invalid: list[object] = []
 
         def handler(row) -> str:
@@ -208,7 +213,7 @@ class CsvTable:
                 pa.py_buffer(body),
                 read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
                 parse_options=pacsv.ParseOptions(delimiter=self._sep, quote_char='"', double_quote=True,
-                                                 escape_char=False, newlines_in_values=len(inside) > 0,
+                                                 escape_char=False, newlines_in_values=unknown or len(inside) > 0,
                                                  ignore_empty_lines=True,
                                                  # (a row's text is given to the handler as UTF-8: none for
                                                  # Windows-1252, where pyarrow's own error refuses the file)
@@ -220,6 +225,8 @@ class CsvTable:
             raise NotCanonical(str(exc)) from exc
         if self._encoding != "utf-8":
             table = pa.table({name: _as_utf8(table.column(name), self._encoding) for name in table.column_names})
+        if unknown and table.num_rows != counted:  # a record over several lines, or empty lines
+            inside, continued = self._spans(offset, width, *quotes)
         if table.num_rows == counted - len(inside):  # no empty line: every line, less those a value goes on to
             lines = np.delete(np.arange(counted), continued) if len(inside) else np.arange(counted)
         else:
@@ -234,17 +241,14 @@ class CsvTable:
                 raise NotCanonical("text past the header's last column")
         return table, lines.astype(np.int64) + (first if self._base is None else self._base)
 
-    def _quoted_breaks(self, offset: int, width: int) -> tuple[np.ndarray, np.ndarray]:
-        """(the LFs of the lines below the header — from byte ``offset``: their
-        positions from it — that stand inside a quoted value, the lines those
-        values go on to: the line after each such LF, counted from ``offset``'s),
-        checking that the csv module and pyarrow read the quotes alike: each
-        value that opens with a quote opens it where the value starts (after a
-        separator or a line break) and closes it where the value ends (before a
-        separator or the line's end), a quote inside it doubled.  A quote never
-        closed, or a value over several lines that holds as many separators as a
-        line of the table (a quote that swallowed lines), or over the field
-        limit, is left to the row-by-row reader, which words it."""
+    def _quotes(self, offset: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(opening quotes, closing quotes, whether each pair continues the
+        value before it: a doubled quote) of the lines below the header —
+        positions from byte ``offset`` — checking that the csv module and
+        pyarrow read them alike: each value that opens with a quote opens it
+        where the value starts (after a separator or a line break) and closes it
+        where the value ends (before a separator or the line's end), a quote
+        inside it doubled; else, or when a quote is never closed, ``NotCanonical``."""
         raw = np.frombuffer(self._body, dtype=np.uint8)[offset:]
         at = _found(self._body, b'"', offset, len(self._body))
         if len(at) % 2:
@@ -259,6 +263,16 @@ class CsvTable:
         doubled[:-1] = again[1:]
         if not ((np.isin(before, (sep, 10)) | again).all() and (np.isin(after, (sep, 10, 13)) | doubled).all()):
             raise NotCanonical("a quote inside a value")
+        return opens, closes, again
+
+    def _spans(self, offset: int, width: int, opens: np.ndarray, closes: np.ndarray,
+               again: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the LFs — positions from ``offset`` — that stand inside the quoted
+        values of ``_quotes``, the lines those values go on to: the line after
+        each such LF, counted from ``offset``'s).  A value over several lines
+        that holds as many separators as a line of the table (a quote that
+        swallowed lines), or over the field limit, is left to the row-by-row
+        reader, which words it (``NotCanonical``)."""
         none = np.zeros(0, dtype=np.int64)
         if len(opens) <= _FEW:  # few quotes: the line breaks inside them found one by one
             spans = [(o, c) for o, c in zip(opens.tolist(), closes.tolist())
@@ -273,7 +287,7 @@ class CsvTable:
                 seen, previous = seen + 1, lf + 1
             lines = np.array(continued, dtype=np.int64)
         else:
-            breaks = np.flatnonzero(raw == 10)
+            breaks = np.flatnonzero(np.frombuffer(self._body, dtype=np.uint8)[offset:] == 10)
             low, high = np.searchsorted(breaks, opens), np.searchsorted(breaks, closes)
             if not (high > low).any():
                 return none, none
