@@ -95,6 +95,8 @@ FORMS = {
     "no line break after the last line": "Period;Konto;Belopp\r\n202501;4010;1\r\n202502;4010;2",
     "only blank lines below the header": "Period;Konto;Belopp\n\n\n",
     "text alone in a column not read": "Period;Konto;Text;Belopp\n202501;4010;x;5\n;;bara text;\n202502;4010;y;6\n",
+    "a quote inside a value that does not start with one (an inch sign)": (
+        'Period;Konto;Text;Belopp\n202501;4010;skärm 24";5\n202502;4010;24" och 27";6\n202503;4010;a"";7\n'),
     "a line over half the field limit (every column parsed and measured)": (
         "Period;Konto;Text;Belopp\n202501;4010;" + "x" * 100_000 + ";5\n" + "202502;4010;y;-1 000,50\n" * 3),
 }
@@ -161,7 +163,7 @@ IRREGULAR = {
     "a lone CR inside a line of a CRLF file": "Period;Konto;Belopp\r\n202501;4010;5\r\n202502;40\r20;6\r\n",
     "a value over 128 kB below the first lines": ("Period;Konto;Text;Belopp\n" + "202501;4010;x;5\n" * 40
                                                   + "202501;4010;" + "x" * 140_000 + ";5\n"),
-    "a quote inside a value": 'Period;Konto;Text;Belopp\n202501;4010;skärm 24";5\n',
+    "a quote closed inside a value": 'Period;Konto;Text;Belopp\n202501;4010;"x"y;5\n',
     "a quote never closed": 'Period;Konto;Text;Belopp\n202501;4010;"x;5\n202502;4010;y;6\n',
     "a header the rules refuse": "Period;Konto;Belopp;Belopp\n202501;4010;5;6\n",
 }
@@ -343,6 +345,24 @@ def test_random_amounts_and_codes_are_read_alike(tmp_path, amounts, codes, encod
     text = "\n".join(lines) + "\n"
     path.write_bytes(text.encode(encoding, errors="replace"))  # (a character Windows-1252 lacks: a ?)
     fast, slow = both(path)
+    assert fast == slow
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.lists(st.sampled_from(["a", " ", '"', "å", "1"]), max_size=6).map("".join), min_size=1,
+                      max_size=8))
+def test_quotes_written_as_they_come_are_read_alike_or_handed_on(tmp_path, texts, quotes_found):
+    """Texts written without any quoting of their own (a quote may start one,
+    stand inside one, or be doubled): the columnar reader gives what the
+    row-by-row reader gives, or hands the file to it."""
+    path = tmp_path / "export.csv"
+    path.write_text(below_the_head("".join(f"202503;4010;100;{t};{k}\n" for k, t in enumerate(texts))),
+                    encoding="utf-8", newline="")
+    slow = outcome(lambda: read_ledger(read_csv_grid(path, path.name), 2025))
+    try:
+        fast = outcome(lambda: read_ledger_columns(CsvTable.open(path, path.name), 2025))
+    except NotCanonical:
+        return
     assert fast == slow
 
 

@@ -9,7 +9,9 @@ column, and each distinct text is read once (``arrowcols``).
 
 The fast path takes the files that are regular: every record with the same
 number of fields, no field over 128 kB, no NUL, no line ending in a lone CR,
-and quotes only where a value starts or ends (or doubled inside one).  A
+and quotes only where a value starts or ends (or doubled inside one) — or,
+in a file of few quotes, inside a value that does not start with one (an
+inch sign: ``skärm 24"``), which both readers read as text.  A
 quoted value may hold line breaks (a text typed with Alt+Enter) below the
 first lines: its record is on the line it starts on, as the row-by-row reader
 places it.  Any other file — a quote never closed, a quoted value over whole
@@ -251,6 +253,8 @@ class CsvTable:
         inside it doubled; else, or when a quote is never closed, ``NotCanonical``."""
         raw = np.frombuffer(self._body, dtype=np.uint8)[offset:]
         at = _found(self._body, b'"', offset, len(self._body))
+        if len(at) <= _FEW:  # few: a quote inside a value not in quotes (skärm 24") is text, to both readers
+            at = np.array(quoting(self._body, at.tolist(), offset, ord(self._sep)), dtype=np.int64)
         if len(at) % 2:
             raise NotCanonical("a quote never closed")
         sep, n = ord(self._sep), len(raw)
@@ -262,7 +266,7 @@ class CsvTable:
         doubled = np.zeros(len(closes), dtype=bool)
         doubled[:-1] = again[1:]
         if not ((np.isin(before, (sep, 10)) | again).all() and (np.isin(after, (sep, 10, 13)) | doubled).all()):
-            raise NotCanonical("a quote inside a value")
+            raise NotCanonical("a quote inside a value (text after a closing quote, or many quotes)")
         return opens, closes, again
 
     def _spans(self, offset: int, width: int, opens: np.ndarray, closes: np.ndarray,
@@ -309,6 +313,30 @@ class CsvTable:
 
 
 _FEW = 4096  # quotes found one by one with bytes.find; more: with a numpy mask
+
+
+def quoting(body: bytes, at: list[int], start: int, sep: int) -> list[int]:
+    """The quotes among ``at`` (positions from ``start``, a line's first byte,
+    in order) that open or close a quoted value, or are one of a doubled
+    quote inside one — as the csv module and pyarrow read them alike: a quote
+    opens a value only where the value starts (after a separator or a line
+    break); inside a value that does not start with one it is text."""
+    kept: list[int] = []
+    inside = doubled = False
+    for q in at:
+        p = start + q
+        if doubled:  # the second of a doubled quote
+            doubled = False
+        elif not inside:
+            if q and body[p - 1] not in (sep, 10):
+                continue  # text
+            inside = True
+        elif body[p + 1:p + 2] == b'"':
+            doubled = True
+        else:
+            inside = False
+        kept.append(q)
+    return kept
 
 
 def _found(body: bytes, byte: bytes, start: int, end: int) -> np.ndarray:

@@ -28,8 +28,8 @@ Transaktioner's limit, so every export that sheet can list keeps its rows; a
 large CSV file of fewer rows (long lines) gives its rows as when read whole.
 A batch of a CSV file ends at a line break outside quotes, so a quoted value
 over several lines is whole in one batch.  A CSV file that is not written the
-regular way in every batch (``csvtable``: a lone CR, a quote inside a value or
-one never closed), a monthly matrix or a file whose header rows give no ledger
+regular way in every batch (``csvtable``: a lone CR, text after a value's
+closing quote, a quote never closed), a monthly matrix or a file whose header rows give no ledger
 is read the ordinary way, which words its problem.
 """
 
@@ -140,7 +140,7 @@ def _csv_batches(path: Path, display: str):
             data = fh.read(CHUNK_BYTES)
             block = rest + data
             if data:
-                cut = _record_end(block)
+                cut = _record_end(block, ord(head._sep))
                 if not cut:
                     if len(block) > CHUNK_BYTES + _FIELD_LIMIT:  # no line ends in it: a value over the limit
                         raise NotCanonical("a line over the batch size")
@@ -180,17 +180,33 @@ def _csv_batches(path: Path, display: str):
             yield pending, True
 
 
-def _record_end(block: bytes) -> int:
+def _record_end(block: bytes, sep: int = ord(";")) -> int:
     """The byte after the last line break of ``block`` (whole records from its
-    first byte on) that is not inside a quoted value — an even number of
-    quotes before it — or 0 when there is none: a batch ends there.
-    ``NotCanonical`` when the line breaks inside quotes go back further than
-    a value may be long (a quote never closed, or one inside a value, makes
-    every line break after it look quoted): the file is left to the whole read."""
-    from .csvtable import _FIELD_LIMIT
+    first byte on) that is not inside a quoted value, or 0 when there is none:
+    a batch ends there.  A block of few quotes has them read as the readers
+    read them (``csvtable.quoting``: a quote inside a value that does not start
+    with one is text); else a line break is outside when an even number of
+    quotes stands before it, and ``NotCanonical`` when the line breaks inside
+    quotes go back further than a value may be long (a quote never closed, or
+    one of those quotes in the text, makes every line break after it look
+    quoted): the file is left to the whole read."""
+    from .csvtable import _FEW, _FIELD_LIMIT, _found, quoting
 
     cut = block.rfind(b"\n")
     if cut < 0 or b'"' not in block:
+        return cut + 1
+    at = _found(block, b'"', 0, len(block))
+    if len(at) <= _FEW:
+        marks = quoting(block, at.tolist(), 0, sep)
+        if len(marks) % 2:  # a value still open at the end of the block: the next batch ends it
+            if len(block) - marks[-1] > _FIELD_LIMIT:
+                raise NotCanonical("a quoted value over the field limit, or a quote never closed")
+            marks.append(len(block))
+        for open_, close in reversed(list(zip(marks[0::2], marks[1::2]))):
+            if close < cut:
+                break
+            if open_ < cut:  # the last line break is inside this value: the last one before it
+                cut = block.rfind(b"\n", 0, open_)
         return cut + 1
     quotes = block.count(b'"', 0, cut)
     while cut >= 0 and quotes % 2:
