@@ -279,22 +279,27 @@ def _swedish(ore: int) -> str:
     return f"{sign}{kr:,}".replace(",", " ") + f",{rest:02d}"
 
 
-def write_csv(path: Path, rows: int, seed: int = SEED, quoted: bool = False, excel: bool = False) -> None:
+def write_csv(path: Path, rows: int, seed: int = SEED, quoted: bool = False, excel: bool = False,
+              unicode: bool = False) -> None:
     """A Swedish ledger export: UTF-8 with BOM, ``;``, decimal comma, space as
     thousands separator (``-1 234,50``), CRLF line ends, header on line 1.
     ``quoted``: every text in quotes, as many systems write them, and every
     20th one over two lines (typed with Alt+Enter where it was booked).
     ``excel``: as Excel saves CSV on a Swedish Windows — Windows-1252 without
-    a BOM, a non-breaking space between thousands."""
+    a BOM, a non-breaking space between thousands.  ``unicode``: as Excel
+    saves "Unicode text" — UTF-16 with a BOM, tab separated."""
     tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="cp1252" if excel else "utf-8-sig", newline="") as fh:
-        fh.write(";".join(COLUMNS) + "\r\n")
+    sep = "\t" if unicode else ";"
+    encoding = "utf-16" if unicode else "cp1252" if excel else "utf-8-sig"
+    with open(tmp, "w", encoding=encoding, newline="") as fh:
+        fh.write(sep.join(COLUMNS) + "\r\n")
         buffer: list[str] = []
         for i, (period, konto, ansvar, verks, akt, projekt, text, ore) in enumerate(ledger_rows(rows, seed)):
             if quoted:
                 text = f'"{text}\r\nenligt avtal"' if i % 20 == 7 else f'"{text}"'
             amount = _swedish(ore).replace(" ", "\u00a0") if excel else _swedish(ore)
-            buffer.append(f"{period};{konto};{ansvar};{verks};{akt};{projekt};{text};{amount}\r\n")
+            buffer.append(sep.join((str(period), str(konto), str(ansvar), str(verks), str(akt), str(projekt), text,
+                                    amount)) + "\r\n")
             if len(buffer) >= 50_000:
                 fh.write("".join(buffer))
                 buffer.clear()
@@ -366,9 +371,10 @@ def write_sie(path: Path, rows: int, seed: int = SEED) -> None:
 
 
 #: the forms a ledger is benchmarked in: the workbook's own sheet, or an export beside a budget workbook
-FORMS = ("xlsx", "xlsx-inline", "csv", "csv-quoted", "csv-1252", "parquet", "sie")
+FORMS = ("xlsx", "xlsx-inline", "csv", "csv-quoted", "csv-1252", "txt-utf16", "parquet", "sie")
 _EXPORTS = {"csv": (".csv", write_csv), "csv-quoted": ("-quoted.csv", partial(write_csv, quoted=True)),
             "csv-1252": ("-1252.csv", partial(write_csv, excel=True)),
+            "txt-utf16": ("-utf16.txt", partial(write_csv, unicode=True)),
             "parquet": (".parquet", write_parquet), "sie": (".se", write_sie)}
 
 

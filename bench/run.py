@@ -7,6 +7,7 @@
 | csv | a Swedish export (`;`, decimal comma, space thousands, BOM) | pandas.read_csv of the same file |
 | csv-quoted | the same, every text quoted and one in 20 over two lines | pandas.read_csv of the same file |
 | csv-1252 | as Excel saves CSV on a Swedish Windows: Windows-1252, no BOM, non-breaking space thousands | pandas.read_csv |
+| txt-utf16 | as Excel saves "Unicode text": UTF-16 with a BOM, tab separated | pandas.read_csv |
 | parquet | a Parquet export (decimal amounts, text codes) | pyarrow.parquet.read_table |
 | sie | an SIE 4 export, one #TRANS per row | a plain line count |
 
@@ -52,12 +53,13 @@ PYARROW = "pyarrow read_table"
 LINES = "line count"
 CONTENDERS = (RECONCILE, FASTEXCEL, NAIVE)
 
-FORMS = ("xlsx", "xlsx-inline", "csv", "csv-quoted", "csv-1252", "parquet", "sie")
+FORMS = ("xlsx", "xlsx-inline", "csv", "csv-quoted", "csv-1252", "txt-utf16", "parquet", "sie")
 FORM_NAMES = {"xlsx": ".xlsx, shared strings", "xlsx-inline": ".xlsx, inline strings", "csv": "CSV (Swedish)",
               "csv-quoted": "CSV, quoted texts over lines", "csv-1252": "CSV, Windows-1252 (Excel)",
+              "txt-utf16": "Unicode text, UTF-16 (Excel)",
               "parquet": "Parquet", "sie": "SIE 4"}
 REFERENCE = {"xlsx": FASTEXCEL, "xlsx-inline": FASTEXCEL, "csv": PANDAS_CSV, "csv-quoted": PANDAS_CSV,
-             "csv-1252": PANDAS_CSV, "parquet": PYARROW, "sie": LINES}
+             "csv-1252": PANDAS_CSV, "txt-utf16": PANDAS_CSV, "parquet": PYARROW, "sie": LINES}
 
 GENERATE_CODE = """\
 import sys
@@ -73,8 +75,9 @@ PANDAS_CSV_CODE = """\
 import sys
 import pandas
 excel = sys.argv[1].endswith("-1252.csv")  # Excel's CSV: Windows-1252, a non-breaking space between thousands
-df = pandas.read_csv(sys.argv[1], sep=";", decimal=",", thousands="\\u00a0" if excel else " ",
-                     encoding="cp1252" if excel else "utf-8-sig")
+unicode = sys.argv[1].endswith("-utf16.txt")  # Excel's Unicode text: UTF-16, tab separated
+df = pandas.read_csv(sys.argv[1], sep="\\t" if unicode else ";", decimal=",", thousands="\\u00a0" if excel else " ",
+                     encoding="utf-16" if unicode else "cp1252" if excel else "utf-8-sig")
 print(len(df))
 """
 

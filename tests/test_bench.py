@@ -84,7 +84,7 @@ def test_every_form_has_a_reference_that_reads_its_ledger(bench, tmp_path):
     """The references of the export forms run on a tiny generated ledger and count its rows."""
     pytest.importorskip("pyarrow")
     pytest.importorskip("pandas")
-    for form in ("csv", "csv-quoted", "csv-1252", "parquet", "sie"):
+    for form in ("csv", "csv-quoted", "csv-1252", "txt-utf16", "parquet", "sie"):
         workbook, export = bench.generate_workbook(50, tmp_path, form)
         assert workbook.exists() and export.exists()
         run = bench.run_reference(form, export, tmp_path)

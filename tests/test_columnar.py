@@ -445,6 +445,10 @@ def test_the_bench_export_is_taken_by_the_columnar_reader(tmp_path):
     assert CsvTable.open(path, path.name)._encoding == "cp1252" and b"\xa0" in path.read_bytes()
     fast, slow = both(path)
     assert fast == slow and len(fast["amount"]) == 2000
+    text = tmp_path / "ledger.txt"
+    generate.write_csv(text, 2000, unicode=True)  # Excel's Unicode text: UTF-16, tab separated
+    fast, slow = both(text)
+    assert fast == slow and len(fast["amount"]) == 2000
 
 
 # --- Parquet -------------------------------------------------------------------------------------------
