@@ -24,6 +24,7 @@ a line with other fields than the header row, a quote that is never closed.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -339,17 +340,17 @@ def quoting(body: bytes, at: list[int], start: int, sep: int) -> list[int]:
     return kept
 
 
-def _found(body: bytes, byte: bytes, start: int, end: int) -> np.ndarray:
+def _found(body: bytes, byte: bytes, start: int, end: int, many: bool = True) -> np.ndarray | None:
     """The positions (from ``start``) of ``byte`` in ``body[start:end]``:
     found one by one while they are few (each search as fast as memchr), else
-    from a mask of the whole range."""
+    from a mask of the whole range — or None, when not ``many`` are wanted."""
     found, at = [], body.find(byte, start, end)
     while at >= 0 and len(found) < _FEW:
         found.append(at - start)
         at = body.find(byte, at + 1, end)
     if at < 0:
         return np.array(found, dtype=np.int64)
-    return np.flatnonzero(np.frombuffer(body, dtype=np.uint8)[start:end] == byte[0])
+    return np.flatnonzero(np.frombuffer(body, dtype=np.uint8)[start:end] == byte[0]) if many else None
 
 
 _NOT_CP1252 = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")  # the bytes Windows-1252 has no character for
@@ -369,6 +370,7 @@ def _as_utf8(column, encoding: str):
     return pa.chunked_array(chunks, type=kind)
 
 
+@functools.cache
 def _utf8_extra(encoding: str) -> np.ndarray:
     """For each byte, the UTF-8 bytes beyond one that its character in ``encoding`` takes."""
     return np.array([len(bytes([b]).decode(encoding, errors="replace").encode("utf-8")) - 1 for b in range(256)],

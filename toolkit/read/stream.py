@@ -190,13 +190,13 @@ def _record_end(block: bytes, sep: int = ord(";")) -> int:
     quotes go back further than a value may be long (a quote never closed, or
     one of those quotes in the text, makes every line break after it look
     quoted): the file is left to the whole read."""
-    from .csvtable import _FEW, _FIELD_LIMIT, _found, quoting
+    from .csvtable import _FIELD_LIMIT, _found, quoting
 
     cut = block.rfind(b"\n")
     if cut < 0 or b'"' not in block:
         return cut + 1
-    at = _found(block, b'"', 0, len(block))
-    if len(at) <= _FEW:
+    at = _found(block, b'"', 0, len(block), many=False)
+    if at is not None:  # few quotes
         marks = quoting(block, at.tolist(), 0, sep)
         if len(marks) % 2:  # a value still open at the end of the block: the next batch ends it
             if len(block) - marks[-1] > _FIELD_LIMIT:
